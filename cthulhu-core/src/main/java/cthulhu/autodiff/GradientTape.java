@@ -1,0 +1,163 @@
+package cthulhu.autodiff;
+
+import cthulhu.backend.K;
+import cthulhu.backend.Tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Records the operations applied to watched tensors, then computes gradients by reverse-mode
+ * automatic differentiation (TensorFlow's {@code GradientTape}).
+ *
+ * <pre>{@code
+ * try (GradientTape tape = GradientTape.open()) {
+ *     tape.watch(w);
+ *     Tensor loss = K.mean(K.square(K.subtract(K.dot(x, w), y)));
+ *     List<Tensor> grads = tape.gradient(loss, List.of(w));
+ * }
+ * }</pre>
+ *
+ * <p>Every differentiable operation of {@link K} whose input is watched, or computed from a
+ * watched tensor, is recorded with its gradient rule (see {@link Ops}). {@link #gradient} seeds
+ * the target with ones, so it returns the gradient of {@code sum(target)}. The gradient pass
+ * itself is not recorded: gradients are of first order. A tape belongs to the thread that opened
+ * it; tapes nest, each recording what touches its own watched tensors.
+ */
+public final class GradientTape implements AutoCloseable {
+
+    private static final ThreadLocal<ArrayDeque<GradientTape>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
+    /** Set while a gradient pass runs on this thread, so that the pass records nothing. */
+    private static final ThreadLocal<boolean[]> PAUSED = ThreadLocal.withInitial(() -> new boolean[1]);
+
+    /** One recorded operation: how to turn the gradient of its output into those of its inputs. */
+    record Node(Tensor output, Tensor[] inputs, Rule rule) {
+    }
+
+    /**
+     * A gradient rule: given the gradient of the output, the gradient of each input whose
+     * {@code needed} flag is set (null for the others, and for inputs without a gradient).
+     */
+    @FunctionalInterface
+    interface Rule {
+        Tensor[] backward(Tensor outputGradient, boolean[] needed);
+    }
+
+    private final List<Node> nodes = new ArrayList<>();
+    private final Set<Tensor> tracked = Collections.newSetFromMap(new IdentityHashMap<>());
+    private boolean closed;
+
+    private GradientTape() {
+    }
+
+    /** Opens a tape on this thread; close it with try-with-resources. */
+    public static GradientTape open() {
+        GradientTape tape = new GradientTape();
+        OPEN.get().push(tape);
+        return tape;
+    }
+
+    /** Starts recording the operations that use {@code t}. @return {@code t} */
+    public Tensor watch(Tensor t) {
+        tracked.add(t);
+        return t;
+    }
+
+    /** Watches each tensor; see {@link #watch(Tensor)}. */
+    public void watch(List<? extends Tensor> ts) {
+        ts.forEach(this::watch);
+    }
+
+    /** Whether some open tape on this thread would record an operation now. */
+    static boolean recording() {
+        return !OPEN.get().isEmpty() && !PAUSED.get()[0];
+    }
+
+    /**
+     * Records an operation on every open tape that tracks one of its inputs. Called by
+     * {@link Ops} after the forward computation.
+     */
+    static void record(Tensor output, Rule rule, Tensor... inputs) {
+        for (GradientTape tape : OPEN.get()) {
+            for (Tensor in : inputs) {
+                if (in != null && tape.tracked.contains(in)) {
+                    tape.tracked.add(output);
+                    tape.nodes.add(new Node(output, inputs, rule));
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * The gradient of {@code sum(target)} with respect to each source, each of its source's
+     * shape: zeros for a source that the target does not depend on.
+     *
+     * @throws IllegalStateException if the tape is closed
+     */
+    public List<Tensor> gradient(Tensor target, List<Tensor> sources) {
+        if (closed) {
+            throw new IllegalStateException("This GradientTape is closed; compute gradients inside its try block");
+        }
+        boolean[] paused = PAUSED.get();
+        boolean wasPaused = paused[0];
+        paused[0] = true;
+        try {
+            Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+            grads.put(target, K.onesLike(target));
+            for (int i = nodes.size() - 1; i >= 0; i--) {
+                Node node = nodes.get(i);
+                Tensor g = grads.get(node.output());
+                if (g == null) {
+                    continue;
+                }
+                Tensor[] inputs = node.inputs();
+                boolean[] needed = new boolean[inputs.length];
+                for (int j = 0; j < inputs.length; j++) {
+                    needed[j] = inputs[j] != null && tracked.contains(inputs[j]);
+                }
+                Tensor[] inputGrads = node.rule().backward(g, needed);
+                for (int j = 0; j < inputs.length; j++) {
+                    Tensor in = inputs[j];
+                    Tensor gin = inputGrads[j];
+                    if (!needed[j] || gin == null) {
+                        continue;
+                    }
+                    Tensor previous = grads.get(in);
+                    grads.put(in, previous == null ? gin : K.add(previous, gin));
+                }
+            }
+            List<Tensor> out = new ArrayList<>(sources.size());
+            for (Tensor s : sources) {
+                Tensor g = grads.get(s);
+                out.add(g != null ? g : K.zerosLike(s));
+            }
+            return out;
+        } finally {
+            paused[0] = wasPaused;
+        }
+    }
+
+    /** The gradient of {@code sum(target)} with respect to each source; see {@link #gradient(Tensor, List)}. */
+    public List<Tensor> gradient(Tensor target, Tensor... sources) {
+        return gradient(target, Arrays.asList(sources));
+    }
+
+    /** Stops recording and forgets the recorded operations. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        OPEN.get().remove(this);
+        nodes.clear();
+        tracked.clear();
+    }
+}

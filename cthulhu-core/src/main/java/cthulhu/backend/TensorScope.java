@@ -1,0 +1,110 @@
+package cthulhu.backend;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Owns the tensors created while it is open on this thread, and releases them when it closes.
+ *
+ * <p>Every tensor that {@link K} or an operation creates is registered with the innermost open
+ * scope of the creating thread. Closing the scope closes each of them except those passed to
+ * {@link #keep}, which move to the enclosing scope (or, at the outermost scope, to nobody: the
+ * caller then owns them). A training step runs in one scope, so its intermediates, native memory
+ * included, are freed when the step ends while the updated weights are kept.
+ *
+ * <pre>{@code
+ * try (TensorScope scope = TensorScope.open()) {
+ *     Tensor y = K.tanh(K.dot(x, w));
+ *     return scope.keep(y);          // everything else made here is closed
+ * }
+ * }</pre>
+ *
+ * <p>Scopes nest and belong to one thread; they must be closed in the reverse order of opening,
+ * which try-with-resources guarantees.
+ */
+public final class TensorScope implements AutoCloseable {
+
+    private static final ThreadLocal<ArrayDeque<TensorScope>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
+
+    private final List<Tensor> owned = new ArrayList<>();
+    private final Set<Tensor> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Thread thread = Thread.currentThread();
+    private boolean closed;
+
+    private TensorScope() {
+    }
+
+    /** Opens a scope on this thread, nested in the current one if any. */
+    public static TensorScope open() {
+        TensorScope scope = new TensorScope();
+        OPEN.get().push(scope);
+        return scope;
+    }
+
+    /**
+     * Registers a new tensor with the innermost open scope of this thread, if any. Backends and
+     * core call this for every tensor they hand out; users need not.
+     *
+     * @return {@code t}
+     */
+    public static Tensor track(Tensor t) {
+        TensorScope scope = OPEN.get().peek();
+        if (scope != null) {
+            scope.owned.add(t);
+        }
+        return t;
+    }
+
+    /**
+     * Keeps a tensor alive past this scope: it moves to the enclosing scope, or to the caller
+     * at the outermost one.
+     *
+     * @return {@code t}, for chaining
+     */
+    public <T extends Tensor> T keep(T t) {
+        kept.add(t);
+        return t;
+    }
+
+    /** Keeps each of the tensors; see {@link #keep(Tensor)}. */
+    public <T extends Tensor> List<T> keepAll(List<T> tensors) {
+        tensors.forEach(this::keep);
+        return tensors;
+    }
+
+    /**
+     * Closes every tensor created in this scope and not kept.
+     *
+     * @throws IllegalStateException if closed on another thread or out of order
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException("A TensorScope must be closed on the thread that opened it (" + thread.getName() + ")");
+        }
+        ArrayDeque<TensorScope> stack = OPEN.get();
+        if (stack.peek() != this) {
+            throw new IllegalStateException("TensorScopes must be closed in the reverse order of opening; close the inner scope first");
+        }
+        stack.pop();
+        closed = true;
+        TensorScope parent = stack.peek();
+        for (Tensor t : owned) {
+            if (kept.contains(t)) {
+                if (parent != null) {
+                    parent.owned.add(t);
+                }
+            } else {
+                t.close();
+            }
+        }
+        owned.clear();
+    }
+}
