@@ -19,7 +19,6 @@ import java.util.stream.Stream;
 
 import static cthulhu.conformance.TensorAssert.assertClose;
 import static cthulhu.conformance.TensorAssert.assertExactly;
-import static cthulhu.conformance.TensorAssert.assertShape;
 import static cthulhu.conformance.TensorAssert.assertTensor;
 import static cthulhu.conformance.TensorAssert.assertThrowsWithMessage;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -185,12 +184,8 @@ class BinaryTest extends ConformanceTestBase {
                 a[i] += 2.5;
             }
         }
-        int[] sa = shapeA;
-        int[] sb = shapeB;
-        Tensor bt = K.constant(b, sb);
-        GradientCheck.check(x -> op.k().apply(x, bt), a, sa);
-        Tensor at = K.constant(a, sa);
-        GradientCheck.check(y -> op.k().apply(at, y), b, sb);
+        GradientCheck.check(x -> op.k().apply(x, K.constant(b, shapeB)), a, shapeA);
+        GradientCheck.check(y -> op.k().apply(K.constant(a, shapeA), y), b, shapeB);
     }
 
     @Test
@@ -221,12 +216,15 @@ class BinaryTest extends ConformanceTestBase {
 
     @Test
     void gradientOfWhereFlowsToTheChosenOperandOnly() {
-        Tensor c = K.constant(new double[] {1, 0, 1}, 3);
-        Tensor b = K.constant(new double[] {5, 6, 7}, 3);
-        // Reference: ∂/∂a Σ where(c, a², b) = 2a where c, else 0.
-        GradientCheck.check(a -> K.where(c, K.square(a), b), new double[] {0.5, -1.5, 2}, 3);
-        Tensor a = K.constant(new double[] {5, 6, 7}, 3);
-        GradientCheck.check(x -> K.where(c, a, K.multiply(x, x)), new double[] {0.5, -1.5, 2}, 3);
-        assertShape(new int[] {3}, K.gradient(x -> K.where(c, x, b), a));
+        double[] c = {1, 0, 1};
+        double[] other = {5, 6, 7};
+        GradientCheck.check(a -> K.where(K.constant(c, 3), K.square(a), K.constant(other, 3)),
+                new double[] {0.5, -1.5, 2}, 3);
+        GradientCheck.check(b -> K.where(K.constant(c, 3), K.constant(other, 3), K.multiply(b, b)),
+                new double[] {0.5, -1.5, 2}, 3);
+        // Reference: ∂/∂a Σ where(c, a, b) = c, worked by hand.
+        Tensor cond = K.constant(c, 3);
+        Tensor b = K.constant(other, 3);
+        assertTensor(new double[] {1, 0, 1}, new int[] {3}, K.gradient(a -> K.where(cond, a, b), K.ones(3)));
     }
 }

@@ -142,8 +142,12 @@ class LinearAlgebraTest extends ConformanceTestBase {
         Tensor at = ta ? K.constant(transpose(a, 2, 3), 3, 2) : K.constant(a, 2, 3);
         Tensor bt = tb ? K.constant(transpose(b, 3, 4), 4, 3) : K.constant(b, 3, 4);
         assertTensor(matmul(a, b, 2, 3, 4), new int[] {2, 4}, K.matmul(at, bt, ta, tb), dotTolerance());
-        GradientCheck.check(x -> K.matmul(x, bt, ta, tb), at.toDoubleArray(), at.shape());
-        GradientCheck.check(y -> K.matmul(at, y, ta, tb), bt.toDoubleArray(), bt.shape());
+        double[] av = at.toDoubleArray();
+        double[] bv = bt.toDoubleArray();
+        int[] as = at.shape();
+        int[] bs = bt.shape();
+        GradientCheck.check(x -> K.matmul(x, K.constant(bv, bs), ta, tb), av, as);
+        GradientCheck.check(y -> K.matmul(K.constant(av, as), y, ta, tb), bv, bs);
     }
 
     @Test
@@ -163,10 +167,8 @@ class LinearAlgebraTest extends ConformanceTestBase {
             int[] sb = pair[1];
             double[] a = values(size(sa), 11);
             double[] b = values(size(sb), 12);
-            Tensor bt = K.constant(b, sb);
-            GradientCheck.check(x -> K.dot(x, bt), a, sa);
-            Tensor at = K.constant(a, sa);
-            GradientCheck.check(y -> K.dot(at, y), b, sb);
+            GradientCheck.check(x -> K.dot(x, K.constant(b, sb)), a, sa);
+            GradientCheck.check(y -> K.dot(K.constant(a, sa), y), b, sb);
         }
     }
 
@@ -221,14 +223,14 @@ class LinearAlgebraTest extends ConformanceTestBase {
         double[] x = values(6, 17);
         double[] w = values(12, 18);
         double[] b = values(4, 19);
+        GradientCheck.check(t -> K.tanh(K.dense(t, K.constant(w, 3, 4), K.constant(b, 4))), x, 2, 3);
+        GradientCheck.check(t -> K.tanh(K.dense(K.constant(x, 2, 3), t, K.constant(b, 4))), w, 3, 4);
+        GradientCheck.check(t -> K.tanh(K.dense(K.constant(x, 2, 3), K.constant(w, 3, 4), t)), b, 4);
+        GradientCheck.check(t -> K.tanh(K.dense(K.reshape(t, 1, 2, 3), K.constant(w, 3, 4), K.constant(b, 4))), x, 2, 3);
+        // Reference: ∂Σ(x·W + b)/∂b = the number of rows, for every unit.
         Tensor xt = K.constant(x, 2, 3);
         Tensor wt = K.constant(w, 3, 4);
         Tensor bt = K.constant(b, 4);
-        GradientCheck.check(t -> K.tanh(K.dense(t, wt, bt)), x, 2, 3);
-        GradientCheck.check(t -> K.tanh(K.dense(xt, t, bt)), w, 3, 4);
-        GradientCheck.check(t -> K.tanh(K.dense(xt, wt, t)), b, 4);
-        GradientCheck.check(t -> K.tanh(K.dense(K.reshape(t, 1, 2, 3), wt, bt)), x, 2, 3);
-        // Reference: ∂Σ(x·W + b)/∂b = the number of rows, for every unit.
         try (GradientTape tape = GradientTape.open()) {
             tape.watch(bt);
             List<Tensor> g = tape.gradient(K.dense(xt, wt, bt), bt);
