@@ -530,9 +530,10 @@ public final class Nd4jBackend implements Backend {
                 return empty(x.dtype(), shape);
             }
             INDArray out = alloc(x.dtype(), shape);
-            Gather gather = new Gather(in, indices, 0);
-            gather.addOutputArgument(out);
-            Nd4j.exec(gather);
+            // The indices go in as an array: Gather's int[] form misreads them for rank-1 input.
+            try (INDArray rows = Nd4j.createFromArray(indices)) {
+                Nd4j.exec(withOutput(new Gather(in, rows, 0), out));
+            }
             return out;
         });
     }
