@@ -13,6 +13,7 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.BaseReduceOp;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BiasAdd;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastTo;
 import org.nd4j.linalg.api.ops.impl.controlflow.Select;
 import org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMax;
@@ -81,7 +82,7 @@ import java.util.function.Supplier;
  * and {@code sign(NaN)} is NaN (libnd4j drops NaN in all four); empty tensors and empty inner
  * dimensions of a matrix product never reach libnd4j. The composites softmax, relu, elu,
  * softplus, softsign, hard sigmoid, clip and dense run as single native kernels (dense as one
- * {@code gemm} plus an in-place bias row add).
+ * {@code gemm} plus an in-place bias add).
  */
 public final class Nd4jBackend implements Backend {
 
@@ -113,20 +114,44 @@ public final class Nd4jBackend implements Backend {
     /**
      * Loads ND4J's native CPU backend and multiplies a 2 × 2 matrix by itself.
      *
-     * @throws LinkageError ({@code UnsatisfiedLinkError}, {@code ExceptionInInitializerError}, …)
-     *     or a {@code RuntimeException} from ND4J when the native library cannot load here
-     * @throws IllegalStateException if the probe computes a wrong product
+     * @throws IllegalStateException naming the platform and the jars to add, with the original
+     *     failure ({@code UnsatisfiedLinkError}, {@code ExceptionInInitializerError}, …) as its
+     *     cause, when the native library cannot load here; or when the probe computes a wrong product
      */
     @Override
     public void checkAvailable() {
+        float[] product;
         try (INDArray m = Nd4j.create(new float[] {1, 2, 3, 4}, new long[] {2, 2}, DataType.FLOAT);
              INDArray p = Nd4j.gemm(m, m, false, false)) {
-            float[] product = p.data().asFloat();
-            if (!Arrays.equals(product, new float[] {7, 10, 15, 22})) {
-                throw new IllegalStateException("ND4J's native backend computed [[1,2],[3,4]]² as "
-                        + Arrays.toString(product) + " instead of [7, 10, 15, 22]");
-            }
+            product = p.data().asFloat();
+        } catch (LinkageError | RuntimeException e) {
+            String platform = org.bytedeco.javacpp.Loader.getPlatform();
+            throw new IllegalStateException("ND4J's native CPU library cannot load on platform " + platform + ": "
+                    + rootMessage(e) + ". The classpath needs org.nd4j:nd4j-native, org.bytedeco:javacpp and "
+                    + "org.bytedeco:openblas each with the classifier " + platform
+                    + " (cthulhu-backend-nd4j brings those of the build machine's platform)", e);
         }
+        if (!Arrays.equals(product, new float[] {7, 10, 15, 22})) {
+            throw new IllegalStateException("ND4J's native backend computed [[1,2],[3,4]]² as "
+                    + Arrays.toString(product) + " instead of [7, 10, 15, 22]");
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
+    }
+
+    /**
+     * The bytes of native memory held by the open tensors of this backend, over all threads: the
+     * buffers not yet released by {@link Tensor#close()} (a buffer shared by several tensors
+     * counts once). For finding leaks; ND4J's own temporaries are not included.
+     */
+    public static long liveBytes() {
+        return Nd4jTensor.liveBytes();
     }
 
     // ---- creation and conversion ----------------------------------------------------------
@@ -659,13 +684,14 @@ public final class Nd4jBackend implements Backend {
         Nd4j.exec(withOutput(new ClipByValue(x, min, max), x));
     }
 
-    /** One {@code gemm} into a new array, then the bias added to every row in place. */
+    /** One {@code gemm} into a new array, then the bias added to every row in place ({@code BiasAdd}). */
     @Override
     public Tensor dense(Tensor x, Tensor kernel, Tensor bias) {
         return detached(x.dtype(), () -> {
             INDArray out = product(x, kernel, false, false);
             if (bias != null && !out.isEmpty()) {
-                out.addiRowVector(arr(bias));
+                // BiasAdd is a custom op; the legacy broadcast behind addiRowVector is several times slower.
+                Nd4j.exec(new BiasAdd(out, arr(bias), out, false));
             }
             return out;
         });
