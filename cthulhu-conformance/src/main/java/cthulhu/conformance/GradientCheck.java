@@ -24,6 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * one-sided slopes differ) by more than {@code h}, and keep tensors small: each element costs two
  * evaluations of {@code f}.
  *
+ * <p>{@code f} is evaluated in the active float type and, for the differences, in float64, so it
+ * must build every other tensor it uses inside itself from plain Java values
+ * ({@code x -> K.multiply(x, K.constant(b, 3))}), never capture a tensor made outside.
+ *
  * <p>{@link #checkElementwise} compares the gradient of an element-wise function with its
  * analytic derivative evaluated in double in the test — the reference for points where finite
  * differences do not apply (at and near kinks, saturation).
@@ -85,6 +89,10 @@ public final class GradientCheck {
         TensorScope scope = TensorScope.open();
         try {
             return K.sum(f.apply(K.constant(x, shape))).toDoubleArray()[0];
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The function under a gradient check failed when evaluated in float64 "
+                    + "for central differences: " + e.getMessage() + ". If it captures a tensor made outside it, build "
+                    + "that tensor inside the function from plain Java values instead.", e);
         } finally {
             scope.close();
         }
