@@ -1,5 +1,7 @@
 package cthulhu.conformance.backend;
 
+import cthulhu.autodiff.Ops;
+import cthulhu.backend.BinaryOp;
 import cthulhu.backend.DType;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
@@ -146,6 +148,13 @@ class BinaryTest extends ConformanceTestBase {
         assertThrowsWithMessage(IllegalArgumentException.class, () -> K.multiply(K.zeros(2, 1, 3), K.zeros(4, 2)),
                 "[2, 1, 3]", "[4, 2]");
         assertThrowsWithMessage(IllegalArgumentException.class, () -> K.maximum(K.zeros(3, 2), a), "[3, 2]", "[2, 3]");
+        for (BinaryOp op : BinaryOp.values()) {
+            assertThrowsWithMessage(IllegalArgumentException.class, () -> Ops.binary(op, a, K.zeros(2)),
+                    "[2, 3]", "[2]", "broadcast");
+        }
+        assertThrowsWithMessage(IllegalArgumentException.class, () -> K.where(K.ones(3), a, K.zeros(3, 1)),
+                "broadcast");
+        assertThrowsWithMessage(IllegalArgumentException.class, () -> K.where(K.ones(2), a, a), "[2]", "[2, 3]");
     }
 
     @Test
