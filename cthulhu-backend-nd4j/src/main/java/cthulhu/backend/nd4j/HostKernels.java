@@ -13,8 +13,10 @@ import java.util.function.DoubleUnaryOperator;
  * functions whose ND4J kernels are not accurate enough: libnd4j computes {@code expm1} as
  * {@code exp(x) - 1} and {@code log1p} as {@code log(1 + x)} (all digits lost for tiny
  * {@code |x|}; in float32 {@code expm1(1e-10)} is 0), its ELU inherits that, and its softplus
- * {@code log(1 + e^x)} overflows to infinity for {@code x > 88} in float32. Each map is evaluated
- * in double with {@link Math} and rounded once to the array's type; one pass, no extra copy.
+ * {@code log(1 + e^x)} overflows to infinity for {@code x > 88} in float32; its tanh loses
+ * relative accuracy near 0 (tanh(1e-30) is 0; at 1e-4 the float32 error is 3e-5). Each map is
+ * evaluated in double with {@link Math} and rounded once to the array's type; one pass, no extra
+ * copy.
  */
 final class HostKernels {
 
@@ -43,6 +45,36 @@ final class HostKernels {
             }
         }
         return out;
+    }
+
+    /**
+     * Recomputes {@code out[i] = f(x[i])} on the host wherever {@code |x[i]| < bound}, leaving the
+     * other elements of {@code out} as the native kernel wrote them.
+     *
+     * @param x the input, a dense row-major array spanning its whole buffer, not empty
+     * @param out an array of the same shape and type
+     */
+    static void refineNearZero(INDArray x, INDArray out, double bound, DoubleUnaryOperator f) {
+        int n = Math.toIntExact(x.length());
+        if (x.dataType() == DataType.FLOAT) {
+            FloatBuffer in = x.data().asNioFloat();
+            FloatBuffer dst = out.data().asNioFloat();
+            for (int i = 0; i < n; i++) {
+                float v = in.get(i);
+                if (Math.abs(v) < bound) {
+                    dst.put(i, (float) f.applyAsDouble(v));
+                }
+            }
+        } else {
+            DoubleBuffer in = x.data().asNioDouble();
+            DoubleBuffer dst = out.data().asNioDouble();
+            for (int i = 0; i < n; i++) {
+                double v = in.get(i);
+                if (Math.abs(v) < bound) {
+                    dst.put(i, f.applyAsDouble(v));
+                }
+            }
+        }
     }
 
     /** Softplus {@code max(x, 0) + log1p(e^-|x|)}, the form of {@code Composites.softplus}. */

@@ -77,12 +77,13 @@ import java.util.function.Supplier;
  * (or its {@code TensorScope}) owns and frees.
  *
  * <p>Where ND4J falls short of the SPI's contract the backend completes it: {@code expm1},
- * {@code log1p}, ELU and softplus are computed accurately on the host ({@link HostKernels});
- * {@code maximum}, {@code minimum} and the max/min reductions return NaN where an operand is NaN,
- * and {@code sign(NaN)} is NaN (libnd4j drops NaN in all four); empty tensors and empty inner
- * dimensions of a matrix product never reach libnd4j. The composites softmax, relu, elu,
- * softplus, softsign, hard sigmoid, clip and dense run as single native kernels (dense as one
- * {@code gemm} plus an in-place bias add).
+ * {@code log1p}, ELU and softplus are computed accurately on the host ({@link HostKernels}), and
+ * so is tanh near 0; {@code maximum}, {@code minimum} and the max/min reductions return NaN where
+ * an operand is NaN, and {@code sign(NaN)} is NaN (libnd4j drops NaN in all four); softmax
+ * subtracts the maximum before libnd4j's kernel, which alone fails on very negative rows; empty
+ * tensors and empty inner dimensions of a matrix product never reach libnd4j. The composites
+ * relu, softsign, hard sigmoid (float32) and clip run as single native kernels, softmax as three,
+ * dense as one {@code gemm} plus an in-place bias add, elu and softplus as one host pass.
  */
 public final class Nd4jBackend implements Backend {
 
@@ -91,6 +92,9 @@ public final class Nd4jBackend implements Backend {
 
     /** Above the pure-Java backend's 0: preferred when available. */
     public static final int PRIORITY = 20;
+
+    /** Below this magnitude tanh is computed on the host (native relative error there: 1.5e-7 in float32 at 0.1). */
+    private static final double TANH_NATIVE_FROM = 0.1;
 
     /** Creates the backend; loads nothing (see {@link #checkAvailable()}). */
     public Nd4jBackend() {
@@ -210,6 +214,7 @@ public final class Nd4jBackend implements Backend {
                 case EXPM1 -> HostKernels.map(in, Math::expm1);
                 case LOG1P -> HostKernels.map(in, Math::log1p);
                 case SIGN -> sign(in);
+                case TANH -> tanh(in);
                 default -> {
                     INDArray out = alloc(x.dtype(), x.shape());
                     Nd4j.getExecutioner().exec(switch (op) {
@@ -219,7 +224,6 @@ public final class Nd4jBackend implements Backend {
                         case LOG -> new Log(in, out);
                         case SQRT -> new Sqrt(in, out);
                         case SQUARE -> new Square(in, out);
-                        case TANH -> new Tanh(in, out);
                         case SIGMOID -> new Sigmoid(in, out);
                         case RECIPROCAL -> new Reciprocal(in, out);
                         default -> throw new IllegalStateException("Unhandled unary op " + op);
@@ -228,6 +232,17 @@ public final class Nd4jBackend implements Backend {
                 }
             };
         });
+    }
+
+    /**
+     * libnd4j's tanh, with the elements below {@value #TANH_NATIVE_FROM} in magnitude recomputed on
+     * the host: there the native kernel's relative error exceeds a few ulps.
+     */
+    private static INDArray tanh(INDArray in) {
+        INDArray out = Nd4j.createUninitialized(in.dataType(), in.shape());
+        Nd4j.getExecutioner().exec(new Tanh(in, out));
+        HostKernels.refineNearZero(in, out, TANH_NATIVE_FROM, Math::tanh);
+        return out;
     }
 
     private static INDArray sign(INDArray in) {
@@ -565,7 +580,11 @@ public final class Nd4jBackend implements Backend {
 
     // ---- composites as native kernels -------------------------------------------------------
 
-    /** libnd4j's softmax kernel along {@code axis} (it subtracts the maximum first, as {@link Composites#softmax}). */
+    /**
+     * {@link Composites#softmax}: the maximum along {@code axis} is subtracted first (libnd4j's
+     * kernel alone turns a row of very negative inputs such as [-3000, -3000, -2999] into NaN),
+     * then libnd4j's softmax kernel runs in place.
+     */
     @Override
     public Tensor softmax(Tensor x, int axis) {
         return detached(x.dtype(), () -> {
@@ -574,7 +593,10 @@ public final class Nd4jBackend implements Backend {
                 return empty(x.dtype(), x.shape());
             }
             INDArray out = alloc(x.dtype(), x.shape());
-            Nd4j.exec(new SoftMax(in, out, axis));
+            try (Tensor max = reduce(ReduceOp.MAX, x, axis, true)) {
+                Nd4j.exec(new SubOp(in, arr(max), out));
+            }
+            Nd4j.exec(new SoftMax(out, out, axis));
             return out;
         });
     }
@@ -666,16 +688,23 @@ public final class Nd4jBackend implements Backend {
         });
     }
 
-    /** libnd4j's clip-by-value kernel, which keeps NaN as {@link Composites#clip} does. */
+    /**
+     * libnd4j's clip-by-value kernel, which keeps NaN as {@link Composites#clip} does; the
+     * degenerate interval (upper bound not above {@code min}), which that kernel rejects, and NaN
+     * bounds go to the composite.
+     */
     @Override
     public Tensor clip(Tensor x, double min, double max) {
+        if (!(min < max)) {
+            return Composites.clip(this, x, min, max);
+        }
         return detached(x.dtype(), () -> {
             INDArray in = arr(x);
             if (x.size() == 0) {
                 return empty(x.dtype(), x.shape());
             }
             INDArray out = alloc(x.dtype(), x.shape());
-            Nd4j.exec(withOutput(new ClipByValue(in, min, Math.max(min, max)), out));
+            Nd4j.exec(withOutput(new ClipByValue(in, min, max), out));
             return out;
         });
     }
