@@ -26,8 +26,8 @@ import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMin;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarSubtraction;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.scalar.comparison.ScalarEquals;
-import org.nd4j.linalg.api.ops.impl.scalar.comparison.ScalarGreaterThan;
 import org.nd4j.linalg.api.ops.impl.scalar.comparison.ScalarGreaterThanOrEqual;
 import org.nd4j.linalg.api.ops.impl.scalar.comparison.ScalarNotEquals;
 import org.nd4j.linalg.api.ops.impl.shape.Gather;
@@ -300,7 +300,12 @@ public final class Nd4jBackend implements Backend {
             }
             int[] shape = a.shape();
             return switch (op) {
-                case GREATER -> indicator(Nd4j.getExecutioner().exec(new ScalarGreaterThan(x, alloc(DataType.BOOL, shape), b)), a.dtype());
+                case GREATER -> {
+                    // libnd4j's step kernel, (x > b ? 1 : 0), writes the indicator in x's type at once.
+                    INDArray out = alloc(a.dtype(), shape);
+                    Nd4j.getExecutioner().exec(new Step(x, out, b));
+                    yield out;
+                }
                 case GREATER_EQUAL -> indicator(Nd4j.getExecutioner().exec(new ScalarGreaterThanOrEqual(x, alloc(DataType.BOOL, shape), b)), a.dtype());
                 case EQUAL -> indicator(Nd4j.getExecutioner().exec(new ScalarEquals(x, alloc(DataType.BOOL, shape), b)), a.dtype());
                 default -> {
