@@ -62,18 +62,10 @@ class SoftmaxTest extends ConformanceTestBase {
                 .mapToObj(axis -> arguments(shape, axis)));
     }
 
-    private static int size(int[] shape) {
-        int n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        return n;
-    }
-
     @ParameterizedTest(name = "shape {0}, axis {1}")
     @MethodSource("shapesAndAxes")
     void alongEveryAxis(int[] shape, int axis) {
-        double[] x = Reference.uniform(size(shape), -4, 4, 31);
+        double[] x = Reference.uniform(shape, -4, 4, 31);
         double[] expected = softmax(Reference.stored(x), shape, Math.floorMod(axis, shape.length));
         assertTensor(expected, shape, Activations.softmax(K.constant(x, shape), axis), Tolerance.current().times(4));
     }
@@ -82,8 +74,8 @@ class SoftmaxTest extends ConformanceTestBase {
     @MethodSource("shapesAndAxes")
     void gradientAlongEveryAxis(int[] shape, int axis) {
         // A weighted sum: Σ softmax itself is constant along the axis, so its gradient would be zero.
-        double[] x = Reference.uniform(size(shape), -2, 2, 37);
-        double[] w = Reference.uniform(size(shape), -1, 1, 41);
+        double[] x = Reference.uniform(shape, -2, 2, 37);
+        double[] w = Reference.uniform(shape, -1, 1, 41);
         GradientCheck.check(t -> K.multiply(Activations.softmax(t, axis), K.constant(w, shape)), x, shape);
     }
 
