@@ -71,17 +71,9 @@ class BinaryTest extends ConformanceTestBase {
         return OPS.stream().flatMap(op -> SHAPES.stream().map(s -> arguments(op, s[0], s[1], s[2])));
     }
 
-    private static int size(int[] shape) {
-        int n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        return n;
-    }
-
     /** Positive operands (for pow) with ties between a and b (for the comparisons). */
     private static double[] operand(int[] shape, long seed) {
-        double[] x = Reference.uniform(size(shape), 0.5, 3, seed);
+        double[] x = Reference.uniform(shape, 0.5, 3, seed);
         for (int i = 0; i < x.length; i++) {
             x[i] = Math.round(x[i] * 4) / 4.0;
         }
@@ -94,7 +86,8 @@ class BinaryTest extends ConformanceTestBase {
         double[] a = operand(shapeA, 1);
         double[] b = operand(shapeB, 2);
         Tensor result = op.k().apply(K.constant(a, shapeA), K.constant(b, shapeB));
-        assertTensor(Reference.broadcast(a, shapeA, b, shapeB, shapeOut, op.reference()), shapeOut, result,
+        assertTensor(Reference.broadcast(Reference.stored(a), shapeA, Reference.stored(b), shapeB, shapeOut,
+                op.reference()), shapeOut, result,
                 Tolerance.current().times(2));
     }
 
@@ -186,8 +179,8 @@ class BinaryTest extends ConformanceTestBase {
     @MethodSource("differentiableOpsAndShapes")
     void gradientsSumBackToEachOperandsShape(Op op, int[] shapeA, int[] shapeB) {
         // Distinct values, so that maximum/minimum have no ties within h of each other.
-        double[] a = Reference.uniform(size(shapeA), 0.5, 2, 3);
-        double[] b = Reference.uniform(size(shapeB), 2.25, 3.5, 4);
+        double[] a = Reference.uniform(shapeA, 0.5, 2, 3);
+        double[] b = Reference.uniform(shapeB, 2.25, 3.5, 4);
         if (op.name().equals("maximum") || op.name().equals("minimum")) {
             for (int i = 0; i < a.length; i += 2) {
                 a[i] += 2.5;
