@@ -130,7 +130,7 @@ public final class Nd4jBackend implements Backend {
             product = p.data().asFloat();
         } catch (LinkageError | RuntimeException e) {
             String platform = org.bytedeco.javacpp.Loader.getPlatform();
-            throw new IllegalStateException("ND4J's native CPU library cannot load on platform " + platform + ": "
+            throw new IllegalStateException("ND4J's native CPU library cannot load or run on platform " + platform + ": "
                     + rootMessage(e) + ". The classpath needs org.nd4j:nd4j-native, org.bytedeco:javacpp and "
                     + "org.bytedeco:openblas each with the classifier " + platform
                     + " (cthulhu-backend-nd4j brings those of the build machine's platform)", e);

@@ -46,7 +46,7 @@ class Nd4jBackendTest {
         assertEquals(0, process.exitValue(), report);
         assertTrue(report.contains("REPORT Backend 'nd4j' was requested by"), report);
         assertTrue(report.contains("cannot run on this machine"), report);
-        assertTrue(report.contains("cannot load on platform linux-nowhere"), report);
+        assertTrue(report.contains("cannot load or run on platform linux-nowhere"), report);
         assertTrue(report.contains("CAUSE java.lang.IllegalStateException"), report);
         assertTrue(report.contains("CAUSE java.lang.UnsatisfiedLinkError"), report);
     }
