@@ -598,8 +598,10 @@ public final class Nd4jBackend implements Backend {
                 return empty(x.dtype(), x.shape());
             }
             INDArray out = alloc(x.dtype(), x.shape());
-            try (Tensor max = reduce(ReduceOp.MAX, x, axis, true)) {
-                Nd4j.exec(new SubOp(in, arr(max), out));
+            // The native maximum skips NaN, which is harmless here: a NaN still turns its whole slice into NaN.
+            try (INDArray max = alloc(x.dtype(), Shapes.reduced(x.shape(), axis, true))) {
+                Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.reduce.same.Max(in, max, true, new int[] {axis}));
+                Nd4j.exec(new SubOp(in, max, out));
             }
             Nd4j.exec(new SoftMax(out, out, axis));
             return out;
