@@ -433,7 +433,7 @@ public final class Nd4jBackend implements Backend {
             if (Shapes.size(shape) == 0) {
                 return empty(x.dtype(), shape);
             }
-            try (INDArray indices = alloc(DataType.LONG, shape)) {
+            try (INDArray indices = alloc(DataType.INT64, shape)) {
                 Nd4j.exec(new ArgMax(new INDArray[] {in}, new INDArray[] {indices}, false, new int[] {axis}));
                 return indices.castTo(type(x.dtype()));
             }
@@ -744,8 +744,11 @@ public final class Nd4jBackend implements Backend {
         if (current == null) {
             return new Nd4jTensor(this, body.get(), dtype);
         }
-        try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+        MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
+        try {
             return new Nd4jTensor(this, body.get(), dtype);
+        } finally {
+            outside.close();
         }
     }
 

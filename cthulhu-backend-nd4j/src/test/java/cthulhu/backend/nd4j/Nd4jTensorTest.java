@@ -138,9 +138,13 @@ class Nd4jTensorTest {
         WorkspaceConfiguration config = WorkspaceConfiguration.builder()
                 .initialSize(1 << 20).policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.NONE).build();
         Nd4jTensor y;
-        try (MemoryWorkspace workspace = Nd4j.getWorkspaceManager().getAndActivateWorkspace(config, "cthulhu-nd4j-test")) {
+        MemoryWorkspace workspace = Nd4j.getWorkspaceManager().getAndActivateWorkspace(config, "cthulhu-nd4j-test");
+        try {
+            assertTrue(Nd4j.getMemoryManager().getCurrentWorkspace() == workspace, "the workspace is open");
             y = (Nd4jTensor) backend.unary(UnaryOp.SQUARE, x);
             assertFalse(y.array().isAttached(), "the result lives outside the workspace");
+        } finally {
+            workspace.close();
         }
         assertArrayEquals(new float[] {1, 4, 9, 16}, y.toFloatArray());
         y.close();
