@@ -126,7 +126,13 @@ public final class Ops {
             }
             case POW -> {
                 ga = need[0] ? K.multiply(g, K.multiply(c, K.pow(a, K.subtract(c, 1)))) : null;
-                gc = need[1] ? K.multiply(g, K.multiply(y, K.log(a))) : null;
+                if (need[1]) {
+                    // ∂(a^c)/∂c = a^c · ln a; where a <= 0 the term is taken as 0 (ln 1), as TensorFlow
+                    // does: 0^c is constant in c > 0, and 0 · ln 0 would otherwise poison it with NaN.
+                    Tensor positive = K.greater(a, 0);
+                    Tensor safe = K.where(positive, a, K.onesLike(a));
+                    gc = K.multiply(g, K.multiply(y, K.log(safe)));
+                }
             }
             case MAXIMUM -> {
                 // Ties send the gradient to the first operand, as TensorFlow does.

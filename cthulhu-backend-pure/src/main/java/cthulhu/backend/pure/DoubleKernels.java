@@ -446,6 +446,17 @@ final class DoubleKernels {
         }
     }
 
+    /**
+     * The plain rectifier {@code out[i] = x[i] > 0 ? x[i] : 0} for {@code i} in
+     * {@code [from, to)}; NaN gives 0, as in {@link cthulhu.backend.Composites#relu}.
+     */
+    static void relu(double[] x, double[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            double v = x[i];
+            out[i] = v > 0 ? v : 0;
+        }
+    }
+
     /** The value a reduction over an empty axis yields: 0 for SUM, -inf for MAX, +inf for MIN. */
     static double identity(ReduceOp op) {
         switch (op) {

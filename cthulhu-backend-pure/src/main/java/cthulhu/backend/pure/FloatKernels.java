@@ -445,6 +445,17 @@ final class FloatKernels {
         }
     }
 
+    /**
+     * The plain rectifier {@code out[i] = x[i] > 0 ? x[i] : 0} for {@code i} in
+     * {@code [from, to)}; NaN gives 0, as in {@link cthulhu.backend.Composites#relu}.
+     */
+    static void relu(float[] x, float[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float v = x[i];
+            out[i] = v > 0 ? v : 0;
+        }
+    }
+
     /** The value a reduction over an empty axis yields: 0 for SUM, -inf for MAX, +inf for MIN. */
     static float identity(ReduceOp op) {
         switch (op) {

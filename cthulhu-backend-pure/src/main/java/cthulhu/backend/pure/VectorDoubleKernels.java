@@ -241,6 +241,18 @@ final class VectorDoubleKernels {
         DoubleKernels.binaryAt(op, s, b, bo + i, out, oo + i, n - i);
     }
 
+    /** {@link DoubleKernels#relu} in vector lanes. */
+    static void relu(double[] x, double[] out, int from, int to) {
+        int i = from;
+        int bound = from + S.loopBound(to - from);
+        DoubleVector zero = DoubleVector.zero(S);
+        for (; i < bound; i += L) {
+            DoubleVector v = va(x, i);
+            zero.blend(v, v.compare(VectorOperators.GT, zero)).intoArray(out, i);
+        }
+        DoubleKernels.relu(x, out, i, to);
+    }
+
     private static DoubleVector va(double[] x, int offset) {
         return DoubleVector.fromArray(S, x, offset);
     }

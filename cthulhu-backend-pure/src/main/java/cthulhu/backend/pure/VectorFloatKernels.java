@@ -241,6 +241,18 @@ final class VectorFloatKernels {
         FloatKernels.binaryAt(op, s, b, bo + i, out, oo + i, n - i);
     }
 
+    /** {@link FloatKernels#relu} in vector lanes. */
+    static void relu(float[] x, float[] out, int from, int to) {
+        int i = from;
+        int bound = from + S.loopBound(to - from);
+        FloatVector zero = FloatVector.zero(S);
+        for (; i < bound; i += L) {
+            FloatVector v = va(x, i);
+            zero.blend(v, v.compare(VectorOperators.GT, zero)).intoArray(out, i);
+        }
+        FloatKernels.relu(x, out, i, to);
+    }
+
     private static FloatVector va(float[] x, int offset) {
         return FloatVector.fromArray(S, x, offset);
     }

@@ -203,6 +203,19 @@ class BinaryTest extends ConformanceTestBase {
     }
 
     @Test
+    void gradientOfPowWithRespectToTheExponentIsZeroWhereTheBaseIsZero() {
+        // Reference: ∂(x^a)/∂a = x^a · ln x for x > 0; 0^a is 0 for every a > 0, so its derivative
+        // is 0 there (TensorFlow masks the same way), not 0 · ln 0 = NaN.
+        double[] x = {0, 2, 0.5};
+        Tensor base = K.constant(x, 3);
+        Tensor exponent = K.constant(new double[] {3, 3, 3}, 3);
+        double[] stored = Reference.stored(x);
+        double[] expected = {0, 8 * Math.log(stored[1]), Math.pow(stored[2], 3) * Math.log(stored[2])};
+        assertTensor(expected, new int[] {3}, K.gradient(a -> K.pow(base, a), exponent), Tolerance.current().times(10));
+        GradientCheck.check(a -> K.pow(K.constant(new double[] {0, 2, 0.5}, 3), a), new double[] {3, 2.5, 1.5}, 3);
+    }
+
+    @Test
     void gradientOfMaximumAndMinimumOnTiesGoesToTheFirstOperand() {
         // Documented convention (TensorFlow's): on a tie the whole gradient flows to the first operand.
         Tensor a = K.constant(new double[] {1, 2, 3}, 3);
