@@ -28,7 +28,20 @@ final class VectorDoubleGemm {
     /** Width of a packed panel. */
     static final int NC = 256;
 
+    /** Products of fewer multiply-adds ({@code m · n · k}) than this stay on the calling thread. */
+    private static final long MIN_PARALLEL_WORK = 1 << 21;
+
+    /** Packing buffers of the largest panel, one set per thread, so that no call allocates them. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     private VectorDoubleGemm() {
+    }
+
+    /** One thread's packing buffers. */
+    private static final class Scratch {
+        final double[] bp = new double[KC * ((NC + NR - 1) / NR) * NR];
+        final double[] ap = new double[KC * MR];
+        final double[] tile = new double[MR * NR];
     }
 
     /**
@@ -41,13 +54,15 @@ final class VectorDoubleGemm {
         if (m == 0 || n == 0 || k == 0) {
             return c;
         }
-        int chunks = (long) m * n * k < (1 << 18) ? 1 : Parallel.threads();
-        if (m >= n || m >= 64 * chunks) {
-            Parallel.forChunks((m + MR - 1) / MR, chunks, (from, to) ->
-                    block(a, b, c, m, n, k, transA, transB, from * MR, Math.min(m, to * MR), 0, n));
-        } else {
+        int chunks = (long) m * n * k < MIN_PARALLEL_WORK ? 1 : Parallel.threads();
+        // Each thread packs its own panels: splitting rows repeats the packing of B (k × n),
+        // splitting columns that of A (m × k), so split the longer side.
+        if (n > m) {
             Parallel.forChunks((n + NR - 1) / NR, chunks, (from, to) ->
                     block(a, b, c, m, n, k, transA, transB, 0, m, from * NR, Math.min(n, to * NR)));
+        } else {
+            Parallel.forChunks((m + MR - 1) / MR, chunks, (from, to) ->
+                    block(a, b, c, m, n, k, transA, transB, from * MR, Math.min(m, to * MR), 0, n));
         }
         return c;
     }
@@ -58,11 +73,10 @@ final class VectorDoubleGemm {
         if (i0 >= i1 || j0 >= j1) {
             return;
         }
-        int width = Math.min(NC, j1 - j0);
-        int depth = Math.min(KC, k);
-        double[] bp = new double[depth * ((width + NR - 1) / NR) * NR];
-        double[] ap = new double[depth * MR];
-        double[] tile = new double[MR * NR];
+        Scratch scratch = SCRATCH.get();
+        double[] bp = scratch.bp;
+        double[] ap = scratch.ap;
+        double[] tile = scratch.tile;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -157,8 +171,9 @@ final class VectorDoubleGemm {
         if (cols == NR) {
             for (int r = 0; r < rows; r++) {
                 int row = coff + r * ldc;
-                DoubleVector.fromArray(S, c, row).add(DoubleVector.fromArray(S, tile, r * NR)).intoArray(c, row);
-                DoubleVector.fromArray(S, c, row + L).add(DoubleVector.fromArray(S, tile, r * NR + L)).intoArray(c, row + L);
+                for (int v = 0; v < NR; v += L) {
+                    DoubleVector.fromArray(S, c, row + v).add(DoubleVector.fromArray(S, tile, r * NR + v)).intoArray(c, row + v);
+                }
             }
             return;
         }

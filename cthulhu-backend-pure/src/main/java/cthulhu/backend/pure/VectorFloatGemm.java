@@ -28,7 +28,20 @@ final class VectorFloatGemm {
     /** Width of a packed panel. */
     static final int NC = 512;
 
+    /** Products of fewer multiply-adds ({@code m · n · k}) than this stay on the calling thread. */
+    private static final long MIN_PARALLEL_WORK = 1 << 21;
+
+    /** Packing buffers of the largest panel, one set per thread, so that no call allocates them. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     private VectorFloatGemm() {
+    }
+
+    /** One thread's packing buffers. */
+    private static final class Scratch {
+        final float[] bp = new float[KC * ((NC + NR - 1) / NR) * NR];
+        final float[] ap = new float[KC * MR];
+        final float[] tile = new float[MR * NR];
     }
 
     /**
@@ -41,13 +54,15 @@ final class VectorFloatGemm {
         if (m == 0 || n == 0 || k == 0) {
             return c;
         }
-        int chunks = (long) m * n * k < (1 << 18) ? 1 : Parallel.threads();
-        if (m >= n || m >= 64 * chunks) {
-            Parallel.forChunks((m + MR - 1) / MR, chunks, (from, to) ->
-                    block(a, b, c, m, n, k, transA, transB, from * MR, Math.min(m, to * MR), 0, n));
-        } else {
+        int chunks = (long) m * n * k < MIN_PARALLEL_WORK ? 1 : Parallel.threads();
+        // Each thread packs its own panels: splitting rows repeats the packing of B (k × n),
+        // splitting columns that of A (m × k), so split the longer side.
+        if (n > m) {
             Parallel.forChunks((n + NR - 1) / NR, chunks, (from, to) ->
                     block(a, b, c, m, n, k, transA, transB, 0, m, from * NR, Math.min(n, to * NR)));
+        } else {
+            Parallel.forChunks((m + MR - 1) / MR, chunks, (from, to) ->
+                    block(a, b, c, m, n, k, transA, transB, from * MR, Math.min(m, to * MR), 0, n));
         }
         return c;
     }
@@ -58,11 +73,10 @@ final class VectorFloatGemm {
         if (i0 >= i1 || j0 >= j1) {
             return;
         }
-        int width = Math.min(NC, j1 - j0);
-        int depth = Math.min(KC, k);
-        float[] bp = new float[depth * ((width + NR - 1) / NR) * NR];
-        float[] ap = new float[depth * MR];
-        float[] tile = new float[MR * NR];
+        Scratch scratch = SCRATCH.get();
+        float[] bp = scratch.bp;
+        float[] ap = scratch.ap;
+        float[] tile = scratch.tile;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -157,8 +171,9 @@ final class VectorFloatGemm {
         if (cols == NR) {
             for (int r = 0; r < rows; r++) {
                 int row = coff + r * ldc;
-                FloatVector.fromArray(S, c, row).add(FloatVector.fromArray(S, tile, r * NR)).intoArray(c, row);
-                FloatVector.fromArray(S, c, row + L).add(FloatVector.fromArray(S, tile, r * NR + L)).intoArray(c, row + L);
+                for (int v = 0; v < NR; v += L) {
+                    FloatVector.fromArray(S, c, row + v).add(FloatVector.fromArray(S, tile, r * NR + v)).intoArray(c, row + v);
+                }
             }
             return;
         }
