@@ -1,0 +1,164 @@
+package cthulhu.optimizers;
+
+import cthulhu.backend.K;
+import cthulhu.saving.NameRegistry;
+
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The one registry of optimizer names: {@code sgd}, {@code rmsprop}, {@code adam}, and any
+ * registered with {@link #register}. Optimizers hold state, so every {@link #get} returns a new
+ * one, with Keras 2.2.4's defaults.
+ *
+ * <p>An optimizer serializes to its name plus its {@link Optimizer#getConfig() config};
+ * {@link #deserialize} rebuilds it. Names are matched exactly, then in lower case, so Keras's class
+ * names ({@code "Adam"}, {@code "RMSprop"}) work too.
+ */
+public final class Optimizers {
+
+    /** Builds an optimizer from a config map (Keras names; absent keys take the defaults). */
+    @FunctionalInterface
+    public interface Factory {
+        /**
+         * @throws IllegalArgumentException naming the key for an unknown key or a value of the wrong type
+         */
+        Optimizer create(Map<String, Object> config);
+    }
+
+    private static final NameRegistry<Factory> REGISTRY = new NameRegistry<>("optimizer");
+    private static final Map<Class<? extends Optimizer>, String> NAME_BY_CLASS = new ConcurrentHashMap<>();
+
+    static {
+        builtIn("sgd", SGD.class, c -> {
+            Config r = new Config("sgd", c, "lr", "momentum", "decay", "nesterov");
+            return new SGD(r.number("lr", 0.01), r.number("momentum", 0), r.number("decay", 0), r.bool("nesterov", false));
+        });
+        builtIn("rmsprop", RMSprop.class, c -> {
+            Config r = new Config("rmsprop", c, "lr", "rho", "epsilon", "decay");
+            return new RMSprop(r.number("lr", 0.001), r.number("rho", 0.9), r.number("epsilon", K.epsilon()),
+                    r.number("decay", 0));
+        });
+        builtIn("adam", Adam.class, c -> {
+            Config r = new Config("adam", c, "lr", "beta_1", "beta_2", "epsilon", "decay", "amsgrad");
+            return new Adam(r.number("lr", 0.001), r.number("beta_1", 0.9), r.number("beta_2", 0.999),
+                    r.number("epsilon", K.epsilon()), r.number("decay", 0), r.bool("amsgrad", false));
+        });
+    }
+
+    private Optimizers() {
+    }
+
+    private static void builtIn(String name, Class<? extends Optimizer> type, Factory factory) {
+        REGISTRY.builtIn(name, factory);
+        NAME_BY_CLASS.put(type, name);
+    }
+
+    /**
+     * A new optimizer of a name with its default hyper-parameters.
+     *
+     * @throws IllegalArgumentException {@code "Unknown optimizer: foo. Valid names: …"}
+     */
+    public static Optimizer get(String name) {
+        return deserialize(name, Map.of());
+    }
+
+    /**
+     * A new optimizer of a name with the given hyper-parameters (Keras names: {@code lr},
+     * {@code momentum}, {@code beta_1}, …; {@code learning_rate} is accepted for {@code lr}).
+     *
+     * @throws IllegalArgumentException for an unknown name, or an unknown key or bad value in the
+     *     config, naming it
+     */
+    public static Optimizer deserialize(String name, Map<String, Object> config) {
+        String key = name;
+        if (name != null && !REGISTRY.contains(name) && REGISTRY.contains(name.toLowerCase(Locale.ROOT))) {
+            key = name.toLowerCase(Locale.ROOT);
+        }
+        return REGISTRY.get(key).create(config);
+    }
+
+    /**
+     * The name {@link #get} accepts for the optimizer's class.
+     *
+     * @throws IllegalArgumentException for an optimizer class never registered, saying how to register it
+     */
+    public static String serialize(Optimizer optimizer) {
+        String name = NAME_BY_CLASS.get(optimizer.getClass());
+        if (name == null) {
+            throw new IllegalArgumentException("Cannot serialize optimizer " + optimizer.getClass().getName()
+                    + ": it is not registered. Register it first with Optimizers.register(\"name\", "
+                    + optimizer.getClass().getSimpleName() + ".class, config -> new " + optimizer.getClass().getSimpleName() + "(...))");
+        }
+        return name;
+    }
+
+    /**
+     * Makes a custom optimizer known by name, so that models can be compiled with the name and
+     * saved with it.
+     *
+     * @param type the class {@link #serialize} maps back to {@code name}
+     * @param factory builds one from a config map (empty for the defaults)
+     * @throws IllegalArgumentException if the name is blank or built in
+     */
+    public static <T extends Optimizer> void register(String name, Class<T> type, Factory factory) {
+        REGISTRY.register(name, factory);
+        NAME_BY_CLASS.put(type, name);
+    }
+
+    /** Every name {@link #get} accepts, sorted. */
+    public static Set<String> names() {
+        return REGISTRY.names();
+    }
+
+    /** Reads a config map, refusing keys the optimizer does not have. */
+    private static final class Config {
+        private final String optimizer;
+        private final Map<String, Object> values;
+
+        Config(String optimizer, Map<String, Object> values, String... keys) {
+            this.optimizer = optimizer;
+            this.values = values;
+            Set<String> known = new HashSet<>(Set.of(keys));
+            known.add("learning_rate");
+            for (String k : values.keySet()) {
+                if (!known.contains(k)) {
+                    throw new IllegalArgumentException("Optimizer " + optimizer + " has no parameter '" + k
+                            + "'; its parameters are " + new TreeSet<>(Set.of(keys)));
+                }
+            }
+        }
+
+        double number(String key, double fallback) {
+            Object v = values.get(key);
+            if (v == null && key.equals("lr")) {
+                v = values.get("learning_rate");
+            }
+            if (v == null) {
+                return fallback;
+            }
+            if (!(v instanceof Number n)) {
+                throw new IllegalArgumentException("Optimizer " + optimizer + ": parameter '" + key
+                        + "' must be a number, got " + v);
+            }
+            return n.doubleValue();
+        }
+
+        boolean bool(String key, boolean fallback) {
+            Object v = values.get(key);
+            if (v == null) {
+                return fallback;
+            }
+            if (!(v instanceof Boolean b)) {
+                throw new IllegalArgumentException("Optimizer " + optimizer + ": parameter '" + key
+                        + "' must be true or false, got " + v);
+            }
+            return b;
+        }
+    }
+}
