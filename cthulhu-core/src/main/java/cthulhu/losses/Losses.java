@@ -5,6 +5,7 @@ import cthulhu.backend.Tensor;
 import cthulhu.saving.NameRegistry;
 
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -137,13 +138,18 @@ public final class Losses {
      *     how to register it
      */
     public static String serialize(Loss loss) {
-        String name = REGISTRY.nameOf(loss);
+        String name = nameOf(loss).orElse(null);
         if (name == null) {
             throw new IllegalArgumentException("Cannot serialize loss " + loss
                     + ": it is neither built in nor registered. Register it first with Losses.register(\"name\", loss)"
                     + " and compile the model with that same object.");
         }
         return name;
+    }
+
+    /** The canonical name of {@code loss}, or empty when it is neither built in nor registered. */
+    public static Optional<String> nameOf(Loss loss) {
+        return Optional.ofNullable(REGISTRY.nameOf(loss));
     }
 
     /**
