@@ -61,6 +61,19 @@ public final class ConfigReader {
         return v == null ? defaultValue : toInt(key, v);
     }
 
+    /**
+     * A required number.
+     *
+     * @throws IllegalArgumentException if absent, null or not a number
+     */
+    public double getDouble(String key) {
+        Object v = get(key);
+        if (v == null) {
+            throw error(key, v, "a number; the key is required");
+        }
+        return toDouble(key, v);
+    }
+
     /** An optional number; {@code defaultValue} when absent or null. */
     public double getDouble(String key, double defaultValue) {
         Object v = get(key);
