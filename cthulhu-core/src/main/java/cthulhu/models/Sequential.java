@@ -10,6 +10,7 @@ import cthulhu.callbacks.Callback;
 import cthulhu.callbacks.History;
 import cthulhu.callbacks.ProgbarLogger;
 import cthulhu.layers.Layer;
+import cthulhu.layers.LayerNames;
 import cthulhu.losses.Loss;
 import cthulhu.losses.Losses;
 import cthulhu.metrics.Metric;
@@ -25,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,9 +52,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * without a name get Keras-style names unique within the model: {@code dense_1},
  * {@code dense_2}, …. Each training step runs in one {@link TensorScope} (its intermediates,
  * native memory included, are released when the step ends) and one {@link GradientTape} over the
- * trainable variables; the optimizer writes the new weights with {@link Variable#assign}. Fit
- * the model outside any {@code TensorScope} of your own: a scope open around {@code fit} would
- * own, and later release, the weights it writes.
+ * trainable variables; the optimizer writes the new weights with {@link Variable#assign}, which
+ * takes them out of the step's scope.
  *
  * <p>The model owns its layers' weights and its optimizer's state; {@link #close()} releases them.
  * A model is used by one thread at a time.
@@ -68,6 +67,7 @@ public class Sequential implements AutoCloseable {
 
     private final String name;
     private final List<Layer> layers = new ArrayList<>();
+    private final LayerNames names = new LayerNames();
     /** The per-sample output shape of each layer, once built. */
     private final List<int[]> outputShapes = new ArrayList<>();
     private boolean built;
@@ -125,7 +125,7 @@ public class Sequential implements AutoCloseable {
 
     /**
      * Appends a layer. A layer without a name is named {@code <snake_case class>_<k>} with the
-     * smallest {@code k ≥ 1} not yet used in this model. When the model's input shape is known,
+     * next {@code k ≥ 1} of its prefix in this model ({@link LayerNames}). When the model's input shape is known,
      * the layer is built for the previous layer's output shape.
      *
      * @return this model
@@ -133,20 +133,7 @@ public class Sequential implements AutoCloseable {
      *     previous layer's output (naming both layers, both shapes and the fix)
      */
     public Sequential add(Layer layer) {
-        Set<String> names = new HashSet<>();
-        layers.forEach(l -> names.add(l.getName()));
-        if (!layer.hasName()) {
-            String prefix = layer.getName();
-            int k = 1;
-            while (names.contains(prefix + "_" + k)) {
-                k++;
-            }
-            layer.setName(prefix + "_" + k);
-        } else if (names.contains(layer.getName())) {
-            throw new IllegalArgumentException("All layers added to a Sequential model should have unique names. Name \""
-                    + layer.getName() + "\" is already the name of a layer in model " + name
-                    + ". Pass a different name to the layer with setName");
-        }
+        names.assign(layer);
         if (layers.isEmpty()) {
             layers.add(layer);
             if (layer.inputShape() != null) {
@@ -573,7 +560,7 @@ public class Sequential implements AutoCloseable {
             for (int m = 0; m < ms.size(); m++) {
                 result[m + 1] = scalar(K.mean(ms.get(m).apply(yb, output)));
             }
-            optimizer.applyGradients(variables, grads, scope);
+            optimizer.applyGradients(variables, grads);
             return result;
         }
     }

@@ -2,7 +2,6 @@ package cthulhu.optimizers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
-import cthulhu.backend.TensorScope;
 import cthulhu.backend.Variable;
 
 import java.util.List;
@@ -99,19 +98,19 @@ public final class Adam extends Optimizer {
     }
 
     @Override
-    protected void update(Variable param, Tensor grad, List<Variable> state, double lr, long t, TensorScope scope) {
+    protected void update(Variable param, Tensor grad, List<Variable> state, double lr, long t) {
         double lrT = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
         Tensor m = K.add(K.multiply(state.get(0).value(), beta1), K.multiply(grad, 1 - beta1));
         Tensor v = K.add(K.multiply(state.get(1).value(), beta2), K.multiply(K.square(grad), 1 - beta2));
         Tensor denominatorBase = v;
         if (amsgrad) {
             Tensor vhat = K.maximum(state.get(2).value(), v);
-            assign(state.get(2), vhat, scope);
+            state.get(2).assign(vhat);
             denominatorBase = vhat;
         }
         Tensor p = K.subtract(param.value(), K.divide(K.multiply(m, lrT), K.add(K.sqrt(denominatorBase), epsilon)));
-        assign(state.get(0), m, scope);
-        assign(state.get(1), v, scope);
-        assign(param, p, scope);
+        state.get(0).assign(m);
+        state.get(1).assign(v);
+        param.assign(p);
     }
 }

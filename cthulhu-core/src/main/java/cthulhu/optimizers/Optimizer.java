@@ -23,8 +23,9 @@ import java.util.Map;
  * {@link Variable}s created at the first step that sees the variable, initialized to zeros, and
  * released by {@link #close()}.
  *
- * <p>Subclasses implement {@link #slotNames} and {@link #update}, writing every new value through
- * {@link #assign}.
+ * <p>Subclasses implement {@link #slotNames} and {@link #update}, writing every new value with
+ * {@link Variable#assign}, which takes it out of the training step's {@link TensorScope} so that
+ * it outlives the step while the step's intermediates are released.
  */
 public abstract class Optimizer implements AutoCloseable {
 
@@ -90,26 +91,24 @@ public abstract class Optimizer implements AutoCloseable {
     protected abstract List<String> slotNames();
 
     /**
-     * Computes one variable's update and writes it, and its new state, through {@link #assign}.
+     * Computes one variable's update and writes it, and its new state, with {@link Variable#assign}.
      *
      * @param param the variable to update
      * @param grad the gradient of the loss with respect to it, of its shape
      * @param state its state, in the order of {@link #slotNames}
      * @param lr the decayed learning rate of this step
      * @param t this step's number, starting at 1
-     * @param scope the step's scope, which must keep every tensor assigned (may be null)
      */
-    protected abstract void update(Variable param, Tensor grad, List<Variable> state, double lr, long t, TensorScope scope);
+    protected abstract void update(Variable param, Tensor grad, List<Variable> state, double lr, long t);
 
     /**
      * Takes one step: updates every variable from its gradient, then counts the step.
      *
      * @param params the trainable variables
      * @param grads their gradients, in the same order and of the same shapes
-     * @param scope the scope the step runs in, which will keep the new values (null if none is open)
      * @throws IllegalArgumentException naming the variable when the counts or a shape differ
      */
-    public final void applyGradients(List<Variable> params, List<Tensor> grads, TensorScope scope) {
+    public final void applyGradients(List<Variable> params, List<Tensor> grads) {
         if (params.size() != grads.size()) {
             throw new IllegalArgumentException(className() + ": got " + grads.size() + " gradients for "
                     + params.size() + " variables; pass one gradient per variable");
@@ -125,24 +124,18 @@ public abstract class Optimizer implements AutoCloseable {
         long t = iterations + 1;
         for (int i = 0; i < params.size(); i++) {
             Variable p = params.get(i);
-            List<Variable> state = slots.computeIfAbsent(p, v -> createSlots(v, scope));
-            update(p, grads.get(i), state, rate, t, scope);
+            List<Variable> state = slots.computeIfAbsent(p, this::createSlots);
+            update(p, grads.get(i), state, rate, t);
         }
         iterations = t;
     }
 
-    private List<Variable> createSlots(Variable p, TensorScope scope) {
+    private List<Variable> createSlots(Variable p) {
         List<Variable> state = new ArrayList<>();
         for (String name : slotNames()) {
-            Tensor zeros = K.zeros(p.value().dtype(), p.shape());
-            state.add(new Variable(p.name() + "/" + name, scope == null ? zeros : scope.keep(zeros), false));
+            state.add(new Variable(p.name() + "/" + name, K.zeros(p.value().dtype(), p.shape()), false));
         }
         return Collections.unmodifiableList(state);
-    }
-
-    /** Writes {@code value} into {@code variable}, keeping it past the step's scope. */
-    protected static void assign(Variable variable, Tensor value, TensorScope scope) {
-        variable.assign(scope == null ? value : scope.keep(value));
     }
 
     /** The state variables of every variable seen so far, in no particular order. */

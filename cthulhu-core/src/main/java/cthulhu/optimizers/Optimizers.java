@@ -1,13 +1,12 @@
 package cthulhu.optimizers;
 
 import cthulhu.backend.K;
+import cthulhu.config.ConfigReader;
 import cthulhu.saving.NameRegistry;
 
-import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -35,23 +34,29 @@ public final class Optimizers {
     private static final Map<Class<? extends Optimizer>, String> NAME_BY_CLASS = new ConcurrentHashMap<>();
 
     static {
-        builtIn("sgd", SGD.class, c -> {
-            Config r = new Config("sgd", c, "lr", "momentum", "decay", "nesterov");
-            return new SGD(r.number("lr", 0.01), r.number("momentum", 0), r.number("decay", 0), r.bool("nesterov", false));
-        });
-        builtIn("rmsprop", RMSprop.class, c -> {
-            Config r = new Config("rmsprop", c, "lr", "rho", "epsilon", "decay");
-            return new RMSprop(r.number("lr", 0.001), r.number("rho", 0.9), r.number("epsilon", K.epsilon()),
-                    r.number("decay", 0));
-        });
-        builtIn("adam", Adam.class, c -> {
-            Config r = new Config("adam", c, "lr", "beta_1", "beta_2", "epsilon", "decay", "amsgrad");
-            return new Adam(r.number("lr", 0.001), r.number("beta_1", 0.9), r.number("beta_2", 0.999),
-                    r.number("epsilon", K.epsilon()), r.number("decay", 0), r.bool("amsgrad", false));
-        });
+        builtIn("sgd", SGD.class, c -> read("sgd", c, r -> new SGD(lr(r, 0.01), r.getDouble("momentum", 0),
+                r.getDouble("decay", 0), r.getBoolean("nesterov", false))));
+        builtIn("rmsprop", RMSprop.class, c -> read("rmsprop", c, r -> new RMSprop(lr(r, 0.001), r.getDouble("rho", 0.9),
+                r.getDouble("epsilon", K.epsilon()), r.getDouble("decay", 0))));
+        builtIn("adam", Adam.class, c -> read("adam", c, r -> new Adam(lr(r, 0.001), r.getDouble("beta_1", 0.9),
+                r.getDouble("beta_2", 0.999), r.getDouble("epsilon", K.epsilon()), r.getDouble("decay", 0),
+                r.getBoolean("amsgrad", false))));
     }
 
     private Optimizers() {
+    }
+
+    /** Builds with {@code body} and rejects any key it did not read. */
+    private static Optimizer read(String name, Map<String, Object> config, Function<ConfigReader, Optimizer> body) {
+        ConfigReader reader = new ConfigReader("optimizer " + name, config);
+        Optimizer optimizer = body.apply(reader);
+        reader.finish();
+        return optimizer;
+    }
+
+    /** The learning rate under Keras 2.2.4's key {@code lr}, or the later {@code learning_rate}. */
+    private static double lr(ConfigReader reader, double fallback) {
+        return reader.has("lr") ? reader.getDouble("lr") : reader.getDouble("learning_rate", fallback);
     }
 
     private static void builtIn(String name, Class<? extends Optimizer> type, Factory factory) {
@@ -114,51 +119,5 @@ public final class Optimizers {
     /** Every name {@link #get} accepts, sorted. */
     public static Set<String> names() {
         return REGISTRY.names();
-    }
-
-    /** Reads a config map, refusing keys the optimizer does not have. */
-    private static final class Config {
-        private final String optimizer;
-        private final Map<String, Object> values;
-
-        Config(String optimizer, Map<String, Object> values, String... keys) {
-            this.optimizer = optimizer;
-            this.values = values;
-            Set<String> known = new HashSet<>(Set.of(keys));
-            known.add("learning_rate");
-            for (String k : values.keySet()) {
-                if (!known.contains(k)) {
-                    throw new IllegalArgumentException("Optimizer " + optimizer + " has no parameter '" + k
-                            + "'; its parameters are " + new TreeSet<>(Set.of(keys)));
-                }
-            }
-        }
-
-        double number(String key, double fallback) {
-            Object v = values.get(key);
-            if (v == null && key.equals("lr")) {
-                v = values.get("learning_rate");
-            }
-            if (v == null) {
-                return fallback;
-            }
-            if (!(v instanceof Number n)) {
-                throw new IllegalArgumentException("Optimizer " + optimizer + ": parameter '" + key
-                        + "' must be a number, got " + v);
-            }
-            return n.doubleValue();
-        }
-
-        boolean bool(String key, boolean fallback) {
-            Object v = values.get(key);
-            if (v == null) {
-                return fallback;
-            }
-            if (!(v instanceof Boolean b)) {
-                throw new IllegalArgumentException("Optimizer " + optimizer + ": parameter '" + key
-                        + "' must be true or false, got " + v);
-            }
-            return b;
-        }
     }
 }

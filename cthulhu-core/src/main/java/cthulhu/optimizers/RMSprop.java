@@ -2,7 +2,6 @@ package cthulhu.optimizers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
-import cthulhu.backend.TensorScope;
 import cthulhu.backend.Variable;
 
 import java.util.List;
@@ -70,11 +69,11 @@ public final class RMSprop extends Optimizer {
     }
 
     @Override
-    protected void update(Variable param, Tensor grad, List<Variable> state, double lr, long t, TensorScope scope) {
+    protected void update(Variable param, Tensor grad, List<Variable> state, double lr, long t) {
         Variable accumulator = state.get(0);
         Tensor a = K.add(K.multiply(accumulator.value(), rho), K.multiply(K.square(grad), 1 - rho));
         Tensor p = K.subtract(param.value(), K.divide(K.multiply(grad, lr), K.add(K.sqrt(a), epsilon)));
-        assign(accumulator, a, scope);
-        assign(param, p, scope);
+        accumulator.assign(a);
+        param.assign(p);
     }
 }

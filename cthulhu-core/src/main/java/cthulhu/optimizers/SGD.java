@@ -2,7 +2,6 @@ package cthulhu.optimizers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
-import cthulhu.backend.TensorScope;
 import cthulhu.backend.Variable;
 
 import java.util.List;
@@ -73,14 +72,14 @@ public final class SGD extends Optimizer {
     }
 
     @Override
-    protected void update(Variable param, Tensor grad, List<Variable> state, double lr, long t, TensorScope scope) {
+    protected void update(Variable param, Tensor grad, List<Variable> state, double lr, long t) {
         Variable velocity = state.get(0);
         Tensor step = K.multiply(grad, lr);
         Tensor v = K.subtract(K.multiply(velocity.value(), momentum), step);
         Tensor p = nesterov
                 ? K.subtract(K.add(param.value(), K.multiply(v, momentum)), step)
                 : K.add(param.value(), v);
-        assign(velocity, v, scope);
-        assign(param, p, scope);
+        velocity.assign(v);
+        param.assign(p);
     }
 }
