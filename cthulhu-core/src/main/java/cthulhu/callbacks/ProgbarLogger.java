@@ -169,8 +169,12 @@ public final class ProgbarLogger implements Callback {
         out.flush();
     }
 
-    /** {@code " 12/50 [=====>........................]"}: the count right-aligned to the target's width. */
-    static String bar(int current, int target) {
+    /**
+     * Keras's bar of width 30: the count right-aligned to the target's width, then
+     * {@code int(30 · current / target)} cells, the last one {@code >} while unfinished, e.g.
+     * {@code "12/50 [======>.......................]"}.
+     */
+    public static String bar(int current, int target) {
         int digits = String.valueOf(target).length();
         StringBuilder sb = new StringBuilder(String.format("%" + digits + "d/%d [", current, target));
         int progWidth = target > 0 ? (int) (WIDTH * ((double) current / target)) : WIDTH;
@@ -181,8 +185,8 @@ public final class ProgbarLogger implements Callback {
         return sb.toString();
     }
 
-    /** Keras's ETA: {@code 3s}, {@code 2:05}, {@code 1:02:05}. */
-    static String eta(double seconds) {
+    /** Keras's ETA of whole seconds: {@code 3s}, {@code 2:05} above a minute, {@code 1:02:05} above an hour. */
+    public static String eta(double seconds) {
         long s = (long) seconds;
         if (s > 3600) {
             return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s % 3600) / 60, s % 60);
@@ -193,8 +197,11 @@ public final class ProgbarLogger implements Callback {
         return s + "s";
     }
 
-    /** {@code " - loss: 0.4213 - accuracy: 0.8812"}. */
-    static String values(Map<String, Double> values) {
+    /**
+     * The values in order as {@code " - loss: 0.4213 - accuracy: 0.8812"}: {@code %.4f}, or
+     * {@code %.4e} when the magnitude is at most 1e-3.
+     */
+    public static String values(Map<String, Double> values) {
         StringBuilder sb = new StringBuilder();
         values.forEach((k, v) -> sb.append(" - ").append(k).append(": ").append(
                 String.format(Locale.ROOT, Math.abs(v) > 1e-3 ? "%.4f" : "%.4e", v)));
