@@ -109,7 +109,16 @@ public final class Backends {
      *     backend at all can run
      */
     public static Backend resolve(Settings settings) {
-        List<Backend> found = discover();
+        return resolve(settings, discover());
+    }
+
+    /**
+     * Chooses among the given candidates as {@link #resolve(Settings)} does.
+     *
+     * @throws BackendUnavailableException when the named backend is absent or cannot load, or no
+     *     candidate can run
+     */
+    public static Backend resolve(Settings settings, List<Backend> found) {
         if (settings.backend() != null) {
             String wanted = settings.backend();
             Backend match = found.stream().filter(b -> b.name().equals(wanted)).findFirst().orElse(null);

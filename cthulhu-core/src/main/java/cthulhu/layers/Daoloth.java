@@ -149,10 +149,12 @@ public final class Daoloth extends Layer {
 
     @Override
     protected int[] acceptedInputShape(int[] builtShape) {
-        int[] accepted = new int[builtShape.length];
-        Arrays.fill(accepted, -1);
-        accepted[accepted.length - 1] = builtShape[builtShape.length - 1];
-        return accepted;
+        return new int[] {builtShape[builtShape.length - 1]};
+    }
+
+    @Override
+    protected boolean acceptsLeadingAxes() {
+        return true;
     }
 
     @Override

@@ -69,10 +69,19 @@ public abstract class Layer implements AutoCloseable {
     /**
      * The sample shapes this layer accepts once built for {@code builtShape}, with -1 for a
      * dimension that may vary. The default is {@code builtShape} itself; a layer that only fixes
-     * some axes (a dense layer, its last) overrides it.
+     * some axes overrides it (PReLU frees its shared axes).
      */
     protected int[] acceptedInputShape(int[] builtShape) {
         return builtShape;
+    }
+
+    /**
+     * Whether samples may have more leading axes than {@link #acceptedInputShape}, which then
+     * constrains only the trailing axes. Default false; a dense layer, which contracts the last
+     * axis of inputs of any rank, returns true.
+     */
+    protected boolean acceptsLeadingAxes() {
+        return false;
     }
 
     /** Applies the layer in inference mode. */
@@ -97,10 +106,13 @@ public abstract class Layer implements AutoCloseable {
         int[] sample = Arrays.copyOfRange(inputs.shape(), 1, inputs.rank());
         ensureBuilt(sample);
         int[] accepted = acceptedInputShape(inputShape);
-        if (!compatible(accepted, sample)) {
+        boolean leading = acceptsLeadingAxes();
+        int extra = sample.length - accepted.length;
+        if (extra < 0 || (extra > 0 && !leading)
+                || !compatible(accepted, Arrays.copyOfRange(sample, extra, sample.length))) {
             throw new IllegalArgumentException("Layer " + getName() + " was built for samples of shape "
-                    + Arrays.toString(inputShape) + " and expects batches of shape [batch" + joined(accepted, true)
-                    + "] (None: any size), but got input of shape " + Arrays.toString(inputs.shape())
+                    + Arrays.toString(inputShape) + " and expects batches of shape [batch" + (leading ? ", ..." : "")
+                    + joined(accepted, true) + "] (None: any size), but got input of shape " + Arrays.toString(inputs.shape())
                     + "; reshape the input to fit, or use a new layer for this shape");
         }
         if (!variables.isEmpty() && variables.get(0).value().dtype() != inputs.dtype()) {

@@ -2,10 +2,14 @@ package cthulhu.backend.pure;
 
 /**
  * Matrix multiplication {@code C = op(A) · op(B)} on row-major {@code float[]} in plain Java,
- * for when the vector module is absent. {@code op(B)} is packed in panels of
- * {@value #KC} × {@value #NC} that stay in the L2 cache; each row of {@code C} is updated four
- * {@code k} at a time by one fused multiply-add chain per element, a loop the JIT vectorises.
- * Large products are split over the cores by rows (or by columns when there are few rows).
+ * used when the vector module is absent.
+ *
+ * <p>{@code op(B)} is packed in panels of {@value #KC} × {@value #NC} that stay in the L2
+ * cache, each panel row its own array; four rows of {@code op(A)} are packed interleaved, and
+ * four rows of {@code C} are accumulated in four row arrays, two {@code k} at a time. Every array
+ * in the inner loop is indexed from 0, which is what lets the JIT vectorise it (it does not when
+ * two arrays are read at different run-time offsets). Large products are split over the cores
+ * by rows, or by columns when there are few rows.
  */
 final class FloatGemm {
 
@@ -13,6 +17,8 @@ final class FloatGemm {
     static final int KC = 256;
     /** Width of a packed panel. */
     static final int NC = 512;
+    /** Rows of {@code C} updated together. */
+    private static final int MR = 4;
 
     private FloatGemm() {
     }
@@ -27,10 +33,10 @@ final class FloatGemm {
         if (m == 0 || n == 0 || k == 0) {
             return c;
         }
-        long work = (long) m * n * k;
-        int chunks = work < (1 << 18) ? 1 : Parallel.threads();
+        int chunks = (long) m * n * k < (1 << 18) ? 1 : Parallel.threads();
         if (m >= n || m >= 64 * chunks) {
-            Parallel.forChunks(m, chunks, (from, to) -> block(a, b, c, m, n, k, transA, transB, from, to, 0, n));
+            Parallel.forChunks((m + MR - 1) / MR, chunks, (from, to) ->
+                    block(a, b, c, m, n, k, transA, transB, from * MR, Math.min(m, to * MR), 0, n));
         } else {
             Parallel.forChunks(n, chunks, (from, to) -> block(a, b, c, m, n, k, transA, transB, 0, m, from, to));
         }
@@ -44,60 +50,107 @@ final class FloatGemm {
             return;
         }
         int width = Math.min(NC, j1 - j0);
-        float[] panel = new float[Math.min(KC, k) * width];
+        int depth = Math.min(KC, k);
+        float[][] panel = new float[depth][width];
+        float[] ap = new float[MR * depth];
+        float[][] acc = new float[MR][width];
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                pack(b, n, k, transB, pc, kc, jc, nc, panel);
-                for (int i = i0; i < i1; i++) {
-                    row(a, m, k, transA, i, pc, kc, panel, nc, c, i * n + jc);
+                packB(b, n, k, transB, pc, kc, jc, nc, panel);
+                for (int i = i0; i < i1; i += MR) {
+                    int rows = Math.min(MR, i1 - i);
+                    packA(a, m, k, transA, i, rows, pc, kc, ap);
+                    for (int r = 0; r < MR; r++) {
+                        if (r < rows) {
+                            System.arraycopy(c, (i + r) * n + jc, acc[r], 0, nc);
+                        } else {
+                            java.util.Arrays.fill(acc[r], 0);
+                        }
+                    }
+                    kernel(ap, kc, panel, nc, acc[0], acc[1], acc[2], acc[3]);
+                    for (int r = 0; r < rows; r++) {
+                        System.arraycopy(acc[r], 0, c, (i + r) * n + jc, nc);
+                    }
                 }
             }
         }
     }
 
-    /** Copies {@code op(B)[pc .. pc + kc, jc .. jc + nc)} row-major into {@code panel}. */
-    private static void pack(float[] b, int n, int k, boolean transB, int pc, int kc, int jc, int nc, float[] panel) {
-        if (!transB) {
-            for (int p = 0; p < kc; p++) {
-                System.arraycopy(b, (pc + p) * n + jc, panel, p * nc, nc);
+    /** {@code acc[r][j] += Σ_p ap[p · MR + r] · panel[p][j]} for the four rows {@code r}. */
+    private static void kernel(float[] ap, int kc, float[][] panel, int nc, float[] c0, float[] c1, float[] c2, float[] c3) {
+        int p = 0;
+        for (; p + 1 < kc; p += 2) {
+            int q = p * MR;
+            float a0 = ap[q];
+            float a1 = ap[q + 1];
+            float a2 = ap[q + 2];
+            float a3 = ap[q + 3];
+            float e0 = ap[q + 4];
+            float e1 = ap[q + 5];
+            float e2 = ap[q + 6];
+            float e3 = ap[q + 7];
+            float[] b0 = panel[p];
+            float[] b1 = panel[p + 1];
+            for (int j = 0; j < nc; j++) {
+                float v = b0[j];
+                float w = b1[j];
+                c0[j] = Math.fma(e0, w, Math.fma(a0, v, c0[j]));
+                c1[j] = Math.fma(e1, w, Math.fma(a1, v, c1[j]));
+                c2[j] = Math.fma(e2, w, Math.fma(a2, v, c2[j]));
+                c3[j] = Math.fma(e3, w, Math.fma(a3, v, c3[j]));
             }
-            return;
         }
-        for (int j = 0; j < nc; j++) {
-            int src = (jc + j) * k + pc;
-            for (int p = 0; p < kc; p++) {
-                panel[p * nc + j] = b[src + p];
+        if (p < kc) {
+            int q = p * MR;
+            float a0 = ap[q];
+            float a1 = ap[q + 1];
+            float a2 = ap[q + 2];
+            float a3 = ap[q + 3];
+            float[] b0 = panel[p];
+            for (int j = 0; j < nc; j++) {
+                float v = b0[j];
+                c0[j] = Math.fma(a0, v, c0[j]);
+                c1[j] = Math.fma(a1, v, c1[j]);
+                c2[j] = Math.fma(a2, v, c2[j]);
+                c3[j] = Math.fma(a3, v, c3[j]);
             }
         }
     }
 
-    /** {@code C[i, jc .. jc + nc) += op(A)[i, pc .. pc + kc) · panel}. */
-    private static void row(float[] a, int m, int k, boolean transA, int i, int pc, int kc, float[] panel, int nc,
-            float[] c, int co) {
-        int astep = transA ? m : 1;
-        int abase = transA ? pc * m + i : i * k + pc;
-        int p = 0;
-        for (; p + 3 < kc; p += 4) {
-            float a0 = a[abase + p * astep];
-            float a1 = a[abase + (p + 1) * astep];
-            float a2 = a[abase + (p + 2) * astep];
-            float a3 = a[abase + (p + 3) * astep];
-            int b0 = p * nc;
-            int b1 = b0 + nc;
-            int b2 = b1 + nc;
-            int b3 = b2 + nc;
-            for (int j = 0; j < nc; j++) {
-                c[co + j] = Math.fma(a3, panel[b3 + j], Math.fma(a2, panel[b2 + j],
-                        Math.fma(a1, panel[b1 + j], Math.fma(a0, panel[b0 + j], c[co + j]))));
+    /** Copies {@code op(A)[i .. i + rows, pc .. pc + kc)} into {@code ap[p · MR + r]}, zero for missing rows. */
+    static void packA(float[] a, int m, int k, boolean transA, int i, int rows, int pc, int kc, float[] ap) {
+        for (int r = 0; r < MR; r++) {
+            if (r >= rows) {
+                for (int p = 0; p < kc; p++) {
+                    ap[p * MR + r] = 0;
+                }
+            } else if (transA) {
+                for (int p = 0; p < kc; p++) {
+                    ap[p * MR + r] = a[(pc + p) * m + i + r];
+                }
+            } else {
+                int src = (i + r) * k + pc;
+                for (int p = 0; p < kc; p++) {
+                    ap[p * MR + r] = a[src + p];
+                }
             }
         }
-        for (; p < kc; p++) {
-            float a0 = a[abase + p * astep];
-            int b0 = p * nc;
+    }
+
+    /** Copies {@code op(B)[pc .. pc + kc, jc .. jc + nc)} into the rows of {@code panel}. */
+    static void packB(float[] b, int n, int k, boolean transB, int pc, int kc, int jc, int nc, float[][] panel) {
+        if (!transB) {
+            for (int p = 0; p < kc; p++) {
+                System.arraycopy(b, (pc + p) * n + jc, panel[p], 0, nc);
+            }
+            return;
+        }
+        for (int p = 0; p < kc; p++) {
+            float[] row = panel[p];
             for (int j = 0; j < nc; j++) {
-                c[co + j] = Math.fma(a0, panel[b0 + j], c[co + j]);
+                row[j] = b[(jc + j) * k + pc + p];
             }
         }
     }

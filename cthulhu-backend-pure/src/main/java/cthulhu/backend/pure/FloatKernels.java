@@ -85,8 +85,182 @@ final class FloatKernels {
         }
     }
 
+    /** {@code out[i] = op(a[i], b[i])} for {@code i} in {@code [from, to)}. */
+    static void binary(BinaryOp op, float[] a, float[] b, float[] out, int from, int to) {
+        switch (op) {
+            case ADD:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] + b[i];
+                }
+                break;
+            case SUBTRACT:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] - b[i];
+                }
+                break;
+            case MULTIPLY:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] * b[i];
+                }
+                break;
+            case DIVIDE:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] / b[i];
+                }
+                break;
+            case POW:
+                for (int i = from; i < to; i++) {
+                    out[i] = (float) Math.pow(a[i], b[i]);
+                }
+                break;
+            case MAXIMUM:
+                for (int i = from; i < to; i++) {
+                    out[i] = Math.max(a[i], b[i]);
+                }
+                break;
+            case MINIMUM:
+                for (int i = from; i < to; i++) {
+                    out[i] = Math.min(a[i], b[i]);
+                }
+                break;
+            case GREATER:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] > b[i] ? 1 : 0;
+                }
+                break;
+            case GREATER_EQUAL:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] >= b[i] ? 1 : 0;
+                }
+                break;
+            case EQUAL:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] == b[i] ? 1 : 0;
+                }
+                break;
+            default:
+                throw new IllegalArgumentException("Unknown binary operation " + op);
+        }
+    }
+
+    /** {@code out[i] = op(a[i], s)} for {@code i} in {@code [from, to)}. */
+    static void binary(BinaryOp op, float[] a, float s, float[] out, int from, int to) {
+        switch (op) {
+            case ADD:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] + s;
+                }
+                break;
+            case SUBTRACT:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] - s;
+                }
+                break;
+            case MULTIPLY:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] * s;
+                }
+                break;
+            case DIVIDE:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] / s;
+                }
+                break;
+            case POW:
+                for (int i = from; i < to; i++) {
+                    out[i] = (float) Math.pow(a[i], s);
+                }
+                break;
+            case MAXIMUM:
+                for (int i = from; i < to; i++) {
+                    out[i] = Math.max(a[i], s);
+                }
+                break;
+            case MINIMUM:
+                for (int i = from; i < to; i++) {
+                    out[i] = Math.min(a[i], s);
+                }
+                break;
+            case GREATER:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] > s ? 1 : 0;
+                }
+                break;
+            case GREATER_EQUAL:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] >= s ? 1 : 0;
+                }
+                break;
+            case EQUAL:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] == s ? 1 : 0;
+                }
+                break;
+            default:
+                throw new IllegalArgumentException("Unknown binary operation " + op);
+        }
+    }
+
+    /** {@code out[i] = op(s, b[i])} for {@code i} in {@code [from, to)}. */
+    static void binary(BinaryOp op, float s, float[] b, float[] out, int from, int to) {
+        switch (op) {
+            case ADD:
+                for (int i = from; i < to; i++) {
+                    out[i] = s + b[i];
+                }
+                break;
+            case SUBTRACT:
+                for (int i = from; i < to; i++) {
+                    out[i] = s - b[i];
+                }
+                break;
+            case MULTIPLY:
+                for (int i = from; i < to; i++) {
+                    out[i] = s * b[i];
+                }
+                break;
+            case DIVIDE:
+                for (int i = from; i < to; i++) {
+                    out[i] = s / b[i];
+                }
+                break;
+            case POW:
+                for (int i = from; i < to; i++) {
+                    out[i] = (float) Math.pow(s, b[i]);
+                }
+                break;
+            case MAXIMUM:
+                for (int i = from; i < to; i++) {
+                    out[i] = Math.max(s, b[i]);
+                }
+                break;
+            case MINIMUM:
+                for (int i = from; i < to; i++) {
+                    out[i] = Math.min(s, b[i]);
+                }
+                break;
+            case GREATER:
+                for (int i = from; i < to; i++) {
+                    out[i] = s > b[i] ? 1 : 0;
+                }
+                break;
+            case GREATER_EQUAL:
+                for (int i = from; i < to; i++) {
+                    out[i] = s >= b[i] ? 1 : 0;
+                }
+                break;
+            case EQUAL:
+                for (int i = from; i < to; i++) {
+                    out[i] = s == b[i] ? 1 : 0;
+                }
+                break;
+            default:
+                throw new IllegalArgumentException("Unknown binary operation " + op);
+        }
+    }
+
     /** {@code out[oo + i] = op(a[ao + i], b[bo + i])} for {@code i} in {@code [0, n)}. */
-    static void binary(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+    static void binaryAt(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         switch (op) {
             case ADD:
                 for (int i = 0; i < n; i++) {
@@ -144,7 +318,7 @@ final class FloatKernels {
     }
 
     /** {@code out[oo + i] = op(a[ao + i], s)} for {@code i} in {@code [0, n)}. */
-    static void binary(BinaryOp op, float[] a, int ao, float s, float[] out, int oo, int n) {
+    static void binaryAt(BinaryOp op, float[] a, int ao, float s, float[] out, int oo, int n) {
         switch (op) {
             case ADD:
                 for (int i = 0; i < n; i++) {
@@ -202,7 +376,7 @@ final class FloatKernels {
     }
 
     /** {@code out[oo + i] = op(s, b[bo + i])} for {@code i} in {@code [0, n)}. */
-    static void binary(BinaryOp op, float s, float[] b, int bo, float[] out, int oo, int n) {
+    static void binaryAt(BinaryOp op, float s, float[] b, int bo, float[] out, int oo, int n) {
         switch (op) {
             case ADD:
                 for (int i = 0; i < n; i++) {

@@ -120,12 +120,12 @@ public final class PureBackend implements Backend {
         if (t.floats() != null) {
             float[] in = t.floats();
             float[] out = new float[n];
-            Parallel.forRange(n, n, (from, to) -> FloatKernels.unary(op, in, out, from, to));
+            Parallel.forRange(n, n, (from, to) -> Kernels.unary(op, in, out, from, to));
             return PureTensor.ofFloats(this, t.shape(), out);
         }
         double[] in = t.doubles();
         double[] out = new double[n];
-        Parallel.forRange(n, n, (from, to) -> DoubleKernels.unary(op, in, out, from, to));
+        Parallel.forRange(n, n, (from, to) -> Kernels.unary(op, in, out, from, to));
         return PureTensor.ofDoubles(this, t.shape(), out);
     }
 
@@ -153,34 +153,34 @@ public final class PureBackend implements Backend {
         if (xs == n && ys == n) {
             Parallel.forRange(n, n, (from, to) -> {
                 if (isFloat) {
-                    FloatKernels.binary(op, x.floats(), from, y.floats(), from, fo, from, to - from);
+                    Kernels.binary(op, x.floats(), from, y.floats(), from, fo, from, to - from);
                 } else {
-                    DoubleKernels.binary(op, x.doubles(), from, y.doubles(), from, dout, from, to - from);
+                    Kernels.binary(op, x.doubles(), from, y.doubles(), from, dout, from, to - from);
                 }
             });
         } else if (ys == 1 && xs == n) {
             Parallel.forRange(n, n, (from, to) -> {
                 if (isFloat) {
-                    FloatKernels.binary(op, x.floats(), from, y.floats()[0], fo, from, to - from);
+                    Kernels.binary(op, x.floats(), from, y.floats()[0], fo, from, to - from);
                 } else {
-                    DoubleKernels.binary(op, x.doubles(), from, y.doubles()[0], dout, from, to - from);
+                    Kernels.binary(op, x.doubles(), from, y.doubles()[0], dout, from, to - from);
                 }
             });
         } else if (xs == 1 && ys == n) {
             Parallel.forRange(n, n, (from, to) -> {
                 if (isFloat) {
-                    FloatKernels.binary(op, x.floats()[0], y.floats(), from, fo, from, to - from);
+                    Kernels.binary(op, x.floats()[0], y.floats(), from, fo, from, to - from);
                 } else {
-                    DoubleKernels.binary(op, x.doubles()[0], y.doubles(), from, dout, from, to - from);
+                    Kernels.binary(op, x.doubles()[0], y.doubles(), from, dout, from, to - from);
                 }
             });
         } else if (xs == n && ys > 0 && isTrailing(y.shape(), shape)) {
             Parallel.forRange(n / ys, n, (from, to) -> {
                 for (int r = from; r < to; r++) {
                     if (isFloat) {
-                        FloatKernels.binary(op, x.floats(), r * ys, y.floats(), 0, fo, r * ys, ys);
+                        Kernels.binary(op, x.floats(), r * ys, y.floats(), 0, fo, r * ys, ys);
                     } else {
-                        DoubleKernels.binary(op, x.doubles(), r * ys, y.doubles(), 0, dout, r * ys, ys);
+                        Kernels.binary(op, x.doubles(), r * ys, y.doubles(), 0, dout, r * ys, ys);
                     }
                 }
             });
@@ -188,9 +188,9 @@ public final class PureBackend implements Backend {
             Parallel.forRange(n / xs, n, (from, to) -> {
                 for (int r = from; r < to; r++) {
                     if (isFloat) {
-                        FloatKernels.binary(op, x.floats(), 0, y.floats(), r * xs, fo, r * xs, xs);
+                        Kernels.binary(op, x.floats(), 0, y.floats(), r * xs, fo, r * xs, xs);
                     } else {
-                        DoubleKernels.binary(op, x.doubles(), 0, y.doubles(), r * xs, dout, r * xs, xs);
+                        Kernels.binary(op, x.doubles(), 0, y.doubles(), r * xs, dout, r * xs, xs);
                     }
                 }
             });
@@ -212,26 +212,26 @@ public final class PureBackend implements Backend {
                 float[] xf = x.floats();
                 float[] yf = y.floats();
                 if (sx != 0 && sy != 0) {
-                    FloatKernels.binary(op, xf, ox, yf, oy, fo, out, len);
+                    Kernels.binary(op, xf, ox, yf, oy, fo, out, len);
                 } else if (sx != 0) {
-                    FloatKernels.binary(op, xf, ox, yf[oy], fo, out, len);
+                    Kernels.binary(op, xf, ox, yf[oy], fo, out, len);
                 } else if (sy != 0) {
-                    FloatKernels.binary(op, xf[ox], yf, oy, fo, out, len);
+                    Kernels.binary(op, xf[ox], yf, oy, fo, out, len);
                 } else {
-                    FloatKernels.binary(op, xf, ox, yf[oy], fo, out, 1);
+                    Kernels.binary(op, xf, ox, yf[oy], fo, out, 1);
                     Arrays.fill(fo, out + 1, out + len, fo[out]);
                 }
             } else {
                 double[] xd = x.doubles();
                 double[] yd = y.doubles();
                 if (sx != 0 && sy != 0) {
-                    DoubleKernels.binary(op, xd, ox, yd, oy, dout, out, len);
+                    Kernels.binary(op, xd, ox, yd, oy, dout, out, len);
                 } else if (sx != 0) {
-                    DoubleKernels.binary(op, xd, ox, yd[oy], dout, out, len);
+                    Kernels.binary(op, xd, ox, yd[oy], dout, out, len);
                 } else if (sy != 0) {
-                    DoubleKernels.binary(op, xd[ox], yd, oy, dout, out, len);
+                    Kernels.binary(op, xd[ox], yd, oy, dout, out, len);
                 } else {
-                    DoubleKernels.binary(op, xd, ox, yd[oy], dout, out, 1);
+                    Kernels.binary(op, xd, ox, yd[oy], dout, out, 1);
                     Arrays.fill(dout, out + 1, out + len, dout[out]);
                 }
             }

@@ -20,7 +20,9 @@ class MatmulTest {
     private final PureBackend backend = new PureBackend();
 
     static Stream<Arguments> cases() {
-        int[][] sizes = {{1, 1, 1}, {7, 13, 5}, {129, 257, 65}, {33, 600, 70}, {65, 300, 530}, {4, 0, 3}, {3, 5, 0}};
+        // m, k, n: odd sizes, panels crossed in k (> 256) and n (> 512), row and column splits.
+        int[][] sizes = {{1, 1, 1}, {7, 13, 5}, {129, 257, 65}, {33, 600, 70}, {65, 300, 530}, {9, 3, 1100},
+            {4, 0, 3}, {3, 5, 0}};
         Stream.Builder<Arguments> b = Stream.builder();
         for (int[] s : sizes) {
             for (DType dtype : DType.values()) {
@@ -47,6 +49,43 @@ class MatmulTest {
         // float: k products each rounded at about 6e-8 relative, magnitudes below 1.
         double tolerance = dtype == DType.FLOAT32 ? 1e-6 * (k + 1) : 1e-14 * (k + 1);
         assertArrayEquals(expected, c.toDoubleArray(), tolerance);
+    }
+
+    @ParameterizedTest(name = "{0}x{1}x{2} transA={3} transB={4} {5}")
+    @MethodSource("cases")
+    void plainAndVectorKernelsAgreeWithNaiveProduct(int m, int k, int n, boolean transA, boolean transB, DType dtype) {
+        Random random = new Random(m * 17L + k * 5L + n);
+        double[] a = randoms(random, m * k);
+        double[] b = randoms(random, k * n);
+        double tolerance = dtype == DType.FLOAT32 ? 1e-6 * (k + 1) : 1e-14 * (k + 1);
+        if (dtype == DType.FLOAT32) {
+            float[] af = toFloats(a);
+            float[] bf = toFloats(b);
+            double[] expected = naive(toDoubles(af), toDoubles(bf), m, n, k, transA, transB);
+            assertArrayEquals(expected, toDoubles(FloatGemm.multiply(af, bf, m, n, k, transA, transB)), tolerance, "plain");
+            assertArrayEquals(expected, toDoubles(VectorFloatGemm.multiply(af, bf, m, n, k, transA, transB)), tolerance,
+                    "vector");
+        } else {
+            double[] expected = naive(a, b, m, n, k, transA, transB);
+            assertArrayEquals(expected, DoubleGemm.multiply(a, b, m, n, k, transA, transB), tolerance, "plain");
+            assertArrayEquals(expected, VectorDoubleGemm.multiply(a, b, m, n, k, transA, transB), tolerance, "vector");
+        }
+    }
+
+    private static float[] toFloats(double[] x) {
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = (float) x[i];
+        }
+        return out;
+    }
+
+    private static double[] toDoubles(float[] x) {
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i];
+        }
+        return out;
     }
 
     static double[] naive(double[] a, double[] b, int m, int n, int k, boolean transA, boolean transB) {

@@ -126,6 +126,17 @@ class LinearAlgebraTest extends ConformanceTestBase {
     }
 
     @Test
+    void dotOfAVectorWithAMatrixAndWithAVector() {
+        // Keras: (3,) · (3, 2) -> (2,); (3,) · (3,) -> () — the inner product.
+        Tensor v = K.constant(new double[] {1, -2, 0.5}, 3);
+        assertTensor(new double[] {1 - 6 + 2.5, 2 - 8 + 3}, new int[] {2},
+                K.dot(v, K.constant(new double[] {1, 2, 3, 4, 5, 6}, 3, 2)));
+        assertTensor(new double[] {1 + 4 + 0.25}, new int[0], K.dot(v, v));
+        GradientCheck.check(x -> K.dot(x, K.constant(new double[] {1, 2, 3, 4, 5, 6}, 3, 2)),
+                new double[] {1, -2, 0.5}, 3);
+    }
+
+    @Test
     void dotRejectsAxesThatDoNotContract() {
         assertThrowsWithMessage(IllegalArgumentException.class, () -> K.dot(K.zeros(2, 3), K.zeros(4, 5)),
                 "[2, 3]", "[4, 5]");

@@ -1,0 +1,336 @@
+package cthulhu.backend.pure;
+
+import cthulhu.backend.BinaryOp;
+import cthulhu.backend.ReduceOp;
+import cthulhu.backend.UnaryOp;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Element-wise maps, broadcasting binaries and reductions on {@code double[]} written with the
+ * JDK vector module; loaded only when {@link VectorSupport#ENABLED}. Each loop runs whole
+ * vectors and leaves the remainder to the plain loops of {@link DoubleKernels}, which also handle
+ * every operation this class does not (the accuracy-sensitive {@code expm1}, {@code log1p} and
+ * the like stay on {@link Math}).
+ *
+ * <p>Unlike the JIT's automatic vectorisation, these loops stay vectorised when operands are
+ * read at different offsets, as in broadcasting, and when summing (which reassociates the sum).
+ */
+final class VectorDoubleKernels {
+
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final DoubleVector ZERO = DoubleVector.zero(S);
+    private static final DoubleVector ONE = DoubleVector.broadcast(S, 1);
+
+    private VectorDoubleKernels() {
+    }
+
+    /** Whether {@link #unary} vectorises {@code op}: EXP, TANH and SIGMOID, accurate to a few ulp. */
+    static boolean vectorises(UnaryOp op) {
+        return op == UnaryOp.EXP || op == UnaryOp.TANH || op == UnaryOp.SIGMOID;
+    }
+
+    /** {@code out[i] = op(x[i])} for {@code i} in {@code [from, to)}. */
+    static void unary(UnaryOp op, double[] x, double[] out, int from, int to) {
+        int i = from;
+        int bound = from + S.loopBound(to - from);
+        switch (op) {
+            case EXP:
+                for (; i < bound; i += L) {
+                    DoubleVector.fromArray(S, x, i).lanewise(VectorOperators.EXP).intoArray(out, i);
+                }
+                break;
+            case TANH:
+                for (; i < bound; i += L) {
+                    DoubleVector.fromArray(S, x, i).lanewise(VectorOperators.TANH).intoArray(out, i);
+                }
+                break;
+            case SIGMOID:
+                for (; i < bound; i += L) {
+                    DoubleVector v = DoubleVector.fromArray(S, x, i);
+                    // e^-|x| never overflows: 1 / (1 + e) for x >= 0, e / (1 + e) below; NaN stays NaN.
+                    DoubleVector e = v.abs().neg().lanewise(VectorOperators.EXP);
+                    DoubleVector s = ONE.div(e.add(ONE));
+                    e.mul(s).blend(s, v.compare(VectorOperators.GE, ZERO)).intoArray(out, i);
+                }
+                break;
+            default:
+                break;
+        }
+        DoubleKernels.unary(op, x, out, i, to);
+    }
+
+    /** {@code out[oo + i] = op(a[ao + i], b[bo + i])} for {@code i} in {@code [0, n)}; POW and the remainder run in {@link DoubleKernels}. */
+    static void binaryAt(BinaryOp op, double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        switch (op) {
+            case ADD:
+                for (; i < bound; i += L) {
+                    va(a, ao + i).lanewise(VectorOperators.ADD, va(b, bo + i)).intoArray(out, oo + i);
+                }
+                break;
+            case SUBTRACT:
+                for (; i < bound; i += L) {
+                    va(a, ao + i).lanewise(VectorOperators.SUB, va(b, bo + i)).intoArray(out, oo + i);
+                }
+                break;
+            case MULTIPLY:
+                for (; i < bound; i += L) {
+                    va(a, ao + i).lanewise(VectorOperators.MUL, va(b, bo + i)).intoArray(out, oo + i);
+                }
+                break;
+            case DIVIDE:
+                for (; i < bound; i += L) {
+                    va(a, ao + i).lanewise(VectorOperators.DIV, va(b, bo + i)).intoArray(out, oo + i);
+                }
+                break;
+            case MAXIMUM:
+                for (; i < bound; i += L) {
+                    va(a, ao + i).lanewise(VectorOperators.MAX, va(b, bo + i)).intoArray(out, oo + i);
+                }
+                break;
+            case MINIMUM:
+                for (; i < bound; i += L) {
+                    va(a, ao + i).lanewise(VectorOperators.MIN, va(b, bo + i)).intoArray(out, oo + i);
+                }
+                break;
+            case GREATER:
+                for (; i < bound; i += L) {
+                    ZERO.blend(ONE, va(a, ao + i).compare(VectorOperators.GT, va(b, bo + i))).intoArray(out, oo + i);
+                }
+                break;
+            case GREATER_EQUAL:
+                for (; i < bound; i += L) {
+                    ZERO.blend(ONE, va(a, ao + i).compare(VectorOperators.GE, va(b, bo + i))).intoArray(out, oo + i);
+                }
+                break;
+            case EQUAL:
+                for (; i < bound; i += L) {
+                    ZERO.blend(ONE, va(a, ao + i).compare(VectorOperators.EQ, va(b, bo + i))).intoArray(out, oo + i);
+                }
+                break;
+            default:
+                break;
+        }
+        DoubleKernels.binaryAt(op, a, ao + i, b, bo + i, out, oo + i, n - i);
+    }
+
+    /** {@code out[oo + i] = op(a[ao + i], s)} for {@code i} in {@code [0, n)}; POW and the remainder run in {@link DoubleKernels}. */
+    static void binaryAt(BinaryOp op, double[] a, int ao, double s, double[] out, int oo, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        DoubleVector vs = DoubleVector.broadcast(S, s);
+        switch (op) {
+            case ADD:
+                for (; i < bound; i += L) {
+                    va(a, ao + i).lanewise(VectorOperators.ADD, vs).intoArray(out, oo + i);
+                }
+                break;
+            case SUBTRACT:
+                for (; i < bound; i += L) {
+                    va(a, ao + i).lanewise(VectorOperators.SUB, vs).intoArray(out, oo + i);
+                }
+                break;
+            case MULTIPLY:
+                for (; i < bound; i += L) {
+                    va(a, ao + i).lanewise(VectorOperators.MUL, vs).intoArray(out, oo + i);
+                }
+                break;
+            case DIVIDE:
+                for (; i < bound; i += L) {
+                    va(a, ao + i).lanewise(VectorOperators.DIV, vs).intoArray(out, oo + i);
+                }
+                break;
+            case MAXIMUM:
+                for (; i < bound; i += L) {
+                    va(a, ao + i).lanewise(VectorOperators.MAX, vs).intoArray(out, oo + i);
+                }
+                break;
+            case MINIMUM:
+                for (; i < bound; i += L) {
+                    va(a, ao + i).lanewise(VectorOperators.MIN, vs).intoArray(out, oo + i);
+                }
+                break;
+            case GREATER:
+                for (; i < bound; i += L) {
+                    ZERO.blend(ONE, va(a, ao + i).compare(VectorOperators.GT, vs)).intoArray(out, oo + i);
+                }
+                break;
+            case GREATER_EQUAL:
+                for (; i < bound; i += L) {
+                    ZERO.blend(ONE, va(a, ao + i).compare(VectorOperators.GE, vs)).intoArray(out, oo + i);
+                }
+                break;
+            case EQUAL:
+                for (; i < bound; i += L) {
+                    ZERO.blend(ONE, va(a, ao + i).compare(VectorOperators.EQ, vs)).intoArray(out, oo + i);
+                }
+                break;
+            default:
+                break;
+        }
+        DoubleKernels.binaryAt(op, a, ao + i, s, out, oo + i, n - i);
+    }
+
+    /** {@code out[oo + i] = op(s, b[bo + i])} for {@code i} in {@code [0, n)}; POW and the remainder run in {@link DoubleKernels}. */
+    static void binaryAt(BinaryOp op, double s, double[] b, int bo, double[] out, int oo, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        DoubleVector vs = DoubleVector.broadcast(S, s);
+        switch (op) {
+            case ADD:
+                for (; i < bound; i += L) {
+                    vs.lanewise(VectorOperators.ADD, va(b, bo + i)).intoArray(out, oo + i);
+                }
+                break;
+            case SUBTRACT:
+                for (; i < bound; i += L) {
+                    vs.lanewise(VectorOperators.SUB, va(b, bo + i)).intoArray(out, oo + i);
+                }
+                break;
+            case MULTIPLY:
+                for (; i < bound; i += L) {
+                    vs.lanewise(VectorOperators.MUL, va(b, bo + i)).intoArray(out, oo + i);
+                }
+                break;
+            case DIVIDE:
+                for (; i < bound; i += L) {
+                    vs.lanewise(VectorOperators.DIV, va(b, bo + i)).intoArray(out, oo + i);
+                }
+                break;
+            case MAXIMUM:
+                for (; i < bound; i += L) {
+                    vs.lanewise(VectorOperators.MAX, va(b, bo + i)).intoArray(out, oo + i);
+                }
+                break;
+            case MINIMUM:
+                for (; i < bound; i += L) {
+                    vs.lanewise(VectorOperators.MIN, va(b, bo + i)).intoArray(out, oo + i);
+                }
+                break;
+            case GREATER:
+                for (; i < bound; i += L) {
+                    ZERO.blend(ONE, vs.compare(VectorOperators.GT, va(b, bo + i))).intoArray(out, oo + i);
+                }
+                break;
+            case GREATER_EQUAL:
+                for (; i < bound; i += L) {
+                    ZERO.blend(ONE, vs.compare(VectorOperators.GE, va(b, bo + i))).intoArray(out, oo + i);
+                }
+                break;
+            case EQUAL:
+                for (; i < bound; i += L) {
+                    ZERO.blend(ONE, vs.compare(VectorOperators.EQ, va(b, bo + i))).intoArray(out, oo + i);
+                }
+                break;
+            default:
+                break;
+        }
+        DoubleKernels.binaryAt(op, s, b, bo + i, out, oo + i, n - i);
+    }
+
+    private static DoubleVector va(double[] x, int offset) {
+        return DoubleVector.fromArray(S, x, offset);
+    }
+
+    /**
+     * Reduces {@code count} rows of {@code width} contiguous elements, the first at
+     * {@code x[base]} and each {@code stride} after the previous, into
+     * {@code dst[dOff .. dOff + width)}, as {@link DoubleKernels#reduce}. A contiguous run is
+     * summed in vector lanes, so in another order than the plain loop.
+     */
+    static void reduce(ReduceOp op, double[] x, int base, int stride, int count, int width, double[] dst, int dOff) {
+        if (count == 0 || (width == 1 && stride != 1)) {
+            DoubleKernels.reduce(op, x, base, stride, count, width, dst, dOff);
+            return;
+        }
+        if (width == 1) {
+            dst[dOff] = reduceContiguous(op, x, base, count);
+            return;
+        }
+        System.arraycopy(x, base, dst, dOff, width);
+        int bound = S.loopBound(width);
+        for (int r = 1; r < count; r++) {
+            int row = base + r * stride;
+            int j = 0;
+            switch (op) {
+                case SUM:
+                    for (; j < bound; j += L) {
+                        va(dst, dOff + j).add(va(x, row + j)).intoArray(dst, dOff + j);
+                    }
+                    break;
+                case MAX:
+                    for (; j < bound; j += L) {
+                        va(dst, dOff + j).max(va(x, row + j)).intoArray(dst, dOff + j);
+                    }
+                    break;
+                case MIN:
+                    for (; j < bound; j += L) {
+                        va(dst, dOff + j).min(va(x, row + j)).intoArray(dst, dOff + j);
+                    }
+                    break;
+                default:
+                    throw new IllegalArgumentException("Unknown reduction " + op);
+            }
+            for (; j < width; j++) {
+                double v = x[row + j];
+                double d = dst[dOff + j];
+                dst[dOff + j] = op == ReduceOp.SUM ? d + v : op == ReduceOp.MAX ? Math.max(d, v) : Math.min(d, v);
+            }
+        }
+    }
+
+    /** Reduces {@code count > 0} contiguous elements from {@code x[base]} with two vector accumulators. */
+    private static double reduceContiguous(ReduceOp op, double[] x, int base, int count) {
+        int bound = base + (count / (2 * L)) * (2 * L);
+        int k = base;
+        double tail;
+        switch (op) {
+            case SUM: {
+                DoubleVector s0 = ZERO;
+                DoubleVector s1 = ZERO;
+                for (; k < bound; k += 2 * L) {
+                    s0 = s0.add(va(x, k));
+                    s1 = s1.add(va(x, k + L));
+                }
+                tail = s0.add(s1).reduceLanes(VectorOperators.ADD);
+                for (; k < base + count; k++) {
+                    tail += x[k];
+                }
+                return tail;
+            }
+            case MAX: {
+                DoubleVector m0 = DoubleVector.broadcast(S, x[base]);
+                DoubleVector m1 = m0;
+                for (; k < bound; k += 2 * L) {
+                    m0 = m0.max(va(x, k));
+                    m1 = m1.max(va(x, k + L));
+                }
+                tail = m0.max(m1).reduceLanes(VectorOperators.MAX);
+                for (; k < base + count; k++) {
+                    tail = Math.max(tail, x[k]);
+                }
+                return tail;
+            }
+            case MIN: {
+                DoubleVector m0 = DoubleVector.broadcast(S, x[base]);
+                DoubleVector m1 = m0;
+                for (; k < bound; k += 2 * L) {
+                    m0 = m0.min(va(x, k));
+                    m1 = m1.min(va(x, k + L));
+                }
+                tail = m0.min(m1).reduceLanes(VectorOperators.MIN);
+                for (; k < base + count; k++) {
+                    tail = Math.min(tail, x[k]);
+                }
+                return tail;
+            }
+            default:
+                throw new IllegalArgumentException("Unknown reduction " + op);
+        }
+    }
+}
