@@ -535,6 +535,33 @@ public class Sequential implements AutoCloseable {
     }
 
     /**
+     * One optimizer step on the whole of {@code (x, y)} as a single batch (Keras's
+     * {@code train_on_batch}).
+     *
+     * @return the batch's loss (before the step), then each compiled metric
+     * @throws IllegalStateException before {@link #compile}
+     * @throws IllegalArgumentException when {@code x} or {@code y} does not fit the model
+     */
+    public double[] trainOnBatch(Tensor x, Tensor y) {
+        requireCompiled("trainOnBatch");
+        checkData("trainOnBatch", x, y);
+        return trainStep(x, y, range(0, x.dim(0)), metrics());
+    }
+
+    /**
+     * The loss and metrics of {@code (x, y)} as a single batch, in inference mode (Keras's
+     * {@code test_on_batch}).
+     *
+     * @throws IllegalStateException before {@link #compile}
+     * @throws IllegalArgumentException when {@code x} or {@code y} does not fit the model
+     */
+    public double[] testOnBatch(Tensor x, Tensor y) {
+        requireCompiled("testOnBatch");
+        checkData("testOnBatch", x, y);
+        return evaluateIndices(x, y, range(0, x.dim(0)), x.dim(0));
+    }
+
+    /**
      * One optimizer step on the samples {@code idx}: forward pass and loss under a tape, the
      * gradients of the mean loss with respect to every trainable variable, the update.
      *

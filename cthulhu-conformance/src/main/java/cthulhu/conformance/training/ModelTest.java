@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static cthulhu.conformance.TensorAssert.assertClose;
-import static cthulhu.conformance.TensorAssert.assertExactly;
 import static cthulhu.conformance.TensorAssert.assertShape;
 import static cthulhu.conformance.TensorAssert.assertThrowsWithMessage;
+import static cthulhu.conformance.TensorAssert.assertValues;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
@@ -119,7 +119,8 @@ class ModelTest extends ConformanceTestBase {
             Tensor whole = model.predict(x, 8);
             Tensor batched = model.predict(x, 3);
             assertShape(new int[] {8, 2}, batched);
-            assertExactly(whole.toDoubleArray(), batched);
+            // A backend may round a matrix product differently for other row counts (blocking, FMA).
+            assertValues(whole.toDoubleArray(), batched, Tolerance.current().times(10));
             double[] wholeEval = model.evaluate(x, y8(), 8);
             double[] batchedEval = model.evaluate(x, y8(), 3);
             assertEquals(2, wholeEval.length);

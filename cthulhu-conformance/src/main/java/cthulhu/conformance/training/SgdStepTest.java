@@ -60,4 +60,23 @@ class SgdStepTest extends ConformanceTestBase {
             assertClose(1, model.getOptimizer().iterations(), Tolerance.FLOAT64, "steps taken");
         }
     }
+
+    @Test
+    void trainOnBatchTakesTheSameStep() {
+        try (Sequential model = new Sequential()) {
+            model.add(new Daoloth(2, "relu").inputShape(2));
+            model.add(new Daoloth(1));
+            model.setWeights(List.of(
+                    K.constant(new double[] {1, 0, 0.5, -1}, 2, 2), K.constant(new double[] {0, 0.5}, 2),
+                    K.constant(new double[] {1, 2}, 2, 1), K.constant(new double[] {0.5}, 1)));
+            model.compile(new SGD(0.1), Losses.get("mse"), "mae");
+            Tensor x = K.constant(new double[] {1, 2, 0, 1}, 2, 2);
+            Tensor y = K.constant(new double[] {1, 0}, 2, 1);
+            Tolerance tol = Tolerance.current().times(10);
+            // Before the step: loss 1.625 as above, mae (|2.5 − 1| + |1 − 0|) / 2 = 1.25.
+            assertClose(new double[] {1.625, 1.25}, model.testOnBatch(x, y), tol, "test_on_batch before the step");
+            assertClose(new double[] {1.625, 1.25}, model.trainOnBatch(x, y), tol, "train_on_batch's values");
+            assertTensor(new double[] {0.65, 2}, new int[] {2, 1}, model.getWeights().get(2), tol);
+        }
+    }
 }
