@@ -376,9 +376,7 @@ public class Sequential implements AutoCloseable {
         requireCompiled("evaluate");
         requirePositive("batchSize", batchSize);
         checkData("evaluate", x, y);
-        int[] all = new int[x.dim(0)];
-        Arrays.setAll(all, i -> i);
-        return evaluateIndices(x, y, all, batchSize);
+        return evaluateIndices(x, y, range(0, x.dim(0)), batchSize);
     }
 
     private double[] evaluateIndices(Tensor x, Tensor y, int[] indices, int batchSize) {
@@ -856,6 +854,26 @@ public class Sequential implements AutoCloseable {
      */
     public static Sequential load(Path path) throws IOException {
         return ModelIO.load(path);
+    }
+
+    /**
+     * The architecture and training configuration as Keras-style JSON (Keras's {@code to_json});
+     * see {@link ModelIO}.
+     *
+     * @throws IllegalArgumentException when a custom activation, loss or optimizer is not registered by name
+     */
+    public String toJson() {
+        return ModelIO.toJson(this);
+    }
+
+    /**
+     * A new model, with fresh weights, from JSON written by {@link #toJson} (Keras's
+     * {@code model_from_json}).
+     *
+     * @throws IllegalArgumentException when the JSON is malformed or names something unknown here
+     */
+    public static Sequential fromJson(String json) {
+        return ModelIO.fromJson(json);
     }
 
     /** Releases the weights and the optimizer's state. */

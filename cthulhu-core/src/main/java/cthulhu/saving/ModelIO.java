@@ -129,6 +129,46 @@ public final class ModelIO {
         }
     }
 
+    /**
+     * The architecture and training configuration as the JSON text of {@value #ARCHITECTURE}
+     * (Keras's {@code model.to_json()}).
+     *
+     * @throws IllegalArgumentException when a layer, loss or optimizer cannot be serialized by name
+     */
+    public static String toJson(Sequential model) {
+        try {
+            return JSON.writeValueAsString(architecture(model));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write the architecture of model " + model.getName() + " as JSON", e);
+        }
+    }
+
+    /**
+     * A new model with freshly initialized weights from JSON written by {@link #toJson} (Keras's
+     * {@code model_from_json}), compiled when the JSON holds a training configuration.
+     *
+     * @throws IllegalArgumentException when the JSON is malformed or names a layer, activation,
+     *     loss or optimizer unknown here, saying which
+     */
+    public static Sequential fromJson(String json) {
+        Map<String, Object> root;
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> parsed = JSON.readValue(json, Map.class);
+            root = parsed;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Not a model's JSON: " + e.getOriginalMessage(), e);
+        }
+        Sequential model = rebuild(root);
+        try {
+            compile(model, root);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
+    }
+
     /** The architecture and training configuration as a JSON-ready map. */
     public static Map<String, Object> architecture(Sequential model) {
         List<Object> layers = new ArrayList<>();

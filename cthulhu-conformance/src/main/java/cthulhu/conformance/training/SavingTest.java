@@ -101,6 +101,20 @@ class SavingTest extends ConformanceTestBase {
     }
 
     @Test
+    void jsonRebuildsTheArchitectureWithFreshWeights() {
+        try (Sequential model = model(5); Sequential copy = Sequential.fromJson(model.toJson())) {
+            assertEquals(model.summaryText(), copy.summaryText());
+            assertEquals(model.toJson(), copy.toJson());
+            assertInstanceOf(Adam.class, copy.getOptimizer());
+        }
+        assertThrowsWithMessage(IllegalArgumentException.class,
+                () -> Sequential.fromJson("{\"class_name\": \"Sequential\", \"config\": {\"name\": \"m\", \"layers\": ["
+                        + "{\"class_name\": \"Dense\", \"config\": {\"units\": 2, \"activation\": \"no_such_fn\","
+                        + " \"batch_input_shape\": [null, 3]}}]}}"),
+                "no_such_fn");
+    }
+
+    @Test
     void aCustomActivationRegisteredByNameSurvives(@TempDir Path dir) throws IOException {
         Activations.register("conformance_swish", SWISH);
         Path file = dir.resolve("swish.cthulhu");
