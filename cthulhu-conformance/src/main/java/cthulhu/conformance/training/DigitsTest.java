@@ -92,7 +92,7 @@ class DigitsTest extends ConformanceTestBase {
             model.add(new Daoloth(10, "softmax"));
             model.compile("adam", "categorical_crossentropy", "accuracy");
             History history = model.fit(features(train), labels(train),
-                    new FitOptions().epochs(30).batchSize(32).seed(42).verbose(0));
+                    new FitOptions().epochs(40).batchSize(32).seed(42).verbose(0));
             List<Double> loss = history.history().get("loss");
             assertTrue(loss.get(loss.size() - 1) < loss.get(0) / 5, "the training loss falls: " + loss);
             double[] lossAndAccuracy = model.evaluate(features(test), labels(test));
