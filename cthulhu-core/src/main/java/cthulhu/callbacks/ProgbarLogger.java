@@ -12,6 +12,8 @@ import java.util.Map;
  * {@code Progbar} do.
  *
  * <ul>
+ *   <li>Verbosity 1 or 2 with validation data first prints
+ *   {@code Train on 1437 samples, validate on 360 samples}.</li>
  *   <li>Verbosity 1 on a terminal (dynamic display): {@code Epoch 3/10}, then one bar redrawn with
  *   {@code \r} after each batch, {@code 12/50 [=====>........................] - ETA: 3s - loss:
  *   0.4213 - accuracy: 0.8812} (running averages), ending as {@code 50/50 [====…====] - 1s
@@ -33,6 +35,7 @@ public final class ProgbarLogger implements Callback {
     private final boolean dynamic;
     private int epochs;
     private int target;
+    private int validationSamples;
     private List<String> keys = List.of();
     private final Map<String, double[]> sums = new LinkedHashMap<>();
     private int seen;
@@ -60,7 +63,16 @@ public final class ProgbarLogger implements Callback {
     public void setParams(Map<String, Object> params) {
         epochs = (Integer) params.get("epochs");
         target = (Integer) params.get("samples");
+        validationSamples = (Integer) params.getOrDefault("validation_samples", 0);
         keys = new ArrayList<>((List<String>) params.get("metrics"));
+    }
+
+    /** Prints {@code Train on 1437 samples, validate on 360 samples} when validating, as Keras does. */
+    @Override
+    public void onTrainBegin(Map<String, Double> logs) {
+        if (verbose > 0 && validationSamples > 0) {
+            out.printf("Train on %d samples, validate on %d samples%n", target, validationSamples);
+        }
     }
 
     @Override

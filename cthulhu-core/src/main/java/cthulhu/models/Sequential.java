@@ -476,6 +476,7 @@ public class Sequential implements AutoCloseable {
         params.put("epochs", options.epochs());
         params.put("steps", steps);
         params.put("samples", trainIdx.length);
+        params.put("validation_samples", valIdx == null ? 0 : valIdx.length);
         params.put("batch_size", batchSize);
         params.put("verbose", options.verbose());
         params.put("metrics", List.copyOf(keys));

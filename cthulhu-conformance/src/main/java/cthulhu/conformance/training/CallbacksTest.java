@@ -176,6 +176,17 @@ class CallbacksTest extends ConformanceTestBase {
     }
 
     @Test
+    void validationIsAnnouncedAndReportedAsKeras() {
+        // The last quarter (one sample) validates: w goes 0 → 6 → −6 → 18 over three batches
+        // (losses 4, 16, 64, mean 28); the held-out sample then gives (18 − 2)² = 256.
+        String out = fitOutput(new FitOptions().verbose(2).validationSplit(0.25));
+        String[] lines = out.split("\n");
+        assertEquals("Train on 3 samples, validate on 1 samples", lines[0]);
+        assertEquals("Epoch 1/2", lines[1]);
+        assertTrue(lines[2].matches(" - \\d+s - loss: 28\\.0000 - val_loss: 256\\.0000"), lines[2]);
+    }
+
+    @Test
     void verbosityOneWithoutATerminalPrintsTheFinalBarOncePerEpoch() {
         String out = fitOutput(new FitOptions().verbose(1).dynamicDisplay(false));
         String[] lines = out.split("\n");
