@@ -832,8 +832,9 @@ public class Sequential implements AutoCloseable {
     // ---- saving -----------------------------------------------------------------------------
 
     /**
-     * Saves the architecture, the weights and the training configuration to one file; see
-     * {@link ModelIO} for the format. The file is replaced atomically.
+     * Saves the architecture, the weights, the training configuration and the optimizer's state
+     * to one zip file (conventionally {@code model.cthulhu}); see {@link ModelIO} for the format.
+     * The file is replaced atomically.
      *
      * @throws IOException when the file cannot be written
      * @throws IllegalStateException before the model is built
@@ -847,7 +848,7 @@ public class Sequential implements AutoCloseable {
     /**
      * Loads a model saved by {@link #save}: rebuilds the layers from the architecture through the
      * layer registry, sets the weights, and compiles it again when a training configuration was
-     * saved (the optimizer starts afresh).
+     * saved, restoring the optimizer's step count and state so that training resumes where it stopped.
      *
      * @throws IOException when the file cannot be read
      * @throws cthulhu.saving.ModelFormatException naming the file and the problem when it is

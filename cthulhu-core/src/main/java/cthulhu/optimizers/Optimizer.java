@@ -153,8 +153,7 @@ public abstract class Optimizer implements AutoCloseable {
         long t = iterations + 1;
         for (int i = 0; i < params.size(); i++) {
             Variable p = params.get(i);
-            List<Variable> state = slots.computeIfAbsent(p, this::createSlots);
-            update(p, clipped.get(i), state, rate, t);
+            update(p, clipped.get(i), stateOf(p), rate, t);
         }
         iterations = t;
     }
@@ -186,11 +185,25 @@ public abstract class Optimizer implements AutoCloseable {
         return Collections.unmodifiableList(state);
     }
 
-    /** The state variables of every variable seen so far, in no particular order. */
-    public final List<Variable> stateVariables() {
-        List<Variable> all = new ArrayList<>();
-        slots.values().forEach(all::addAll);
-        return all;
+    /**
+     * The state of {@code param} in the order of {@link #slotNames} (zeros when created here,
+     * before the first step that sees it). The optimizer owns these variables.
+     */
+    public final List<Variable> stateOf(Variable param) {
+        return slots.computeIfAbsent(param, this::createSlots);
+    }
+
+    /**
+     * Sets the step count, as when resuming from a saved state: it drives the learning-rate
+     * decay and Adam's bias correction.
+     *
+     * @throws IllegalArgumentException for a negative count
+     */
+    public final void setIterations(long iterations) {
+        if (iterations < 0) {
+            throw new IllegalArgumentException(className() + ": iterations must be >= 0, got " + iterations);
+        }
+        this.iterations = iterations;
     }
 
     /**

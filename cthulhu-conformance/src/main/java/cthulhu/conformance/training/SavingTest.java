@@ -75,6 +75,24 @@ class SavingTest extends ConformanceTestBase {
     }
 
     @Test
+    void trainingResumesFromTheSavedOptimizerState(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("resume.cthulhu");
+        FitOptions oneEpoch = new FitOptions().epochs(1).batchSize(2).shuffle(false).verbose(0);
+        try (Sequential model = model(5)) {
+            model.fit(x(), y(), oneEpoch);
+            model.save(file);
+            try (Sequential loaded = Sequential.load(file)) {
+                // Two Adam steps were taken; their moments come back too, so the next epoch of
+                // both models is the same computation.
+                assertEquals(2, loaded.getOptimizer().iterations());
+                model.fit(x(), y(), oneEpoch);
+                loaded.fit(x(), y(), oneEpoch);
+                assertExactly(model.predict(x()).toDoubleArray(), loaded.predict(x()));
+            }
+        }
+    }
+
+    @Test
     void theArchitectureIsKerasStyleJson(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("model.cthulhu");
         try (Sequential model = model(5)) {
