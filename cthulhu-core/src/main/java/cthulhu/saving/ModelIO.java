@@ -41,7 +41,7 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Saves and loads a {@link Sequential} model as one zip archive (conventionally
- * {@code model.cthulhu}) holding two entries:
+ * {@code model.cthulhu}) holding two or three entries:
  *
  * <dl>
  *   <dt>{@value #ARCHITECTURE}</dt>
@@ -74,7 +74,7 @@ import java.util.zip.ZipOutputStream;
  *   {@code layer/weight/slot:0}.</dd>
  * </dl>
  *
- * A single file rather than a directory so that saving can replace it atomically: the archive
+ * <p>A single file rather than a directory so that saving can replace it atomically: the archive
  * is written to a temporary file beside the target, then renamed over it, so a reader never sees
  * a half-written model. Loading refuses, with a {@link ModelFormatException} naming the file and
  * the problem, an archive that is damaged (not a zip, missing entry, bad magic, unknown version,
@@ -298,7 +298,8 @@ public final class ModelIO {
 
     /**
      * Reads a model written by {@link #save}: rebuilds the layers, checks and sets the weights,
-     * and compiles it with the saved training configuration if there is one.
+     * compiles it with the saved training configuration if there is one, and restores the
+     * optimizer's state if it was saved.
      *
      * @throws ModelFormatException naming the file and the problem when it is damaged or
      *     mismatched, or its architecture names a layer, activation, loss or optimizer unknown here
