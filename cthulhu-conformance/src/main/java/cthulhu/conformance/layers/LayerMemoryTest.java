@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LayerMemoryTest extends ConformanceTestBase {
 
     @Test
+    @SuppressWarnings("try") // the scopes are opened for what they close, not referenced
     void weightsBuiltInsideAScopeOutliveIt() {
         Backend foreign = new ForeignBackend(K.currentBackend());
         K.withBackend(foreign, () -> {
@@ -47,6 +48,7 @@ class LayerMemoryTest extends ConformanceTestBase {
     }
 
     @Test
+    @SuppressWarnings("try")
     void weightsSetInsideAScopeOutliveIt() {
         Backend foreign = new ForeignBackend(K.currentBackend());
         K.withBackend(foreign, () -> {
