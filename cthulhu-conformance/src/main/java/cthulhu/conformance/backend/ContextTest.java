@@ -64,6 +64,15 @@ class ContextTest extends ConformanceTestBase {
     }
 
     @Test
+    void aBackendNameAlwaysMeansTheSameBackend(SuiteTarget target) {
+        // Tensors made before a withBackend block of the same backend must be usable inside it.
+        Tensor outside = K.constant(new double[] {1, 2}, 2);
+        assertSame(K.currentBackend(), K.withBackend(target.backend(), K::currentBackend));
+        Tensor inside = K.withBackend(target.backend(), () -> K.add(outside, 1));
+        assertEquals(3.0, inside.toDoubleArray()[1], 0.0);
+    }
+
+    @Test
     void anAbsentBackendIsAnErrorNamingWhatWasFoundAndTheFix(SuiteTarget target) {
         assertThrowsWithMessage(BackendUnavailableException.class,
                 () -> K.withBackend("no-such-backend", () -> K.backend()),
