@@ -2,6 +2,7 @@ package cthulhu.conformance;
 
 import cthulhu.backend.DType;
 import cthulhu.backend.K;
+import cthulhu.backend.Shapes;
 
 import java.util.SplittableRandom;
 import java.util.function.DoubleBinaryOperator;
@@ -60,6 +61,11 @@ public final class Reference {
         return out;
     }
 
+    /** Pseudo-random values uniform in {@code [min, max)}, as many as {@code shape} holds, the same for the same seed. */
+    public static double[] uniform(int[] shape, double min, double max, long seed) {
+        return uniform((int) Shapes.size(shape), min, max, seed);
+    }
+
     /**
      * NumPy broadcasting of a binary function over row-major arrays, the reference for the
      * backends' broadcasting: {@code out[i] = f(a[ia], b[ib])} with the shapes aligned from the
@@ -68,10 +74,7 @@ public final class Reference {
     public static double[] broadcast(double[] a, int[] shapeA, double[] b, int[] shapeB, int[] shapeOut,
                                      DoubleBinaryOperator f) {
         int rank = shapeOut.length;
-        int size = 1;
-        for (int d : shapeOut) {
-            size *= d;
-        }
+        int size = (int) Shapes.size(shapeOut);
         double[] out = new double[size];
         int[] index = new int[rank];
         double[] sa = stored(a);

@@ -33,8 +33,7 @@ final class Parallel {
      * {@code work} (an estimate in element operations) reaches {@link #ELEMENT_THRESHOLD}.
      */
     static void forRange(int n, long work, RangeBody body) {
-        int chunks = (int) Math.min(THREADS, Math.min(n, work / ELEMENT_THRESHOLD));
-        forChunks(n, chunks, body);
+        forChunks(n, work < ELEMENT_THRESHOLD ? 1 : THREADS, body);
     }
 
     /**

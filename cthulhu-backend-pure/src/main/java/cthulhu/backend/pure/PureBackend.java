@@ -15,10 +15,14 @@ import java.util.List;
  * no native code and no dependency beyond core, so it is always available and the default when
  * no other backend is on the classpath.
  *
- * <p>Element-wise operations and reductions run as plain loops the JIT vectorises and, above
- * {@value Parallel#ELEMENT_THRESHOLD} elements, split over the cores; matrix products use a
- * cache-blocked, packed kernel split over the cores. Tensors are immutable and every method
- * returns a new tensor.
+ * <p>Element-wise operations and reductions run as plain loops the JIT vectorises and, from
+ * {@value Parallel#ELEMENT_THRESHOLD} elements up, split over the cores; matrix products use a
+ * cache-blocked, packed, register-tiled kernel split over the cores. When the JVM runs with
+ * {@code --add-modules jdk.incubator.vector}, matrix products, {@code exp}, {@code tanh},
+ * {@code sigmoid}, the broadcasting binaries and the reductions use kernels written on the
+ * vector module instead (the system property {@code cthulhu.pure.vector=false} keeps the plain
+ * ones); without the module the backend runs unchanged on the plain kernels. Tensors are
+ * immutable and every method returns a new tensor.
  */
 public final class PureBackend implements Backend {
 

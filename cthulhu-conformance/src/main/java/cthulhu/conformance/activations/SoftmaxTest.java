@@ -62,18 +62,10 @@ class SoftmaxTest extends ConformanceTestBase {
                 .mapToObj(axis -> arguments(shape, axis)));
     }
 
-    private static int size(int[] shape) {
-        int n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        return n;
-    }
-
     @ParameterizedTest(name = "shape {0}, axis {1}")
     @MethodSource("shapesAndAxes")
     void alongEveryAxis(int[] shape, int axis) {
-        double[] x = Reference.uniform(size(shape), -4, 4, 31);
+        double[] x = Reference.uniform(shape, -4, 4, 31);
         double[] expected = softmax(Reference.stored(x), shape, Math.floorMod(axis, shape.length));
         assertTensor(expected, shape, Activations.softmax(K.constant(x, shape), axis), Tolerance.current().times(4));
     }
@@ -82,8 +74,8 @@ class SoftmaxTest extends ConformanceTestBase {
     @MethodSource("shapesAndAxes")
     void gradientAlongEveryAxis(int[] shape, int axis) {
         // A weighted sum: Σ softmax itself is constant along the axis, so its gradient would be zero.
-        double[] x = Reference.uniform(size(shape), -2, 2, 37);
-        double[] w = Reference.uniform(size(shape), -1, 1, 41);
+        double[] x = Reference.uniform(shape, -2, 2, 37);
+        double[] w = Reference.uniform(shape, -1, 1, 41);
         GradientCheck.check(t -> K.multiply(Activations.softmax(t, axis), K.constant(w, shape)), x, shape);
     }
 
@@ -106,10 +98,15 @@ class SoftmaxTest extends ConformanceTestBase {
     @Test
     void largeInputsDoNotOverflow() {
         // Reference: the maximum is subtracted first, so [1000, 1000, 1001] behaves as [-1, -1, 0].
+        // A row of very negative inputs must not underflow to 0 / 0 either: [-3000, -3000, -2999] as [-1, -1, 0].
         double e = Math.exp(-1);
-        Tensor x = K.constant(new double[] {1000, 1000, 1001, -1000, 0, 1000}, 2, 3);
-        assertTensor(new double[] {e / (2 * e + 1), e / (2 * e + 1), 1 / (2 * e + 1), 0, 0, 1}, new int[] {2, 3},
+        double big = 1 / (2 * e + 1);
+        double small = e / (2 * e + 1);
+        Tensor x = K.constant(new double[] {1000, 1000, 1001, -1000, 0, 1000, -3000, -3000, -2999}, 3, 3);
+        assertTensor(new double[] {small, small, big, 0, 0, 1, small, small, big}, new int[] {3, 3},
                 Activations.softmax(x), Tolerance.current().times(4));
+        assertTensor(new double[] {small, small, big, 0, 0, 1, small, small, big}, new int[] {3, 3},
+                Activations.softmax(x, 1), Tolerance.current().times(4));
         GradientCheck.check(t -> K.multiply(Activations.softmax(t), K.constant(new double[] {1, -2, 3}, 3)),
                 new double[] {1000, 1000.5, 999, -3000, -2999, -2999.5}, 2, 3);
     }

@@ -29,6 +29,10 @@ class LinearAlgebraTest extends ConformanceTestBase {
         return Reference.uniform(n, -2, 2, seed);
     }
 
+    private static double[] values(int[] shape, long seed) {
+        return Reference.uniform(shape, -2, 2, seed);
+    }
+
     /** Row-major {@code a [m, k] · b [k, n]} in double. */
     static double[] matmul(double[] a, double[] b, int m, int k, int n) {
         double[] out = new double[m * n];
@@ -176,19 +180,11 @@ class LinearAlgebraTest extends ConformanceTestBase {
         for (int[][] pair : pairs) {
             int[] sa = pair[0];
             int[] sb = pair[1];
-            double[] a = values(size(sa), 11);
-            double[] b = values(size(sb), 12);
+            double[] a = values(sa, 11);
+            double[] b = values(sb, 12);
             GradientCheck.check(x -> K.dot(x, K.constant(b, sb)), a, sa);
             GradientCheck.check(y -> K.dot(K.constant(a, sa), y), b, sb);
         }
-    }
-
-    private static int size(int[] shape) {
-        int n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        return n;
     }
 
     // ---- dense ---------------------------------------------------------------------------------
