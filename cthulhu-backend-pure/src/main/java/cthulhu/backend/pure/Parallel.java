@@ -46,15 +46,14 @@ final class Parallel {
             return;
         }
         chunks = Math.min(chunks, n);
-        @SuppressWarnings("unchecked")
-        ForkJoinTask<Void>[] tasks = new ForkJoinTask[chunks - 1];
+        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
         for (int c = 1; c < chunks; c++) {
             int from = bound(n, chunks, c);
             int to = bound(n, chunks, c + 1);
             tasks[c - 1] = ForkJoinPool.commonPool().submit(() -> body.run(from, to), null);
         }
         body.run(0, bound(n, chunks, 1));
-        for (ForkJoinTask<Void> task : tasks) {
+        for (ForkJoinTask<?> task : tasks) {
             task.join();
         }
     }
