@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * vector registers and, for each {@code k}, loads two vectors of the {@code B} sliver,
  * broadcasts each of the {@code MR} values of the {@code A} sliver and issues sixteen fused
  * multiply-adds. Large products are split over the cores by rows (or by columns when there are
- * few rows); each thread packs its own panels.
+ * more columns than rows); each thread packs its own panels. {@link VectorFloatGemm} is the same code on
+ * {@code float[]}: keep the two identical but for the element type.
  */
 final class VectorDoubleGemm {
 
