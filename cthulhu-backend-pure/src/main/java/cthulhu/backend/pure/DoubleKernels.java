@@ -7,7 +7,8 @@ import cthulhu.backend.UnaryOp;
 /**
  * The element-wise, binary and reduction loops on {@code double[]}. Each operation has its own
  * plain counted loop with the operation chosen outside it, so the JIT can unroll and vectorise
- * it; nothing is boxed or allocated per element.
+ * it; nothing is boxed or allocated per element. {@link FloatKernels} holds the same loops on
+ * {@code float[]}: keep the two identical but for the element type.
  */
 final class DoubleKernels {
 

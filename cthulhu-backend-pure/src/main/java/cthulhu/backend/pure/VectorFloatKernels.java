@@ -17,6 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Unlike the JIT's automatic vectorisation, these loops stay vectorised when operands are
  * read at different offsets, as in broadcasting, and when summing (which reassociates the sum).
+ * {@link VectorDoubleKernels} holds the same loops on {@code double[]}: keep the two identical
+ * but for the element type.
  */
 final class VectorFloatKernels {
 
