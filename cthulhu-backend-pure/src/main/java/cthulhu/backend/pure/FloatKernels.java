@@ -35,7 +35,7 @@ final class FloatKernels {
                 break;
             case EXPM1:
                 for (int i = from; i < to; i++) {
-                    out[i] = (float) Math.expm1(x[i]);
+                    out[i] = expm1(x[i]);
                 }
                 break;
             case LOG:
@@ -45,7 +45,7 @@ final class FloatKernels {
                 break;
             case LOG1P:
                 for (int i = from; i < to; i++) {
-                    out[i] = (float) Math.log1p(x[i]);
+                    out[i] = log1p(x[i]);
                 }
                 break;
             case SQRT:
@@ -96,6 +96,35 @@ final class FloatKernels {
         double a = Math.abs((double) x);
         double t = a < 0x1p-11 ? a - a * a * a / 3 : 1 - 2 / (Math.exp(2 * a) + 1);
         return (float) Math.copySign(t, x);
+    }
+
+    /**
+     * {@code e^x - 1} to float precision without the native {@link Math#expm1}: for
+     * {@code |x| < 1/2} its Taylor series to {@code x⁹/9!} in double (truncation below
+     * {@code 10^-9} relative), else {@code e^x - 1} in double, where the subtraction cancels at
+     * most one bit.
+     */
+    static float expm1(float x) {
+        double d = x;
+        if (Math.abs(d) < 0.5) {
+            return (float) (d * (1 + d / 2 * (1 + d / 3 * (1 + d / 4 * (1 + d / 5 * (1 + d / 6 * (1 + d / 7
+                    * (1 + d / 8 * (1 + d / 9)))))))));
+        }
+        return (float) (Math.exp(d) - 1);
+    }
+
+    /**
+     * {@code ln(1 + x)} to float precision without the native {@link Math#log1p}: Kahan's
+     * {@code ln(u) · x / (u - 1)} with {@code u = 1 + x} in double, which cancels the rounding of
+     * {@code u}; {@code x} itself when {@code u} rounds to 1.
+     */
+    static float log1p(float x) {
+        double d = x;
+        double u = 1 + d;
+        if (u == 1 || u == Double.POSITIVE_INFINITY) {
+            return u == 1 ? x : Float.POSITIVE_INFINITY;
+        }
+        return (float) (Math.log(u) * d / (u - 1));
     }
 
     /** {@code out[i] = op(a[i], b[i])} for {@code i} in {@code [from, to)}. */
