@@ -458,6 +458,36 @@ final class DoubleKernels {
         }
     }
 
+    /**
+     * {@code out[i] = c[i] != 0 ? a[i] : b[i]} for {@code i} in {@code [from, to)}, where an
+     * operand flagged as a scalar is read at index 0 instead; NaN counts as non-zero.
+     */
+    static void where(double[] c, boolean cScalar, double[] a, boolean aScalar, double[] b, boolean bScalar, double[] out,
+            int from, int to) {
+        if (!cScalar && !aScalar && !bScalar) {
+            for (int i = from; i < to; i++) {
+                out[i] = c[i] != 0 ? a[i] : b[i];
+            }
+        } else if (!cScalar && !aScalar) {
+            double s = b[0];
+            for (int i = from; i < to; i++) {
+                out[i] = c[i] != 0 ? a[i] : s;
+            }
+        } else if (!cScalar && !bScalar) {
+            double s = a[0];
+            for (int i = from; i < to; i++) {
+                out[i] = c[i] != 0 ? s : b[i];
+            }
+        } else {
+            int ci = cScalar ? 0 : 1;
+            int ai = aScalar ? 0 : 1;
+            int bi = bScalar ? 0 : 1;
+            for (int i = from; i < to; i++) {
+                out[i] = c[i * ci] != 0 ? a[i * ai] : b[i * bi];
+            }
+        }
+    }
+
     /** The value a reduction over an empty axis yields: 0 for SUM, -inf for MAX, +inf for MIN. */
     static double identity(ReduceOp op) {
         switch (op) {

@@ -486,6 +486,36 @@ final class FloatKernels {
         }
     }
 
+    /**
+     * {@code out[i] = c[i] != 0 ? a[i] : b[i]} for {@code i} in {@code [from, to)}, where an
+     * operand flagged as a scalar is read at index 0 instead; NaN counts as non-zero.
+     */
+    static void where(float[] c, boolean cScalar, float[] a, boolean aScalar, float[] b, boolean bScalar, float[] out,
+            int from, int to) {
+        if (!cScalar && !aScalar && !bScalar) {
+            for (int i = from; i < to; i++) {
+                out[i] = c[i] != 0 ? a[i] : b[i];
+            }
+        } else if (!cScalar && !aScalar) {
+            float s = b[0];
+            for (int i = from; i < to; i++) {
+                out[i] = c[i] != 0 ? a[i] : s;
+            }
+        } else if (!cScalar && !bScalar) {
+            float s = a[0];
+            for (int i = from; i < to; i++) {
+                out[i] = c[i] != 0 ? s : b[i];
+            }
+        } else {
+            int ci = cScalar ? 0 : 1;
+            int ai = aScalar ? 0 : 1;
+            int bi = bScalar ? 0 : 1;
+            for (int i = from; i < to; i++) {
+                out[i] = c[i * ci] != 0 ? a[i * ai] : b[i * bi];
+            }
+        }
+    }
+
     /** The value a reduction over an empty axis yields: 0 for SUM, -inf for MAX, +inf for MIN. */
     static float identity(ReduceOp op) {
         switch (op) {

@@ -100,6 +100,54 @@ final class VectorDoubleKernels {
         return i;
     }
 
+    /** {@link DoubleKernels#where} in vector lanes when the condition is not a scalar. */
+    static void where(double[] c, boolean cScalar, double[] a, boolean aScalar, double[] b, boolean bScalar, double[] out,
+            int from, int to) {
+        int i = from;
+        if (!cScalar) {
+            if (!aScalar && !bScalar) {
+                i = whereVV(c, a, b, out, from, to);
+            } else if (!aScalar) {
+                i = whereVS(c, a, b[0], out, from, to);
+            } else if (!bScalar) {
+                i = whereSV(c, a[0], b, out, from, to);
+            }
+        }
+        DoubleKernels.where(c, cScalar, a, aScalar, b, bScalar, out, i, to);
+    }
+
+    private static int whereVV(double[] c, double[] a, double[] b, double[] out, int from, int to) {
+        int bound = from + S.loopBound(to - from);
+        DoubleVector zero = DoubleVector.zero(S);
+        int i = from;
+        for (; i < bound; i += L) {
+            va(b, i).blend(va(a, i), va(c, i).compare(VectorOperators.NE, zero)).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int whereVS(double[] c, double[] a, double s, double[] out, int from, int to) {
+        int bound = from + S.loopBound(to - from);
+        DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector vs = DoubleVector.broadcast(S, s);
+        int i = from;
+        for (; i < bound; i += L) {
+            vs.blend(va(a, i), va(c, i).compare(VectorOperators.NE, zero)).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int whereSV(double[] c, double s, double[] b, double[] out, int from, int to) {
+        int bound = from + S.loopBound(to - from);
+        DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector vs = DoubleVector.broadcast(S, s);
+        int i = from;
+        for (; i < bound; i += L) {
+            va(b, i).blend(vs, va(c, i).compare(VectorOperators.NE, zero)).intoArray(out, i);
+        }
+        return i;
+    }
+
     /** {@link DoubleKernels#relu} in vector lanes. */
     static void relu(double[] x, double[] out, int from, int to) {
         int i = from;

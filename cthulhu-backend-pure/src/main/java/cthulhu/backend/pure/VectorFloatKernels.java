@@ -100,6 +100,54 @@ final class VectorFloatKernels {
         return i;
     }
 
+    /** {@link FloatKernels#where} in vector lanes when the condition is not a scalar. */
+    static void where(float[] c, boolean cScalar, float[] a, boolean aScalar, float[] b, boolean bScalar, float[] out,
+            int from, int to) {
+        int i = from;
+        if (!cScalar) {
+            if (!aScalar && !bScalar) {
+                i = whereVV(c, a, b, out, from, to);
+            } else if (!aScalar) {
+                i = whereVS(c, a, b[0], out, from, to);
+            } else if (!bScalar) {
+                i = whereSV(c, a[0], b, out, from, to);
+            }
+        }
+        FloatKernels.where(c, cScalar, a, aScalar, b, bScalar, out, i, to);
+    }
+
+    private static int whereVV(float[] c, float[] a, float[] b, float[] out, int from, int to) {
+        int bound = from + S.loopBound(to - from);
+        FloatVector zero = FloatVector.zero(S);
+        int i = from;
+        for (; i < bound; i += L) {
+            va(b, i).blend(va(a, i), va(c, i).compare(VectorOperators.NE, zero)).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int whereVS(float[] c, float[] a, float s, float[] out, int from, int to) {
+        int bound = from + S.loopBound(to - from);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector vs = FloatVector.broadcast(S, s);
+        int i = from;
+        for (; i < bound; i += L) {
+            vs.blend(va(a, i), va(c, i).compare(VectorOperators.NE, zero)).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int whereSV(float[] c, float s, float[] b, float[] out, int from, int to) {
+        int bound = from + S.loopBound(to - from);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector vs = FloatVector.broadcast(S, s);
+        int i = from;
+        for (; i < bound; i += L) {
+            va(b, i).blend(vs, va(c, i).compare(VectorOperators.NE, zero)).intoArray(out, i);
+        }
+        return i;
+    }
+
     /** {@link FloatKernels#relu} in vector lanes. */
     static void relu(float[] x, float[] out, int from, int to) {
         int i = from;
