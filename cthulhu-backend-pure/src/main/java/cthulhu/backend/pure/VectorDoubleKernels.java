@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Element-wise maps, broadcasting binaries and reductions on {@code double[]} written with the
  * JDK vector module; loaded only when {@link VectorSupport#ENABLED}. Each loop runs whole
  * vectors and leaves the remainder to the plain loops of {@link DoubleKernels}, which also handle
- * every operation this class does not (the accuracy-sensitive {@code expm1}, {@code log1p} and
- * the like stay on {@link Math}).
+ * every operation this class does not (among them the accuracy-sensitive {@code expm1} and
+ * {@code log1p}).
  *
  * <p>Unlike the JIT's automatic vectorisation, these loops stay vectorised when operands are
  * read at different offsets, as in broadcasting, and when summing (which reassociates the sum).
