@@ -7,8 +7,10 @@ import cthulhu.backend.UnaryOp;
 /**
  * The element-wise, binary and reduction loops on {@code float[]}. Each operation has its own
  * plain counted loop with the operation chosen outside it, so the JIT can unroll and vectorise
- * it; nothing is boxed or allocated per element. {@link DoubleKernels} holds the same loops on
- * {@code double[]}: keep the two identical but for the element type.
+ * it; nothing is boxed or allocated per element. Comparisons pick 1 or 0 as an {@code int}: the
+ * JIT turns an int select into a conditional move but a floating-point one into a branch, which
+ * random data mispredicts. {@link DoubleKernels} holds the same loops on {@code double[]}: keep the
+ * two identical but for the element type.
  */
 final class FloatKernels {
 
@@ -167,17 +169,20 @@ final class FloatKernels {
                 break;
             case GREATER:
                 for (int i = from; i < to; i++) {
-                    out[i] = a[i] > b[i] ? 1 : 0;
+                    int t = a[i] > b[i] ? 1 : 0;
+                    out[i] = t;
                 }
                 break;
             case GREATER_EQUAL:
                 for (int i = from; i < to; i++) {
-                    out[i] = a[i] >= b[i] ? 1 : 0;
+                    int t = a[i] >= b[i] ? 1 : 0;
+                    out[i] = t;
                 }
                 break;
             case EQUAL:
                 for (int i = from; i < to; i++) {
-                    out[i] = a[i] == b[i] ? 1 : 0;
+                    int t = a[i] == b[i] ? 1 : 0;
+                    out[i] = t;
                 }
                 break;
             default:
@@ -225,17 +230,20 @@ final class FloatKernels {
                 break;
             case GREATER:
                 for (int i = from; i < to; i++) {
-                    out[i] = a[i] > s ? 1 : 0;
+                    int t = a[i] > s ? 1 : 0;
+                    out[i] = t;
                 }
                 break;
             case GREATER_EQUAL:
                 for (int i = from; i < to; i++) {
-                    out[i] = a[i] >= s ? 1 : 0;
+                    int t = a[i] >= s ? 1 : 0;
+                    out[i] = t;
                 }
                 break;
             case EQUAL:
                 for (int i = from; i < to; i++) {
-                    out[i] = a[i] == s ? 1 : 0;
+                    int t = a[i] == s ? 1 : 0;
+                    out[i] = t;
                 }
                 break;
             default:
@@ -283,17 +291,20 @@ final class FloatKernels {
                 break;
             case GREATER:
                 for (int i = from; i < to; i++) {
-                    out[i] = s > b[i] ? 1 : 0;
+                    int t = s > b[i] ? 1 : 0;
+                    out[i] = t;
                 }
                 break;
             case GREATER_EQUAL:
                 for (int i = from; i < to; i++) {
-                    out[i] = s >= b[i] ? 1 : 0;
+                    int t = s >= b[i] ? 1 : 0;
+                    out[i] = t;
                 }
                 break;
             case EQUAL:
                 for (int i = from; i < to; i++) {
-                    out[i] = s == b[i] ? 1 : 0;
+                    int t = s == b[i] ? 1 : 0;
+                    out[i] = t;
                 }
                 break;
             default:
@@ -341,17 +352,20 @@ final class FloatKernels {
                 break;
             case GREATER:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] > b[bo + i] ? 1 : 0;
+                    int t = a[ao + i] > b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case GREATER_EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] >= b[bo + i] ? 1 : 0;
+                    int t = a[ao + i] >= b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] == b[bo + i] ? 1 : 0;
+                    int t = a[ao + i] == b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             default:
@@ -399,17 +413,20 @@ final class FloatKernels {
                 break;
             case GREATER:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] > s ? 1 : 0;
+                    int t = a[ao + i] > s ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case GREATER_EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] >= s ? 1 : 0;
+                    int t = a[ao + i] >= s ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] == s ? 1 : 0;
+                    int t = a[ao + i] == s ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             default:
@@ -457,17 +474,20 @@ final class FloatKernels {
                 break;
             case GREATER:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = s > b[bo + i] ? 1 : 0;
+                    int t = s > b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case GREATER_EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = s >= b[bo + i] ? 1 : 0;
+                    int t = s >= b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = s == b[bo + i] ? 1 : 0;
+                    int t = s == b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             default:
