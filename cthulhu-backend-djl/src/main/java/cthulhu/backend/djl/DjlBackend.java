@@ -282,9 +282,14 @@ public final class DjlBackend implements Backend {
         }
     }
 
-    /** {@inheritDoc} */
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException naming both shapes when they do not broadcast
+     */
     @Override
     public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        Shapes.broadcast(a.shape(), b.shape());
         return wrap(binary(op, nd(a), nd(b), a.dtype()), a.dtype());
     }
 
@@ -318,9 +323,14 @@ public final class DjlBackend implements Backend {
         }
     }
 
-    /** {@inheritDoc} */
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException naming the shapes when they do not broadcast
+     */
     @Override
     public Tensor where(Tensor condition, Tensor a, Tensor b) {
+        Shapes.broadcast(Shapes.broadcast(condition.shape(), a.shape()), b.shape());
         try (PtNDArray c = JniUtils.to(nd(condition), DataType.BOOLEAN, CPU)) {
             return wrap(JniUtils.where(c, nd(a), nd(b)), a.dtype());
         }
