@@ -99,10 +99,14 @@ class DjlBackendTest {
         int before = backend.openArrays();
         for (UnaryOp op : UnaryOp.values()) {
             try (Tensor y = backend.unary(op, x)) {
+                assertEquals(5, y.size(), op.name());
                 assertEquals(before + 1, backend.openArrays(), op.name());
             }
         }
         try (Tensor y = backend.binary(BinaryOp.GREATER, x, 0.5); Tensor z = backend.take(x, new int[] {4, 0})) {
+            // references: x > 0.5 is [0, 0, 0, 0, 1]; rows 4 and 0 of x are 3 and -2
+            assertArrayEquals(new double[] {0, 0, 0, 0, 1}, y.toDoubleArray());
+            assertArrayEquals(new double[] {3, -2}, z.toDoubleArray());
             assertEquals(before + 2, backend.openArrays());
         }
         assertEquals(before, backend.openArrays());
