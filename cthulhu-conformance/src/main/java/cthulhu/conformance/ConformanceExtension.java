@@ -40,7 +40,8 @@ import java.util.function.Supplier;
  *
  * <p>Nothing is skipped: an assumption that fails ({@code Assumptions.assumeTrue}, or any
  * {@link TestAbortedException}) in a test or lifecycle method is turned into a failure, because
- * the expectations are identical for every backend.
+ * the expectations are identical for every backend. Assertion failures are prefixed with
+ * {@code [backend, floatx]}, since both suites of a module run the same test names.
  *
  * <p>A test method may declare a {@link SuiteTarget} parameter to learn what the suite was
  * configured with.
@@ -147,12 +148,29 @@ public final class ConformanceExtension implements InvocationInterceptor, Parame
     }
 
     private static Throwable noSkipping(ExtensionContext context, Throwable throwable) {
+        String where = where(context);
         if (throwable instanceof TestAbortedException) {
-            return new AssertionFailedError("Conformance tests never skip: " + context.getDisplayName()
+            return new AssertionFailedError(where + "Conformance tests never skip: " + context.getDisplayName()
                     + " was aborted by an assumption (" + throwable.getMessage() + "). The expectations are the "
                     + "same for every backend and float type; assert instead.", throwable);
         }
+        if (throwable instanceof AssertionFailedError failure) {
+            // Both suites run the same test names; the prefix says which backend and float type failed.
+            AssertionFailedError named = failure.isExpectedDefined() || failure.isActualDefined()
+                    ? new AssertionFailedError(where + failure.getMessage(),
+                            failure.getExpected() == null ? null : failure.getExpected().getValue(),
+                            failure.getActual() == null ? null : failure.getActual().getValue(), failure.getCause())
+                    : new AssertionFailedError(where + failure.getMessage(), failure.getCause());
+            named.setStackTrace(failure.getStackTrace());
+            return named;
+        }
+        throwable.addSuppressed(new IllegalStateException(where + "while running " + context.getDisplayName()));
         return throwable;
+    }
+
+    private static String where(ExtensionContext context) {
+        Target t = target(context);
+        return "[" + t.backend().name() + ", " + t.floatx().kerasName() + "] ";
     }
 
     private static void runScoped(Target target, Invocation<Void> invocation) throws Throwable {

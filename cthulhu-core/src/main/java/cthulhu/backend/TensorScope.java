@@ -1,5 +1,7 @@
 package cthulhu.backend;
 
+import cthulhu.autodiff.GradientTape;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,6 +24,11 @@ import java.util.Set;
  *     return scope.keep(y);          // everything else made here is closed
  * }
  * }</pre>
+ *
+ * <p>A tensor that an open {@link GradientTape} recorded is not released by a scope closing
+ * inside that tape: the tape takes it over and releases it when the tape closes, because its
+ * gradient rules may still read it. Open the step's scope outside the tape to release everything
+ * when the step ends.
  *
  * <p>Scopes nest and belong to one thread; they must be closed in the reverse order of opening,
  * which try-with-resources guarantees.
@@ -55,6 +62,28 @@ public final class TensorScope implements AutoCloseable {
         TensorScope scope = OPEN.get().peek();
         if (scope != null) {
             scope.owned.add(t);
+        }
+        return t;
+    }
+
+    /**
+     * Removes {@code t} from every open scope of this thread, so that no scope closes it: its
+     * new owner, usually a {@link Variable}, releases it. A tensor not tracked by any scope is
+     * left as it is.
+     *
+     * @return {@code t}
+     */
+    public static <T extends Tensor> T detach(T t) {
+        for (TensorScope scope : OPEN.get()) {
+            List<Tensor> owned = scope.owned;
+            // The tensor was most likely created last, so search from the end.
+            for (int i = owned.size() - 1; i >= 0; i--) {
+                if (owned.get(i) == t) {
+                    owned.remove(i);
+                    scope.kept.remove(t);
+                    return t;
+                }
+            }
         }
         return t;
     }
@@ -101,7 +130,7 @@ public final class TensorScope implements AutoCloseable {
                 if (parent != null) {
                     parent.owned.add(t);
                 }
-            } else {
+            } else if (!GradientTape.adopt(t)) {
                 t.close();
             }
         }

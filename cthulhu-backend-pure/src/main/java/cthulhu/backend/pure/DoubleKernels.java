@@ -7,7 +7,8 @@ import cthulhu.backend.UnaryOp;
 /**
  * The element-wise, binary and reduction loops on {@code double[]}. Each operation has its own
  * plain counted loop with the operation chosen outside it, so the JIT can unroll and vectorise
- * it; nothing is boxed or allocated per element.
+ * it; nothing is boxed or allocated per element. {@link FloatKernels} holds the same loops on
+ * {@code float[]}: keep the two identical but for the element type.
  */
 final class DoubleKernels {
 
@@ -443,6 +444,17 @@ final class DoubleKernels {
                 break;
             default:
                 throw new IllegalArgumentException("Unknown binary operation " + op);
+        }
+    }
+
+    /**
+     * The plain rectifier {@code out[i] = x[i] > 0 ? x[i] : 0} for {@code i} in
+     * {@code [from, to)}; NaN gives 0, as in {@link cthulhu.backend.Composites#relu}.
+     */
+    static void relu(double[] x, double[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            double v = x[i];
+            out[i] = v > 0 ? v : 0;
         }
     }
 

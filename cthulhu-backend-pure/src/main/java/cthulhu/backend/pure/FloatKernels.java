@@ -7,7 +7,8 @@ import cthulhu.backend.UnaryOp;
 /**
  * The element-wise, binary and reduction loops on {@code float[]}. Each operation has its own
  * plain counted loop with the operation chosen outside it, so the JIT can unroll and vectorise
- * it; nothing is boxed or allocated per element.
+ * it; nothing is boxed or allocated per element. {@link DoubleKernels} holds the same loops on
+ * {@code double[]}: keep the two identical but for the element type.
  */
 final class FloatKernels {
 
@@ -67,7 +68,7 @@ final class FloatKernels {
                 break;
             case TANH:
                 for (int i = from; i < to; i++) {
-                    out[i] = (float) Math.tanh(x[i]);
+                    out[i] = tanh(x[i]);
                 }
                 break;
             case SIGMOID:
@@ -83,6 +84,18 @@ final class FloatKernels {
             default:
                 throw new IllegalArgumentException("Unknown unary operation " + op);
         }
+    }
+
+    /**
+     * Hyperbolic tangent to float precision through the intrinsic {@link Math#exp} in double,
+     * several times faster than {@link Math#tanh}: {@code 1 - 2 / (e^{2|x|} + 1)} with the sign
+     * restored, which keeps more than 24 correct bits once {@code |x| >= 2^-11}; below that the
+     * series {@code x - x³/3} is exact to float precision.
+     */
+    static float tanh(float x) {
+        double a = Math.abs((double) x);
+        double t = a < 0x1p-11 ? a - a * a * a / 3 : 1 - 2 / (Math.exp(2 * a) + 1);
+        return (float) Math.copySign(t, x);
     }
 
     /** {@code out[i] = op(a[i], b[i])} for {@code i} in {@code [from, to)}. */
@@ -430,6 +443,17 @@ final class FloatKernels {
                 break;
             default:
                 throw new IllegalArgumentException("Unknown binary operation " + op);
+        }
+    }
+
+    /**
+     * The plain rectifier {@code out[i] = x[i] > 0 ? x[i] : 0} for {@code i} in
+     * {@code [from, to)}; NaN gives 0, as in {@link cthulhu.backend.Composites#relu}.
+     */
+    static void relu(float[] x, float[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float v = x[i];
+            out[i] = v > 0 ? v : 0;
         }
     }
 

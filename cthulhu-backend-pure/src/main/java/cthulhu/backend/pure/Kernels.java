@@ -23,6 +23,15 @@ final class Kernels {
         }
     }
 
+    /** {@link FloatKernels#relu}, in vector lanes when enabled. */
+    static void relu(float[] x, float[] out, int from, int to) {
+        if (VectorSupport.ENABLED) {
+            VectorFloatKernels.relu(x, out, from, to);
+        } else {
+            FloatKernels.relu(x, out, from, to);
+        }
+    }
+
     /** {@code out[oo + i] = op(a[ao + i], b[bo + i])} for {@code i} in {@code [0, n)}. */
     static void binary(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         if (VectorSupport.ENABLED) {
@@ -71,6 +80,15 @@ final class Kernels {
             VectorDoubleKernels.unary(op, x, out, from, to);
         } else {
             DoubleKernels.unary(op, x, out, from, to);
+        }
+    }
+
+    /** {@link DoubleKernels#relu}, in vector lanes when enabled. */
+    static void relu(double[] x, double[] out, int from, int to) {
+        if (VectorSupport.ENABLED) {
+            VectorDoubleKernels.relu(x, out, from, to);
+        } else {
+            DoubleKernels.relu(x, out, from, to);
         }
     }
 

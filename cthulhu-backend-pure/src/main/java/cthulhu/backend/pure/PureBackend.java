@@ -2,6 +2,7 @@ package cthulhu.backend.pure;
 
 import cthulhu.backend.Backend;
 import cthulhu.backend.BinaryOp;
+import cthulhu.backend.Composites;
 import cthulhu.backend.DType;
 import cthulhu.backend.ReduceOp;
 import cthulhu.backend.Shapes;
@@ -15,10 +16,14 @@ import java.util.List;
  * no native code and no dependency beyond core, so it is always available and the default when
  * no other backend is on the classpath.
  *
- * <p>Element-wise operations and reductions run as plain loops the JIT vectorises and, above
- * {@value Parallel#ELEMENT_THRESHOLD} elements, split over the cores; matrix products use a
- * cache-blocked, packed kernel split over the cores. Tensors are immutable and every method
- * returns a new tensor.
+ * <p>Element-wise operations and reductions run as plain loops the JIT vectorises and, from
+ * {@value Parallel#ELEMENT_THRESHOLD} elements up, split over the cores; matrix products use a
+ * cache-blocked, packed, register-tiled kernel split over the cores. When the JVM runs with
+ * {@code --add-modules jdk.incubator.vector}, matrix products, {@code exp}, {@code tanh},
+ * {@code sigmoid}, the broadcasting binaries and the reductions use kernels written on the
+ * vector module instead (the system property {@code cthulhu.pure.vector=false} keeps the plain
+ * ones); without the module the backend runs unchanged on the plain kernels. Tensors are
+ * immutable and every method returns a new tensor.
  */
 public final class PureBackend implements Backend {
 
@@ -372,6 +377,12 @@ public final class PureBackend implements Backend {
     public Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
         PureTensor x = pure(a);
         PureTensor y = pure(b);
+        int[] shape = productShape(x, y, transposeA, transposeB);
+        return wrap(shape, product(x, y, shape, transposeA, transposeB));
+    }
+
+    /** The shape {@code [m, n]} of {@code op(x) · op(y)}, after checking ranks, inner dimensions and dtypes. */
+    private static int[] productShape(PureTensor x, PureTensor y, boolean transposeA, boolean transposeB) {
         checkSameDtype("matmul", x, y);
         if (x.rank() != 2 || y.rank() != 2) {
             throw new IllegalArgumentException("matmul needs two rank-2 tensors, got shapes "
@@ -387,12 +398,136 @@ public final class PureBackend implements Backend {
                     + " (shape " + Arrays.toString(x.shape()) + ", transposeA=" + transposeA + "), op(b) is "
                     + kb + " × " + n + " (shape " + Arrays.toString(y.shape()) + ", transposeB=" + transposeB + ")");
         }
-        checkedSize(new int[] {m, n});
         int[] shape = {m, n};
+        checkedSize(shape);
+        return shape;
+    }
+
+    /** The storage of {@code op(x) · op(y)}, a fresh {@code float[]} or {@code double[]}. */
+    private static Object product(PureTensor x, PureTensor y, int[] shape, boolean transposeA, boolean transposeB) {
+        int k = transposeA ? x.dim(0) : x.dim(1);
         if (x.floats() != null) {
-            return PureTensor.ofFloats(this, shape, Matmul.multiply(x.floats(), y.floats(), m, n, k, transposeA, transposeB));
+            return Matmul.multiply(x.floats(), y.floats(), shape[0], shape[1], k, transposeA, transposeB);
         }
-        return PureTensor.ofDoubles(this, shape, Matmul.multiply(x.doubles(), y.doubles(), m, n, k, transposeA, transposeB));
+        return Matmul.multiply(x.doubles(), y.doubles(), shape[0], shape[1], k, transposeA, transposeB);
+    }
+
+    // ---- composites ---------------------------------------------------------------------
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Along the last axis each row is reduced, shifted, exponentiated and normalised while it
+     * is in cache, with the operations of {@link Composites#softmax} (results agree with it to a
+     * few ulps: the exponential of a row shorter than a vector runs in the plain loop); other
+     * axes use that default.
+     */
+    @Override
+    public Tensor softmax(Tensor x, int axis) {
+        PureTensor t = pure(x);
+        int[] shape = t.shape();
+        if (shape.length == 0 || Shapes.axis(axis, shape.length) != shape.length - 1) {
+            return Composites.softmax(this, x, axis);
+        }
+        int n = (int) t.size();
+        int len = shape[shape.length - 1];
+        int rows = len == 0 ? 0 : n / len;
+        if (t.floats() != null) {
+            float[] in = t.floats();
+            float[] out = new float[n];
+            Parallel.forRange(rows, n, (from, to) -> {
+                float[] scalar = new float[1];
+                for (int r = from; r < to; r++) {
+                    int off = r * len;
+                    Kernels.reduce(ReduceOp.MAX, in, off, 1, len, 1, scalar, 0);
+                    Kernels.binary(BinaryOp.SUBTRACT, in, off, scalar[0], out, off, len);
+                    Kernels.unary(UnaryOp.EXP, out, out, off, off + len);
+                    Kernels.reduce(ReduceOp.SUM, out, off, 1, len, 1, scalar, 0);
+                    Kernels.binary(BinaryOp.DIVIDE, out, off, scalar[0], out, off, len);
+                }
+            });
+            return PureTensor.ofFloats(this, shape, out);
+        }
+        double[] in = t.doubles();
+        double[] out = new double[n];
+        Parallel.forRange(rows, n, (from, to) -> {
+            double[] scalar = new double[1];
+            for (int r = from; r < to; r++) {
+                int off = r * len;
+                Kernels.reduce(ReduceOp.MAX, in, off, 1, len, 1, scalar, 0);
+                Kernels.binary(BinaryOp.SUBTRACT, in, off, scalar[0], out, off, len);
+                Kernels.unary(UnaryOp.EXP, out, out, off, off + len);
+                Kernels.reduce(ReduceOp.SUM, out, off, 1, len, 1, scalar, 0);
+                Kernels.binary(BinaryOp.DIVIDE, out, off, scalar[0], out, off, len);
+            }
+        });
+        return PureTensor.ofDoubles(this, shape, out);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The plain rectifier ({@code alpha = 0}, no {@code maxValue}, {@code threshold = 0})
+     * runs as one pass, {@code x > 0 ? x : 0}, which gives 0 for NaN exactly as
+     * {@link Composites#relu} does; any other setting uses that default.
+     */
+    @Override
+    public Tensor relu(Tensor x, double alpha, Double maxValue, double threshold) {
+        if (alpha != 0 || maxValue != null || threshold != 0) {
+            return Composites.relu(this, x, alpha, maxValue, threshold);
+        }
+        PureTensor t = pure(x);
+        int n = (int) t.size();
+        if (t.floats() != null) {
+            float[] in = t.floats();
+            float[] out = new float[n];
+            Parallel.forRange(n, n, (from, to) -> Kernels.relu(in, out, from, to));
+            return PureTensor.ofFloats(this, t.shape(), out);
+        }
+        double[] in = t.doubles();
+        double[] out = new double[n];
+        Parallel.forRange(n, n, (from, to) -> Kernels.relu(in, out, from, to));
+        return PureTensor.ofDoubles(this, t.shape(), out);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With a rank-1 bias of {@code units} elements, the bias is added into the fresh product
+     * before it becomes a tensor, saving the intermediate; otherwise {@link Composites#dense}.
+     */
+    @Override
+    public Tensor dense(Tensor x, Tensor kernel, Tensor bias) {
+        PureTensor in = pure(x);
+        PureTensor w = pure(kernel);
+        if (bias == null || bias.rank() != 1 || in.rank() != 2 || w.rank() != 2 || bias.dim(0) != w.dim(1)) {
+            return Composites.dense(this, x, kernel, bias);
+        }
+        PureTensor b = pure(bias);
+        checkSameDtype("dense", w, b);
+        int[] shape = productShape(in, w, false, false);
+        Object product = product(in, w, shape, false, false);
+        int rows = shape[0];
+        int units = shape[1];
+        long work = (long) rows * units;
+        if (product instanceof float[]) {
+            float[] c = (float[]) product;
+            float[] bf = b.floats();
+            Parallel.forRange(rows, work, (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    Kernels.binary(BinaryOp.ADD, c, r * units, bf, 0, c, r * units, units);
+                }
+            });
+        } else {
+            double[] c = (double[]) product;
+            double[] bd = b.doubles();
+            Parallel.forRange(rows, work, (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    Kernels.binary(BinaryOp.ADD, c, r * units, bd, 0, c, r * units, units);
+                }
+            });
+        }
+        return wrap(shape, product);
     }
 
     // ---- shape operations -----------------------------------------------------------------

@@ -24,7 +24,7 @@ final class Reductions {
     static void reduce(ReduceOp op, float[] xf, double[] xd, int outer, int len, int inner, float[] of, double[] od,
             int maxThreads) {
         long work = (long) outer * len * inner;
-        int threads = (int) Math.min(maxThreads, work / Parallel.ELEMENT_THRESHOLD);
+        int threads = work < Parallel.ELEMENT_THRESHOLD ? 1 : maxThreads;
         int slice = len * inner;
         if (threads <= 1 || outer >= threads) {
             Parallel.forChunks(outer, Math.max(threads, 1), (from, to) -> {

@@ -17,13 +17,13 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Unlike the JIT's automatic vectorisation, these loops stay vectorised when operands are
  * read at different offsets, as in broadcasting, and when summing (which reassociates the sum).
+ * {@link VectorFloatKernels} holds the same loops on {@code float[]}: keep the two identical
+ * but for the element type.
  */
 final class VectorDoubleKernels {
 
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final DoubleVector ZERO = DoubleVector.zero(S);
-    private static final DoubleVector ONE = DoubleVector.broadcast(S, 1);
 
     private VectorDoubleKernels() {
     }
@@ -49,12 +49,16 @@ final class VectorDoubleKernels {
                 }
                 break;
             case SIGMOID:
+                // Vector constants are made here, not held in static fields: a constant vector
+                // object flowing into the loop keeps the JIT from unboxing it.
+                DoubleVector zero = DoubleVector.zero(S);
+                DoubleVector one = DoubleVector.broadcast(S, 1);
                 for (; i < bound; i += L) {
                     DoubleVector v = DoubleVector.fromArray(S, x, i);
                     // e^-|x| never overflows: 1 / (1 + e) for x >= 0, e / (1 + e) below; NaN stays NaN.
                     DoubleVector e = v.abs().neg().lanewise(VectorOperators.EXP);
-                    DoubleVector s = ONE.div(e.add(ONE));
-                    e.mul(s).blend(s, v.compare(VectorOperators.GE, ZERO)).intoArray(out, i);
+                    DoubleVector s = one.div(e.add(one));
+                    e.mul(s).blend(s, v.compare(VectorOperators.GE, zero)).intoArray(out, i);
                 }
                 break;
             default:
@@ -67,6 +71,8 @@ final class VectorDoubleKernels {
     static void binaryAt(BinaryOp op, double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
         int i = 0;
         int bound = S.loopBound(n);
+        DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector one = DoubleVector.broadcast(S, 1);
         switch (op) {
             case ADD:
                 for (; i < bound; i += L) {
@@ -100,17 +106,17 @@ final class VectorDoubleKernels {
                 break;
             case GREATER:
                 for (; i < bound; i += L) {
-                    ZERO.blend(ONE, va(a, ao + i).compare(VectorOperators.GT, va(b, bo + i))).intoArray(out, oo + i);
+                    zero.blend(one, va(a, ao + i).compare(VectorOperators.GT, va(b, bo + i))).intoArray(out, oo + i);
                 }
                 break;
             case GREATER_EQUAL:
                 for (; i < bound; i += L) {
-                    ZERO.blend(ONE, va(a, ao + i).compare(VectorOperators.GE, va(b, bo + i))).intoArray(out, oo + i);
+                    zero.blend(one, va(a, ao + i).compare(VectorOperators.GE, va(b, bo + i))).intoArray(out, oo + i);
                 }
                 break;
             case EQUAL:
                 for (; i < bound; i += L) {
-                    ZERO.blend(ONE, va(a, ao + i).compare(VectorOperators.EQ, va(b, bo + i))).intoArray(out, oo + i);
+                    zero.blend(one, va(a, ao + i).compare(VectorOperators.EQ, va(b, bo + i))).intoArray(out, oo + i);
                 }
                 break;
             default:
@@ -123,6 +129,8 @@ final class VectorDoubleKernels {
     static void binaryAt(BinaryOp op, double[] a, int ao, double s, double[] out, int oo, int n) {
         int i = 0;
         int bound = S.loopBound(n);
+        DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector one = DoubleVector.broadcast(S, 1);
         DoubleVector vs = DoubleVector.broadcast(S, s);
         switch (op) {
             case ADD:
@@ -157,17 +165,17 @@ final class VectorDoubleKernels {
                 break;
             case GREATER:
                 for (; i < bound; i += L) {
-                    ZERO.blend(ONE, va(a, ao + i).compare(VectorOperators.GT, vs)).intoArray(out, oo + i);
+                    zero.blend(one, va(a, ao + i).compare(VectorOperators.GT, vs)).intoArray(out, oo + i);
                 }
                 break;
             case GREATER_EQUAL:
                 for (; i < bound; i += L) {
-                    ZERO.blend(ONE, va(a, ao + i).compare(VectorOperators.GE, vs)).intoArray(out, oo + i);
+                    zero.blend(one, va(a, ao + i).compare(VectorOperators.GE, vs)).intoArray(out, oo + i);
                 }
                 break;
             case EQUAL:
                 for (; i < bound; i += L) {
-                    ZERO.blend(ONE, va(a, ao + i).compare(VectorOperators.EQ, vs)).intoArray(out, oo + i);
+                    zero.blend(one, va(a, ao + i).compare(VectorOperators.EQ, vs)).intoArray(out, oo + i);
                 }
                 break;
             default:
@@ -180,6 +188,8 @@ final class VectorDoubleKernels {
     static void binaryAt(BinaryOp op, double s, double[] b, int bo, double[] out, int oo, int n) {
         int i = 0;
         int bound = S.loopBound(n);
+        DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector one = DoubleVector.broadcast(S, 1);
         DoubleVector vs = DoubleVector.broadcast(S, s);
         switch (op) {
             case ADD:
@@ -214,23 +224,35 @@ final class VectorDoubleKernels {
                 break;
             case GREATER:
                 for (; i < bound; i += L) {
-                    ZERO.blend(ONE, vs.compare(VectorOperators.GT, va(b, bo + i))).intoArray(out, oo + i);
+                    zero.blend(one, vs.compare(VectorOperators.GT, va(b, bo + i))).intoArray(out, oo + i);
                 }
                 break;
             case GREATER_EQUAL:
                 for (; i < bound; i += L) {
-                    ZERO.blend(ONE, vs.compare(VectorOperators.GE, va(b, bo + i))).intoArray(out, oo + i);
+                    zero.blend(one, vs.compare(VectorOperators.GE, va(b, bo + i))).intoArray(out, oo + i);
                 }
                 break;
             case EQUAL:
                 for (; i < bound; i += L) {
-                    ZERO.blend(ONE, vs.compare(VectorOperators.EQ, va(b, bo + i))).intoArray(out, oo + i);
+                    zero.blend(one, vs.compare(VectorOperators.EQ, va(b, bo + i))).intoArray(out, oo + i);
                 }
                 break;
             default:
                 break;
         }
         DoubleKernels.binaryAt(op, s, b, bo + i, out, oo + i, n - i);
+    }
+
+    /** {@link DoubleKernels#relu} in vector lanes. */
+    static void relu(double[] x, double[] out, int from, int to) {
+        int i = from;
+        int bound = from + S.loopBound(to - from);
+        DoubleVector zero = DoubleVector.zero(S);
+        for (; i < bound; i += L) {
+            DoubleVector v = va(x, i);
+            zero.blend(v, v.compare(VectorOperators.GT, zero)).intoArray(out, i);
+        }
+        DoubleKernels.relu(x, out, i, to);
     }
 
     private static DoubleVector va(double[] x, int offset) {
@@ -284,53 +306,75 @@ final class VectorDoubleKernels {
         }
     }
 
-    /** Reduces {@code count > 0} contiguous elements from {@code x[base]} with two vector accumulators. */
+    /**
+     * Reduces {@code count > 0} contiguous elements from {@code x[base]}. Each operation has its
+     * own small method so that each is compiled, and profiled, on its own.
+     */
     private static double reduceContiguous(ReduceOp op, double[] x, int base, int count) {
-        int bound = base + (count / (2 * L)) * (2 * L);
-        int k = base;
-        double tail;
         switch (op) {
-            case SUM: {
-                DoubleVector s0 = ZERO;
-                DoubleVector s1 = ZERO;
-                for (; k < bound; k += 2 * L) {
-                    s0 = s0.add(va(x, k));
-                    s1 = s1.add(va(x, k + L));
-                }
-                tail = s0.add(s1).reduceLanes(VectorOperators.ADD);
-                for (; k < base + count; k++) {
-                    tail += x[k];
-                }
-                return tail;
-            }
-            case MAX: {
-                DoubleVector m0 = DoubleVector.broadcast(S, x[base]);
-                DoubleVector m1 = m0;
-                for (; k < bound; k += 2 * L) {
-                    m0 = m0.max(va(x, k));
-                    m1 = m1.max(va(x, k + L));
-                }
-                tail = m0.max(m1).reduceLanes(VectorOperators.MAX);
-                for (; k < base + count; k++) {
-                    tail = Math.max(tail, x[k]);
-                }
-                return tail;
-            }
-            case MIN: {
-                DoubleVector m0 = DoubleVector.broadcast(S, x[base]);
-                DoubleVector m1 = m0;
-                for (; k < bound; k += 2 * L) {
-                    m0 = m0.min(va(x, k));
-                    m1 = m1.min(va(x, k + L));
-                }
-                tail = m0.min(m1).reduceLanes(VectorOperators.MIN);
-                for (; k < base + count; k++) {
-                    tail = Math.min(tail, x[k]);
-                }
-                return tail;
-            }
+            case SUM:
+                return sum(x, base, count);
+            case MAX:
+                return max(x, base, count);
+            case MIN:
+                return min(x, base, count);
             default:
                 throw new IllegalArgumentException("Unknown reduction " + op);
         }
+    }
+
+    private static double sum(double[] x, int base, int count) {
+        int end = base + count;
+        int bound = base + (count / (4 * L)) * (4 * L);
+        DoubleVector s0 = DoubleVector.zero(S);
+        DoubleVector s1 = s0;
+        DoubleVector s2 = s0;
+        DoubleVector s3 = s0;
+        int k = base;
+        for (; k < bound; k += 4 * L) {
+            s0 = s0.add(va(x, k));
+            s1 = s1.add(va(x, k + L));
+            s2 = s2.add(va(x, k + 2 * L));
+            s3 = s3.add(va(x, k + 3 * L));
+        }
+        double s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; k < end; k++) {
+            s += x[k];
+        }
+        return s;
+    }
+
+    private static double max(double[] x, int base, int count) {
+        int end = base + count;
+        int bound = base + (count / (2 * L)) * (2 * L);
+        DoubleVector m0 = DoubleVector.broadcast(S, x[base]);
+        DoubleVector m1 = m0;
+        int k = base;
+        for (; k < bound; k += 2 * L) {
+            m0 = m0.max(va(x, k));
+            m1 = m1.max(va(x, k + L));
+        }
+        double m = m0.max(m1).reduceLanes(VectorOperators.MAX);
+        for (; k < end; k++) {
+            m = Math.max(m, x[k]);
+        }
+        return m;
+    }
+
+    private static double min(double[] x, int base, int count) {
+        int end = base + count;
+        int bound = base + (count / (2 * L)) * (2 * L);
+        DoubleVector m0 = DoubleVector.broadcast(S, x[base]);
+        DoubleVector m1 = m0;
+        int k = base;
+        for (; k < bound; k += 2 * L) {
+            m0 = m0.min(va(x, k));
+            m1 = m1.min(va(x, k + L));
+        }
+        double m = m0.min(m1).reduceLanes(VectorOperators.MIN);
+        for (; k < end; k++) {
+            m = Math.min(m, x[k]);
+        }
+        return m;
     }
 }

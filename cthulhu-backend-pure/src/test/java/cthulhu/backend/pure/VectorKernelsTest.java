@@ -96,6 +96,22 @@ class VectorKernelsTest {
         }
     }
 
+    @Test
+    void plainFloatTanhIsWithinOneUlpAcrossMagnitudes() {
+        Random random = new Random(11);
+        for (int e = -40; e <= 5; e++) {
+            for (int s = 0; s < 200; s++) {
+                float x = (float) Math.scalb(1 + random.nextDouble(), e) * (s % 2 == 0 ? 1 : -1);
+                float expected = (float) Math.tanh(x);
+                assertEquals(expected, FloatKernels.tanh(x), Math.ulp(expected), "tanh(" + x + ")");
+            }
+        }
+        assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(FloatKernels.tanh(-0f)));
+        assertEquals(1f, FloatKernels.tanh(Float.POSITIVE_INFINITY));
+        assertEquals(-1f, FloatKernels.tanh(-100f));
+        assertTrue(Float.isNaN(FloatKernels.tanh(Float.NaN)));
+    }
+
     @ParameterizedTest
     @EnumSource(BinaryOp.class)
     void binaryAgreesExactlyWithPlainLoops(BinaryOp op) {

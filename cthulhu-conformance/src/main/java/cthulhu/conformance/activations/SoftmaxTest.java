@@ -26,55 +26,17 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  */
 class SoftmaxTest extends ConformanceTestBase {
 
-    /** Softmax of a row-major array along {@code axis} (normalised), in double. */
-    static double[] softmax(double[] x, int[] shape, int axis) {
-        int outer = 1;
-        for (int i = 0; i < axis; i++) {
-            outer *= shape[i];
-        }
-        int inner = 1;
-        for (int i = axis + 1; i < shape.length; i++) {
-            inner *= shape[i];
-        }
-        int n = shape[axis];
-        double[] out = new double[x.length];
-        for (int o = 0; o < outer; o++) {
-            for (int i = 0; i < inner; i++) {
-                double max = Double.NEGATIVE_INFINITY;
-                for (int k = 0; k < n; k++) {
-                    max = Math.max(max, x[(o * n + k) * inner + i]);
-                }
-                double sum = 0;
-                for (int k = 0; k < n; k++) {
-                    sum += Math.exp(x[(o * n + k) * inner + i] - max);
-                }
-                for (int k = 0; k < n; k++) {
-                    out[(o * n + k) * inner + i] = Math.exp(x[(o * n + k) * inner + i] - max) / sum;
-                }
-            }
-        }
-        return out;
-    }
-
     static Stream<Arguments> shapesAndAxes() {
         int[][] shapes = {{3, 4}, {2, 3, 4}, {2, 3, 2, 3}};
         return Stream.of(shapes).flatMap(shape -> IntStream.range(-shape.length, shape.length)
                 .mapToObj(axis -> arguments(shape, axis)));
     }
 
-    private static int size(int[] shape) {
-        int n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        return n;
-    }
-
     @ParameterizedTest(name = "shape {0}, axis {1}")
     @MethodSource("shapesAndAxes")
     void alongEveryAxis(int[] shape, int axis) {
-        double[] x = Reference.uniform(size(shape), -4, 4, 31);
-        double[] expected = softmax(Reference.stored(x), shape, Math.floorMod(axis, shape.length));
+        double[] x = Reference.uniform(shape, -4, 4, 31);
+        double[] expected = Reference.softmax(Reference.stored(x), shape, Math.floorMod(axis, shape.length));
         assertTensor(expected, shape, Activations.softmax(K.constant(x, shape), axis), Tolerance.current().times(4));
     }
 
@@ -82,8 +44,8 @@ class SoftmaxTest extends ConformanceTestBase {
     @MethodSource("shapesAndAxes")
     void gradientAlongEveryAxis(int[] shape, int axis) {
         // A weighted sum: Σ softmax itself is constant along the axis, so its gradient would be zero.
-        double[] x = Reference.uniform(size(shape), -2, 2, 37);
-        double[] w = Reference.uniform(size(shape), -1, 1, 41);
+        double[] x = Reference.uniform(shape, -2, 2, 37);
+        double[] w = Reference.uniform(shape, -1, 1, 41);
         GradientCheck.check(t -> K.multiply(Activations.softmax(t, axis), K.constant(w, shape)), x, shape);
     }
 
@@ -91,7 +53,7 @@ class SoftmaxTest extends ConformanceTestBase {
     void defaultAxisIsTheLast() {
         double[] x = Reference.uniform(24, -3, 3, 43);
         int[] shape = {2, 3, 4};
-        assertTensor(softmax(Reference.stored(x), shape, 2), shape, Activations.softmax(K.constant(x, shape)),
+        assertTensor(Reference.softmax(Reference.stored(x), shape, 2), shape, Activations.softmax(K.constant(x, shape)),
                 Tolerance.current().times(4));
     }
 
@@ -106,10 +68,15 @@ class SoftmaxTest extends ConformanceTestBase {
     @Test
     void largeInputsDoNotOverflow() {
         // Reference: the maximum is subtracted first, so [1000, 1000, 1001] behaves as [-1, -1, 0].
+        // A row of very negative inputs must not underflow to 0 / 0 either: [-3000, -3000, -2999] as [-1, -1, 0].
         double e = Math.exp(-1);
-        Tensor x = K.constant(new double[] {1000, 1000, 1001, -1000, 0, 1000}, 2, 3);
-        assertTensor(new double[] {e / (2 * e + 1), e / (2 * e + 1), 1 / (2 * e + 1), 0, 0, 1}, new int[] {2, 3},
+        double big = 1 / (2 * e + 1);
+        double small = e / (2 * e + 1);
+        Tensor x = K.constant(new double[] {1000, 1000, 1001, -1000, 0, 1000, -3000, -3000, -2999}, 3, 3);
+        assertTensor(new double[] {small, small, big, 0, 0, 1, small, small, big}, new int[] {3, 3},
                 Activations.softmax(x), Tolerance.current().times(4));
+        assertTensor(new double[] {small, small, big, 0, 0, 1, small, small, big}, new int[] {3, 3},
+                Activations.softmax(x, 1), Tolerance.current().times(4));
         GradientCheck.check(t -> K.multiply(Activations.softmax(t), K.constant(new double[] {1, -2, 3}, 3)),
                 new double[] {1000, 1000.5, 999, -3000, -2999, -2999.5}, 2, 3);
     }
