@@ -40,7 +40,8 @@ import java.util.function.Supplier;
  *
  * <p>Nothing is skipped: an assumption that fails ({@code Assumptions.assumeTrue}, or any
  * {@link TestAbortedException}) in a test or lifecycle method is turned into a failure, because
- * the expectations are identical for every backend.
+ * the expectations are identical for every backend. Assertion failures are prefixed with
+ * {@code [backend, floatx]}, since both suites of a module run the same test names.
  *
  * <p>A test method may declare a {@link SuiteTarget} parameter to learn what the suite was
  * configured with.

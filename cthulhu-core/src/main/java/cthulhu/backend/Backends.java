@@ -42,6 +42,7 @@ public final class Backends {
     private static final Set<String> PROVIDER_ERRORS = ConcurrentHashMap.newKeySet();
     private static final Map<Backend, Throwable> PROBED = new ConcurrentHashMap<>();
     private static final Map<Class<? extends Backend>, Backend> INSTANCES = new ConcurrentHashMap<>();
+    private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
     private static final Throwable AVAILABLE = new Throwable("available");
 
     private Backends() {
@@ -159,7 +160,10 @@ public final class Backends {
     }
 
     private static void log(Backend b, String why) {
-        LOG.info("cthulhu backend: {} (priority {}, {}), chosen by {}", b.name(), b.priority(), b.artifact(), why);
+        // Once per backend and reason: K.withBackend resolves on every call.
+        if (LOGGED.add(b.name() + " by " + why)) {
+            LOG.info("cthulhu backend: {} (priority {}, {}), chosen by {}", b.name(), b.priority(), b.artifact(), why);
+        }
     }
 
     /** "Found: pure (available), djl (unavailable: ...)." */

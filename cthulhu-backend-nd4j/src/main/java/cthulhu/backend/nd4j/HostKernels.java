@@ -77,6 +77,36 @@ final class HostKernels {
         }
     }
 
+    /**
+     * The index of the largest element along {@code axis} of row-major {@code values} of the given
+     * shape, NumPy's way: the first on ties, and the first NaN when the slice holds one.
+     */
+    static double[] argmax(double[] values, int[] shape, int axis) {
+        int length = shape[axis];
+        int inner = 1;
+        for (int i = axis + 1; i < shape.length; i++) {
+            inner *= shape[i];
+        }
+        int outer = values.length / (length * inner);
+        double[] out = new double[outer * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < inner; j++) {
+                int base = o * length * inner + j;
+                double best = values[base];
+                int index = 0;
+                for (int k = 1; k < length && !Double.isNaN(best); k++) {
+                    double v = values[base + k * inner];
+                    if (v > best || Double.isNaN(v)) {
+                        best = v;
+                        index = k;
+                    }
+                }
+                out[o * inner + j] = index;
+            }
+        }
+        return out;
+    }
+
     /** Softplus {@code max(x, 0) + log1p(e^-|x|)}, the form of {@code Composites.softplus}. */
     static double softplus(double x) {
         return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));

@@ -78,7 +78,8 @@ import java.util.function.Supplier;
  * <p>Where ND4J falls short of the SPI's contract the backend completes it: {@code expm1},
  * {@code log1p}, ELU and softplus are computed accurately on the host ({@link HostKernels}), and
  * so is tanh near 0; {@code maximum}, {@code minimum} and the max/min reductions return NaN where
- * an operand is NaN, and {@code sign(NaN)} is NaN (libnd4j drops NaN in all four); softmax
+ * an operand is NaN, {@code sign(NaN)} is NaN and {@code argmax} finds the first NaN (libnd4j
+ * drops NaN in all five); softmax
  * subtracts the maximum before libnd4j's kernel, which alone fails on very negative rows; empty
  * tensors and empty inner dimensions of a matrix product never reach libnd4j. The composites
  * relu, softsign, hard sigmoid (float32) and clip run as single native kernels, softmax as three,
@@ -421,6 +422,7 @@ public final class Nd4jBackend implements Backend {
         });
     }
 
+    /** {@inheritDoc} A slice holding NaN gives the index of its first NaN, as in NumPy. */
     @Override
     public Tensor argmax(Tensor x, int axis) {
         int[] shape = Shapes.reduced(x.shape(), axis, false);
@@ -432,6 +434,13 @@ public final class Nd4jBackend implements Backend {
             }
             if (Shapes.size(shape) == 0) {
                 return empty(x.dtype(), shape);
+            }
+            if (hasNaN(in)) {
+                // libnd4j's argmax passes over NaN; NumPy's (and the pure backend's) returns the first NaN.
+                double[] indices = HostKernels.argmax(x.toDoubleArray(), x.shape(), axis);
+                return x.dtype() == DType.FLOAT32
+                        ? Nd4j.create(toFloats(indices), longs(shape), DataType.FLOAT)
+                        : Nd4j.create(indices, longs(shape), DataType.DOUBLE);
             }
             try (INDArray indices = alloc(DataType.INT64, shape)) {
                 Nd4j.exec(new ArgMax(new INDArray[] {in}, new INDArray[] {indices}, false, new int[] {axis}));

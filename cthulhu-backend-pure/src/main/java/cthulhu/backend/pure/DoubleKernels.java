@@ -7,7 +7,10 @@ import cthulhu.backend.UnaryOp;
 /**
  * The element-wise, binary and reduction loops on {@code double[]}. Each operation has its own
  * plain counted loop with the operation chosen outside it, so the JIT can unroll and vectorise
- * it; nothing is boxed or allocated per element.
+ * it; nothing is boxed or allocated per element. Comparisons pick 1 or 0 as an {@code int}: the
+ * JIT turns an int select into a conditional move but a floating-point one into a branch, which
+ * random data mispredicts. {@link FloatKernels} holds the same loops on {@code float[]}: keep the
+ * two identical but for the element type.
  */
 final class DoubleKernels {
 
@@ -138,17 +141,20 @@ final class DoubleKernels {
                 break;
             case GREATER:
                 for (int i = from; i < to; i++) {
-                    out[i] = a[i] > b[i] ? 1 : 0;
+                    int t = a[i] > b[i] ? 1 : 0;
+                    out[i] = t;
                 }
                 break;
             case GREATER_EQUAL:
                 for (int i = from; i < to; i++) {
-                    out[i] = a[i] >= b[i] ? 1 : 0;
+                    int t = a[i] >= b[i] ? 1 : 0;
+                    out[i] = t;
                 }
                 break;
             case EQUAL:
                 for (int i = from; i < to; i++) {
-                    out[i] = a[i] == b[i] ? 1 : 0;
+                    int t = a[i] == b[i] ? 1 : 0;
+                    out[i] = t;
                 }
                 break;
             default:
@@ -196,17 +202,20 @@ final class DoubleKernels {
                 break;
             case GREATER:
                 for (int i = from; i < to; i++) {
-                    out[i] = a[i] > s ? 1 : 0;
+                    int t = a[i] > s ? 1 : 0;
+                    out[i] = t;
                 }
                 break;
             case GREATER_EQUAL:
                 for (int i = from; i < to; i++) {
-                    out[i] = a[i] >= s ? 1 : 0;
+                    int t = a[i] >= s ? 1 : 0;
+                    out[i] = t;
                 }
                 break;
             case EQUAL:
                 for (int i = from; i < to; i++) {
-                    out[i] = a[i] == s ? 1 : 0;
+                    int t = a[i] == s ? 1 : 0;
+                    out[i] = t;
                 }
                 break;
             default:
@@ -254,17 +263,20 @@ final class DoubleKernels {
                 break;
             case GREATER:
                 for (int i = from; i < to; i++) {
-                    out[i] = s > b[i] ? 1 : 0;
+                    int t = s > b[i] ? 1 : 0;
+                    out[i] = t;
                 }
                 break;
             case GREATER_EQUAL:
                 for (int i = from; i < to; i++) {
-                    out[i] = s >= b[i] ? 1 : 0;
+                    int t = s >= b[i] ? 1 : 0;
+                    out[i] = t;
                 }
                 break;
             case EQUAL:
                 for (int i = from; i < to; i++) {
-                    out[i] = s == b[i] ? 1 : 0;
+                    int t = s == b[i] ? 1 : 0;
+                    out[i] = t;
                 }
                 break;
             default:
@@ -312,17 +324,20 @@ final class DoubleKernels {
                 break;
             case GREATER:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] > b[bo + i] ? 1 : 0;
+                    int t = a[ao + i] > b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case GREATER_EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] >= b[bo + i] ? 1 : 0;
+                    int t = a[ao + i] >= b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] == b[bo + i] ? 1 : 0;
+                    int t = a[ao + i] == b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             default:
@@ -370,17 +385,20 @@ final class DoubleKernels {
                 break;
             case GREATER:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] > s ? 1 : 0;
+                    int t = a[ao + i] > s ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case GREATER_EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] >= s ? 1 : 0;
+                    int t = a[ao + i] >= s ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] == s ? 1 : 0;
+                    int t = a[ao + i] == s ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             default:
@@ -428,17 +446,20 @@ final class DoubleKernels {
                 break;
             case GREATER:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = s > b[bo + i] ? 1 : 0;
+                    int t = s > b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case GREATER_EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = s >= b[bo + i] ? 1 : 0;
+                    int t = s >= b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = s == b[bo + i] ? 1 : 0;
+                    int t = s == b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             default:
@@ -454,6 +475,36 @@ final class DoubleKernels {
         for (int i = from; i < to; i++) {
             double v = x[i];
             out[i] = v > 0 ? v : 0;
+        }
+    }
+
+    /**
+     * {@code out[i] = c[i] != 0 ? a[i] : b[i]} for {@code i} in {@code [from, to)}, where an
+     * operand flagged as a scalar is read at index 0 instead; NaN counts as non-zero.
+     */
+    static void where(double[] c, boolean cScalar, double[] a, boolean aScalar, double[] b, boolean bScalar, double[] out,
+            int from, int to) {
+        if (!cScalar && !aScalar && !bScalar) {
+            for (int i = from; i < to; i++) {
+                out[i] = c[i] != 0 ? a[i] : b[i];
+            }
+        } else if (!cScalar && !aScalar) {
+            double s = b[0];
+            for (int i = from; i < to; i++) {
+                out[i] = c[i] != 0 ? a[i] : s;
+            }
+        } else if (!cScalar && !bScalar) {
+            double s = a[0];
+            for (int i = from; i < to; i++) {
+                out[i] = c[i] != 0 ? s : b[i];
+            }
+        } else {
+            int ci = cScalar ? 0 : 1;
+            int ai = aScalar ? 0 : 1;
+            int bi = bScalar ? 0 : 1;
+            for (int i = from; i < to; i++) {
+                out[i] = c[i * ci] != 0 ? a[i * ai] : b[i * bi];
+            }
         }
     }
 

@@ -9,7 +9,8 @@ package cthulhu.backend.pure;
  * four rows of {@code C} are accumulated in four row arrays, two {@code k} at a time. Every array
  * in the inner loop is indexed from 0, which is what lets the JIT vectorise it (it does not when
  * two arrays are read at different run-time offsets). Large products are split over the cores
- * by rows, or by columns when there are few rows.
+ * by rows, or by columns when there are more columns than rows. {@link DoubleGemm} is the same code on
+ * {@code double[]}: keep the two identical but for the element type and panel width.
  */
 final class FloatGemm {
 

@@ -23,6 +23,16 @@ final class Kernels {
         }
     }
 
+    /** {@link FloatKernels#where}, in vector lanes when enabled. */
+    static void where(float[] c, boolean cScalar, float[] a, boolean aScalar, float[] b, boolean bScalar, float[] out,
+            int from, int to) {
+        if (VectorSupport.ENABLED) {
+            VectorFloatKernels.where(c, cScalar, a, aScalar, b, bScalar, out, from, to);
+        } else {
+            FloatKernels.where(c, cScalar, a, aScalar, b, bScalar, out, from, to);
+        }
+    }
+
     /** {@link FloatKernels#relu}, in vector lanes when enabled. */
     static void relu(float[] x, float[] out, int from, int to) {
         if (VectorSupport.ENABLED) {
@@ -80,6 +90,16 @@ final class Kernels {
             VectorDoubleKernels.unary(op, x, out, from, to);
         } else {
             DoubleKernels.unary(op, x, out, from, to);
+        }
+    }
+
+    /** {@link DoubleKernels#where}, in vector lanes when enabled. */
+    static void where(double[] c, boolean cScalar, double[] a, boolean aScalar, double[] b, boolean bScalar, double[] out,
+            int from, int to) {
+        if (VectorSupport.ENABLED) {
+            VectorDoubleKernels.where(c, cScalar, a, aScalar, b, bScalar, out, from, to);
+        } else {
+            DoubleKernels.where(c, cScalar, a, aScalar, b, bScalar, out, from, to);
         }
     }
 

@@ -243,6 +243,11 @@ public final class PureBackend implements Backend {
         }, 1);
     }
 
+    /** Whether {@code t} holds all {@code n} elements of the broadcast result in order, or a single one. */
+    private static boolean isFullOrScalar(PureTensor t, int n) {
+        return t.size() == n || t.size() == 1;
+    }
+
     /** Whether {@code small}, without its leading 1s, is the trailing part of {@code shape}. */
     private static boolean isTrailing(int[] small, int[] shape) {
         int lead = 0;
@@ -276,6 +281,21 @@ public final class PureBackend implements Backend {
         checkSameDtype("where", x, y);
         int[] shape = Shapes.broadcast(Shapes.broadcast(c.shape(), x.shape()), y.shape());
         int n = checkedSize(shape);
+        if (c.dtype() == x.dtype() && isFullOrScalar(c, n) && isFullOrScalar(x, n) && isFullOrScalar(y, n)) {
+            boolean cs = c.size() != n;
+            boolean xs = x.size() != n;
+            boolean ys = y.size() != n;
+            if (x.floats() != null) {
+                float[] out = new float[n];
+                Parallel.forRange(n, n, (from, to) ->
+                        Kernels.where(c.floats(), cs, x.floats(), xs, y.floats(), ys, out, from, to));
+                return PureTensor.ofFloats(this, shape, out);
+            }
+            double[] out = new double[n];
+            Parallel.forRange(n, n, (from, to) ->
+                    Kernels.where(c.doubles(), cs, x.doubles(), xs, y.doubles(), ys, out, from, to));
+            return PureTensor.ofDoubles(this, shape, out);
+        }
         StridedPlan plan = StridedPlan.of(shape, new int[3], StridedPlan.broadcastStrides(c.shape(), shape),
                 StridedPlan.broadcastStrides(x.shape(), shape), StridedPlan.broadcastStrides(y.shape(), shape));
         int sc = plan.runStride(0);

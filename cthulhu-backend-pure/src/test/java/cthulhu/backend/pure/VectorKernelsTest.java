@@ -23,8 +23,10 @@ class VectorKernelsTest {
     private static final int[] LENGTHS = {0, 1, 7, 15, 16, 17, 33, 1000};
 
     @Test
-    void vectorModuleIsEnabledInTheTestJvm() {
-        assertTrue(VectorSupport.ENABLED, "surefire runs with --add-modules jdk.incubator.vector");
+    void vectorPathIsEnabledUnlessSwitchedOff() {
+        // Surefire runs with --add-modules jdk.incubator.vector; the plain-kernels run sets the property.
+        boolean switchedOff = "false".equalsIgnoreCase(System.getProperty(VectorSupport.PROPERTY));
+        assertEquals(!switchedOff, VectorSupport.ENABLED);
     }
 
     private static double[] samples(int n, long seed) {
@@ -110,6 +112,30 @@ class VectorKernelsTest {
         assertEquals(1f, FloatKernels.tanh(Float.POSITIVE_INFINITY));
         assertEquals(-1f, FloatKernels.tanh(-100f));
         assertTrue(Float.isNaN(FloatKernels.tanh(Float.NaN)));
+    }
+
+    @Test
+    void plainFloatExpm1AndLog1pAreWithinOneUlpAcrossMagnitudes() {
+        Random random = new Random(12);
+        for (int e = -40; e <= 6; e++) {
+            for (int s = 0; s < 200; s++) {
+                float x = (float) Math.scalb(1 + random.nextDouble(), e) * (s % 2 == 0 ? 1 : -1);
+                float expm1 = (float) Math.expm1(x);
+                assertEquals(expm1, FloatKernels.expm1(x), Math.ulp(expm1), "expm1(" + x + ")");
+                if (x > -1) {
+                    float log1p = (float) Math.log1p(x);
+                    assertEquals(log1p, FloatKernels.log1p(x), Math.ulp(log1p), "log1p(" + x + ")");
+                }
+            }
+        }
+        float[] specials = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 100f, -100f, -1f, -2f,
+            Float.MAX_VALUE, Float.MIN_VALUE, -Float.MIN_VALUE};
+        for (float x : specials) {
+            assertEquals(Float.floatToIntBits((float) Math.expm1(x)), Float.floatToIntBits(FloatKernels.expm1(x)),
+                    "expm1(" + x + ")");
+            assertEquals(Float.floatToIntBits((float) Math.log1p(x)), Float.floatToIntBits(FloatKernels.log1p(x)),
+                    "log1p(" + x + ")");
+        }
     }
 
     @ParameterizedTest

@@ -1,9 +1,12 @@
 package cthulhu.conformance.autodiff;
 
 import cthulhu.autodiff.GradientTape;
+import cthulhu.backend.Backend;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.backend.TensorScope;
 import cthulhu.conformance.ConformanceTestBase;
+import cthulhu.conformance.ForeignBackend;
 import cthulhu.conformance.GradientCheck;
 import cthulhu.conformance.Reference;
 import cthulhu.conformance.Tolerance;
@@ -15,6 +18,8 @@ import static cthulhu.conformance.TensorAssert.assertClose;
 import static cthulhu.conformance.TensorAssert.assertTensor;
 import static cthulhu.conformance.TensorAssert.assertThrowsWithMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link GradientTape} and {@link K#gradient}: several sources at once, a source the target does
@@ -131,6 +136,47 @@ class GradientTapeTest extends ConformanceTestBase {
         double[] y = {0.5, -0.5};
         GradientCheck.check(w -> K.mean(K.square(K.subtract(
                 K.dot(K.tanh(K.dot(K.constant(x, 2, 4), w)), K.constant(w2, 3, 1)), K.constant(y, 2, 1)))), w1, 4, 3);
+    }
+
+    @Test
+    void aScopeClosedInsideATapeLeavesTheTapeWhatItNeeds() {
+        // The rule of exp reads exp's output, made in the inner scope and not kept by it: the tape
+        // must still find it intact, and release it when the tape closes. Closure is observed on a
+        // ForeignBackend wrapping the backend under test. Reference: d/dx Σ eˣ = eˣ.
+        Backend foreign = new ForeignBackend(K.currentBackend());
+        K.withBackend(foreign, () -> {
+            Tensor x = K.constant(new double[] {0.5, -1}, 2);
+            Tensor exp;
+            try (GradientTape tape = GradientTape.open()) {
+                tape.watch(x);
+                Tensor loss;
+                try (TensorScope scope = TensorScope.open()) {
+                    exp = K.exp(x);
+                    loss = scope.keep(K.sum(exp));
+                }
+                assertFalse(exp.isClosed(), "the tape still needs exp's output");
+                assertTensor(Reference.map(new double[] {0.5, -1}, Math::exp), new int[] {2},
+                        tape.gradient(loss, x).get(0), tolerance());
+            }
+            assertTrue(exp.isClosed(), "released when the tape closed");
+            return null;
+        });
+    }
+
+    @Test
+    void aScopeClosedAfterTheTapeReleasesEverything() {
+        Backend foreign = new ForeignBackend(K.currentBackend());
+        K.withBackend(foreign, () -> {
+            Tensor x = K.constant(new double[] {0.5, -1}, 2);
+            Tensor exp;
+            try (TensorScope scope = TensorScope.open(); GradientTape tape = GradientTape.open()) {
+                tape.watch(x);
+                exp = K.exp(x);
+                tape.gradient(K.sum(exp), x);
+            }
+            assertTrue(exp.isClosed());
+            return null;
+        });
     }
 
     @Test
