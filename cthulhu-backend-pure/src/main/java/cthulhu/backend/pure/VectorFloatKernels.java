@@ -18,9 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Unlike the JIT's automatic vectorisation, these loops stay vectorised when operands are
  * read at different offsets, as in broadcasting, and when summing (which reassociates the sum).
  * {@link VectorDoubleKernels} holds the same loops on {@code double[]}: keep the two identical
- * but for the element type, except that here EXP, TANH and SIGMOID evaluate their own inlined
- * exponential (see {@link #exp(FloatVector)}) instead of calling the vector module's, which for
- * floats was the bottleneck of these loops.
+ * but for the element type, except that here TANH and SIGMOID evaluate their own inlined
+ * exponential ({@link #expClamped}) instead of calling the vector module's, which for floats was
+ * the bottleneck of those loops.
  *
  * <p>Two rules keep the JIT compiling these loops to vector instructions rather than to calls
  * that box every vector: every loop lives in its own small method (one method holding many
@@ -71,26 +71,23 @@ final class VectorFloatKernels {
         int bound = from + S.loopBound(to - from);
         int i = from;
         for (; i < bound; i += L) {
-            exp(va(x, i)).intoArray(out, i);
+            va(x, i).lanewise(VectorOperators.EXP).intoArray(out, i);
         }
         return i;
     }
 
     /**
-     * {@code e^x} in every lane, within 1 ulp of the correctly rounded float, inlined rather than
-     * called as the vector module's EXP (an out-of-line library call per vector): {@code x} is
-     * clamped to {@code [-104, 89]} (beyond which the float result is 0 or infinity; NaN passes
-     * through), split as {@code n ln 2 + r} with {@code |r| <= ln 2 / 2} (Cody and Waite's two-part
+     * {@code e^x} in every lane, within 1 ulp of the correctly rounded float, for lanes already
+     * clamped to {@code [-104, 89]} (beyond which the float result is 0 or infinity) or NaN,
+     * which passes through. Inside a longer loop body it is much faster than the vector module's
+     * EXP, an out-of-line library call around which the loop's other vectors are spilled; alone
+     * in a loop that call is as fast or faster, so EXP itself and softmax keep it. {@code xc} is
+     * split as {@code n ln 2 + r} with {@code |r| <= ln 2 / 2} (Cody and Waite's two-part
      * {@code ln 2}), {@code e^r} from Cephes' degree-7 polynomial, and {@code 2^n} applied as two
      * halves so that neither overflows and subnormal results are rounded once. {@code n} is read
      * from the mantissa of {@code x log2 e + 1.5·2^23}, which rounds to nearest without a
      * float-to-int conversion.
      */
-    private static FloatVector exp(FloatVector x) {
-        return expClamped(atMost(atLeast(x, -104f), 89f));
-    }
-
-    /** {@link #exp(FloatVector)} of lanes already in {@code [-104, 89]} or NaN. */
     private static FloatVector expClamped(FloatVector xc) {
         FloatVector magic = FloatVector.broadcast(S, 0x1.8p23f);
         FloatVector t = xc.fma(FloatVector.broadcast(S, 1.44269504f), magic);
@@ -192,7 +189,7 @@ final class VectorFloatKernels {
         FloatVector vm = FloatVector.broadcast(S, m);
         int i = off;
         for (; i < bound; i += L) {
-            expClamped(atLeast(va(x, i).sub(vm), -104f)).intoArray(out, i);
+            va(x, i).sub(vm).lanewise(VectorOperators.EXP).intoArray(out, i);
         }
         for (; i < end; i++) {
             out[i] = (float) Math.exp(x[i] - m);
