@@ -18,9 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Unlike the JIT's automatic vectorisation, these loops stay vectorised when operands are
  * read at different offsets, as in broadcasting, and when summing (which reassociates the sum).
  * {@link VectorDoubleKernels} holds the same loops on {@code double[]}: keep the two identical
- * but for the element type, except that here TANH and SIGMOID evaluate their own inlined
- * exponential ({@link #expClamped}) instead of calling the vector module's, which for floats was
- * the bottleneck of those loops.
+ * but for the element type, except that here SIGMOID evaluates its own inlined exponential
+ * ({@link #expClamped}) instead of calling the vector module's, which for floats was the
+ * bottleneck of that loop.
  *
  * <p>Two rules keep the JIT compiling these loops to vector instructions rather than to calls
  * that box every vector: every loop lives in its own small method (one method holding many
@@ -31,8 +31,6 @@ final class VectorFloatKernels {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Integer lanes of the same width, for bit manipulation of float lanes. */
-    private static final VectorSpecies<Integer> SI = VectorSpecies.of(int.class, S.vectorShape());
 
     private VectorFloatKernels() {
     }
@@ -81,7 +79,8 @@ final class VectorFloatKernels {
      * clamped to {@code [-104, 89]} (beyond which the float result is 0 or infinity) or NaN,
      * which passes through. Inside a longer loop body it is much faster than the vector module's
      * EXP, an out-of-line library call around which the loop's other vectors are spilled; alone
-     * in a loop that call is as fast or faster, so EXP itself and softmax keep it. {@code xc} is
+     * in a loop that call is as fast or faster, so EXP itself and softmax keep it (and TANH its
+     * library TANH, which beat a tanh built on this exponential). {@code xc} is
      * split as {@code n ln 2 + r} with {@code |r| <= ln 2 / 2} (Cody and Waite's two-part
      * {@code ln 2}), {@code e^r} from Cephes' degree-7 polynomial, and {@code 2^n} applied as two
      * halves so that neither overflows and subnormal results are rounded once. {@code n} is read
@@ -115,37 +114,12 @@ final class VectorFloatKernels {
         return x.blend(lo, x.compare(VectorOperators.LT, lo));
     }
 
-    /** {@code min(x, hi)} keeping NaN, as {@link #atLeast}. */
-    private static FloatVector atMost(FloatVector x, float hi) {
-        return x.blend(hi, x.compare(VectorOperators.GT, hi));
-    }
-
-    /**
-     * The vector part of TANH over {@code [from, to)}; returns where the remainder starts. On
-     * {@code a = |x|}: Cephes' odd polynomial {@code a + a³ P(a²)} below 0.625, where
-     * {@code 1 - 2 / (e^{2a} + 1)} would cancel, and that formula above, with {@code a} clamped
-     * to 9 (where tanh rounds to 1) so that {@code e^{2a}} stays finite; the sign of {@code x} is
-     * then copied on, which keeps {@code -0} and NaN.
-     */
+    /** The vector part of TANH over {@code [from, to)}; returns where the remainder starts. */
     private static int tanh(float[] x, float[] out, int from, int to) {
         int bound = from + S.loopBound(to - from);
-        FloatVector one = FloatVector.broadcast(S, 1);
-        FloatVector two = FloatVector.broadcast(S, 2);
-        IntVector sign = IntVector.broadcast(SI, 0x80000000);
         int i = from;
         for (; i < bound; i += L) {
-            FloatVector v = va(x, i);
-            FloatVector a = v.abs();
-            FloatVector e = expClamped(atMost(a, 9f).mul(two));
-            FloatVector large = one.sub(two.div(e.add(one)));
-            FloatVector z = a.mul(a);
-            FloatVector p = z.fma(FloatVector.broadcast(S, -5.70498872745e-3f), FloatVector.broadcast(S, 2.06390887954e-2f));
-            p = p.fma(z, FloatVector.broadcast(S, -5.37397155531e-2f));
-            p = p.fma(z, FloatVector.broadcast(S, 1.33314422036e-1f));
-            p = p.fma(z, FloatVector.broadcast(S, -3.33332819422e-1f));
-            FloatVector small = p.mul(z).fma(a, a);
-            FloatVector t = large.blend(small, a.compare(VectorOperators.LT, 0.625f));
-            t.reinterpretAsInts().or(v.reinterpretAsInts().and(sign)).reinterpretAsFloats().intoArray(out, i);
+            va(x, i).lanewise(VectorOperators.TANH).intoArray(out, i);
         }
         return i;
     }
