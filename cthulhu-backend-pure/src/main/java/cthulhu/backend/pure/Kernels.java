@@ -23,6 +23,24 @@ final class Kernels {
         }
     }
 
+    /**
+     * Softmax of the row {@code x[off .. off + len)}, {@code len > 0}, into {@code out} at the
+     * same offsets: fused in {@link VectorFloatKernels#softmaxRow} when enabled, otherwise the
+     * operations of {@link cthulhu.backend.Composites#softmax} one after another on the row.
+     */
+    static void softmaxRow(float[] x, float[] out, int off, int len) {
+        if (VectorSupport.ENABLED) {
+            VectorFloatKernels.softmaxRow(x, out, off, len);
+            return;
+        }
+        float[] scalar = new float[1];
+        reduce(ReduceOp.MAX, x, off, 1, len, 1, scalar, 0);
+        binary(BinaryOp.SUBTRACT, x, off, scalar[0], out, off, len);
+        unary(UnaryOp.EXP, out, out, off, off + len);
+        reduce(ReduceOp.SUM, out, off, 1, len, 1, scalar, 0);
+        binary(BinaryOp.DIVIDE, out, off, scalar[0], out, off, len);
+    }
+
     /** {@link FloatKernels#where}, in vector lanes when enabled. */
     static void where(float[] c, boolean cScalar, float[] a, boolean aScalar, float[] b, boolean bScalar, float[] out,
             int from, int to) {

@@ -438,9 +438,9 @@ public final class PureBackend implements Backend {
      * {@inheritDoc}
      *
      * <p>Along the last axis each row is reduced, shifted, exponentiated and normalised while it
-     * is in cache, with the operations of {@link Composites#softmax} (results agree with it to a
-     * few ulps: the exponential of a row shorter than a vector runs in the plain loop); other
-     * axes use that default.
+     * is in cache ({@link Kernels#softmaxRow}: on the vector path the exponentials are written and
+     * summed in one pass and normalised by a multiply; results agree with
+     * {@link Composites#softmax} to a few ulps); other axes use that default.
      */
     @Override
     public Tensor softmax(Tensor x, int axis) {
@@ -456,14 +456,8 @@ public final class PureBackend implements Backend {
             float[] in = t.floats();
             float[] out = new float[n];
             Parallel.forRange(rows, n, (from, to) -> {
-                float[] scalar = new float[1];
                 for (int r = from; r < to; r++) {
-                    int off = r * len;
-                    Kernels.reduce(ReduceOp.MAX, in, off, 1, len, 1, scalar, 0);
-                    Kernels.binary(BinaryOp.SUBTRACT, in, off, scalar[0], out, off, len);
-                    Kernels.unary(UnaryOp.EXP, out, out, off, off + len);
-                    Kernels.reduce(ReduceOp.SUM, out, off, 1, len, 1, scalar, 0);
-                    Kernels.binary(BinaryOp.DIVIDE, out, off, scalar[0], out, off, len);
+                    Kernels.softmaxRow(in, out, r * len, len);
                 }
             });
             return PureTensor.ofFloats(this, shape, out);

@@ -98,6 +98,60 @@ class VectorKernelsTest {
         }
     }
 
+    /** Every 1e-3 over [-20, 20], the exponent range of exp, and tiny, huge and special magnitudes. */
+    private static float[] sweep() {
+        java.util.List<Float> xs = new java.util.ArrayList<>();
+        for (int k = -20000; k <= 20000; k++) {
+            xs.add(k / 1000f);
+        }
+        for (int k = -10400; k <= 8900; k++) {
+            xs.add(k / 100f);
+        }
+        for (int e = -149; e <= 127; e++) {
+            xs.add(Math.scalb(1.37f, e));
+            xs.add(-Math.scalb(1.37f, e));
+        }
+        float[] specials = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE,
+            Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 0.625f, -0.625f, Math.nextDown(0.625f), 9f,
+            -9f, 88.72283f, 88.72284f, -87.33655f, -103.97208f, 1e-30f, -1e-30f};
+        for (float v : specials) {
+            xs.add(v);
+        }
+        float[] x = new float[xs.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = xs.get(i);
+        }
+        return x;
+    }
+
+    /**
+     * The vector float kernels against the function in double over {@link #sweep}: EXP and TANH
+     * within 2 ulp of the rounded reference, SIGMOID (an exponential, a divide and a multiply)
+     * within 3 (subnormal results in units of {@link Float#MIN_VALUE}); infinities, zeros and
+     * NaN exactly, and the sign of zero kept.
+     */
+    @ParameterizedTest
+    @MethodSource("vectorised")
+    void vectorFloatIsWithinTwoUlpOverASweep(UnaryOp op) {
+        float[] x = sweep();
+        float[] out = new float[x.length];
+        VectorFloatKernels.unary(op, x, out, 0, x.length);
+        double bound = op == UnaryOp.SIGMOID ? 3 : 2;
+        double worst = 0;
+        for (int i = 0; i < x.length; i++) {
+            float expected = (float) reference(op, x[i]);
+            String at = op + "(" + x[i] + ") = " + out[i] + ", expected " + expected;
+            if (Float.isNaN(expected) || Float.isInfinite(expected) || expected == 0) {
+                assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(out[i]), at);
+                continue;
+            }
+            double ulps = Math.abs(out[i] - reference(op, x[i])) / Math.ulp(expected);
+            worst = Math.max(worst, ulps);
+            assertTrue(ulps <= bound, at + ": " + ulps + " ulp");
+        }
+        assertTrue(worst > 0, op + " was compared against something other than itself");
+    }
+
     @Test
     void plainFloatTanhIsWithinOneUlpAcrossMagnitudes() {
         Random random = new Random(11);
