@@ -60,6 +60,28 @@ public final class TensorScope implements AutoCloseable {
     }
 
     /**
+     * Removes {@code t} from every open scope of this thread, so that no scope closes it: its
+     * new owner, usually a {@link Variable}, releases it. A tensor not tracked by any scope is
+     * left as it is.
+     *
+     * @return {@code t}
+     */
+    public static <T extends Tensor> T detach(T t) {
+        for (TensorScope scope : OPEN.get()) {
+            List<Tensor> owned = scope.owned;
+            // The tensor was most likely created last, so search from the end.
+            for (int i = owned.size() - 1; i >= 0; i--) {
+                if (owned.get(i) == t) {
+                    owned.remove(i);
+                    scope.kept.remove(t);
+                    return t;
+                }
+            }
+        }
+        return t;
+    }
+
+    /**
      * Keeps a tensor alive past this scope: it moves to the enclosing scope, or to the caller
      * at the outermost one.
      *

@@ -8,8 +8,9 @@ import java.util.Arrays;
  * replaces the held tensor and releases the old one.
  *
  * <p>The variable owns its tensor: a tensor passed to the constructor or to {@link #assign} must
- * not be released by anyone else, so one created inside a {@link TensorScope} must be
- * {@linkplain TensorScope#keep kept} by that scope.
+ * not be released by anyone else. It is {@linkplain TensorScope#detach detached} from the open
+ * scopes of the calling thread, so a weight created or updated inside a training step's scope
+ * outlives that scope.
  */
 public final class Variable implements AutoCloseable {
 
@@ -25,7 +26,7 @@ public final class Variable implements AutoCloseable {
      */
     public Variable(String name, Tensor value, boolean trainable) {
         this.name = name;
-        this.value = value;
+        this.value = TensorScope.detach(value);
         this.trainable = trainable;
         this.shape = value.shape();
     }
@@ -66,7 +67,7 @@ public final class Variable implements AutoCloseable {
                     + "' of dtype " + value.dtype() + "; cast it with K.cast");
         }
         Tensor old = value;
-        value = newValue;
+        value = TensorScope.detach(newValue);
         if (old != newValue) {
             old.close();
         }

@@ -1,8 +1,12 @@
 package cthulhu.layers;
 
+import cthulhu.activations.Activation;
+import cthulhu.activations.Activations;
 import cthulhu.backend.K;
+import cthulhu.backend.Shapes;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.Variable;
+import cthulhu.initializers.Initializer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +31,7 @@ public abstract class Layer implements AutoCloseable {
     private String name;
     private int[] inputShape;
     private boolean built;
+    private boolean declared;
     private boolean trainable = true;
     private final List<Variable> variables = new ArrayList<>();
 
@@ -61,6 +66,24 @@ public abstract class Layer implements AutoCloseable {
     protected void build(int[] inputShape) {
     }
 
+    /**
+     * The sample shapes this layer accepts once built for {@code builtShape}, with -1 for a
+     * dimension that may vary. The default is {@code builtShape} itself; a layer that only fixes
+     * some axes overrides it (PReLU frees its shared axes).
+     */
+    protected int[] acceptedInputShape(int[] builtShape) {
+        return builtShape;
+    }
+
+    /**
+     * Whether samples may have more leading axes than {@link #acceptedInputShape}, which then
+     * constrains only the trailing axes. Default false; a dense layer, which contracts the last
+     * axis of inputs of any rank, returns true.
+     */
+    protected boolean acceptsLeadingAxes() {
+        return false;
+    }
+
     /** Applies the layer in inference mode. */
     public final Tensor call(Tensor inputs) {
         return call(inputs, false);
@@ -72,31 +95,51 @@ public abstract class Layer implements AutoCloseable {
      * @param inputs a batch of samples, axis 0 the batch axis
      * @param training whether this call is part of a training step (dropout acts only then)
      * @throws IllegalArgumentException naming the layer, the expected and the given shape when
-     *     the input does not fit
+     *     the input does not fit, or both dtypes when the input's differs from the weights'
      */
     public final Tensor call(Tensor inputs, boolean training) {
-        int[] sample = Arrays.copyOfRange(inputs.shape(), 1, Math.max(1, inputs.rank()));
         if (inputs.rank() == 0) {
-            throw new IllegalArgumentException("Layer " + getName() + " got a scalar; it expects a batch whose axis 0 is the batch axis");
+            throw new IllegalArgumentException("Layer " + getName() + " got a scalar; it expects a batch whose axis 0 "
+                    + "is the batch axis, e.g. shape [batch" + (inputShape == null ? ", features" : joined(inputShape, true))
+                    + "]; reshape the input with K.reshape");
         }
+        int[] sample = Arrays.copyOfRange(inputs.shape(), 1, inputs.rank());
         ensureBuilt(sample);
-        if (!compatible(inputShape, sample)) {
-            throw new IllegalArgumentException("Layer " + getName() + " expects samples of shape "
-                    + Arrays.toString(inputShape) + " (batch shape [batch, " + joined(inputShape) + "]) but got input of shape "
-                    + Arrays.toString(inputs.shape()) + "; reshape the input or change the layer's input shape");
+        int[] accepted = acceptedInputShape(inputShape);
+        boolean leading = acceptsLeadingAxes();
+        int extra = sample.length - accepted.length;
+        if (extra < 0 || (extra > 0 && !leading)
+                || !compatible(accepted, Arrays.copyOfRange(sample, extra, sample.length))) {
+            throw new IllegalArgumentException("Layer " + getName() + " was built for samples of shape "
+                    + Arrays.toString(inputShape) + " and expects batches of shape [batch" + (leading ? ", ..." : "")
+                    + joined(accepted, true) + "] (None: any size), but got input of shape " + Arrays.toString(inputs.shape())
+                    + "; reshape the input to fit, or use a new layer for this shape");
+        }
+        if (!variables.isEmpty() && variables.get(0).value().dtype() != inputs.dtype()) {
+            throw new IllegalArgumentException("Layer " + getName() + " holds " + variables.get(0).value().dtype()
+                    + " weights but got a " + inputs.dtype() + " input; cast the input with K.cast(x, DType."
+                    + variables.get(0).value().dtype().name() + ") or build the layer under the input's floatx");
         }
         return compute(inputs, training);
     }
 
-    /** Builds the layer for samples of the given shape if it is not built yet. */
+    /**
+     * Builds the layer for samples of the given shape if it is not built yet.
+     *
+     * @throws IllegalArgumentException naming the layer and both shapes when the layer was declared
+     *     ({@code inputShape}/{@code inputDim}) with another shape, or cannot take this one
+     */
     public final void ensureBuilt(int[] sampleShape) {
         if (!built) {
             if (inputShape != null && !compatible(inputShape, sampleShape)) {
                 throw new IllegalArgumentException("Layer " + getName() + " was declared with input shape "
-                        + Arrays.toString(inputShape) + " but receives samples of shape " + Arrays.toString(sampleShape));
+                        + Arrays.toString(inputShape) + " but receives samples of shape " + Arrays.toString(sampleShape)
+                        + "; change the declared input shape or reshape the input");
             }
-            inputShape = sampleShape.clone();
-            build(inputShape);
+            int[] shape = sampleShape.clone();
+            computeOutputShape(shape);
+            build(shape);
+            inputShape = shape;
             built = true;
         }
     }
@@ -113,8 +156,27 @@ public abstract class Layer implements AutoCloseable {
         return true;
     }
 
-    private static String joined(int[] shape) {
-        return Arrays.toString(shape).replace("[", "").replace("]", "");
+    private static String joined(int[] shape, boolean leadingComma) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < shape.length; i++) {
+            if (i > 0 || leadingComma) {
+                out.append(", ");
+            }
+            out.append(shape[i] < 0 ? "None" : String.valueOf(shape[i]));
+        }
+        return out.toString();
+    }
+
+    /**
+     * Throws if the layer is already built: options that shape the weights must be set before.
+     *
+     * @throws IllegalStateException naming the layer and the option
+     */
+    protected final void checkNotBuilt(String option) {
+        if (built) {
+            throw new IllegalStateException("Layer " + getName() + " is already built, so " + option
+                    + " can no longer change; set it before the layer's first call");
+        }
     }
 
     /**
@@ -130,6 +192,15 @@ public abstract class Layer implements AutoCloseable {
         return v;
     }
 
+    /**
+     * Creates a trainable weight of {@code shape} initialized by {@code initializer}; for use in {@link #build}.
+     *
+     * @param name the weight's name within the layer, e.g. {@code "kernel"}
+     */
+    protected final Variable addWeight(String name, Initializer initializer, int... shape) {
+        return addWeight(name, initializer.apply(shape), true);
+    }
+
     /** Whether {@link #build} has run. */
     public final boolean isBuilt() {
         return built;
@@ -140,13 +211,23 @@ public abstract class Layer implements AutoCloseable {
         return inputShape == null ? null : inputShape.clone();
     }
 
-    /** Declares the shape of one input sample before the layer is built (Keras's {@code input_shape}). */
+    /**
+     * Declares the shape of one input sample before the layer is built (Keras's {@code input_shape});
+     * -1 marks a dimension of any size.
+     *
+     * @throws IllegalStateException if the layer is already built
+     * @throws IllegalArgumentException if a dimension is 0 or below -1
+     */
     protected final void declareInputShape(int... shape) {
-        if (built) {
-            throw new IllegalStateException("Layer " + getName() + " is already built for input shape "
-                    + Arrays.toString(inputShape));
+        checkNotBuilt("its input shape");
+        for (int d : shape) {
+            if (d == 0 || d < -1) {
+                throw new IllegalArgumentException("Layer " + getName() + ": input shape " + Arrays.toString(shape)
+                        + " has dimension " + d + "; every dimension must be positive (or -1 for any size)");
+            }
         }
         inputShape = shape.clone();
+        declared = true;
     }
 
     /** The layer's variables in creation order (Keras's {@code weights}). */
@@ -198,7 +279,7 @@ public abstract class Layer implements AutoCloseable {
     public final long countParams() {
         long n = 0;
         for (Variable v : variables) {
-            n += cthulhu.backend.Shapes.size(v.shape());
+            n += Shapes.size(v.shape());
         }
         return n;
     }
@@ -213,9 +294,12 @@ public abstract class Layer implements AutoCloseable {
         this.trainable = trainable;
     }
 
-    /** The layer's name; a model makes it unique, like Keras's {@code dense_1}. */
+    /**
+     * The layer's name: the one given or assigned, else the class name in snake case
+     * ({@code "dense"}). A model makes it unique with {@link LayerNames}, like Keras's {@code dense_1}.
+     */
     public final String getName() {
-        return name != null ? name : Naming.snakeCase(className());
+        return name != null ? name : LayerNames.snakeCase(className());
     }
 
     /** Whether a name was given or assigned. */
@@ -223,29 +307,57 @@ public abstract class Layer implements AutoCloseable {
         return name != null;
     }
 
-    /** Sets the name. */
+    /**
+     * Sets the name.
+     *
+     * @throws IllegalArgumentException if it is null or blank
+     */
     public final void setName(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("A layer name must not be blank");
+        }
         this.name = name;
     }
 
     /**
-     * The configuration: {@code name}, {@code trainable}, the input shape when declared, and the
-     * constructor arguments, so that the layer can be rebuilt from it.
+     * The configuration, Keras's {@code get_config}: {@code name}, {@code trainable},
+     * {@code batch_input_shape} when an input shape was declared ({@code [null, dims…]}), and
+     * the constructor arguments under Keras's keys, so that {@link Layers#deserialize} rebuilds
+     * the layer from it.
+     *
+     * @throws IllegalArgumentException if an argument cannot be serialized (an unregistered
+     *     custom activation or initializer), saying how to register it
      */
     public final Map<String, Object> getConfig() {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("name", getName());
         config.put("trainable", trainable);
-        if (inputShape != null) {
+        if (declared) {
             List<Integer> batchShape = new ArrayList<>();
             batchShape.add(null);
             for (int d : inputShape) {
-                batchShape.add(d);
+                batchShape.add(d < 0 ? null : d);
             }
             config.put("batch_input_shape", batchShape);
         }
         config.putAll(layerConfig());
         return config;
+    }
+
+    /**
+     * The name of an activation for this layer's config, by {@link Activations#serialize}.
+     *
+     * @throws IllegalArgumentException for a function that is not registered, naming the layer and how to register it
+     */
+    protected final String serializeActivation(Activation activation) {
+        try {
+            return Activations.serialize(activation);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Cannot give the config of layer " + getName() + ": its activation " + activation
+                    + " is a function that is not registered, so it has no name to save. Register it with"
+                    + " Activations.register(\"my_activation\", fn) and build the layer with that same fn"
+                    + " (or pass the name \"my_activation\" instead of the function).", e);
+        }
     }
 
     /** Releases the weights. */

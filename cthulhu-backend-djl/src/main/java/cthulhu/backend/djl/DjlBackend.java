@@ -1,0 +1,526 @@
+package cthulhu.backend.djl;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import cthulhu.backend.Backend;
+import cthulhu.backend.BinaryOp;
+import cthulhu.backend.Composites;
+import cthulhu.backend.DType;
+import cthulhu.backend.ReduceOp;
+import cthulhu.backend.Shapes;
+import cthulhu.backend.Tensor;
+import cthulhu.backend.UnaryOp;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The {@link Backend} on DJL's PyTorch engine (libtorch 2.7.1, CPU), selected with
+ * {@code -Dcthulhu.backend=djl}.
+ *
+ * <p>The native library comes from the classified {@code pytorch-native-cpu} jar on the
+ * classpath and is never downloaded (see {@code PyTorchNatives}); it is loaded by
+ * {@link #checkAvailable()} or the first operation, not by the constructor.
+ *
+ * <p>Memory: the backend holds one base {@code NDManager}. Every array it creates is attached to
+ * it and owned by exactly one {@link DjlTensor}, whose {@link DjlTensor#close()} frees it at
+ * once and detaches it, so the manager holds only the tensors still open. Temporaries inside an
+ * operation are closed before it returns. {@link #close()} closes the manager, freeing every
+ * tensor still open; the next operation opens a new one.
+ *
+ * <p>Composites with an equivalent PyTorch kernel run as one native call: softmax, softsign,
+ * softplus in float32 (libtorch returns {@code x} above 20, which float32 cannot tell from the
+ * exact value but float64 can), relu and leaky relu at threshold 0, and dense as
+ * {@code linear} ({@code addmm}). ELU keeps the default: libtorch computes {@code e^x - 1}
+ * without {@code expm1} and loses small negative inputs.
+ */
+public final class DjlBackend implements Backend {
+
+    private static final Device CPU = Device.cpu();
+    /** Inputs up to this many bytes are staged in a reused per-thread direct buffer. */
+    private static final int STAGING_BYTES = 1 << 24;
+    private static final ThreadLocal<ByteBuffer> STAGING = new ThreadLocal<>();
+
+    private final Object lock = new Object();
+    private volatile PtNDManager manager;
+
+    /** Creates the backend; the engine loads later, in {@link #checkAvailable()} or at first use. */
+    public DjlBackend() {
+    }
+
+    /** {@code "djl"}. */
+    @Override
+    public String name() {
+        return "djl";
+    }
+
+    /** 10: preferred to the pure backend (0), not to ND4J (20). */
+    @Override
+    public int priority() {
+        return 10;
+    }
+
+    /** {@code io.cthulhu:cthulhu-backend-djl}. */
+    @Override
+    public String artifact() {
+        return "io.cthulhu:cthulhu-backend-djl";
+    }
+
+    /**
+     * Loads libtorch from the native jar and computes {@code 1 + 1}.
+     *
+     * @throws IllegalStateException if the native jar is missing or the result is wrong
+     * @throws ai.djl.engine.EngineException with the cause when libtorch fails to load
+     */
+    @Override
+    public void checkAvailable() {
+        try (Tensor one = full(new int[] {2}, 1, DType.FLOAT32); Tensor two = binary(BinaryOp.ADD, one, one)) {
+            float[] v = two.toFloatArray();
+            if (v.length != 2 || v[0] != 2 || v[1] != 2) {
+                throw new IllegalStateException("PyTorch computed [1, 1] + [1, 1] = " + Arrays.toString(v));
+            }
+        }
+    }
+
+    /** Closes the base manager, freeing every tensor of this backend still open. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (manager != null) {
+                manager.close();
+                manager = null;
+            }
+        }
+    }
+
+    private PtNDManager manager() {
+        PtNDManager m = manager;
+        if (m == null) {
+            synchronized (lock) {
+                if (manager == null) {
+                    manager = PyTorchNatives.newManager();
+                }
+                m = manager;
+            }
+        }
+        return m;
+    }
+
+    // ---- creation and conversion ----------------------------------------------------------
+
+    /** {@inheritDoc} */
+    @Override
+    public Tensor fromArray(float[] data, int[] shape, DType dtype) {
+        int n = checkLength(data.length, shape);
+        ByteBuffer buf = staging((long) n * bytes(dtype));
+        if (dtype == DType.FLOAT32) {
+            buf.asFloatBuffer().put(data);
+        } else {
+            DoubleBuffer d = buf.asDoubleBuffer();
+            for (float v : data) {
+                d.put(v);
+            }
+        }
+        return wrap(upload(buf, shape, type(dtype)), dtype);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Tensor fromArray(double[] data, int[] shape, DType dtype) {
+        int n = checkLength(data.length, shape);
+        ByteBuffer buf = staging((long) n * bytes(dtype));
+        if (dtype == DType.FLOAT64) {
+            buf.asDoubleBuffer().put(data);
+        } else {
+            FloatBuffer f = buf.asFloatBuffer();
+            for (double v : data) {
+                f.put((float) v);
+            }
+        }
+        return wrap(upload(buf, shape, type(dtype)), dtype);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Tensor full(int[] shape, double value, DType dtype) {
+        Shapes.size(shape); // rejects a negative dimension, naming the shape
+        return wrap(JniUtils.full(manager(), shape(shape), value, type(dtype), CPU, SparseFormat.DENSE), dtype);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Tensor cast(Tensor x, DType dtype) {
+        return wrap(JniUtils.to(nd(x), type(dtype), CPU), dtype);
+    }
+
+    private static int checkLength(int length, int[] shape) {
+        long size = Shapes.size(shape);
+        if (size != length) {
+            throw new IllegalArgumentException("Data of length " + length + " does not fill shape "
+                    + Arrays.toString(shape) + " (" + size + " elements)");
+        }
+        return length;
+    }
+
+    /**
+     * A native-order direct buffer of exactly {@code n} bytes: a view of this thread's reused
+     * staging buffer, or a new one above {@link #STAGING_BYTES}.
+     */
+    private static ByteBuffer staging(long n) {
+        if (n > STAGING_BYTES) {
+            return ByteBuffer.allocateDirect(Math.toIntExact(n)).order(ByteOrder.nativeOrder());
+        }
+        ByteBuffer buf = STAGING.get();
+        if (buf == null || buf.capacity() < n) {
+            buf = ByteBuffer.allocateDirect(Math.max((int) n, 4096)).order(ByteOrder.nativeOrder());
+            STAGING.set(buf);
+        }
+        return buf.duplicate().clear().limit((int) n).slice().order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * Copies staged data into an array that owns its memory: libtorch's {@code from_blob} only
+     * borrows the Java buffer, so the borrowed view is cloned and closed at once.
+     */
+    private PtNDArray upload(ByteBuffer staged, int[] shape, DataType type) {
+        try (PtNDArray borrowed = JniUtils.createNdFromByteBuffer(manager(), staged, shape(shape), type, SparseFormat.DENSE, CPU)) {
+            return JniUtils.clone(borrowed);
+        }
+    }
+
+    // ---- element-wise -----------------------------------------------------------------------
+
+    /** {@inheritDoc} */
+    @Override
+    public Tensor unary(UnaryOp op, Tensor x) {
+        PtNDArray a = nd(x);
+        return wrap(switch (op) {
+            case NEGATE -> JniUtils.neg(a);
+            case ABS -> JniUtils.abs(a);
+            case EXP -> JniUtils.exp(a);
+            case EXPM1 -> expm1(a, x.dtype());
+            case LOG -> JniUtils.log(a);
+            case LOG1P -> log1p(a, x.dtype());
+            case SQRT -> JniUtils.sqrt(a);
+            case SQUARE -> JniUtils.square(a);
+            case SIGN -> sign(a);
+            case TANH -> JniUtils.tanh(a);
+            case SIGMOID -> JniUtils.sigmoid(a);
+            case RECIPROCAL -> {
+                try (PtNDArray one = scalar(1, x.dtype())) {
+                    yield JniUtils.div(one, a);
+                }
+            }
+        }, x.dtype());
+    }
+
+    /** libtorch's sign maps NaN to 0; the contract passes NaN through. */
+    private static PtNDArray sign(PtNDArray a) {
+        try (PtNDArray s = JniUtils.sign(a); PtNDArray nan = JniUtils.isNaN(a)) {
+            return JniUtils.where(nan, a, s);
+        }
+    }
+
+    /**
+     * {@code e^x - 1} without cancellation (libtorch's {@code expm1} is not exposed by DJL):
+     * Kahan's {@code (u - 1) · x / ln u} with {@code u = e^x} for {@code |x| < 1}, which is exact
+     * to a few ulps and is {@code x} where {@code u} rounds to 1; plain {@code u - 1} elsewhere,
+     * where nothing cancels and the quotient could be ∞/∞.
+     */
+    private PtNDArray expm1(PtNDArray x, DType dtype) {
+        try (PtNDArray one = scalar(1, dtype);
+             PtNDArray u = JniUtils.exp(x);
+             PtNDArray d = JniUtils.sub(u, one);
+             PtNDArray abs = JniUtils.abs(x);
+             PtNDArray small = JniUtils.lt(abs, one);
+             PtNDArray dx = JniUtils.mul(d, x);
+             PtNDArray logU = JniUtils.log(u);
+             PtNDArray kahan = JniUtils.div(dx, logU);
+             PtNDArray exact = JniUtils.eq(u, one);
+             PtNDArray near = JniUtils.where(exact, x, kahan)) {
+            return JniUtils.where(small, near, d);
+        }
+    }
+
+    /**
+     * {@code ln(1 + x)} without cancellation (libtorch's {@code log1p} is not exposed by DJL):
+     * {@code ln u · x / (u - 1)} with {@code u = 1 + x} for {@code |x| < 1}, which is {@code x}
+     * where {@code u} rounds to 1; plain {@code ln u} elsewhere.
+     */
+    private PtNDArray log1p(PtNDArray x, DType dtype) {
+        try (PtNDArray one = scalar(1, dtype);
+             PtNDArray u = JniUtils.add(x, one);
+             PtNDArray logU = JniUtils.log(u);
+             PtNDArray abs = JniUtils.abs(x);
+             PtNDArray small = JniUtils.lt(abs, one);
+             PtNDArray d = JniUtils.sub(u, one);
+             PtNDArray ratio = JniUtils.div(x, d);
+             PtNDArray kahan = JniUtils.mul(logU, ratio);
+             PtNDArray exact = JniUtils.eq(u, one);
+             PtNDArray near = JniUtils.where(exact, x, kahan)) {
+            return JniUtils.where(small, near, logU);
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        return wrap(binary(op, nd(a), nd(b), a.dtype()), a.dtype());
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Tensor binary(BinaryOp op, Tensor a, double b) {
+        try (PtNDArray s = scalar(b, a.dtype())) {
+            return wrap(binary(op, nd(a), s, a.dtype()), a.dtype());
+        }
+    }
+
+    private static PtNDArray binary(BinaryOp op, PtNDArray a, PtNDArray b, DType dtype) {
+        return switch (op) {
+            case ADD -> JniUtils.add(a, b);
+            case SUBTRACT -> JniUtils.sub(a, b);
+            case MULTIPLY -> JniUtils.mul(a, b);
+            case DIVIDE -> JniUtils.div(a, b);
+            case POW -> JniUtils.pow(a, b);
+            case MAXIMUM -> JniUtils.max(a, b);
+            case MINIMUM -> JniUtils.min(a, b);
+            case GREATER -> asFloat(JniUtils.gt(a, b), dtype);
+            case GREATER_EQUAL -> asFloat(JniUtils.gte(a, b), dtype);
+            case EQUAL -> asFloat(JniUtils.eq(a, b), dtype);
+        };
+    }
+
+    /** Converts a boolean or integer result to 1/0 in {@code dtype}, closing the original. */
+    private static PtNDArray asFloat(PtNDArray mask, DType dtype) {
+        try (mask) {
+            return JniUtils.to(mask, type(dtype), CPU);
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Tensor where(Tensor condition, Tensor a, Tensor b) {
+        try (PtNDArray c = JniUtils.to(nd(condition), DataType.BOOLEAN, CPU)) {
+            return wrap(JniUtils.where(c, nd(a), nd(b)), a.dtype());
+        }
+    }
+
+    // ---- reductions -------------------------------------------------------------------------
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>MAX and MIN over an empty axis give {@code -inf} and {@code +inf}, their identities
+     * (libtorch refuses them).
+     */
+    @Override
+    public Tensor reduce(ReduceOp op, Tensor x, int axis, boolean keepdims) {
+        PtNDArray a = nd(x);
+        if (op != ReduceOp.SUM && x.dim(axis) == 0) {
+            return full(Shapes.reduced(x.shape(), axis, keepdims),
+                    op == ReduceOp.MAX ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY, x.dtype());
+        }
+        return wrap(switch (op) {
+            case SUM -> JniUtils.sum(a, new long[] {axis}, keepdims);
+            case MAX -> JniUtils.max(a, axis, keepdims);
+            case MIN -> JniUtils.min(a, axis, keepdims);
+        }, x.dtype());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if the axis is empty
+     */
+    @Override
+    public Tensor argmax(Tensor x, int axis) {
+        if (x.dim(axis) == 0) {
+            throw new IllegalArgumentException("argmax along axis " + axis + " of shape " + Arrays.toString(x.shape())
+                    + " is undefined: the axis is empty");
+        }
+        return wrap(asFloat(JniUtils.argMax(nd(x), axis, false), x.dtype()), x.dtype());
+    }
+
+    // ---- linear algebra and shapes ----------------------------------------------------------
+
+    /** {@inheritDoc} Transposes are strided views handed to BLAS, not copies. */
+    @Override
+    public Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+        PtNDArray x = nd(a);
+        PtNDArray y = nd(b);
+        try (PtNDArray xt = transposeA ? JniUtils.transpose(x, 0, 1) : null;
+             PtNDArray yt = transposeB ? JniUtils.transpose(y, 0, 1) : null) {
+            return wrap(JniUtils.matmul(xt == null ? x : xt, yt == null ? y : yt), a.dtype());
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Tensor reshape(Tensor x, int[] shape) {
+        return wrap(JniUtils.reshape(nd(x), longs(shape)), x.dtype());
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Tensor transpose(Tensor x, int[] perm) {
+        return wrap(JniUtils.permute(nd(x), longs(perm)), x.dtype());
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Tensor broadcastTo(Tensor x, int[] shape) {
+        return wrap(JniUtils.broadcast(nd(x), shape(shape)), x.dtype());
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Tensor slice(Tensor x, int axis, int start, int end) {
+        return wrap(JniUtils.slice(nd(x), axis, start, end, 1), x.dtype());
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Tensor concat(List<Tensor> xs, int axis) {
+        PtNDArray[] arrays = new PtNDArray[xs.size()];
+        for (int i = 0; i < arrays.length; i++) {
+            arrays[i] = nd(xs.get(i));
+        }
+        return wrap(JniUtils.cat(arrays, axis), xs.get(0).dtype());
+    }
+
+    /**
+     * {@inheritDoc} Runs as libtorch's embedding lookup on {@code x} viewed as
+     * {@code [dim 0, rest]}.
+     */
+    @Override
+    public Tensor take(Tensor x, int[] indices) {
+        int[] shape = x.shape();
+        int rows = shape[0];
+        long rest = 1;
+        for (int i = 1; i < shape.length; i++) {
+            rest *= shape[i];
+        }
+        long[] outShape = new long[shape.length];
+        outShape[0] = indices.length;
+        for (int i = 1; i < shape.length; i++) {
+            outShape[i] = shape[i];
+        }
+        ByteBuffer buf = staging((long) indices.length * Long.BYTES);
+        LongBuffer l = buf.asLongBuffer();
+        for (int i : indices) {
+            l.put(i);
+        }
+        try (PtNDArray index = upload(buf, new int[] {indices.length}, DataType.INT64);
+             PtNDArray table = JniUtils.reshape(nd(x), new long[] {rows, rest});
+             PtNDArray picked = JniUtils.embedding(index, table, false)) {
+            return wrap(JniUtils.reshape(picked, outShape), x.dtype());
+        }
+    }
+
+    // ---- composites with a native kernel ------------------------------------------------------
+
+    /** {@inheritDoc} libtorch's softmax kernel. */
+    @Override
+    public Tensor softmax(Tensor x, int axis) {
+        return wrap(JniUtils.softmax(nd(x), axis, type(x.dtype())), x.dtype());
+    }
+
+    /**
+     * {@inheritDoc} At threshold 0: {@code where(x > 0, x, 0)} (so NaN gives 0, as the default
+     * does), clamped to {@code maxValue} if given; libtorch's leaky relu when {@code alpha ≠ 0}
+     * without {@code maxValue}. The other cases use the default.
+     */
+    @Override
+    public Tensor relu(Tensor x, double alpha, Double maxValue, double threshold) {
+        if (threshold != 0) {
+            return Composites.relu(this, x, alpha, maxValue, threshold);
+        }
+        PtNDArray a = nd(x);
+        if (alpha != 0) {
+            return maxValue == null ? wrap(JniUtils.leakyRelu(a, alpha), x.dtype())
+                    : Composites.relu(this, x, alpha, maxValue, threshold);
+        }
+        PtNDArray kept;
+        try (PtNDArray zero = scalar(0, x.dtype()); PtNDArray above = JniUtils.gt(a, zero)) {
+            kept = JniUtils.where(above, a, zero);
+        }
+        if (maxValue == null) {
+            return wrap(kept, x.dtype());
+        }
+        try (kept; PtNDArray upper = scalar(Math.max(0, maxValue), x.dtype())) {
+            return wrap(JniUtils.min(kept, upper), x.dtype());
+        }
+    }
+
+    /** {@inheritDoc} libtorch's softplus in float32; the default in float64 (see the class comment). */
+    @Override
+    public Tensor softplus(Tensor x) {
+        if (x.dtype() == DType.FLOAT64) {
+            return Composites.softplus(this, x);
+        }
+        return wrap(JniUtils.softPlus(nd(x)), x.dtype());
+    }
+
+    /** {@inheritDoc} libtorch's softsign, {@code x / (|x| + 1)}. */
+    @Override
+    public Tensor softsign(Tensor x) {
+        return wrap(JniUtils.softSign(nd(x)), x.dtype());
+    }
+
+    /** {@inheritDoc} libtorch's {@code linear} on a transposed view of the kernel: one {@code addmm}. */
+    @Override
+    public Tensor dense(Tensor x, Tensor kernel, Tensor bias) {
+        try (PtNDArray weight = JniUtils.transpose(nd(kernel), 0, 1)) {
+            return wrap(JniUtils.linear(nd(x), weight, bias == null ? null : nd(bias)), x.dtype());
+        }
+    }
+
+    // ---- plumbing ---------------------------------------------------------------------------
+
+    private PtNDArray nd(Tensor t) {
+        if (!(t instanceof DjlTensor d) || t.backend() != this) {
+            throw new IllegalArgumentException("A tensor of backend '" + t.backend().name()
+                    + "' was passed to the djl backend; convert it with K.convert(tensor)");
+        }
+        return d.array();
+    }
+
+    private DjlTensor wrap(PtNDArray array, DType dtype) {
+        return new DjlTensor(this, array, dtype);
+    }
+
+    private PtNDArray scalar(double value, DType dtype) {
+        return JniUtils.full(manager(), new Shape(), value, type(dtype), CPU, SparseFormat.DENSE);
+    }
+
+    private static DataType type(DType dtype) {
+        return dtype == DType.FLOAT32 ? DataType.FLOAT32 : DataType.FLOAT64;
+    }
+
+    private static int bytes(DType dtype) {
+        return dtype == DType.FLOAT32 ? Float.BYTES : Double.BYTES;
+    }
+
+    private static Shape shape(int[] shape) {
+        return new Shape(longs(shape));
+    }
+
+    private static long[] longs(int[] xs) {
+        long[] out = new long[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            out[i] = xs[i];
+        }
+        return out;
+    }
+}

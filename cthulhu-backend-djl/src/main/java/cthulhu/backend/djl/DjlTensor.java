@@ -1,0 +1,92 @@
+package cthulhu.backend.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
+import cthulhu.backend.DType;
+import cthulhu.backend.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * A tensor of the {@link DjlBackend}: a handle on one PyTorch {@link NDArray} in CPU memory.
+ *
+ * <p>The array belongs to this tensor alone: {@link #close()} frees its native memory at once
+ * (views share storage with reference counting, so closing one never invalidates another), and
+ * the backend's {@link DjlBackend#close()} frees every array still open.
+ */
+public final class DjlTensor extends Tensor {
+
+    private final PtNDArray array;
+
+    DjlTensor(DjlBackend backend, PtNDArray array, DType dtype) {
+        super(backend, toInts(array.getShape().getShape()), dtype);
+        this.array = array;
+    }
+
+    private static int[] toInts(long[] shape) {
+        int[] out = new int[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            out[i] = Math.toIntExact(shape[i]);
+        }
+        return out;
+    }
+
+    /**
+     * The underlying DJL array, for interoperating with DJL code. It stays owned by this tensor:
+     * do not close it, and do not modify it in place (tensors are immutable and may share storage).
+     *
+     * @throws IllegalStateException if the tensor is closed
+     */
+    public NDArray ndArray() {
+        return array();
+    }
+
+    PtNDArray array() {
+        if (array.isReleased()) {
+            throw new IllegalStateException("This djl tensor " + Arrays.toString(shape()) + " (" + dtype()
+                    + ") has been closed, by close() or by the TensorScope it was created in. Keep it past the scope "
+                    + "with scope.keep(tensor), or hold it in a Variable.");
+        }
+        return array;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public float[] toFloatArray() {
+        if (dtype() == DType.FLOAT32) {
+            return array().toFloatArray();
+        }
+        double[] d = array().toDoubleArray();
+        float[] out = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            out[i] = (float) d[i];
+        }
+        return out;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public double[] toDoubleArray() {
+        if (dtype() == DType.FLOAT64) {
+            return array().toDoubleArray();
+        }
+        float[] f = array().toFloatArray();
+        double[] out = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            out[i] = f[i];
+        }
+        return out;
+    }
+
+    /** Frees the native array now; closing again does nothing. */
+    @Override
+    public void close() {
+        array.close();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public boolean isClosed() {
+        return array.isReleased();
+    }
+}

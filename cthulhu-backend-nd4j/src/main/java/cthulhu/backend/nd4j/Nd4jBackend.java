@@ -1,0 +1,786 @@
+package cthulhu.backend.nd4j;
+
+import cthulhu.backend.Backend;
+import cthulhu.backend.BinaryOp;
+import cthulhu.backend.Composites;
+import cthulhu.backend.DType;
+import cthulhu.backend.ReduceOp;
+import cthulhu.backend.Shapes;
+import cthulhu.backend.Tensor;
+import cthulhu.backend.UnaryOp;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.BaseReduceOp;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastTo;
+import org.nd4j.linalg.api.ops.impl.controlflow.Select;
+import org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMax;
+import org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition;
+import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
+import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarDivision;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMin;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarSubtraction;
+import org.nd4j.linalg.api.ops.impl.scalar.comparison.ScalarEquals;
+import org.nd4j.linalg.api.ops.impl.scalar.comparison.ScalarGreaterThan;
+import org.nd4j.linalg.api.ops.impl.scalar.comparison.ScalarGreaterThanOrEqual;
+import org.nd4j.linalg.api.ops.impl.scalar.comparison.ScalarNotEquals;
+import org.nd4j.linalg.api.ops.impl.shape.Gather;
+import org.nd4j.linalg.api.ops.impl.transforms.clip.ClipByValue;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.EqualTo;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.GreaterThan;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.GreaterThanOrEqual;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.Max;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.Min;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.Pow;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Negative;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Reciprocal;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Square;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.HardSigmoid;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Log;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.SoftSign;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The cthulhu backend on ND4J ({@code nd4j-native}: libnd4j with OpenBLAS, on the CPU). Select it
+ * with {@code -Dcthulhu.backend=nd4j}; with no choice made it wins over the pure-Java backend by
+ * its priority of 20 whenever its native library loads.
+ *
+ * <p>Tensors are {@link Nd4jTensor}s over off-heap {@link INDArray}s of ND4J type {@code FLOAT}
+ * (float32) or {@code DOUBLE} (float64); every array is created with an explicit type, so ND4J's
+ * global default type never matters. Results are always detached from ND4J workspaces: an
+ * operation called while the thread has a workspace open still returns a tensor that the caller
+ * (or its {@code TensorScope}) owns and frees.
+ *
+ * <p>Where ND4J falls short of the SPI's contract the backend completes it: {@code expm1},
+ * {@code log1p}, ELU and softplus are computed accurately on the host ({@link HostKernels});
+ * {@code maximum}, {@code minimum} and the max/min reductions return NaN where an operand is NaN,
+ * and {@code sign(NaN)} is NaN (libnd4j drops NaN in all four); empty tensors and empty inner
+ * dimensions of a matrix product never reach libnd4j. The composites softmax, relu, elu,
+ * softplus, softsign, hard sigmoid, clip and dense run as single native kernels (dense as one
+ * {@code gemm} plus an in-place bias row add).
+ */
+public final class Nd4jBackend implements Backend {
+
+    /** The name users select this backend by. */
+    public static final String NAME = "nd4j";
+
+    /** Above the pure-Java backend's 0: preferred when available. */
+    public static final int PRIORITY = 20;
+
+    /** Creates the backend; loads nothing (see {@link #checkAvailable()}). */
+    public Nd4jBackend() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int priority() {
+        return PRIORITY;
+    }
+
+    @Override
+    public String artifact() {
+        return "io.cthulhu:cthulhu-backend-nd4j";
+    }
+
+    /**
+     * Loads ND4J's native CPU backend and multiplies a 2 × 2 matrix by itself.
+     *
+     * @throws LinkageError ({@code UnsatisfiedLinkError}, {@code ExceptionInInitializerError}, …)
+     *     or a {@code RuntimeException} from ND4J when the native library cannot load here
+     * @throws IllegalStateException if the probe computes a wrong product
+     */
+    @Override
+    public void checkAvailable() {
+        try (INDArray m = Nd4j.create(new float[] {1, 2, 3, 4}, new long[] {2, 2}, DataType.FLOAT);
+             INDArray p = Nd4j.gemm(m, m, false, false)) {
+            float[] product = p.data().asFloat();
+            if (!Arrays.equals(product, new float[] {7, 10, 15, 22})) {
+                throw new IllegalStateException("ND4J's native backend computed [[1,2],[3,4]]² as "
+                        + Arrays.toString(product) + " instead of [7, 10, 15, 22]");
+            }
+        }
+    }
+
+    // ---- creation and conversion ----------------------------------------------------------
+
+    @Override
+    public Tensor fromArray(float[] data, int[] shape, DType dtype) {
+        checkLength(data.length, shape);
+        return detached(dtype, () -> {
+            if (data.length == 0) {
+                return Nd4j.create(type(dtype), longs(shape));
+            }
+            return dtype == DType.FLOAT32
+                    ? Nd4j.create(data, longs(shape), DataType.FLOAT)
+                    : Nd4j.create(toDoubles(data), longs(shape), DataType.DOUBLE);
+        });
+    }
+
+    @Override
+    public Tensor fromArray(double[] data, int[] shape, DType dtype) {
+        checkLength(data.length, shape);
+        return detached(dtype, () -> {
+            if (data.length == 0) {
+                return Nd4j.create(type(dtype), longs(shape));
+            }
+            return dtype == DType.FLOAT64
+                    ? Nd4j.create(data, longs(shape), DataType.DOUBLE)
+                    : Nd4j.create(toFloats(data), longs(shape), DataType.FLOAT);
+        });
+    }
+
+    @Override
+    public Tensor full(int[] shape, double value, DType dtype) {
+        return detached(dtype, () -> Shapes.size(shape) == 0
+                ? Nd4j.create(type(dtype), longs(shape))
+                : Nd4j.valueArrayOf(longs(shape), value, type(dtype)));
+    }
+
+    @Override
+    public Tensor cast(Tensor x, DType dtype) {
+        if (x.dtype() == dtype) {
+            return shared(x, arr(x));
+        }
+        return detached(dtype, () -> x.size() == 0 ? Nd4j.create(type(dtype), longs(x.shape())) : arr(x).castTo(type(dtype)));
+    }
+
+    // ---- element-wise --------------------------------------------------------------------
+
+    @Override
+    public Tensor unary(UnaryOp op, Tensor x) {
+        return detached(x.dtype(), () -> {
+            INDArray in = arr(x);
+            if (x.size() == 0) {
+                return empty(x.dtype(), x.shape());
+            }
+            return switch (op) {
+                case EXPM1 -> HostKernels.map(in, Math::expm1);
+                case LOG1P -> HostKernels.map(in, Math::log1p);
+                case SIGN -> sign(in);
+                default -> {
+                    INDArray out = alloc(x.dtype(), x.shape());
+                    Nd4j.getExecutioner().exec(switch (op) {
+                        case NEGATE -> new Negative(in, out);
+                        case ABS -> new Abs(in, out);
+                        case EXP -> new Exp(in, out);
+                        case LOG -> new Log(in, out);
+                        case SQRT -> new Sqrt(in, out);
+                        case SQUARE -> new Square(in, out);
+                        case TANH -> new Tanh(in, out);
+                        case SIGMOID -> new Sigmoid(in, out);
+                        case RECIPROCAL -> new Reciprocal(in, out);
+                        default -> throw new IllegalStateException("Unhandled unary op " + op);
+                    });
+                    yield out;
+                }
+            };
+        });
+    }
+
+    private static INDArray sign(INDArray in) {
+        INDArray out = Nd4j.createUninitialized(in.dataType(), in.shape());
+        Nd4j.getExecutioner().exec(new Sign(in, out));
+        // libnd4j's sign maps NaN to 0; NumPy and Math.signum keep NaN.
+        propagateNaN(out, in);
+        return out;
+    }
+
+    @Override
+    public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        int[] shape = Shapes.broadcast(a.shape(), b.shape());
+        return detached(a.dtype(), () -> {
+            INDArray x = arr(a);
+            INDArray y = arr(b);
+            if (Shapes.size(shape) == 0) {
+                return empty(a.dtype(), shape);
+            }
+            return switch (op) {
+                case GREATER -> indicator(Nd4j.exec(new GreaterThan(x, y, alloc(DataType.BOOL, shape)))[0], a.dtype());
+                case GREATER_EQUAL -> indicator(Nd4j.exec(new GreaterThanOrEqual(x, y, alloc(DataType.BOOL, shape)))[0], a.dtype());
+                case EQUAL -> indicator(Nd4j.exec(new EqualTo(x, y, alloc(DataType.BOOL, shape)))[0], a.dtype());
+                default -> {
+                    INDArray out = alloc(a.dtype(), shape);
+                    DynamicCustomOp kernel = switch (op) {
+                        case ADD -> new AddOp(x, y, out);
+                        case SUBTRACT -> new SubOp(x, y, out);
+                        case MULTIPLY -> new MulOp(x, y, out);
+                        case DIVIDE -> new DivOp(x, y, out);
+                        case MAXIMUM -> new Max(x, y, out);
+                        case MINIMUM -> new Min(x, y, out);
+                        case POW -> withOutput(new Pow(x, y), out);
+                        default -> throw new IllegalStateException("Unhandled binary op " + op);
+                    };
+                    Nd4j.exec(kernel);
+                    if (op == BinaryOp.MAXIMUM || op == BinaryOp.MINIMUM) {
+                        // libnd4j's maximum(a, b) is (a > b ? a : b): NaN in a is lost.
+                        propagateNaN(out, x);
+                        propagateNaN(out, y);
+                    }
+                    yield out;
+                }
+            };
+        });
+    }
+
+    /** The scalar forms run as ND4J scalar kernels, without materialising the scalar. */
+    @Override
+    public Tensor binary(BinaryOp op, Tensor a, double b) {
+        return detached(a.dtype(), () -> {
+            INDArray x = arr(a);
+            if (a.size() == 0) {
+                return empty(a.dtype(), a.shape());
+            }
+            int[] shape = a.shape();
+            return switch (op) {
+                case GREATER -> indicator(Nd4j.getExecutioner().exec(new ScalarGreaterThan(x, alloc(DataType.BOOL, shape), b)), a.dtype());
+                case GREATER_EQUAL -> indicator(Nd4j.getExecutioner().exec(new ScalarGreaterThanOrEqual(x, alloc(DataType.BOOL, shape), b)), a.dtype());
+                case EQUAL -> indicator(Nd4j.getExecutioner().exec(new ScalarEquals(x, alloc(DataType.BOOL, shape), b)), a.dtype());
+                default -> {
+                    INDArray out = alloc(a.dtype(), shape);
+                    Nd4j.getExecutioner().exec(switch (op) {
+                        case ADD -> new ScalarAdd(x, null, out, b);
+                        case SUBTRACT -> new ScalarSubtraction(x, null, out, b);
+                        case MULTIPLY -> new ScalarMultiplication(x, null, out, b);
+                        case DIVIDE -> new ScalarDivision(x, null, out, b);
+                        case POW -> new org.nd4j.linalg.api.ops.impl.scalar.Pow(x, out, b);
+                        case MAXIMUM -> new ScalarMax(x, null, out, b);
+                        case MINIMUM -> new ScalarMin(x, null, out, b);
+                        default -> throw new IllegalStateException("Unhandled binary op " + op);
+                    });
+                    if (op == BinaryOp.MAXIMUM || op == BinaryOp.MINIMUM) {
+                        propagateNaN(out, x);
+                        if (Double.isNaN(b)) {
+                            out.assign(Double.NaN);
+                        }
+                    }
+                    yield out;
+                }
+            };
+        });
+    }
+
+    /** The 0/1 values of a comparison's boolean result in {@code dtype}; the boolean array is freed. */
+    private static INDArray indicator(INDArray bool, DType dtype) {
+        try (bool) {
+            return bool.castTo(type(dtype));
+        }
+    }
+
+    @Override
+    public Tensor where(Tensor condition, Tensor a, Tensor b) {
+        int[] shape = Shapes.broadcast(condition.shape(), Shapes.broadcast(a.shape(), b.shape()));
+        return detached(a.dtype(), () -> {
+            INDArray c = arr(condition);
+            INDArray x = arr(a);
+            INDArray y = arr(b);
+            if (Shapes.size(shape) == 0) {
+                return empty(a.dtype(), shape);
+            }
+            // libnd4j's select wants three arrays of one shape and a boolean condition.
+            List<INDArray> temporaries = new ArrayList<>(4);
+            try {
+                INDArray cs = expand(c, shape, temporaries);
+                INDArray mask = alloc(DataType.BOOL, shape);
+                temporaries.add(mask);
+                Nd4j.getExecutioner().exec(new ScalarNotEquals(cs, mask, 0));
+                INDArray xs = expand(x, shape, temporaries);
+                INDArray ys = expand(y, shape, temporaries);
+                INDArray out = alloc(a.dtype(), shape);
+                Nd4j.exec(new Select(new INDArray[] {mask, xs, ys}, new INDArray[] {out}));
+                return out;
+            } finally {
+                temporaries.forEach(INDArray::close);
+            }
+        });
+    }
+
+    /** {@code x} itself when it has {@code shape}, else a broadcast copy added to {@code temporaries}. */
+    private static INDArray expand(INDArray x, int[] shape, List<INDArray> temporaries) {
+        if (Arrays.equals(x.shape(), longs(shape))) {
+            return x;
+        }
+        INDArray out = Nd4j.createUninitialized(x.dataType(), longs(shape));
+        temporaries.add(out);
+        Nd4j.exec(new BroadcastTo(x, longs(shape), out));
+        return out;
+    }
+
+    // ---- reductions ---------------------------------------------------------------------
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Over an empty axis the sum is 0, the maximum {@code -inf} and the minimum {@code +inf}
+     * (the identities of the reductions, as TensorFlow gives them).
+     */
+    @Override
+    public Tensor reduce(ReduceOp op, Tensor x, int axis, boolean keepdims) {
+        int[] shape = Shapes.reduced(x.shape(), axis, keepdims);
+        return detached(x.dtype(), () -> {
+            INDArray in = arr(x);
+            if (Shapes.size(shape) == 0) {
+                return empty(x.dtype(), shape);
+            }
+            if (x.dim(axis) == 0) {
+                double identity = switch (op) {
+                    case SUM -> 0;
+                    case MAX -> Double.NEGATIVE_INFINITY;
+                    case MIN -> Double.POSITIVE_INFINITY;
+                };
+                return Nd4j.valueArrayOf(longs(shape), identity, type(x.dtype()));
+            }
+            INDArray out = alloc(x.dtype(), shape);
+            int[] dims = {axis};
+            BaseReduceOp kernel = switch (op) {
+                case SUM -> new Sum(in, out, keepdims, dims);
+                case MAX -> new org.nd4j.linalg.api.ops.impl.reduce.same.Max(in, out, keepdims, dims);
+                case MIN -> new org.nd4j.linalg.api.ops.impl.reduce.same.Min(in, out, keepdims, dims);
+            };
+            Nd4j.getExecutioner().exec(kernel);
+            if (op != ReduceOp.SUM && hasNaN(in)) {
+                // libnd4j's max/min reductions skip NaN; NumPy's return NaN for a slice holding one.
+                try (INDArray poison = nanPoison(in);
+                     INDArray perSlice = alloc(x.dtype(), shape)) {
+                    Nd4j.getExecutioner().exec(new Sum(poison, perSlice, keepdims, dims));
+                    out.addi(perSlice);
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Tensor argmax(Tensor x, int axis) {
+        int[] shape = Shapes.reduced(x.shape(), axis, false);
+        return detached(x.dtype(), () -> {
+            INDArray in = arr(x);
+            if (x.dim(axis) == 0) {
+                throw new IllegalArgumentException("argmax along axis " + axis + " of shape " + Arrays.toString(x.shape())
+                        + ": the axis is empty, so there is no largest element");
+            }
+            if (Shapes.size(shape) == 0) {
+                return empty(x.dtype(), shape);
+            }
+            try (INDArray indices = alloc(DataType.LONG, shape)) {
+                Nd4j.exec(new ArgMax(new INDArray[] {in}, new INDArray[] {indices}, false, new int[] {axis}));
+                return indices.castTo(type(x.dtype()));
+            }
+        });
+    }
+
+    // ---- linear algebra and shapes ------------------------------------------------------------
+
+    @Override
+    public Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+        return detached(a.dtype(), () -> product(a, b, transposeA, transposeB));
+    }
+
+    /** {@code op(a) · op(b)} into a new array; libnd4j is not called with an empty dimension. */
+    private INDArray product(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+        INDArray x = arr(a);
+        INDArray y = arr(b);
+        int m = transposeA ? a.dim(1) : a.dim(0);
+        int k = transposeA ? a.dim(0) : a.dim(1);
+        int n = transposeB ? b.dim(0) : b.dim(1);
+        int[] shape = {m, n};
+        if (m == 0 || n == 0) {
+            return empty(a.dtype(), shape);
+        }
+        if (k == 0) {
+            return Nd4j.zeros(type(a.dtype()), m, n);
+        }
+        INDArray out = alloc(a.dtype(), shape);
+        Nd4j.gemm(x, y, out, transposeA, transposeB, 1.0, 0.0);
+        return out;
+    }
+
+    /** A view over the same buffer: no copy, and the buffer lives until both tensors are closed. */
+    @Override
+    public Tensor reshape(Tensor x, int[] shape) {
+        INDArray in = arr(x);
+        if (x.size() == 0) {
+            return detached(x.dtype(), () -> empty(x.dtype(), shape));
+        }
+        if (Arrays.equals(x.shape(), shape)) {
+            return shared(x, in);
+        }
+        INDArray view = Nd4j.create(in.data(), longs(shape), Shapes.strides(shape), 0L, 'c', in.dataType());
+        return shared(x, view);
+    }
+
+    @Override
+    public Tensor transpose(Tensor x, int[] perm) {
+        if (isIdentity(perm)) {
+            return shared(x, arr(x));
+        }
+        int[] shape = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            shape[i] = x.dim(perm[i]);
+        }
+        return detached(x.dtype(), () -> {
+            INDArray in = arr(x);
+            if (x.size() == 0) {
+                return empty(x.dtype(), shape);
+            }
+            // permute() gives a strided header over x's buffer; dup copies it out in row-major order.
+            return in.permute(perm).dup('c');
+        });
+    }
+
+    private static boolean isIdentity(int[] perm) {
+        for (int i = 0; i < perm.length; i++) {
+            if (perm[i] != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public Tensor broadcastTo(Tensor x, int[] shape) {
+        if (Arrays.equals(x.shape(), shape)) {
+            return shared(x, arr(x));
+        }
+        return detached(x.dtype(), () -> {
+            INDArray in = arr(x);
+            if (Shapes.size(shape) == 0) {
+                return empty(x.dtype(), shape);
+            }
+            INDArray out = alloc(x.dtype(), shape);
+            Nd4j.exec(new BroadcastTo(in, longs(shape), out));
+            return out;
+        });
+    }
+
+    @Override
+    public Tensor slice(Tensor x, int axis, int start, int end) {
+        int[] shape = x.shape();
+        shape[axis] = end - start;
+        if (start == 0 && end == x.dim(axis)) {
+            return shared(x, arr(x));
+        }
+        return detached(x.dtype(), () -> {
+            INDArray in = arr(x);
+            if (Shapes.size(shape) == 0) {
+                return empty(x.dtype(), shape);
+            }
+            INDArrayIndex[] index = new INDArrayIndex[x.rank()];
+            Arrays.fill(index, NDArrayIndex.all());
+            index[axis] = NDArrayIndex.interval(start, end);
+            return in.get(index).dup('c');
+        });
+    }
+
+    @Override
+    public Tensor concat(List<Tensor> xs, int axis) {
+        int[] shape = xs.get(0).shape();
+        shape[axis] = xs.stream().mapToInt(t -> t.dim(axis)).sum();
+        DType dtype = xs.get(0).dtype();
+        List<Tensor> parts = xs.stream().filter(t -> t.dim(axis) > 0).toList();
+        if (parts.size() == 1 && Shapes.size(shape) > 0) {
+            return shared(parts.get(0), arr(parts.get(0)));
+        }
+        return detached(dtype, () -> {
+            INDArray[] arrays = new INDArray[parts.size()];
+            for (int i = 0; i < arrays.length; i++) {
+                arrays[i] = arr(parts.get(i));
+            }
+            if (Shapes.size(shape) == 0) {
+                return empty(dtype, shape);
+            }
+            return Nd4j.concat(axis, arrays);
+        });
+    }
+
+    @Override
+    public Tensor take(Tensor x, int[] indices) {
+        int[] shape = x.shape();
+        shape[0] = indices.length;
+        return detached(x.dtype(), () -> {
+            INDArray in = arr(x);
+            if (Shapes.size(shape) == 0) {
+                return empty(x.dtype(), shape);
+            }
+            INDArray out = alloc(x.dtype(), shape);
+            // The indices go in as an array: Gather's int[] form misreads them for rank-1 input.
+            try (INDArray rows = Nd4j.createFromArray(indices)) {
+                Nd4j.exec(withOutput(new Gather(in, rows, 0), out));
+            }
+            return out;
+        });
+    }
+
+    // ---- composites as native kernels -------------------------------------------------------
+
+    /** libnd4j's softmax kernel along {@code axis} (it subtracts the maximum first, as {@link Composites#softmax}). */
+    @Override
+    public Tensor softmax(Tensor x, int axis) {
+        return detached(x.dtype(), () -> {
+            INDArray in = arr(x);
+            if (x.size() == 0) {
+                return empty(x.dtype(), x.shape());
+            }
+            INDArray out = alloc(x.dtype(), x.shape());
+            Nd4j.exec(new SoftMax(in, out, axis));
+            return out;
+        });
+    }
+
+    /**
+     * {@link Composites#relu}: with threshold 0 one scalar kernel — {@code max(x, 0)}, which like
+     * the composite maps NaN and -0 to 0, clipped in place to {@code maxValue}; or, with a slope
+     * and no cap, the leaky-ReLU kernel. Other combinations use the composite.
+     */
+    @Override
+    public Tensor relu(Tensor x, double alpha, Double maxValue, double threshold) {
+        if (threshold != 0 || (alpha != 0 && maxValue != null)) {
+            return Composites.relu(this, x, alpha, maxValue, threshold);
+        }
+        return detached(x.dtype(), () -> {
+            INDArray in = arr(x);
+            if (x.size() == 0) {
+                return empty(x.dtype(), x.shape());
+            }
+            INDArray out = alloc(x.dtype(), x.shape());
+            if (alpha != 0) {
+                Nd4j.getExecutioner().exec(new LeakyReLU(in, out, alpha));
+                return out;
+            }
+            Nd4j.getExecutioner().exec(new ScalarMax(in, null, out, 0.0));
+            if (maxValue != null) {
+                Nd4j.getExecutioner().exec(new ScalarMin(out, null, out, Math.max(0, maxValue)));
+            }
+            return out;
+        });
+    }
+
+    /** {@link Composites#elu} in one host pass: {@code x > 0 ? x : alpha · expm1(x)} (libnd4j's ELU uses {@code exp(x) - 1}). */
+    @Override
+    public Tensor elu(Tensor x, double alpha) {
+        return detached(x.dtype(), () -> {
+            INDArray in = arr(x);
+            if (x.size() == 0) {
+                return empty(x.dtype(), x.shape());
+            }
+            double a = x.dtype() == DType.FLOAT32 ? (float) alpha : alpha;
+            return HostKernels.map(in, v -> v > 0 ? v : a * Math.expm1(v));
+        });
+    }
+
+    /** {@link Composites#softplus} in one host pass (libnd4j's softplus overflows for large inputs). */
+    @Override
+    public Tensor softplus(Tensor x) {
+        return detached(x.dtype(), () -> {
+            INDArray in = arr(x);
+            return x.size() == 0 ? empty(x.dtype(), x.shape()) : HostKernels.map(in, HostKernels::softplus);
+        });
+    }
+
+    /** libnd4j's softsign kernel {@code x / (1 + |x|)}. */
+    @Override
+    public Tensor softsign(Tensor x) {
+        return detached(x.dtype(), () -> {
+            INDArray in = arr(x);
+            if (x.size() == 0) {
+                return empty(x.dtype(), x.shape());
+            }
+            INDArray out = alloc(x.dtype(), x.shape());
+            Nd4j.getExecutioner().exec(new SoftSign(in, out));
+            return out;
+        });
+    }
+
+    /**
+     * {@link Composites#hardSigmoid}: libnd4j's kernel in float32; in float64 (where that kernel
+     * uses the float constant 0.2) three scalar kernels in place on one new array.
+     */
+    @Override
+    public Tensor hardSigmoid(Tensor x) {
+        return detached(x.dtype(), () -> {
+            INDArray in = arr(x);
+            if (x.size() == 0) {
+                return empty(x.dtype(), x.shape());
+            }
+            INDArray out = alloc(x.dtype(), x.shape());
+            if (x.dtype() == DType.FLOAT32) {
+                Nd4j.getExecutioner().exec(new HardSigmoid(in, out));
+                return out;
+            }
+            Nd4j.getExecutioner().exec(new ScalarMultiplication(in, null, out, 0.2));
+            Nd4j.getExecutioner().exec(new ScalarAdd(out, null, out, 0.5));
+            clipInPlace(out, 0, 1);
+            return out;
+        });
+    }
+
+    /** libnd4j's clip-by-value kernel, which keeps NaN as {@link Composites#clip} does. */
+    @Override
+    public Tensor clip(Tensor x, double min, double max) {
+        return detached(x.dtype(), () -> {
+            INDArray in = arr(x);
+            if (x.size() == 0) {
+                return empty(x.dtype(), x.shape());
+            }
+            INDArray out = alloc(x.dtype(), x.shape());
+            Nd4j.exec(withOutput(new ClipByValue(in, min, Math.max(min, max)), out));
+            return out;
+        });
+    }
+
+    private static void clipInPlace(INDArray x, double min, double max) {
+        Nd4j.exec(withOutput(new ClipByValue(x, min, max), x));
+    }
+
+    /** One {@code gemm} into a new array, then the bias added to every row in place. */
+    @Override
+    public Tensor dense(Tensor x, Tensor kernel, Tensor bias) {
+        return detached(x.dtype(), () -> {
+            INDArray out = product(x, kernel, false, false);
+            if (bias != null && !out.isEmpty()) {
+                out.addiRowVector(arr(bias));
+            }
+            return out;
+        });
+    }
+
+    // ---- helpers --------------------------------------------------------------------------
+
+    /**
+     * Runs {@code body} outside any ND4J workspace open on this thread, so that the array it makes
+     * is the caller's to free, and wraps that array as a new tensor.
+     */
+    private Tensor detached(DType dtype, Supplier<INDArray> body) {
+        MemoryWorkspace current = Nd4j.getMemoryManager().getCurrentWorkspace();
+        if (current == null) {
+            return new Nd4jTensor(this, body.get(), dtype);
+        }
+        try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return new Nd4jTensor(this, body.get(), dtype);
+        }
+    }
+
+    /** A new tensor over the buffer of {@code x}, seen through {@code view}. */
+    private Tensor shared(Tensor x, INDArray view) {
+        return new Nd4jTensor(this, view, ((Nd4jTensor) x).share(), x.dtype());
+    }
+
+    /**
+     * The array of a tensor of this backend.
+     *
+     * @throws IllegalArgumentException if the tensor belongs to another backend
+     * @throws IllegalStateException if it is closed
+     */
+    private INDArray arr(Tensor t) {
+        if (!(t instanceof Nd4jTensor n) || t.backend() != this) {
+            throw new IllegalArgumentException("A tensor of backend '" + t.backend().name()
+                    + "' was passed to the nd4j backend; convert it with K.convert(tensor)");
+        }
+        return n.array();
+    }
+
+    private static DataType type(DType dtype) {
+        return dtype == DType.FLOAT32 ? DataType.FLOAT : DataType.DOUBLE;
+    }
+
+    private static INDArray alloc(DType dtype, int[] shape) {
+        return alloc(type(dtype), shape);
+    }
+
+    private static INDArray alloc(DataType type, int[] shape) {
+        return Nd4j.createUninitialized(type, longs(shape));
+    }
+
+    private static INDArray empty(DType dtype, int[] shape) {
+        return Nd4j.create(type(dtype), longs(shape));
+    }
+
+    private static <T extends DynamicCustomOp> T withOutput(T op, INDArray out) {
+        op.addOutputArgument(out);
+        return op;
+    }
+
+    /** Whether {@code x} holds a NaN: one native counting pass. */
+    private static boolean hasNaN(INDArray x) {
+        try (INDArray count = Nd4j.getExecutioner().exec(new MatchCondition(x, Conditions.isNan()))) {
+            return count.getLong(0) > 0;
+        }
+    }
+
+    /** 0 where {@code x} is a number (infinities included), NaN where it is NaN. */
+    private static INDArray nanPoison(INDArray x) {
+        INDArray poison = Nd4j.createUninitialized(x.dataType(), x.shape());
+        Nd4j.getExecutioner().exec(new Sigmoid(x, poison));
+        Nd4j.getExecutioner().exec(new ScalarMultiplication(poison, null, poison, 0.0));
+        return poison;
+    }
+
+    /** Sets {@code out} to NaN wherever {@code source}, which broadcasts to it, is NaN. */
+    private static void propagateNaN(INDArray out, INDArray source) {
+        if (!hasNaN(source)) {
+            return;
+        }
+        try (INDArray poison = nanPoison(source)) {
+            Nd4j.exec(new AddOp(out, poison, out));
+        }
+    }
+
+    private static long[] longs(int[] shape) {
+        long[] out = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            out[i] = shape[i];
+        }
+        return out;
+    }
+
+    private static double[] toDoubles(float[] data) {
+        double[] out = new double[data.length];
+        for (int i = 0; i < data.length; i++) {
+            out[i] = data[i];
+        }
+        return out;
+    }
+
+    private static float[] toFloats(double[] data) {
+        float[] out = new float[data.length];
+        for (int i = 0; i < data.length; i++) {
+            out[i] = (float) data[i];
+        }
+        return out;
+    }
+
+    private static void checkLength(int length, int[] shape) {
+        long size = Shapes.size(shape);
+        if (size != length) {
+            throw new IllegalArgumentException("Data of length " + length + " does not fit shape "
+                    + Arrays.toString(shape) + ", which holds " + size + " elements");
+        }
+    }
+}

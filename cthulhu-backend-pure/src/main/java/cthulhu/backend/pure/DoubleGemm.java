@@ -1,0 +1,157 @@
+package cthulhu.backend.pure;
+
+/**
+ * Matrix multiplication {@code C = op(A) · op(B)} on row-major {@code double[]} in plain Java,
+ * used when the vector module is absent.
+ *
+ * <p>{@code op(B)} is packed in panels of {@value #KC} × {@value #NC} that stay in the L2
+ * cache, each panel row its own array; four rows of {@code op(A)} are packed interleaved, and
+ * four rows of {@code C} are accumulated in four row arrays, two {@code k} at a time. Every array
+ * in the inner loop is indexed from 0, which is what lets the JIT vectorise it (it does not when
+ * two arrays are read at different run-time offsets). Large products are split over the cores
+ * by rows, or by columns when there are few rows.
+ */
+final class DoubleGemm {
+
+    /** Depth of a packed panel. */
+    static final int KC = 256;
+    /** Width of a packed panel. */
+    static final int NC = 256;
+    /** Rows of {@code C} updated together. */
+    private static final int MR = 4;
+
+    private DoubleGemm() {
+    }
+
+    /**
+     * Computes the {@code m × n} product of {@code op(A)} ({@code m × k}) and {@code op(B)}
+     * ({@code k × n}), where {@code A} is stored {@code k × m} when {@code transA} and
+     * {@code B} is stored {@code n × k} when {@code transB}.
+     */
+    static double[] multiply(double[] a, double[] b, int m, int n, int k, boolean transA, boolean transB) {
+        double[] c = new double[m * n];
+        if (m == 0 || n == 0 || k == 0) {
+            return c;
+        }
+        int chunks = (long) m * n * k < (1 << 18) ? 1 : Parallel.threads();
+        if (m >= n || m >= 64 * chunks) {
+            Parallel.forChunks((m + MR - 1) / MR, chunks, (from, to) ->
+                    block(a, b, c, m, n, k, transA, transB, from * MR, Math.min(m, to * MR), 0, n));
+        } else {
+            Parallel.forChunks(n, chunks, (from, to) -> block(a, b, c, m, n, k, transA, transB, 0, m, from, to));
+        }
+        return c;
+    }
+
+    /** Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of {@code C}. */
+    static void block(double[] a, double[] b, double[] c, int m, int n, int k, boolean transA, boolean transB,
+            int i0, int i1, int j0, int j1) {
+        if (i0 >= i1 || j0 >= j1) {
+            return;
+        }
+        int width = Math.min(NC, j1 - j0);
+        int depth = Math.min(KC, k);
+        double[][] panel = new double[depth][width];
+        double[] ap = new double[MR * depth];
+        double[][] acc = new double[MR][width];
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(b, n, k, transB, pc, kc, jc, nc, panel);
+                for (int i = i0; i < i1; i += MR) {
+                    int rows = Math.min(MR, i1 - i);
+                    packA(a, m, k, transA, i, rows, pc, kc, ap);
+                    for (int r = 0; r < MR; r++) {
+                        if (r < rows) {
+                            System.arraycopy(c, (i + r) * n + jc, acc[r], 0, nc);
+                        } else {
+                            java.util.Arrays.fill(acc[r], 0);
+                        }
+                    }
+                    kernel(ap, kc, panel, nc, acc[0], acc[1], acc[2], acc[3]);
+                    for (int r = 0; r < rows; r++) {
+                        System.arraycopy(acc[r], 0, c, (i + r) * n + jc, nc);
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code acc[r][j] += Σ_p ap[p · MR + r] · panel[p][j]} for the four rows {@code r}. */
+    private static void kernel(double[] ap, int kc, double[][] panel, int nc, double[] c0, double[] c1, double[] c2, double[] c3) {
+        int p = 0;
+        for (; p + 1 < kc; p += 2) {
+            int q = p * MR;
+            double a0 = ap[q];
+            double a1 = ap[q + 1];
+            double a2 = ap[q + 2];
+            double a3 = ap[q + 3];
+            double e0 = ap[q + 4];
+            double e1 = ap[q + 5];
+            double e2 = ap[q + 6];
+            double e3 = ap[q + 7];
+            double[] b0 = panel[p];
+            double[] b1 = panel[p + 1];
+            for (int j = 0; j < nc; j++) {
+                double v = b0[j];
+                double w = b1[j];
+                c0[j] = Math.fma(e0, w, Math.fma(a0, v, c0[j]));
+                c1[j] = Math.fma(e1, w, Math.fma(a1, v, c1[j]));
+                c2[j] = Math.fma(e2, w, Math.fma(a2, v, c2[j]));
+                c3[j] = Math.fma(e3, w, Math.fma(a3, v, c3[j]));
+            }
+        }
+        if (p < kc) {
+            int q = p * MR;
+            double a0 = ap[q];
+            double a1 = ap[q + 1];
+            double a2 = ap[q + 2];
+            double a3 = ap[q + 3];
+            double[] b0 = panel[p];
+            for (int j = 0; j < nc; j++) {
+                double v = b0[j];
+                c0[j] = Math.fma(a0, v, c0[j]);
+                c1[j] = Math.fma(a1, v, c1[j]);
+                c2[j] = Math.fma(a2, v, c2[j]);
+                c3[j] = Math.fma(a3, v, c3[j]);
+            }
+        }
+    }
+
+    /** Copies {@code op(A)[i .. i + rows, pc .. pc + kc)} into {@code ap[p · MR + r]}, zero for missing rows. */
+    static void packA(double[] a, int m, int k, boolean transA, int i, int rows, int pc, int kc, double[] ap) {
+        for (int r = 0; r < MR; r++) {
+            if (r >= rows) {
+                for (int p = 0; p < kc; p++) {
+                    ap[p * MR + r] = 0;
+                }
+            } else if (transA) {
+                for (int p = 0; p < kc; p++) {
+                    ap[p * MR + r] = a[(pc + p) * m + i + r];
+                }
+            } else {
+                int src = (i + r) * k + pc;
+                for (int p = 0; p < kc; p++) {
+                    ap[p * MR + r] = a[src + p];
+                }
+            }
+        }
+    }
+
+    /** Copies {@code op(B)[pc .. pc + kc, jc .. jc + nc)} into the rows of {@code panel}. */
+    static void packB(double[] b, int n, int k, boolean transB, int pc, int kc, int jc, int nc, double[][] panel) {
+        if (!transB) {
+            for (int p = 0; p < kc; p++) {
+                System.arraycopy(b, (pc + p) * n + jc, panel[p], 0, nc);
+            }
+            return;
+        }
+        for (int p = 0; p < kc; p++) {
+            double[] row = panel[p];
+            for (int j = 0; j < nc; j++) {
+                row[j] = b[(jc + j) * k + pc + p];
+            }
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package cthulhu.backend.pure;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Matrix multiplication {@code C = op(A) · op(B)} on row-major {@code float[]} with the JDK
+ * vector module; loaded only when {@link VectorSupport#ENABLED}.
+ *
+ * <p>The classic packed layout: {@code op(B)} is packed in panels of {@value #KC} ×
+ * {@value #NC}, cut into slivers {@code NR} (two vectors) wide; {@code op(A)} in slivers of
+ * {@value #MR} rows. The micro-kernel keeps an {@code MR × NR} tile of {@code C} in sixteen
+ * vector registers and, for each {@code k}, loads two vectors of the {@code B} sliver,
+ * broadcasts each of the {@code MR} values of the {@code A} sliver and issues sixteen fused
+ * multiply-adds. Large products are split over the cores by rows (or by columns when there are
+ * few rows); each thread packs its own panels.
+ */
+final class VectorFloatGemm {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Rows of the register tile. */
+    static final int MR = 8;
+    /** Columns of the register tile: two vectors. */
+    static final int NR = 2 * L;
+    /** Depth of a packed panel. */
+    static final int KC = 256;
+    /** Width of a packed panel. */
+    static final int NC = 512;
+
+    private VectorFloatGemm() {
+    }
+
+    /**
+     * Computes the {@code m × n} product of {@code op(A)} ({@code m × k}) and {@code op(B)}
+     * ({@code k × n}), where {@code A} is stored {@code k × m} when {@code transA} and
+     * {@code B} is stored {@code n × k} when {@code transB}.
+     */
+    static float[] multiply(float[] a, float[] b, int m, int n, int k, boolean transA, boolean transB) {
+        float[] c = new float[m * n];
+        if (m == 0 || n == 0 || k == 0) {
+            return c;
+        }
+        int chunks = (long) m * n * k < (1 << 18) ? 1 : Parallel.threads();
+        if (m >= n || m >= 64 * chunks) {
+            Parallel.forChunks((m + MR - 1) / MR, chunks, (from, to) ->
+                    block(a, b, c, m, n, k, transA, transB, from * MR, Math.min(m, to * MR), 0, n));
+        } else {
+            Parallel.forChunks((n + NR - 1) / NR, chunks, (from, to) ->
+                    block(a, b, c, m, n, k, transA, transB, 0, m, from * NR, Math.min(n, to * NR)));
+        }
+        return c;
+    }
+
+    /** Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of {@code C}. */
+    static void block(float[] a, float[] b, float[] c, int m, int n, int k, boolean transA, boolean transB,
+            int i0, int i1, int j0, int j1) {
+        if (i0 >= i1 || j0 >= j1) {
+            return;
+        }
+        int width = Math.min(NC, j1 - j0);
+        int depth = Math.min(KC, k);
+        float[] bp = new float[depth * ((width + NR - 1) / NR) * NR];
+        float[] ap = new float[depth * MR];
+        float[] tile = new float[MR * NR];
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(b, n, k, transB, pc, kc, jc, nc, bp);
+                for (int i = i0; i < i1; i += MR) {
+                    int rows = Math.min(MR, i1 - i);
+                    packA(a, m, k, transA, i, rows, pc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        kernel(ap, bp, jr * kc, kc, tile);
+                        flush(tile, c, i * n + jc + jr, n, rows, Math.min(NR, nc - jr));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code tile[r · NR + j] = Σ_p ap[p · MR + r] · bp[boff + p · NR + j]}. The tile goes
+     * through memory rather than straight into {@code C} so that this method stays small
+     * enough for the JIT to keep all sixteen accumulators in registers.
+     */
+    private static void kernel(float[] ap, float[] bp, int boff, int kc, float[] tile) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = zero;
+        FloatVector c01 = zero;
+        FloatVector c10 = zero;
+        FloatVector c11 = zero;
+        FloatVector c20 = zero;
+        FloatVector c21 = zero;
+        FloatVector c30 = zero;
+        FloatVector c31 = zero;
+        FloatVector c40 = zero;
+        FloatVector c41 = zero;
+        FloatVector c50 = zero;
+        FloatVector c51 = zero;
+        FloatVector c60 = zero;
+        FloatVector c61 = zero;
+        FloatVector c70 = zero;
+        FloatVector c71 = zero;
+        for (int p = 0; p < kc; p++) {
+            int bo = boff + p * NR;
+            int ao = p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector a;
+            a = FloatVector.broadcast(S, ap[ao + 0]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, ap[ao + 4]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, ap[ao + 5]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+            a = FloatVector.broadcast(S, ap[ao + 6]);
+            c60 = a.fma(b0, c60);
+            c61 = a.fma(b1, c61);
+            a = FloatVector.broadcast(S, ap[ao + 7]);
+            c70 = a.fma(b0, c70);
+            c71 = a.fma(b1, c71);
+        }
+        c00.intoArray(tile, 0 * NR);
+        c01.intoArray(tile, 0 * NR + L);
+        c10.intoArray(tile, 1 * NR);
+        c11.intoArray(tile, 1 * NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
+    }
+
+    /** {@code C[r, j] += tile[r · NR + j]} for {@code r < rows}, {@code j < cols}, {@code C[r, j]} at {@code c[coff + r · ldc + j]}. */
+    private static void flush(float[] tile, float[] c, int coff, int ldc, int rows, int cols) {
+        if (cols == NR) {
+            for (int r = 0; r < rows; r++) {
+                int row = coff + r * ldc;
+                FloatVector.fromArray(S, c, row).add(FloatVector.fromArray(S, tile, r * NR)).intoArray(c, row);
+                FloatVector.fromArray(S, c, row + L).add(FloatVector.fromArray(S, tile, r * NR + L)).intoArray(c, row + L);
+            }
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            int row = coff + r * ldc;
+            for (int j = 0; j < cols; j++) {
+                c[row + j] += tile[r * NR + j];
+            }
+        }
+    }
+
+    /** Packs {@code op(A)[i .. i + rows, pc .. pc + kc)} as {@code ap[p · MR + r]}, zero for missing rows. */
+    private static void packA(float[] a, int m, int k, boolean transA, int i, int rows, int pc, int kc, float[] ap) {
+        if (rows < MR) {
+            java.util.Arrays.fill(ap, 0, kc * MR, 0);
+        }
+        if (transA) {
+            for (int p = 0; p < kc; p++) {
+                System.arraycopy(a, (pc + p) * m + i, ap, p * MR, rows);
+            }
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            int src = (i + r) * k + pc;
+            for (int p = 0; p < kc; p++) {
+                ap[p * MR + r] = a[src + p];
+            }
+        }
+    }
+
+    /**
+     * Packs {@code op(B)[pc .. pc + kc, jc .. jc + nc)} in slivers of {@code NR} columns: column
+     * {@code j} of row {@code p} at {@code (j / NR) · kc · NR + p · NR + j % NR}, zero past {@code nc}.
+     */
+    private static void packB(float[] b, int n, int k, boolean transB, int pc, int kc, int jc, int nc, float[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int cols = Math.min(NR, nc - jr);
+            int base = jr * kc;
+            if (cols < NR) {
+                java.util.Arrays.fill(bp, base, base + kc * NR, 0);
+            }
+            if (!transB) {
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(b, (pc + p) * n + jc + jr, bp, base + p * NR, cols);
+                }
+            } else {
+                for (int j = 0; j < cols; j++) {
+                    int src = (jc + jr + j) * k + pc;
+                    for (int p = 0; p < kc; p++) {
+                        bp[base + p * NR + j] = b[src + p];
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package cthulhu.callbacks;
+
+import cthulhu.models.Sequential;
+
+import java.util.Map;
+
+/**
+ * Hooks into training (Keras's {@code Callback}). {@link Sequential#fit} calls them in this order:
+ * {@link #setModel}, {@link #setParams}, {@link #onTrainBegin}, then per epoch
+ * {@link #onEpochBegin}, per batch {@link #onBatchBegin} / {@link #onBatchEnd}, then
+ * {@link #onEpochEnd}, and finally {@link #onTrainEnd}. Every hook does nothing by default.
+ *
+ * <p>Logs map names to values: a batch's logs hold {@code batch}, {@code size}, {@code loss} and
+ * each compiled metric for that batch; an epoch's logs hold the epoch averages of {@code loss}
+ * and the metrics (weighted by batch size), plus {@code val_loss} and {@code val_<metric>} when
+ * there is validation data. Epochs and batches count from 0.
+ */
+public interface Callback {
+
+    /** Called once before training with the model being trained. */
+    default void setModel(Sequential model) {
+    }
+
+    /**
+     * Called once before training with its parameters: {@code epochs}, {@code steps} (batches per
+     * epoch), {@code samples}, {@code verbose}, {@code batch_size} and {@code metrics} (the log
+     * keys of an epoch, in display order, as a {@code List<String>}).
+     */
+    default void setParams(Map<String, Object> params) {
+    }
+
+    /** At the start of training. */
+    default void onTrainBegin(Map<String, Double> logs) {
+    }
+
+    /** At the end of training, after the last epoch or when training stops early. */
+    default void onTrainEnd(Map<String, Double> logs) {
+    }
+
+    /** At the start of an epoch. */
+    default void onEpochBegin(int epoch, Map<String, Double> logs) {
+    }
+
+    /** At the end of an epoch, with its averages and validation values. */
+    default void onEpochEnd(int epoch, Map<String, Double> logs) {
+    }
+
+    /** Before a training batch, with its {@code batch} index and {@code size}. */
+    default void onBatchBegin(int batch, Map<String, Double> logs) {
+    }
+
+    /** After a training batch, with its loss and metrics. */
+    default void onBatchEnd(int batch, Map<String, Double> logs) {
+    }
+}

@@ -1,0 +1,203 @@
+package cthulhu.callbacks;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Prints training progress to a stream, as Keras 2.2.4's {@code ProgbarLogger} and
+ * {@code Progbar} do.
+ *
+ * <ul>
+ *   <li>Verbosity 1 on a terminal (dynamic display): {@code Epoch 3/10}, then one bar redrawn with
+ *   {@code \r} after each batch, {@code 12/50 [=====>........................] - ETA: 3s - loss:
+ *   0.4213 - accuracy: 0.8812} (running averages), ending as {@code 50/50 [====…====] - 1s
+ *   20ms/step - loss: … - val_loss: …}.</li>
+ *   <li>Verbosity 1 elsewhere (a pipe, a log file, a test): {@code Epoch 3/10} and only the
+ *   final bar line of each epoch.</li>
+ *   <li>Verbosity 2: {@code Epoch 3/10} and one line {@code  - 1s - loss: … - accuracy: …} per epoch.</li>
+ *   <li>Verbosity 0: nothing.</li>
+ * </ul>
+ * Values print as {@code %.4f}, or {@code %.4e} when their magnitude is at most 1e-3.
+ */
+public final class ProgbarLogger implements Callback {
+
+    private static final int WIDTH = 30;
+    private static final long INTERVAL_NANOS = 50_000_000L;
+
+    private final PrintStream out;
+    private final int verbose;
+    private final boolean dynamic;
+    private int epochs;
+    private int target;
+    private List<String> keys = List.of();
+    private final Map<String, double[]> sums = new LinkedHashMap<>();
+    private int seen;
+    private long start;
+    private long lastUpdate;
+    private int totalWidth;
+
+    /**
+     * @param out where to print
+     * @param verbose 0, 1 or 2
+     * @param dynamic whether {@code out} is a terminal that honours {@code \r} (verbosity 1 only)
+     * @throws IllegalArgumentException for another verbosity
+     */
+    public ProgbarLogger(PrintStream out, int verbose, boolean dynamic) {
+        if (verbose < 0 || verbose > 2) {
+            throw new IllegalArgumentException("verbose must be 0 (silent), 1 (progress bar) or 2 (one line per epoch), got " + verbose);
+        }
+        this.out = out;
+        this.verbose = verbose;
+        this.dynamic = dynamic;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void setParams(Map<String, Object> params) {
+        epochs = (Integer) params.get("epochs");
+        target = (Integer) params.get("samples");
+        keys = new ArrayList<>((List<String>) params.get("metrics"));
+    }
+
+    @Override
+    public void onEpochBegin(int epoch, Map<String, Double> logs) {
+        if (verbose == 0) {
+            return;
+        }
+        out.printf("Epoch %d/%d%n", epoch + 1, epochs);
+        out.flush();
+        sums.clear();
+        seen = 0;
+        totalWidth = 0;
+        start = System.nanoTime();
+        lastUpdate = 0;
+    }
+
+    @Override
+    public void onBatchEnd(int batch, Map<String, Double> logs) {
+        if (verbose == 0) {
+            return;
+        }
+        int size = logs.get("size").intValue();
+        seen += size;
+        for (String k : keys) {
+            Double v = logs.get(k);
+            if (v != null) {
+                double[] s = sums.computeIfAbsent(k, key -> new double[2]);
+                s[0] += v * size;
+                s[1] += size;
+            }
+        }
+        if (verbose == 1 && dynamic && seen < target) {
+            long now = System.nanoTime();
+            if (now - lastUpdate >= INTERVAL_NANOS) {
+                lastUpdate = now;
+                draw(runningAverages(), false);
+            }
+        }
+    }
+
+    @Override
+    public void onEpochEnd(int epoch, Map<String, Double> logs) {
+        if (verbose == 0) {
+            return;
+        }
+        Map<String, Double> values = runningAverages();
+        for (String k : keys) {
+            if (logs.containsKey(k) && k.startsWith("val_")) {
+                values.put(k, logs.get(k));
+            }
+        }
+        if (verbose == 2) {
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            out.println(String.format(Locale.ROOT, " - %.0fs", elapsed) + values(values));
+        } else {
+            draw(values, true);
+        }
+        out.flush();
+    }
+
+    private Map<String, Double> runningAverages() {
+        Map<String, Double> avg = new LinkedHashMap<>();
+        for (String k : keys) {
+            double[] s = sums.get(k);
+            if (s != null) {
+                avg.put(k, s[0] / s[1]);
+            }
+        }
+        return avg;
+    }
+
+    private void draw(Map<String, Double> values, boolean last) {
+        long now = System.nanoTime();
+        double elapsed = (now - start) / 1e9;
+        int current = last ? target : seen;
+        String bar = bar(current, target);
+        double perUnit = current > 0 ? elapsed / current : 0;
+        StringBuilder info = new StringBuilder();
+        if (last) {
+            info.append(String.format(Locale.ROOT, " - %.0fs", elapsed));
+            if (perUnit >= 1) {
+                info.append(String.format(Locale.ROOT, " %.0fs/step", perUnit));
+            } else if (perUnit >= 1e-3) {
+                info.append(String.format(Locale.ROOT, " %.0fms/step", perUnit * 1e3));
+            } else {
+                info.append(String.format(Locale.ROOT, " %.0fus/step", perUnit * 1e6));
+            }
+        } else {
+            info.append(" - ETA: ").append(eta(perUnit * (target - current)));
+        }
+        info.append(values(values));
+        String line = bar + info;
+        int previous = totalWidth;
+        totalWidth = line.length();
+        if (previous > line.length()) {
+            line = line + " ".repeat(previous - line.length());
+        }
+        if (dynamic) {
+            out.print("\r" + line);
+            if (last) {
+                out.println();
+            }
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    /** {@code " 12/50 [=====>........................]"}: the count right-aligned to the target's width. */
+    static String bar(int current, int target) {
+        int digits = String.valueOf(target).length();
+        StringBuilder sb = new StringBuilder(String.format("%" + digits + "d/%d [", current, target));
+        int progWidth = target > 0 ? (int) (WIDTH * ((double) current / target)) : WIDTH;
+        if (progWidth > 0) {
+            sb.append("=".repeat(progWidth - 1)).append(current < target ? '>' : '=');
+        }
+        sb.append(".".repeat(WIDTH - progWidth)).append(']');
+        return sb.toString();
+    }
+
+    /** Keras's ETA: {@code 3s}, {@code 2:05}, {@code 1:02:05}. */
+    static String eta(double seconds) {
+        long s = (long) seconds;
+        if (s > 3600) {
+            return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s % 3600) / 60, s % 60);
+        }
+        if (s > 60) {
+            return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+        }
+        return s + "s";
+    }
+
+    /** {@code " - loss: 0.4213 - accuracy: 0.8812"}. */
+    static String values(Map<String, Double> values) {
+        StringBuilder sb = new StringBuilder();
+        values.forEach((k, v) -> sb.append(" - ").append(k).append(": ").append(
+                String.format(Locale.ROOT, Math.abs(v) > 1e-3 ? "%.4f" : "%.4e", v)));
+        return sb.toString();
+    }
+}

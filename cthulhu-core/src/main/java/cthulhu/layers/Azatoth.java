@@ -1,0 +1,59 @@
+package cthulhu.layers;
+
+import cthulhu.activations.Activation;
+import cthulhu.activations.Activations;
+import cthulhu.backend.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Azatoth applies an activation function to its input (Keras's {@code Activation} layer):
+ * {@code output = activation(inputs)}, of the input's shape. No weights.
+ */
+public final class Azatoth extends ShapePreservingLayer {
+
+    private final Activation activation;
+
+    /**
+     * @param activation a Keras activation name, resolved by {@link Activations#get}; null means {@code linear}
+     * @throws IllegalArgumentException for an unknown name, listing the valid ones
+     */
+    public Azatoth(String activation) {
+        this(Activations.get(activation));
+    }
+
+    /**
+     * @param activation the function, e.g. {@code K::tanh}; to save the layer, a custom one must be
+     *     {@linkplain Activations#register registered}
+     * @throws NullPointerException if {@code activation} is null
+     */
+    public Azatoth(Activation activation) {
+        if (activation == null) {
+            throw new NullPointerException("Azatoth needs an activation; use Activations.get(\"linear\") for the identity");
+        }
+        this.activation = activation;
+    }
+
+    /** The activation applied. */
+    public Activation activation() {
+        return activation;
+    }
+
+    @Override
+    public String className() {
+        return "Activation";
+    }
+
+    @Override
+    protected Tensor compute(Tensor inputs, boolean training) {
+        return activation.apply(inputs);
+    }
+
+    @Override
+    protected Map<String, Object> layerConfig() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("activation", serializeActivation(activation));
+        return config;
+    }
+}

@@ -1,0 +1,196 @@
+package cthulhu.layers;
+
+import cthulhu.config.ConfigReader;
+import cthulhu.initializers.Initializers;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The one registry of layer classes (Keras's {@code keras.layers.serialize}/{@code deserialize}):
+ * a Keras class name and a configuration map rebuild a layer, so that a saved model loads.
+ *
+ * <p>Built in: {@code Dense} ({@link Daoloth}), {@code Activation} ({@link Azatoth}),
+ * {@code LeakyReLU}, {@code PReLU}, {@code ELU}, {@code ThresholdedReLU}, {@code Softmax},
+ * {@code ReLU}, {@code Dropout} ({@link Darkness}) and {@code AlphaDropout}
+ * ({@link AlphaDarkness}). Their configurations use Keras's keys, so Keras 2.2.4's JSON reads
+ * too: the options Keras has and cthulhu lacks (regularizers, constraints, {@code noise_shape})
+ * are accepted when null and rejected otherwise; unknown keys are rejected.
+ *
+ * <p>Every configuration may hold the keys of Keras's base layer, applied here to whatever the
+ * factory returns: {@code name}, {@code trainable}, {@code batch_input_shape} (or
+ * {@code input_shape}), and {@code dtype} and {@code batch_size}, which are ignored.
+ * Custom layers join with {@link #register}.
+ */
+public final class Layers {
+
+    /** The keys of Keras's base layer, handled by this registry for every class. */
+    private static final List<String> BASE_KEYS = List.of("name", "trainable", "batch_input_shape", "input_shape",
+            "batch_size", "dtype");
+
+    private static final Map<String, Function<Map<String, Object>, ? extends Layer>> FACTORIES = new ConcurrentHashMap<>();
+    private static final Set<String> BUILT_IN;
+
+    static {
+        builtIn("Dense", c -> {
+            Daoloth layer = new Daoloth(c.getInt("units"), c.getString("activation", null));
+            layer.useBias(c.getBoolean("use_bias", true));
+            Object kernel = c.get("kernel_initializer");
+            if (kernel != null) {
+                layer.kernelInitializer(Initializers.get(kernel));
+            }
+            Object bias = c.get("bias_initializer");
+            if (bias != null) {
+                layer.biasInitializer(Initializers.get(bias));
+            }
+            for (String key : List.of("kernel_regularizer", "bias_regularizer", "activity_regularizer",
+                    "kernel_constraint", "bias_constraint")) {
+                c.requireNull(key);
+            }
+            int inputDim = c.getInt("input_dim", -1);
+            if (inputDim > 0) {
+                layer.inputDim(inputDim);
+            }
+            return layer;
+        });
+        builtIn("Activation", c -> new Azatoth(c.getString("activation", null)));
+        builtIn("LeakyReLU", c -> new LeakyReLU(c.getDouble("alpha", 0.3)));
+        builtIn("PReLU", c -> {
+            PReLU layer = new PReLU();
+            Object alpha = c.get("alpha_initializer");
+            if (alpha != null) {
+                layer.alphaInitializer(Initializers.get(alpha));
+            }
+            c.requireNull("alpha_regularizer");
+            c.requireNull("alpha_constraint");
+            int[] shared = c.getIntArray("shared_axes");
+            if (shared != null) {
+                layer.sharedAxes(shared);
+            }
+            return layer;
+        });
+        builtIn("ELU", c -> new ELU(c.getDouble("alpha", 1.0)));
+        builtIn("ThresholdedReLU", c -> new ThresholdedReLU(c.getDouble("theta", 1.0)));
+        builtIn("Softmax", c -> new Softmax(c.getInt("axis", -1)));
+        builtIn("ReLU", c -> new ReLU(c.getNullableDouble("max_value", null), c.getDouble("negative_slope", 0),
+                c.getDouble("threshold", 0)));
+        builtIn("Dropout", c -> {
+            c.requireNull("noise_shape");
+            return new Darkness(c.getDouble("rate"), c.getNullableLong("seed"));
+        });
+        builtIn("AlphaDropout", c -> {
+            c.requireNull("noise_shape");
+            return new AlphaDarkness(c.getDouble("rate"), c.getNullableLong("seed"));
+        });
+        BUILT_IN = Set.copyOf(FACTORIES.keySet());
+    }
+
+    private Layers() {
+    }
+
+    /** Registers a built-in class whose factory reads its own keys and rejects unknown ones. */
+    private static void builtIn(String className, Function<ConfigReader, Layer> factory) {
+        FACTORIES.put(className, config -> {
+            ConfigReader reader = new ConfigReader("layer " + className, config);
+            reader.ignore(BASE_KEYS.toArray(String[]::new));
+            Layer layer = factory.apply(reader);
+            reader.finish();
+            return layer;
+        });
+    }
+
+    /**
+     * Keras's serialized form of a layer: {@code {"class_name": layer.className(), "config": layer.getConfig()}}.
+     *
+     * @throws IllegalArgumentException if the config cannot be given (an unregistered custom activation or initializer)
+     */
+    public static Map<String, Object> serialize(Layer layer) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("class_name", layer.className());
+        out.put("config", layer.getConfig());
+        return out;
+    }
+
+    /**
+     * Rebuilds a layer from {@code {"class_name": ..., "config": {...}}}; see {@link #fromConfig}.
+     *
+     * @throws IllegalArgumentException if {@code class_name} is missing or not a string, or as {@link #fromConfig}
+     */
+    public static Layer deserialize(Map<?, ?> classNameAndConfig) {
+        Object className = classNameAndConfig.get("class_name");
+        if (!(className instanceof String name)) {
+            throw new IllegalArgumentException("A layer config needs a string 'class_name', got " + classNameAndConfig);
+        }
+        Object config = classNameAndConfig.get("config");
+        if (config != null && !(config instanceof Map)) {
+            throw new IllegalArgumentException("The 'config' of layer " + name + " must be a map, got " + config);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> arguments = config == null ? Map.of() : (Map<String, Object>) config;
+        return fromConfig(name, arguments);
+    }
+
+    /**
+     * Rebuilds a layer of a Keras class name from its configuration (the map {@link Layer#getConfig}
+     * gives), then applies the base keys {@code name}, {@code trainable} and
+     * {@code batch_input_shape}/{@code input_shape}.
+     *
+     * @throws IllegalArgumentException for an unknown class name (listing the known ones), or an
+     *     unknown, missing or ill-typed key (naming it)
+     */
+    public static Layer fromConfig(String className, Map<String, Object> config) {
+        Function<Map<String, Object>, ? extends Layer> factory = FACTORIES.get(className);
+        if (factory == null) {
+            throw new IllegalArgumentException("Unknown layer: " + className + ". Known layer classes: "
+                    + String.join(", ", classNames()) + "; register a custom layer with Layers.register(\"" + className
+                    + "\", config -> ...)");
+        }
+        Layer layer = factory.apply(config);
+        ConfigReader base = new ConfigReader("layer " + className, config);
+        String name = base.getString("name", null);
+        if (name != null) {
+            layer.setName(name);
+        }
+        layer.setTrainable(base.getBoolean("trainable", true));
+        int[] batchInputShape = base.getIntArray("batch_input_shape");
+        int[] inputShape = base.getIntArray("input_shape");
+        if (batchInputShape != null) {
+            if (batchInputShape.length == 0) {
+                throw new IllegalArgumentException("In the config of layer " + className
+                        + ", 'batch_input_shape' must start with the batch dimension, e.g. [null, 784], but it is []");
+            }
+            layer.declareInputShape(Arrays.copyOfRange(batchInputShape, 1, batchInputShape.length));
+        } else if (inputShape != null) {
+            layer.declareInputShape(inputShape);
+        }
+        return layer;
+    }
+
+    /**
+     * Makes a custom layer class loadable: {@code factory} builds the layer from its configuration
+     * map; this registry then applies the base keys ({@code name}, {@code trainable},
+     * {@code batch_input_shape}). The layer's {@link Layer#className} should return {@code className}.
+     *
+     * @throws IllegalArgumentException if the name is blank or a built-in class name
+     */
+    public static void register(String className, Function<Map<String, Object>, ? extends Layer> factory) {
+        if (className == null || className.isBlank()) {
+            throw new IllegalArgumentException("A layer class name must not be blank");
+        }
+        if (BUILT_IN.contains(className)) {
+            throw new IllegalArgumentException("'" + className + "' is a built-in layer class and cannot be replaced; choose another name");
+        }
+        FACTORIES.put(className, factory);
+    }
+
+    /** Every class name {@link #fromConfig} accepts, sorted. */
+    public static Set<String> classNames() {
+        return new TreeSet<>(FACTORIES.keySet());
+    }
+}

@@ -1,0 +1,48 @@
+package cthulhu.layers;
+
+import cthulhu.backend.K;
+import cthulhu.backend.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Leaky rectified linear unit (Keras's {@code LeakyReLU}): {@code x} for {@code x > 0},
+ * {@code alpha · x} otherwise. No weights.
+ */
+public final class LeakyReLU extends ShapePreservingLayer {
+
+    private final double alpha;
+
+    /** With {@code alpha = 0.3}, Keras's default. */
+    public LeakyReLU() {
+        this(0.3);
+    }
+
+    /** @param alpha the slope for negative inputs */
+    public LeakyReLU(double alpha) {
+        this.alpha = alpha;
+    }
+
+    /** The slope for negative inputs. */
+    public double alpha() {
+        return alpha;
+    }
+
+    @Override
+    public String className() {
+        return "LeakyReLU";
+    }
+
+    @Override
+    protected Tensor compute(Tensor inputs, boolean training) {
+        return K.relu(inputs, alpha, null, 0);
+    }
+
+    @Override
+    protected Map<String, Object> layerConfig() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("alpha", alpha);
+        return config;
+    }
+}

@@ -1,0 +1,48 @@
+package cthulhu.layers;
+
+import cthulhu.backend.K;
+import cthulhu.backend.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Thresholded rectified linear unit (Keras's {@code ThresholdedReLU}): {@code x} for
+ * {@code x > theta}, 0 otherwise. No weights.
+ */
+public final class ThresholdedReLU extends ShapePreservingLayer {
+
+    private final double theta;
+
+    /** With {@code theta = 1}, Keras's default. */
+    public ThresholdedReLU() {
+        this(1.0);
+    }
+
+    /** @param theta the threshold below and at which the output is 0 */
+    public ThresholdedReLU(double theta) {
+        this.theta = theta;
+    }
+
+    /** The threshold. */
+    public double theta() {
+        return theta;
+    }
+
+    @Override
+    public String className() {
+        return "ThresholdedReLU";
+    }
+
+    @Override
+    protected Tensor compute(Tensor inputs, boolean training) {
+        return K.multiply(inputs, K.greater(inputs, theta));
+    }
+
+    @Override
+    protected Map<String, Object> layerConfig() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("theta", theta);
+        return config;
+    }
+}

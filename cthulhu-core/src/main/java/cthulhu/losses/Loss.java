@@ -1,0 +1,21 @@
+package cthulhu.losses;
+
+import cthulhu.backend.Tensor;
+
+/**
+ * A loss function (Keras's {@code loss(y_true, y_pred)}): the loss of each sample, which a model
+ * averages over the batch. Any lambda over {@link cthulhu.backend.K} is a loss and trains on every
+ * backend; register it with {@link Losses#register} so that a model using it can be saved.
+ */
+@FunctionalInterface
+public interface Loss {
+
+    /**
+     * The loss of each sample.
+     *
+     * @param yTrue the targets, of the shape of {@code yPred} (integer labels for the sparse losses)
+     * @param yPred the model's predictions, axis 0 the batch axis
+     * @return one value per sample: {@code yPred}'s shape without its last axis
+     */
+    Tensor apply(Tensor yTrue, Tensor yPred);
+}

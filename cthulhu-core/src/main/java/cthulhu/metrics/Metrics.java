@@ -1,0 +1,158 @@
+package cthulhu.metrics;
+
+import cthulhu.backend.K;
+import cthulhu.backend.Tensor;
+import cthulhu.losses.Loss;
+import cthulhu.losses.Losses;
+import cthulhu.saving.NameRegistry;
+
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * The Keras 2.2.4 metrics, written against {@link K}, and the one registry of metric names.
+ *
+ * <p>Names: {@code binary_accuracy}, {@code categorical_accuracy},
+ * {@code sparse_categorical_accuracy}, every loss name (a loss is also a metric), and
+ * {@code accuracy} / {@code acc}, which stand for the accuracy that fits the model's loss and
+ * are resolved by {@link #get(String, Loss, int)} exactly as Keras chooses: binary accuracy for
+ * {@code binary_crossentropy} or a single output unit, sparse categorical accuracy for
+ * {@code sparse_categorical_crossentropy}, categorical accuracy otherwise.
+ */
+public final class Metrics {
+
+    /** The names that stand for the accuracy fitting the loss. */
+    public static final Set<String> ACCURACY_NAMES = Set.of("accuracy", "acc");
+
+    private static final NameRegistry<Metric> REGISTRY = new NameRegistry<>("metric");
+
+    static {
+        REGISTRY.builtIn("binary_accuracy", Metrics::binaryAccuracy);
+        REGISTRY.builtIn("categorical_accuracy", Metrics::categoricalAccuracy);
+        REGISTRY.builtIn("sparse_categorical_accuracy", Metrics::sparseCategoricalAccuracy);
+        lossMetric("mean_squared_error", "mse");
+        lossMetric("mean_absolute_error", "mae");
+        lossMetric("binary_crossentropy");
+        lossMetric("categorical_crossentropy");
+        lossMetric("sparse_categorical_crossentropy");
+    }
+
+    private Metrics() {
+    }
+
+    private static void lossMetric(String name, String... aliases) {
+        Loss loss = Losses.get(name);
+        Metric metric = loss::apply;
+        REGISTRY.builtIn(name, metric);
+        for (String alias : aliases) {
+            REGISTRY.builtIn(alias, metric);
+        }
+    }
+
+    private static Metric lookUp(String name) {
+        if (!REGISTRY.contains(name)) {
+            throw new IllegalArgumentException("Unknown metric: " + name + ". Valid names: " + String.join(", ", names()));
+        }
+        return REGISTRY.get(name);
+    }
+
+    /** {@code mean(yTrue == round(yPred), axis = −1)}: predictions above 0.5 count as 1. */
+    public static Tensor binaryAccuracy(Tensor yTrue, Tensor yPred) {
+        return K.mean(K.equal(yTrue, K.greater(yPred, 0.5)), -1, false);
+    }
+
+    /** 1 where {@code argmax(yTrue) == argmax(yPred)} along the last axis, else 0. */
+    public static Tensor categoricalAccuracy(Tensor yTrue, Tensor yPred) {
+        return K.equal(K.argmax(yTrue, -1), K.argmax(yPred, -1));
+    }
+
+    /**
+     * 1 where the integer label equals {@code argmax(yPred)} along the last axis, else 0.
+     *
+     * @param yTrue labels of shape {@code yPred.shape[:-1]} or {@code yPred.shape[:-1] + [1]}
+     * @throws IllegalArgumentException naming both shapes when the labels do not fit
+     */
+    public static Tensor sparseCategoricalAccuracy(Tensor yTrue, Tensor yPred) {
+        int[] perSample = Arrays.copyOf(yPred.shape(), yPred.rank() - 1);
+        int[] column = yPred.shape();
+        column[column.length - 1] = 1;
+        if (!Arrays.equals(yTrue.shape(), perSample) && !Arrays.equals(yTrue.shape(), column)) {
+            throw new IllegalArgumentException("Integer labels of shape " + Arrays.toString(yTrue.shape())
+                    + " do not fit predictions of shape " + Arrays.toString(yPred.shape()) + ": expected shape "
+                    + Arrays.toString(perSample) + " or " + Arrays.toString(column));
+        }
+        return K.equal(K.reshape(yTrue, perSample), K.argmax(yPred, -1));
+    }
+
+    /**
+     * The metric of a name; {@code accuracy} needs the loss, see {@link #get(String, Loss, int)}.
+     *
+     * @throws IllegalArgumentException {@code "Unknown metric: foo. Valid names: …"}, or for
+     *     {@code accuracy}, which depends on the loss
+     */
+    public static Metric get(String name) {
+        if (ACCURACY_NAMES.contains(name)) {
+            throw new IllegalArgumentException("The metric '" + name + "' depends on the loss; resolve it with"
+                    + " Metrics.get(name, loss, outputUnits) or name the accuracy explicitly (binary_accuracy,"
+                    + " categorical_accuracy, sparse_categorical_accuracy)");
+        }
+        return lookUp(name);
+    }
+
+    /**
+     * The metric of a name for a model trained with {@code loss} whose output has
+     * {@code outputUnits} values per sample; {@code accuracy} and {@code acc} become
+     * {@code binary_accuracy} when the loss is {@code binary_crossentropy} or
+     * {@code outputUnits == 1}, {@code sparse_categorical_accuracy} when it is
+     * {@code sparse_categorical_crossentropy}, and {@code categorical_accuracy} otherwise.
+     *
+     * @throws IllegalArgumentException {@code "Unknown metric: foo. Valid names: …"}
+     */
+    public static Metric get(String name, Loss loss, int outputUnits) {
+        if (!ACCURACY_NAMES.contains(name)) {
+            return lookUp(name);
+        }
+        if (outputUnits == 1 || loss == Losses.get("binary_crossentropy")) {
+            return REGISTRY.get("binary_accuracy");
+        }
+        if (loss == Losses.get("sparse_categorical_crossentropy")) {
+            return REGISTRY.get("sparse_categorical_accuracy");
+        }
+        return REGISTRY.get("categorical_accuracy");
+    }
+
+    /**
+     * The canonical name {@link #get} resolves to {@code metric}.
+     *
+     * @throws IllegalArgumentException for a metric that is neither built in nor registered,
+     *     saying how to register it
+     */
+    public static String serialize(Metric metric) {
+        String name = REGISTRY.nameOf(metric);
+        if (name == null) {
+            throw new IllegalArgumentException("Cannot serialize metric " + metric
+                    + ": it is neither built in nor registered. Register it first with Metrics.register(\"name\", metric)"
+                    + " and compile the model with that same object.");
+        }
+        return name;
+    }
+
+    /**
+     * Makes a custom metric known by name.
+     *
+     * @throws IllegalArgumentException if the name is blank, built in, or {@code accuracy}
+     */
+    public static void register(String name, Metric metric) {
+        if (ACCURACY_NAMES.contains(name)) {
+            throw new IllegalArgumentException("'" + name + "' is reserved for the accuracy that fits the loss; choose another name");
+        }
+        REGISTRY.register(name, metric);
+    }
+
+    /** Every name {@link #get} accepts, sorted, {@code accuracy} and {@code acc} included. */
+    public static Set<String> names() {
+        Set<String> names = REGISTRY.names();
+        names.addAll(ACCURACY_NAMES);
+        return names;
+    }
+}

@@ -1,0 +1,165 @@
+package cthulhu.models;
+
+import cthulhu.backend.Tensor;
+import cthulhu.callbacks.Callback;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The options of {@link Sequential#fit(Tensor, Tensor, FitOptions)}, with Keras 2.2.4's defaults:
+ * 1 epoch, batch size 32, verbosity 1, shuffling each epoch, no validation, no callbacks.
+ *
+ * <pre>{@code
+ * model.fit(x, y, new FitOptions().epochs(60).batchSize(32).validationSplit(0.2).seed(42).verbose(2));
+ * }</pre>
+ *
+ * Every setter returns {@code this}; the object is read when {@code fit} starts.
+ */
+public final class FitOptions {
+
+    private int epochs = 1;
+    private int batchSize = 32;
+    private int verbose = 1;
+    private boolean shuffle = true;
+    private Long seed;
+    private double validationSplit;
+    private Tensor validationX;
+    private Tensor validationY;
+    private int initialEpoch;
+    private Boolean dynamicDisplay;
+    private final List<Callback> callbacks = new ArrayList<>();
+
+    /**
+     * The number of epochs to train up to (an index, as Keras: with {@code initialEpoch} k,
+     * epochs k … epochs − 1 run), {@code >= 1}.
+     */
+    public FitOptions epochs(int epochs) {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        }
+        this.epochs = epochs;
+        return this;
+    }
+
+    /** The samples per gradient step, {@code >= 1}; default 32. The last batch may be smaller. */
+    public FitOptions batchSize(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+        }
+        this.batchSize = batchSize;
+        return this;
+    }
+
+    /** 0 = silent, 1 = progress bar (default), 2 = one line per epoch; see {@link cthulhu.callbacks.ProgbarLogger}. */
+    public FitOptions verbose(int verbose) {
+        if (verbose < 0 || verbose > 2) {
+            throw new IllegalArgumentException("verbose must be 0 (silent), 1 (progress bar) or 2 (one line per epoch), got " + verbose);
+        }
+        this.verbose = verbose;
+        return this;
+    }
+
+    /** Whether to shuffle the training samples before each epoch; default true. */
+    public FitOptions shuffle(boolean shuffle) {
+        this.shuffle = shuffle;
+        return this;
+    }
+
+    /** Seeds the shuffling, so that two runs see the batches in the same order; default unseeded. */
+    public FitOptions seed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    /**
+     * Holds out the last {@code fraction} of the samples (before any shuffling, as Keras) for
+     * validation; in {@code [0, 1)}, default 0. Ignored when {@link #validationData} is given.
+     */
+    public FitOptions validationSplit(double fraction) {
+        if (!(fraction >= 0 && fraction < 1)) {
+            throw new IllegalArgumentException("validationSplit must be in [0, 1), got " + fraction);
+        }
+        this.validationSplit = fraction;
+        return this;
+    }
+
+    /** Validation samples and targets, evaluated after each epoch; take precedence over {@link #validationSplit}. */
+    public FitOptions validationData(Tensor x, Tensor y) {
+        if (x == null || y == null) {
+            throw new IllegalArgumentException("validationData needs both x and y");
+        }
+        this.validationX = x;
+        this.validationY = y;
+        return this;
+    }
+
+    /** The epoch to start from (to resume training), {@code >= 0}; default 0. */
+    public FitOptions initialEpoch(int initialEpoch) {
+        if (initialEpoch < 0) {
+            throw new IllegalArgumentException("initialEpoch must be >= 0, got " + initialEpoch);
+        }
+        this.initialEpoch = initialEpoch;
+        return this;
+    }
+
+    /** Adds callbacks, called in the order given. */
+    public FitOptions callbacks(Callback... callbacks) {
+        Collections.addAll(this.callbacks, callbacks);
+        return this;
+    }
+
+    /**
+     * Whether verbosity 1 redraws its bar in place with {@code \r}; default: when the model prints
+     * to {@code System.out} and a console is attached ({@code System.console() != null}).
+     */
+    public FitOptions dynamicDisplay(boolean dynamic) {
+        this.dynamicDisplay = dynamic;
+        return this;
+    }
+
+    int epochs() {
+        return epochs;
+    }
+
+    int batchSize() {
+        return batchSize;
+    }
+
+    int verbose() {
+        return verbose;
+    }
+
+    boolean shuffle() {
+        return shuffle;
+    }
+
+    Long seed() {
+        return seed;
+    }
+
+    double validationSplit() {
+        return validationSplit;
+    }
+
+    Tensor validationX() {
+        return validationX;
+    }
+
+    Tensor validationY() {
+        return validationY;
+    }
+
+    int initialEpoch() {
+        return initialEpoch;
+    }
+
+    Boolean dynamicDisplay() {
+        return dynamicDisplay;
+    }
+
+    List<Callback> callbacks() {
+        return List.copyOf(callbacks);
+    }
+}

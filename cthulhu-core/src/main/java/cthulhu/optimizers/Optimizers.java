@@ -1,0 +1,123 @@
+package cthulhu.optimizers;
+
+import cthulhu.backend.K;
+import cthulhu.config.ConfigReader;
+import cthulhu.saving.NameRegistry;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The one registry of optimizer names: {@code sgd}, {@code rmsprop}, {@code adam}, and any
+ * registered with {@link #register}. Optimizers hold state, so every {@link #get} returns a new
+ * one, with Keras 2.2.4's defaults.
+ *
+ * <p>An optimizer serializes to its name plus its {@link Optimizer#getConfig() config};
+ * {@link #deserialize} rebuilds it. Names are matched exactly, then in lower case, so Keras's class
+ * names ({@code "Adam"}, {@code "RMSprop"}) work too.
+ */
+public final class Optimizers {
+
+    /** Builds an optimizer from a config map (Keras names; absent keys take the defaults). */
+    @FunctionalInterface
+    public interface Factory {
+        /**
+         * @throws IllegalArgumentException naming the key for an unknown key or a value of the wrong type
+         */
+        Optimizer create(Map<String, Object> config);
+    }
+
+    private static final NameRegistry<Factory> REGISTRY = new NameRegistry<>("optimizer");
+    private static final Map<Class<? extends Optimizer>, String> NAME_BY_CLASS = new ConcurrentHashMap<>();
+
+    static {
+        builtIn("sgd", SGD.class, c -> read("sgd", c, r -> new SGD(lr(r, 0.01), r.getDouble("momentum", 0),
+                r.getDouble("decay", 0), r.getBoolean("nesterov", false))));
+        builtIn("rmsprop", RMSprop.class, c -> read("rmsprop", c, r -> new RMSprop(lr(r, 0.001), r.getDouble("rho", 0.9),
+                r.getDouble("epsilon", K.epsilon()), r.getDouble("decay", 0))));
+        builtIn("adam", Adam.class, c -> read("adam", c, r -> new Adam(lr(r, 0.001), r.getDouble("beta_1", 0.9),
+                r.getDouble("beta_2", 0.999), r.getDouble("epsilon", K.epsilon()), r.getDouble("decay", 0),
+                r.getBoolean("amsgrad", false))));
+    }
+
+    private Optimizers() {
+    }
+
+    /** Builds with {@code body} and rejects any key it did not read. */
+    private static Optimizer read(String name, Map<String, Object> config, Function<ConfigReader, Optimizer> body) {
+        ConfigReader reader = new ConfigReader("optimizer " + name, config);
+        Optimizer optimizer = body.apply(reader);
+        reader.finish();
+        return optimizer;
+    }
+
+    /** The learning rate under Keras 2.2.4's key {@code lr}, or the later {@code learning_rate}. */
+    private static double lr(ConfigReader reader, double fallback) {
+        return reader.has("lr") ? reader.getDouble("lr") : reader.getDouble("learning_rate", fallback);
+    }
+
+    private static void builtIn(String name, Class<? extends Optimizer> type, Factory factory) {
+        REGISTRY.builtIn(name, factory);
+        NAME_BY_CLASS.put(type, name);
+    }
+
+    /**
+     * A new optimizer of a name with its default hyper-parameters.
+     *
+     * @throws IllegalArgumentException {@code "Unknown optimizer: foo. Valid names: …"}
+     */
+    public static Optimizer get(String name) {
+        return deserialize(name, Map.of());
+    }
+
+    /**
+     * A new optimizer of a name with the given hyper-parameters (Keras names: {@code lr},
+     * {@code momentum}, {@code beta_1}, …; {@code learning_rate} is accepted for {@code lr}).
+     *
+     * @throws IllegalArgumentException for an unknown name, or an unknown key or bad value in the
+     *     config, naming it
+     */
+    public static Optimizer deserialize(String name, Map<String, Object> config) {
+        String key = name;
+        if (name != null && !REGISTRY.contains(name) && REGISTRY.contains(name.toLowerCase(Locale.ROOT))) {
+            key = name.toLowerCase(Locale.ROOT);
+        }
+        return REGISTRY.get(key).create(config);
+    }
+
+    /**
+     * The name {@link #get} accepts for the optimizer's class.
+     *
+     * @throws IllegalArgumentException for an optimizer class never registered, saying how to register it
+     */
+    public static String serialize(Optimizer optimizer) {
+        String name = NAME_BY_CLASS.get(optimizer.getClass());
+        if (name == null) {
+            throw new IllegalArgumentException("Cannot serialize optimizer " + optimizer.getClass().getName()
+                    + ": it is not registered. Register it first with Optimizers.register(\"name\", "
+                    + optimizer.getClass().getSimpleName() + ".class, config -> new " + optimizer.getClass().getSimpleName() + "(...))");
+        }
+        return name;
+    }
+
+    /**
+     * Makes a custom optimizer known by name, so that models can be compiled with the name and
+     * saved with it.
+     *
+     * @param type the class {@link #serialize} maps back to {@code name}
+     * @param factory builds one from a config map (empty for the defaults)
+     * @throws IllegalArgumentException if the name is blank or built in
+     */
+    public static <T extends Optimizer> void register(String name, Class<T> type, Factory factory) {
+        REGISTRY.register(name, factory);
+        NAME_BY_CLASS.put(type, name);
+    }
+
+    /** Every name {@link #get} accepts, sorted. */
+    public static Set<String> names() {
+        return REGISTRY.names();
+    }
+}

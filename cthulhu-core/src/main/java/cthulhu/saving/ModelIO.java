@@ -1,0 +1,432 @@
+package cthulhu.saving;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import cthulhu.backend.DType;
+import cthulhu.backend.K;
+import cthulhu.backend.Tensor;
+import cthulhu.backend.TensorScope;
+import cthulhu.backend.Variable;
+import cthulhu.layers.Layer;
+import cthulhu.layers.Layers;
+import cthulhu.losses.Losses;
+import cthulhu.models.Sequential;
+import cthulhu.optimizers.Optimizer;
+import cthulhu.optimizers.Optimizers;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Saves and loads a {@link Sequential} model as one zip archive (conventionally
+ * {@code model.cthulhu}) holding two entries:
+ *
+ * <dl>
+ *   <dt>{@value #ARCHITECTURE}</dt>
+ *   <dd>The architecture as Keras-style JSON:
+ *   {@code {"class_name": "Sequential", "config": {"name": …, "layers": [{"class_name": "Dense",
+ *   "config": {…}}, …], "build_input_shape": [null, 64]}, "backend": "pure", "training_config":
+ *   {"optimizer_config": {"class_name": "adam", "config": {…}}, "loss": …, "metrics": […]}}}.
+ *   Layers are written by {@link Layers#serialize} and rebuilt by {@link Layers#deserialize}, so
+ *   custom activations, initializers and layers load when registered by name.
+ *   {@code training_config} is present when the model was compiled.</dd>
+ *   <dt>{@value #WEIGHTS}</dt>
+ *   <dd>The weights, in the order of {@link Sequential#variables()}, in this binary format (all
+ *   integers and floats big-endian):
+ *   <pre>
+ *   magic      4 bytes   "CTHW" (0x43 0x54 0x48 0x57)
+ *   version    int32     1
+ *   count      int32     number of weights
+ *   count times:
+ *     name     uint16 length + modified UTF-8 (Java's DataOutput.writeUTF), e.g. "dense_1/kernel:0"
+ *     dtype    uint8     0 = float32, 1 = float64
+ *     rank     int32, then rank × int32 dimensions
+ *     data     product(dimensions) IEEE-754 values of the dtype, row-major
+ *   checksum   int64     CRC-32 of every preceding byte of the entry
+ *   </pre></dd>
+ * </dl>
+ *
+ * A single file rather than a directory so that saving can replace it atomically: the archive
+ * is written to a temporary file beside the target, then renamed over it, so a reader never sees
+ * a half-written model. Loading refuses, with a {@link ModelFormatException} naming the file and
+ * the problem, an archive that is damaged (not a zip, missing entry, bad magic, unknown version,
+ * truncated, checksum mismatch, malformed JSON) or whose weights do not match the architecture
+ * (count, shape).
+ */
+public final class ModelIO {
+
+    /** The name of the architecture entry. */
+    public static final String ARCHITECTURE = "model.json";
+    /** The name of the weights entry. */
+    public static final String WEIGHTS = "weights.bin";
+    /** The first four bytes of the weights entry: {@code "CTHW"}. */
+    public static final int MAGIC = 0x43544857;
+    /** The version of the weights format written. */
+    public static final int VERSION = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ModelIO() {
+    }
+
+    // ---- saving -----------------------------------------------------------------------------
+
+    /**
+     * Writes the model to {@code path} atomically (a temporary file in the same directory, then
+     * a rename), creating the parent directories.
+     *
+     * @throws IOException when the file cannot be written
+     * @throws IllegalArgumentException when a layer, loss or optimizer cannot be serialized by name
+     */
+    public static void save(Sequential model, Path path) throws IOException {
+        byte[] architecture = JSON.writeValueAsBytes(architecture(model));
+        byte[] weights = weights(model);
+        Path target = path.toAbsolutePath();
+        if (Files.isDirectory(target)) {
+            throw new IOException("Cannot save model to " + path + ": it is a directory; give a file name such as model.cthulhu");
+        }
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
+        try {
+            try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
+                zip.putNextEntry(new ZipEntry(ARCHITECTURE));
+                zip.write(architecture);
+                zip.closeEntry();
+                zip.putNextEntry(new ZipEntry(WEIGHTS));
+                zip.write(weights);
+                zip.closeEntry();
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The architecture and training configuration as a JSON-ready map. */
+    public static Map<String, Object> architecture(Sequential model) {
+        List<Object> layers = new ArrayList<>();
+        for (Layer l : model.getLayers()) {
+            layers.add(Layers.serialize(l));
+        }
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("name", model.getName());
+        config.put("layers", layers);
+        if (model.isBuilt()) {
+            List<Integer> shape = new ArrayList<>();
+            shape.add(null);
+            for (int d : model.inputShape()) {
+                shape.add(d);
+            }
+            config.put("build_input_shape", shape);
+        }
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("class_name", "Sequential");
+        root.put("config", config);
+        root.put("backend", K.backend());
+        if (model.getLoss() != null) {
+            Optimizer optimizer = model.getOptimizer();
+            Map<String, Object> optimizerConfig = new LinkedHashMap<>();
+            optimizerConfig.put("class_name", Optimizers.serialize(optimizer));
+            optimizerConfig.put("config", optimizer.getConfig());
+            Map<String, Object> training = new LinkedHashMap<>();
+            training.put("optimizer_config", optimizerConfig);
+            training.put("loss", Losses.serialize(model.getLoss()));
+            training.put("metrics", model.getMetricNames());
+            root.put("training_config", training);
+        }
+        return root;
+    }
+
+    /** The weights entry: see the class documentation. */
+    private static byte[] weights(Sequential model) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CRC32 crc = new CRC32();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(MAGIC);
+        out.writeInt(VERSION);
+        List<String> names = new ArrayList<>();
+        List<Variable> variables = new ArrayList<>();
+        for (Layer l : model.getLayers()) {
+            for (Variable v : l.variables()) {
+                names.add(l.getName() + "/" + v.name() + ":0");
+                variables.add(v);
+            }
+        }
+        out.writeInt(variables.size());
+        for (int i = 0; i < variables.size(); i++) {
+            Tensor t = variables.get(i).value();
+            out.writeUTF(names.get(i));
+            out.writeByte(t.dtype() == DType.FLOAT64 ? 1 : 0);
+            int[] shape = t.shape();
+            out.writeInt(shape.length);
+            for (int d : shape) {
+                out.writeInt(d);
+            }
+            if (t.dtype() == DType.FLOAT64) {
+                for (double d : t.toDoubleArray()) {
+                    out.writeDouble(d);
+                }
+            } else {
+                for (float f : t.toFloatArray()) {
+                    out.writeFloat(f);
+                }
+            }
+        }
+        out.flush();
+        crc.update(bytes.toByteArray());
+        out.writeLong(crc.getValue());
+        out.flush();
+        return bytes.toByteArray();
+    }
+
+    // ---- loading ----------------------------------------------------------------------------
+
+    /**
+     * Reads a model written by {@link #save}: rebuilds the layers, checks and sets the weights,
+     * and compiles it with the saved training configuration if there is one.
+     *
+     * @throws ModelFormatException naming the file and the problem when it is damaged or
+     *     mismatched, or its architecture names a layer, activation, loss or optimizer unknown here
+     * @throws IOException when the file cannot be read
+     */
+    public static Sequential load(Path path) throws IOException {
+        if (!Files.isRegularFile(path)) {
+            throw new NoSuchFileException(path.toString(), null,
+                    "no saved model there; save one with model.save(path)");
+        }
+        byte[] architectureBytes;
+        byte[] weightBytes;
+        try (ZipFile zip = new ZipFile(path.toFile())) {
+            architectureBytes = entry(zip, path, ARCHITECTURE);
+            weightBytes = entry(zip, path, WEIGHTS);
+        } catch (ZipException e) {
+            throw new ModelFormatException(path, "the file is damaged or not a cthulhu model archive (" + e.getMessage() + ")", e);
+        }
+        Map<String, Object> root;
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> parsed = JSON.readValue(architectureBytes, Map.class);
+            root = parsed;
+        } catch (JsonProcessingException e) {
+            throw new ModelFormatException(path, ARCHITECTURE + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        List<SavedWeight> weights = readWeights(path, weightBytes);
+        Sequential model;
+        try {
+            model = rebuild(root);
+        } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
+            throw new ModelFormatException(path, "its architecture cannot be rebuilt: " + e.getMessage(), e);
+        }
+        try {
+            setWeights(path, model, weights);
+            compile(model, root);
+        } catch (IllegalArgumentException e) {
+            model.close();
+            throw new ModelFormatException(path, "its training configuration cannot be restored: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
+    }
+
+    private static byte[] entry(ZipFile zip, Path path, String name) throws IOException {
+        ZipEntry e = zip.getEntry(name);
+        if (e == null) {
+            throw new ModelFormatException(path, "the archive has no entry '" + name + "'; it was not written by Sequential.save");
+        }
+        try (InputStream in = zip.getInputStream(e)) {
+            return in.readAllBytes();
+        } catch (ZipException ex) {
+            throw new ModelFormatException(path, "entry '" + name + "' is damaged (" + ex.getMessage() + ")", ex);
+        }
+    }
+
+    /** One weight as read from the file. */
+    private record SavedWeight(String name, DType dtype, int[] shape, double[] data) {
+    }
+
+    private static List<SavedWeight> readWeights(Path path, byte[] bytes) throws ModelFormatException {
+        if (bytes.length < 4) {
+            throw new ModelFormatException(path, WEIGHTS + " is truncated: " + bytes.length + " bytes, too short for a header");
+        }
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+        try {
+            int magic = in.readInt();
+            if (magic != MAGIC) {
+                throw new ModelFormatException(path, String.format("%s has a bad magic number 0x%08X (expected 0x%08X, \"CTHW\");"
+                        + " the file is damaged or not a cthulhu weights file", WEIGHTS, magic, MAGIC));
+            }
+            int version = in.readInt();
+            if (version != VERSION) {
+                throw new ModelFormatException(path, WEIGHTS + " has format version " + version + ", but this cthulhu reads version "
+                        + VERSION + "; load it with the cthulhu version that saved it");
+            }
+            int count = in.readInt();
+            if (count < 0) {
+                throw new ModelFormatException(path, WEIGHTS + " is damaged: negative weight count " + count);
+            }
+            List<SavedWeight> weights = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String name = in.readUTF();
+                int code = in.readUnsignedByte();
+                if (code > 1) {
+                    throw new ModelFormatException(path, WEIGHTS + " is damaged: weight '" + name + "' has unknown dtype code " + code);
+                }
+                DType dtype = code == 1 ? DType.FLOAT64 : DType.FLOAT32;
+                int rank = in.readInt();
+                if (rank < 0 || rank > 32) {
+                    throw new ModelFormatException(path, WEIGHTS + " is damaged: weight '" + name + "' has rank " + rank);
+                }
+                int[] shape = new int[rank];
+                long size = 1;
+                for (int d = 0; d < rank; d++) {
+                    shape[d] = in.readInt();
+                    if (shape[d] < 0) {
+                        throw new ModelFormatException(path, WEIGHTS + " is damaged: weight '" + name + "' has dimension " + shape[d]);
+                    }
+                    size *= shape[d];
+                }
+                long bytesNeeded = size * (dtype == DType.FLOAT64 ? 8 : 4);
+                if (bytesNeeded > in.available()) {
+                    throw new ModelFormatException(path, WEIGHTS + " is truncated: weight '" + name + "' of shape "
+                            + Arrays.toString(shape) + " needs " + bytesNeeded + " bytes but only " + in.available() + " remain");
+                }
+                double[] data = new double[(int) size];
+                for (int k = 0; k < data.length; k++) {
+                    data[k] = dtype == DType.FLOAT64 ? in.readDouble() : in.readFloat();
+                }
+                weights.add(new SavedWeight(name, dtype, shape, data));
+            }
+            int payload = bytes.length - in.available();
+            long stored = in.readLong();
+            CRC32 crc = new CRC32();
+            crc.update(bytes, 0, payload);
+            if (stored != crc.getValue()) {
+                throw new ModelFormatException(path, String.format("%s fails its checksum (stored CRC-32 %08X, computed %08X);"
+                        + " the file is damaged", WEIGHTS, stored, crc.getValue()));
+            }
+            if (in.available() > 0) {
+                throw new ModelFormatException(path, WEIGHTS + " is damaged: " + in.available() + " unexpected bytes after the checksum");
+            }
+            return weights;
+        } catch (EOFException e) {
+            throw new ModelFormatException(path, WEIGHTS + " is truncated: it ends before its checksum", e);
+        } catch (ModelFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ModelFormatException(path, WEIGHTS + " is damaged: " + e.getMessage(), e);
+        }
+    }
+
+    private static Sequential rebuild(Map<String, Object> root) {
+        if (!"Sequential".equals(root.get("class_name"))) {
+            throw new IllegalArgumentException("class_name is " + root.get("class_name") + "; only Sequential models load");
+        }
+        Object configObject = root.get("config");
+        if (!(configObject instanceof Map<?, ?> config) || !(config.get("layers") instanceof List<?> layers)) {
+            throw new IllegalArgumentException("'config' must be an object with a 'layers' list");
+        }
+        Object name = config.get("name");
+        Sequential model = name instanceof String s ? new Sequential(s) : new Sequential();
+        try {
+            for (Object layerConfig : layers) {
+                if (!(layerConfig instanceof Map<?, ?> map)) {
+                    throw new IllegalArgumentException("each layer must be an object {\"class_name\", \"config\"}, got " + layerConfig);
+                }
+                model.add(Layers.deserialize(map));
+            }
+            if (!model.isBuilt()) {
+                if (!(config.get("build_input_shape") instanceof List<?> shape) || shape.isEmpty()) {
+                    throw new IllegalArgumentException("the first layer declares no input shape and 'build_input_shape' is missing");
+                }
+                int[] sample = new int[shape.size() - 1];
+                for (int i = 1; i < shape.size(); i++) {
+                    sample[i - 1] = ((Number) shape.get(i)).intValue();
+                }
+                model.build(sample);
+            }
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
+    }
+
+    private static void setWeights(Path path, Sequential model, List<SavedWeight> saved) throws ModelFormatException {
+        List<String> expected = new ArrayList<>();
+        List<Variable> variables = new ArrayList<>();
+        for (Layer l : model.getLayers()) {
+            for (Variable v : l.variables()) {
+                expected.add(l.getName() + "/" + v.name() + ":0");
+                variables.add(v);
+            }
+        }
+        if (saved.size() != variables.size()) {
+            throw new ModelFormatException(path, "its architecture has " + variables.size() + " weights " + expected + " but "
+                    + WEIGHTS + " holds " + saved.size() + " " + saved.stream().map(SavedWeight::name).toList());
+        }
+        for (int i = 0; i < saved.size(); i++) {
+            SavedWeight w = saved.get(i);
+            if (!Arrays.equals(w.shape(), variables.get(i).shape())) {
+                throw new ModelFormatException(path, "weight " + (i + 1) + " '" + w.name() + "' has shape " + Arrays.toString(w.shape())
+                        + " in " + WEIGHTS + " but the architecture's '" + expected.get(i) + "' has shape "
+                        + Arrays.toString(variables.get(i).shape()));
+            }
+        }
+        try (TensorScope scope = TensorScope.open()) {
+            List<Tensor> tensors = new ArrayList<>();
+            for (SavedWeight w : saved) {
+                tensors.add(K.constant(w.dtype(), w.data(), w.shape()));
+            }
+            model.setWeights(tensors);
+        }
+    }
+
+    private static void compile(Sequential model, Map<String, Object> root) {
+        if (!(root.get("training_config") instanceof Map<?, ?> training)) {
+            return;
+        }
+        if (!(training.get("optimizer_config") instanceof Map<?, ?> optimizerConfig)
+                || !(optimizerConfig.get("class_name") instanceof String optimizerName)
+                || !(training.get("loss") instanceof String loss)) {
+            throw new IllegalArgumentException("'training_config' needs 'optimizer_config' {class_name, config} and a string 'loss'");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> hyper = optimizerConfig.get("config") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        List<String> metrics = new ArrayList<>();
+        if (training.get("metrics") instanceof List<?> list) {
+            for (Object o : list) {
+                metrics.add(String.valueOf(o));
+            }
+        }
+        model.compile(Optimizers.deserialize(optimizerName, hyper), Losses.get(loss), metrics.toArray(String[]::new));
+    }
+}
