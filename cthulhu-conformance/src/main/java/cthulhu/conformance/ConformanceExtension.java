@@ -10,9 +10,13 @@ import org.junit.jupiter.api.extension.DynamicTestInvocationContext;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.opentest4j.AssertionFailedError;
+import org.opentest4j.TestAbortedException;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
@@ -34,13 +38,19 @@ import java.util.function.Supplier;
  * A test run with neither fails with an {@link ExtensionConfigurationException} that says how to
  * configure it: the suite never silently runs on a default backend.
  *
+ * <p>Nothing is skipped: an assumption that fails ({@code Assumptions.assumeTrue}, or any
+ * {@link TestAbortedException}) in a test or lifecycle method is turned into a failure, because
+ * the expectations are identical for every backend. Assertion failures are prefixed with
+ * {@code [backend, floatx]}, since both suites of a module run the same test names.
+ *
  * <p>A test method may declare a {@link SuiteTarget} parameter to learn what the suite was
  * configured with.
  *
  * <p>Argument sources ({@code @MethodSource}, {@code @CsvSource}) are evaluated outside the
  * interceptor: they must produce plain Java values (doubles, arrays), never tensors.
  */
-public final class ConformanceExtension implements InvocationInterceptor, ParameterResolver {
+public final class ConformanceExtension implements InvocationInterceptor, ParameterResolver,
+        TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
 
     /** The configuration parameter naming the backend under test, e.g. {@code pure}. */
     public static final String BACKEND_KEY = "cthulhu.conformance.backend";
@@ -120,6 +130,47 @@ public final class ConformanceExtension implements InvocationInterceptor, Parame
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         Target t = target(extensionContext);
         return new SuiteTarget(t.backend().name(), t.floatx());
+    }
+
+    @Override
+    public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+        throw noSkipping(context, throwable);
+    }
+
+    @Override
+    public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+        throw noSkipping(context, throwable);
+    }
+
+    @Override
+    public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+        throw noSkipping(context, throwable);
+    }
+
+    private static Throwable noSkipping(ExtensionContext context, Throwable throwable) {
+        String where = where(context);
+        if (throwable instanceof TestAbortedException) {
+            return new AssertionFailedError(where + "Conformance tests never skip: " + context.getDisplayName()
+                    + " was aborted by an assumption (" + throwable.getMessage() + "). The expectations are the "
+                    + "same for every backend and float type; assert instead.", throwable);
+        }
+        if (throwable instanceof AssertionFailedError failure) {
+            // Both suites run the same test names; the prefix says which backend and float type failed.
+            AssertionFailedError named = failure.isExpectedDefined() || failure.isActualDefined()
+                    ? new AssertionFailedError(where + failure.getMessage(),
+                            failure.getExpected() == null ? null : failure.getExpected().getValue(),
+                            failure.getActual() == null ? null : failure.getActual().getValue(), failure.getCause())
+                    : new AssertionFailedError(where + failure.getMessage(), failure.getCause());
+            named.setStackTrace(failure.getStackTrace());
+            return named;
+        }
+        throwable.addSuppressed(new IllegalStateException(where + "while running " + context.getDisplayName()));
+        return throwable;
+    }
+
+    private static String where(ExtensionContext context) {
+        Target t = target(context);
+        return "[" + t.backend().name() + ", " + t.floatx().kerasName() + "] ";
     }
 
     private static void runScoped(Target target, Invocation<Void> invocation) throws Throwable {

@@ -5,12 +5,14 @@ import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.TensorScope;
 
+import java.util.Arrays;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.Function;
 
 import static cthulhu.conformance.TensorAssert.assertClose;
 import static cthulhu.conformance.TensorAssert.assertShape;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Checks gradients computed by automatic differentiation ({@link K#gradient}) against
@@ -64,7 +66,15 @@ public final class GradientCheck {
         Tensor gradient = K.gradient(f, input);
         assertShape(shape, gradient);
         assertEquals(K.dtype(), gradient.dtype(), "dtype of the gradient");
-        assertClose(numeric(f, point, shape), gradient.toDoubleArray(), tolerance,
+        double[] reference = numeric(f, point, shape);
+        for (int i = 0; i < reference.length; i++) {
+            if (!Double.isFinite(reference[i])) {
+                fail("The reference is not finite: central differences in float64 gave " + reference[i]
+                        + " at element " + i + " of " + Arrays.toString(point) + ", so f evaluated in float64 on "
+                        + K.backend() + " is not finite there; check the forward values in float64 first");
+            }
+        }
+        assertClose(reference, gradient.toDoubleArray(), tolerance,
                 "the autodiff gradient (expected: central differences in float64, h = " + H + ")");
     }
 

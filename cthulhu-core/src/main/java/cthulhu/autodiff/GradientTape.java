@@ -51,6 +51,10 @@ public final class GradientTape implements AutoCloseable {
 
     private final List<Node> nodes = new ArrayList<>();
     private final Set<Tensor> tracked = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Every tensor a recorded rule may read: the inputs and outputs of the recorded operations. */
+    private final Set<Tensor> referenced = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Tensors a closing scope handed over because this tape still needs them; released on close. */
+    private final List<Tensor> adopted = new ArrayList<>();
     private boolean closed;
 
     private GradientTape() {
@@ -89,10 +93,39 @@ public final class GradientTape implements AutoCloseable {
                 if (in != null && tape.tracked.contains(in)) {
                     tape.tracked.add(output);
                     tape.nodes.add(new Node(output, inputs, rule));
+                    tape.referenced.add(output);
+                    for (Tensor t : inputs) {
+                        if (t != null) {
+                            tape.referenced.add(t);
+                        }
+                    }
                     break;
                 }
             }
         }
+    }
+
+    /**
+     * Takes over a tensor that a closing {@link cthulhu.backend.TensorScope} would release while an
+     * open tape on this thread may still read it in {@link #gradient}: the outermost such tape
+     * releases it when that tape closes. Called by {@code TensorScope}; a scope opened inside a
+     * tape therefore never frees what the tape needs.
+     *
+     * @return whether a tape took the tensor over
+     */
+    public static boolean adopt(Tensor t) {
+        GradientTape owner = null;
+        for (GradientTape tape : OPEN.get()) {
+            // Innermost first: the last match is the outermost tape, which closes last.
+            if (tape.referenced.contains(t)) {
+                owner = tape;
+            }
+        }
+        if (owner == null) {
+            return false;
+        }
+        owner.adopted.add(t);
+        return true;
     }
 
     /**
@@ -149,7 +182,7 @@ public final class GradientTape implements AutoCloseable {
         return gradient(target, Arrays.asList(sources));
     }
 
-    /** Stops recording and forgets the recorded operations. */
+    /** Stops recording, forgets the recorded operations and releases the tensors it adopted. */
     @Override
     public void close() {
         if (closed) {
@@ -159,5 +192,8 @@ public final class GradientTape implements AutoCloseable {
         OPEN.get().remove(this);
         nodes.clear();
         tracked.clear();
+        referenced.clear();
+        adopted.forEach(Tensor::close);
+        adopted.clear();
     }
 }

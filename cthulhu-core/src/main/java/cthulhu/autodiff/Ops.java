@@ -82,10 +82,17 @@ public final class Ops {
         };
     }
 
-    /** Applies a binary operation with broadcasting; see {@link BinaryOp}. */
+    /**
+     * Applies a binary operation with broadcasting; see {@link BinaryOp}.
+     *
+     * @throws IllegalArgumentException naming both shapes when they do not broadcast, or the
+     *     dtypes when they differ
+     */
     public static Tensor binary(BinaryOp op, Tensor a, Tensor c) {
         Backend b = backendFor(a, c);
         sameDtype(a, c);
+        // Checked here, not left to the backend, so that every backend fails alike and with the fix.
+        Shapes.broadcast(a.shape(), c.shape());
         Tensor y = out(b.binary(op, a, c));
         if (GradientTape.recording() && differentiable(op)) {
             GradientTape.record(y, (g, need) -> binaryGradient(op, a, c, y, g, need), a, c);
@@ -119,7 +126,13 @@ public final class Ops {
             }
             case POW -> {
                 ga = need[0] ? K.multiply(g, K.multiply(c, K.pow(a, K.subtract(c, 1)))) : null;
-                gc = need[1] ? K.multiply(g, K.multiply(y, K.log(a))) : null;
+                if (need[1]) {
+                    // ∂(a^c)/∂c = a^c · ln a; where a <= 0 the term is taken as 0 (ln 1), as TensorFlow
+                    // does: 0^c is constant in c > 0, and 0 · ln 0 would otherwise poison it with NaN.
+                    Tensor positive = K.greater(a, 0);
+                    Tensor safe = K.where(positive, a, K.onesLike(a));
+                    gc = K.multiply(g, K.multiply(y, K.log(safe)));
+                }
             }
             case MAXIMUM -> {
                 // Ties send the gradient to the first operand, as TensorFlow does.
@@ -157,10 +170,15 @@ public final class Ops {
         return y;
     }
 
-    /** {@code condition ? a : b} element-wise, all three broadcast; no gradient flows to the condition. */
+    /**
+     * {@code condition ? a : b} element-wise, all three broadcast; no gradient flows to the condition.
+     *
+     * @throws IllegalArgumentException naming the shapes when they do not broadcast
+     */
     public static Tensor where(Tensor condition, Tensor a, Tensor c) {
         Backend b = backendFor(condition, a, c);
         sameDtype(a, c);
+        Shapes.broadcast(Shapes.broadcast(condition.shape(), a.shape()), c.shape());
         Tensor y = out(b.where(condition, a, c));
         if (GradientTape.recording()) {
             GradientTape.record(y, (g, need) -> {

@@ -19,6 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Candidates are the backends registered with {@link #register(Backend)} and those that
  * {@link ServiceLoader} finds through both the thread's context class loader and core's own.
+ * Each provider class is instantiated once, so every lookup of a backend name — the global
+ * choice, {@code K.withBackend(name, …)} — yields the same object and its tensors mix freely.
  * The choice follows {@link Settings}: a backend the user named (system property, environment
  * variable or config file) must be found and must load, or {@link #resolve} throws a
  * {@link BackendUnavailableException} that lists every backend found, why each was rejected,
@@ -39,6 +41,8 @@ public final class Backends {
     private static final List<Backend> REGISTERED = new CopyOnWriteArrayList<>();
     private static final Set<String> PROVIDER_ERRORS = ConcurrentHashMap.newKeySet();
     private static final Map<Backend, Throwable> PROBED = new ConcurrentHashMap<>();
+    private static final Map<Class<? extends Backend>, Backend> INSTANCES = new ConcurrentHashMap<>();
+    private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
     private static final Throwable AVAILABLE = new Throwable("available");
 
     private Backends() {
@@ -63,13 +67,16 @@ public final class Backends {
             if (loader == null) {
                 continue;
             }
-            var iterator = ServiceLoader.load(Backend.class, loader).iterator();
+            var iterator = ServiceLoader.load(Backend.class, loader).stream().iterator();
             while (true) {
                 try {
                     if (!iterator.hasNext()) {
                         break;
                     }
-                    Backend b = iterator.next();
+                    // One instance per provider class: tensors made through one lookup of a backend
+                    // must work with every later lookup of the same backend.
+                    ServiceLoader.Provider<Backend> provider = iterator.next();
+                    Backend b = INSTANCES.computeIfAbsent(provider.type(), type -> provider.get());
                     byName.putIfAbsent(b.name(), b);
                 } catch (ServiceConfigurationError | LinkageError e) {
                     // A provider whose class cannot even be instantiated is reported, not fatal:
@@ -153,7 +160,10 @@ public final class Backends {
     }
 
     private static void log(Backend b, String why) {
-        LOG.info("cthulhu backend: {} (priority {}, {}), chosen by {}", b.name(), b.priority(), b.artifact(), why);
+        // Once per backend and reason: K.withBackend resolves on every call.
+        if (LOGGED.add(b.name() + " by " + why)) {
+            LOG.info("cthulhu backend: {} (priority {}, {}), chosen by {}", b.name(), b.priority(), b.artifact(), why);
+        }
     }
 
     /** "Found: pure (available), djl (unavailable: ...)." */

@@ -1,5 +1,7 @@
 package cthulhu.backend;
 
+import cthulhu.autodiff.GradientTape;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,6 +24,11 @@ import java.util.Set;
  *     return scope.keep(y);          // everything else made here is closed
  * }
  * }</pre>
+ *
+ * <p>A tensor that an open {@link GradientTape} recorded is not released by a scope closing
+ * inside that tape: the tape takes it over and releases it when the tape closes, because its
+ * gradient rules may still read it. Open the step's scope outside the tape to release everything
+ * when the step ends.
  *
  * <p>Scopes nest and belong to one thread; they must be closed in the reverse order of opening,
  * which try-with-resources guarantees.
@@ -123,7 +130,7 @@ public final class TensorScope implements AutoCloseable {
                 if (parent != null) {
                     parent.owned.add(t);
                 }
-            } else {
+            } else if (!GradientTape.adopt(t)) {
                 t.close();
             }
         }

@@ -23,8 +23,9 @@ public interface Callback {
 
     /**
      * Called once before training with its parameters: {@code epochs}, {@code steps} (batches per
-     * epoch), {@code samples}, {@code verbose}, {@code batch_size} and {@code metrics} (the log
-     * keys of an epoch, in display order, as a {@code List<String>}).
+     * epoch), {@code samples}, {@code validation_samples} (0 without validation), {@code verbose},
+     * {@code batch_size} and {@code metrics} (the log keys of an epoch, in display order, as a
+     * {@code List<String>}).
      */
     default void setParams(Map<String, Object> params) {
     }

@@ -1,6 +1,7 @@
 package cthulhu.callbacks;
 
 import cthulhu.backend.Tensor;
+import cthulhu.backend.TensorScope;
 import cthulhu.models.Sequential;
 
 import java.io.PrintStream;
@@ -82,7 +83,7 @@ public final class EarlyStopping implements Callback {
         wait = 0;
         stoppedEpoch = -1;
         best = baseline != null ? baseline : monitor.worst();
-        bestWeights = null;
+        releaseSnapshot();
     }
 
     @Override
@@ -92,7 +93,9 @@ public final class EarlyStopping implements Callback {
             best = current;
             wait = 0;
             if (restoreBestWeights) {
-                bestWeights = model.getWeights();
+                releaseSnapshot();
+                // The snapshot belongs to this callback, not to whatever scope is open around fit.
+                bestWeights = model.getWeights().stream().map(TensorScope::detach).toList();
             }
         } else {
             wait++;
@@ -106,8 +109,16 @@ public final class EarlyStopping implements Callback {
         }
     }
 
+    private void releaseSnapshot() {
+        if (bestWeights != null) {
+            bestWeights.forEach(Tensor::close);
+            bestWeights = null;
+        }
+    }
+
     @Override
     public void onTrainEnd(Map<String, Double> logs) {
+        releaseSnapshot();
         if (stoppedEpoch >= 0 && out != null) {
             out.printf("Epoch %05d: early stopping%n", stoppedEpoch + 1);
         }

@@ -12,6 +12,8 @@ import java.util.Map;
  * {@code Progbar} do.
  *
  * <ul>
+ *   <li>Verbosity 1 or 2 with validation data first prints
+ *   {@code Train on 1437 samples, validate on 360 samples}.</li>
  *   <li>Verbosity 1 on a terminal (dynamic display): {@code Epoch 3/10}, then one bar redrawn with
  *   {@code \r} after each batch, {@code 12/50 [=====>........................] - ETA: 3s - loss:
  *   0.4213 - accuracy: 0.8812} (running averages), ending as {@code 50/50 [====…====] - 1s
@@ -33,6 +35,7 @@ public final class ProgbarLogger implements Callback {
     private final boolean dynamic;
     private int epochs;
     private int target;
+    private int validationSamples;
     private List<String> keys = List.of();
     private final Map<String, double[]> sums = new LinkedHashMap<>();
     private int seen;
@@ -60,7 +63,16 @@ public final class ProgbarLogger implements Callback {
     public void setParams(Map<String, Object> params) {
         epochs = (Integer) params.get("epochs");
         target = (Integer) params.get("samples");
+        validationSamples = (Integer) params.getOrDefault("validation_samples", 0);
         keys = new ArrayList<>((List<String>) params.get("metrics"));
+    }
+
+    /** Prints {@code Train on 1437 samples, validate on 360 samples} when validating, as Keras does. */
+    @Override
+    public void onTrainBegin(Map<String, Double> logs) {
+        if (verbose > 0 && validationSamples > 0) {
+            out.printf("Train on %d samples, validate on %d samples%n", target, validationSamples);
+        }
     }
 
     @Override
@@ -169,8 +181,12 @@ public final class ProgbarLogger implements Callback {
         out.flush();
     }
 
-    /** {@code " 12/50 [=====>........................]"}: the count right-aligned to the target's width. */
-    static String bar(int current, int target) {
+    /**
+     * Keras's bar of width 30: the count right-aligned to the target's width, then
+     * {@code int(30 · current / target)} cells, the last one {@code >} while unfinished, e.g.
+     * {@code "12/50 [======>.......................]"}.
+     */
+    public static String bar(int current, int target) {
         int digits = String.valueOf(target).length();
         StringBuilder sb = new StringBuilder(String.format("%" + digits + "d/%d [", current, target));
         int progWidth = target > 0 ? (int) (WIDTH * ((double) current / target)) : WIDTH;
@@ -181,8 +197,8 @@ public final class ProgbarLogger implements Callback {
         return sb.toString();
     }
 
-    /** Keras's ETA: {@code 3s}, {@code 2:05}, {@code 1:02:05}. */
-    static String eta(double seconds) {
+    /** Keras's ETA of whole seconds: {@code 3s}, {@code 2:05} above a minute, {@code 1:02:05} above an hour. */
+    public static String eta(double seconds) {
         long s = (long) seconds;
         if (s > 3600) {
             return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s % 3600) / 60, s % 60);
@@ -193,8 +209,11 @@ public final class ProgbarLogger implements Callback {
         return s + "s";
     }
 
-    /** {@code " - loss: 0.4213 - accuracy: 0.8812"}. */
-    static String values(Map<String, Double> values) {
+    /**
+     * The values in order as {@code " - loss: 0.4213 - accuracy: 0.8812"}: {@code %.4f}, or
+     * {@code %.4e} when the magnitude is at most 1e-3.
+     */
+    public static String values(Map<String, Double> values) {
         StringBuilder sb = new StringBuilder();
         values.forEach((k, v) -> sb.append(" - ").append(k).append(": ").append(
                 String.format(Locale.ROOT, Math.abs(v) > 1e-3 ? "%.4f" : "%.4e", v)));

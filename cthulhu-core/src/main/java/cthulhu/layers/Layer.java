@@ -24,7 +24,10 @@ import java.util.Map;
  * include the batch axis unless they say so: {@link #inputShape()} is the shape of one sample.
  *
  * <p>Subclasses implement {@link #compute}, {@link #computeOutputShape}, {@link #className} and
- * {@link #layerConfig}; they override {@link #build} when they own weights.
+ * {@link #layerConfig}; they override {@link #build} when they own weights. Once built, a layer
+ * accepts samples of the shape it was built for; {@link #acceptedInputShape} and
+ * {@link #acceptsLeadingAxes} loosen that where Keras's input spec does. Every shape error is
+ * raised here, at the layer's boundary, naming the layer, the shapes and the fix.
  */
 public abstract class Layer implements AutoCloseable {
 
@@ -112,7 +115,8 @@ public abstract class Layer implements AutoCloseable {
                 || !compatible(accepted, Arrays.copyOfRange(sample, extra, sample.length))) {
             throw new IllegalArgumentException("Layer " + getName() + " was built for samples of shape "
                     + Arrays.toString(inputShape) + " and expects batches of shape [batch" + (leading ? ", ..." : "")
-                    + joined(accepted, true) + "] (None: any size), but got input of shape " + Arrays.toString(inputs.shape())
+                    + joined(accepted, true) + "]" + (Arrays.stream(accepted).anyMatch(d -> d < 0) ? " (None: any size)" : "")
+                    + ", but got input of shape " + Arrays.toString(inputs.shape())
                     + "; reshape the input to fit, or use a new layer for this shape");
         }
         if (!variables.isEmpty() && variables.get(0).value().dtype() != inputs.dtype()) {

@@ -376,9 +376,7 @@ public class Sequential implements AutoCloseable {
         requireCompiled("evaluate");
         requirePositive("batchSize", batchSize);
         checkData("evaluate", x, y);
-        int[] all = new int[x.dim(0)];
-        Arrays.setAll(all, i -> i);
-        return evaluateIndices(x, y, all, batchSize);
+        return evaluateIndices(x, y, range(0, x.dim(0)), batchSize);
     }
 
     private double[] evaluateIndices(Tensor x, Tensor y, int[] indices, int batchSize) {
@@ -478,6 +476,7 @@ public class Sequential implements AutoCloseable {
         params.put("epochs", options.epochs());
         params.put("steps", steps);
         params.put("samples", trainIdx.length);
+        params.put("validation_samples", valIdx == null ? 0 : valIdx.length);
         params.put("batch_size", batchSize);
         params.put("verbose", options.verbose());
         params.put("metrics", List.copyOf(keys));
@@ -532,6 +531,33 @@ public class Sequential implements AutoCloseable {
         }
         callbacks.forEach(c -> c.onTrainEnd(new LinkedHashMap<>()));
         return history;
+    }
+
+    /**
+     * One optimizer step on the whole of {@code (x, y)} as a single batch (Keras's
+     * {@code train_on_batch}).
+     *
+     * @return the batch's loss (before the step), then each compiled metric
+     * @throws IllegalStateException before {@link #compile}
+     * @throws IllegalArgumentException when {@code x} or {@code y} does not fit the model
+     */
+    public double[] trainOnBatch(Tensor x, Tensor y) {
+        requireCompiled("trainOnBatch");
+        checkData("trainOnBatch", x, y);
+        return trainStep(x, y, range(0, x.dim(0)), metrics());
+    }
+
+    /**
+     * The loss and metrics of {@code (x, y)} as a single batch, in inference mode (Keras's
+     * {@code test_on_batch}).
+     *
+     * @throws IllegalStateException before {@link #compile}
+     * @throws IllegalArgumentException when {@code x} or {@code y} does not fit the model
+     */
+    public double[] testOnBatch(Tensor x, Tensor y) {
+        requireCompiled("testOnBatch");
+        checkData("testOnBatch", x, y);
+        return evaluateIndices(x, y, range(0, x.dim(0)), x.dim(0));
     }
 
     /**
@@ -806,8 +832,9 @@ public class Sequential implements AutoCloseable {
     // ---- saving -----------------------------------------------------------------------------
 
     /**
-     * Saves the architecture, the weights and the training configuration to one file; see
-     * {@link ModelIO} for the format. The file is replaced atomically.
+     * Saves the architecture, the weights, the training configuration and the optimizer's state
+     * to one zip file (conventionally {@code model.cthulhu}); see {@link ModelIO} for the format.
+     * The file is replaced atomically.
      *
      * @throws IOException when the file cannot be written
      * @throws IllegalStateException before the model is built
@@ -821,7 +848,7 @@ public class Sequential implements AutoCloseable {
     /**
      * Loads a model saved by {@link #save}: rebuilds the layers from the architecture through the
      * layer registry, sets the weights, and compiles it again when a training configuration was
-     * saved (the optimizer starts afresh).
+     * saved, restoring the optimizer's step count and state so that training resumes where it stopped.
      *
      * @throws IOException when the file cannot be read
      * @throws cthulhu.saving.ModelFormatException naming the file and the problem when it is
@@ -829,6 +856,26 @@ public class Sequential implements AutoCloseable {
      */
     public static Sequential load(Path path) throws IOException {
         return ModelIO.load(path);
+    }
+
+    /**
+     * The architecture and training configuration as Keras-style JSON (Keras's {@code to_json});
+     * see {@link ModelIO}.
+     *
+     * @throws IllegalArgumentException when a custom activation, loss or optimizer is not registered by name
+     */
+    public String toJson() {
+        return ModelIO.toJson(this);
+    }
+
+    /**
+     * A new model, with fresh weights, from JSON written by {@link #toJson} (Keras's
+     * {@code model_from_json}).
+     *
+     * @throws IllegalArgumentException when the JSON is malformed or names something unknown here
+     */
+    public static Sequential fromJson(String json) {
+        return ModelIO.fromJson(json);
     }
 
     /** Releases the weights and the optimizer's state. */

@@ -32,6 +32,8 @@ public abstract class Optimizer implements AutoCloseable {
     private final double lr;
     private final double decay;
     private long iterations;
+    private double clipnorm;
+    private double clipvalue;
     private final Map<Variable, List<Variable>> slots = new IdentityHashMap<>();
 
     /**
@@ -56,6 +58,32 @@ public abstract class Optimizer implements AutoCloseable {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": " + name + " must be a finite number >= 0, got " + value);
         }
         return value;
+    }
+
+    /**
+     * Rescales the gradients before each step so that their global L2 norm
+     * {@code n = √(Σ over all gradients of Σ g²)} is at most {@code clipnorm}: each {@code g}
+     * becomes {@code g · clipnorm / n} when {@code n ≥ clipnorm} (Keras's {@code clipnorm}).
+     * 0 (default) disables it.
+     *
+     * @return this optimizer
+     * @throws IllegalArgumentException for a negative or non-finite value
+     */
+    public final Optimizer clipnorm(double clipnorm) {
+        this.clipnorm = requireNonNegative("clipnorm", clipnorm);
+        return this;
+    }
+
+    /**
+     * Clips each gradient element to {@code [−clipvalue, clipvalue]} before each step, after
+     * {@link #clipnorm} (Keras's {@code clipvalue}). 0 (default) disables it.
+     *
+     * @return this optimizer
+     * @throws IllegalArgumentException for a negative or non-finite value
+     */
+    public final Optimizer clipvalue(double clipvalue) {
+        this.clipvalue = requireNonNegative("clipvalue", clipvalue);
+        return this;
     }
 
     /** The initial learning rate. */
@@ -120,14 +148,33 @@ public abstract class Optimizer implements AutoCloseable {
                         + Arrays.toString(params.get(i).shape()));
             }
         }
+        List<Tensor> clipped = clip(grads);
         double rate = currentLearningRate();
         long t = iterations + 1;
         for (int i = 0; i < params.size(); i++) {
             Variable p = params.get(i);
-            List<Variable> state = slots.computeIfAbsent(p, this::createSlots);
-            update(p, grads.get(i), state, rate, t);
+            update(p, clipped.get(i), stateOf(p), rate, t);
         }
         iterations = t;
+    }
+
+    /** The gradients after {@link #clipnorm} and {@link #clipvalue}, in that order. */
+    private List<Tensor> clip(List<Tensor> grads) {
+        List<Tensor> out = grads;
+        if (clipnorm > 0) {
+            double squares = 0;
+            for (Tensor g : out) {
+                squares += K.sum(K.square(g)).toDoubleArray()[0];
+            }
+            double norm = Math.sqrt(squares);
+            if (norm >= clipnorm) {
+                out = out.stream().map(g -> K.multiply(g, clipnorm / norm)).toList();
+            }
+        }
+        if (clipvalue > 0) {
+            out = out.stream().map(g -> K.clip(g, -clipvalue, clipvalue)).toList();
+        }
+        return out;
     }
 
     private List<Variable> createSlots(Variable p) {
@@ -138,18 +185,42 @@ public abstract class Optimizer implements AutoCloseable {
         return Collections.unmodifiableList(state);
     }
 
-    /** The state variables of every variable seen so far, in no particular order. */
-    public final List<Variable> stateVariables() {
-        List<Variable> all = new ArrayList<>();
-        slots.values().forEach(all::addAll);
-        return all;
+    /**
+     * The state of {@code param} in the order of {@link #slotNames} (zeros when created here,
+     * before the first step that sees it). The optimizer owns these variables.
+     */
+    public final List<Variable> stateOf(Variable param) {
+        return slots.computeIfAbsent(param, this::createSlots);
     }
 
-    /** A config map in insertion order, for subclasses' {@link #getConfig}. */
-    protected static Map<String, Object> config(Object... keysAndValues) {
+    /**
+     * Sets the step count, as when resuming from a saved state: it drives the learning-rate
+     * decay and Adam's bias correction.
+     *
+     * @throws IllegalArgumentException for a negative count
+     */
+    public final void setIterations(long iterations) {
+        if (iterations < 0) {
+            throw new IllegalArgumentException(className() + ": iterations must be >= 0, got " + iterations);
+        }
+        this.iterations = iterations;
+    }
+
+    /**
+     * A config map in insertion order for subclasses' {@link #getConfig}: the given keys and
+     * values, then {@code clipnorm} and {@code clipvalue} when they are set, as Keras's base
+     * optimizer adds them.
+     */
+    protected final Map<String, Object> config(Object... keysAndValues) {
         Map<String, Object> c = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
             c.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        if (clipnorm > 0) {
+            c.put("clipnorm", clipnorm);
+        }
+        if (clipvalue > 0) {
+            c.put("clipvalue", clipvalue);
         }
         return c;
     }

@@ -50,6 +50,8 @@ public final class Optimizers {
     private static Optimizer read(String name, Map<String, Object> config, Function<ConfigReader, Optimizer> body) {
         ConfigReader reader = new ConfigReader("optimizer " + name, config);
         Optimizer optimizer = body.apply(reader);
+        optimizer.clipnorm(reader.getDouble("clipnorm", 0));
+        optimizer.clipvalue(reader.getDouble("clipvalue", 0));
         reader.finish();
         return optimizer;
     }
@@ -75,7 +77,8 @@ public final class Optimizers {
 
     /**
      * A new optimizer of a name with the given hyper-parameters (Keras names: {@code lr},
-     * {@code momentum}, {@code beta_1}, …; {@code learning_rate} is accepted for {@code lr}).
+     * {@code momentum}, {@code beta_1}, …, and {@code clipnorm}, {@code clipvalue} for the built-in
+     * optimizers; {@code learning_rate} is accepted for {@code lr}).
      *
      * @throws IllegalArgumentException for an unknown name, or an unknown key or bad value in the
      *     config, naming it

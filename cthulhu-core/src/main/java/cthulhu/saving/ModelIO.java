@@ -41,7 +41,7 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Saves and loads a {@link Sequential} model as one zip archive (conventionally
- * {@code model.cthulhu}) holding two entries:
+ * {@code model.cthulhu}) holding two or three entries:
  *
  * <dl>
  *   <dt>{@value #ARCHITECTURE}</dt>
@@ -66,9 +66,15 @@ import java.util.zip.ZipOutputStream;
  *     data     product(dimensions) IEEE-754 values of the dtype, row-major
  *   checksum   int64     CRC-32 of every preceding byte of the entry
  *   </pre></dd>
+ *   <dt>{@value #OPTIMIZER}</dt>
+ *   <dd>Present once the model has taken a training step: the optimizer's state in the same
+ *   format, so that training resumes where it stopped (Keras's {@code include_optimizer}): first
+ *   the step count as a float64 scalar named {@code iterations}, then each trainable weight's
+ *   slots (e.g. Adam's {@code m}, {@code v}) in the order of the trainable weights, named
+ *   {@code layer/weight/slot:0}.</dd>
  * </dl>
  *
- * A single file rather than a directory so that saving can replace it atomically: the archive
+ * <p>A single file rather than a directory so that saving can replace it atomically: the archive
  * is written to a temporary file beside the target, then renamed over it, so a reader never sees
  * a half-written model. Loading refuses, with a {@link ModelFormatException} naming the file and
  * the problem, an archive that is damaged (not a zip, missing entry, bad magic, unknown version,
@@ -81,6 +87,8 @@ public final class ModelIO {
     public static final String ARCHITECTURE = "model.json";
     /** The name of the weights entry. */
     public static final String WEIGHTS = "weights.bin";
+    /** The name of the optimizer-state entry, present once the saved model had taken a training step. */
+    public static final String OPTIMIZER = "optimizer.bin";
     /** The first four bytes of the weights entry: {@code "CTHW"}. */
     public static final int MAGIC = 0x43544857;
     /** The version of the weights format written. */
@@ -102,7 +110,15 @@ public final class ModelIO {
      */
     public static void save(Sequential model, Path path) throws IOException {
         byte[] architecture = JSON.writeValueAsBytes(architecture(model));
-        byte[] weights = weights(model);
+        byte[] weights = encode(modelWeights(model));
+        List<Tensor> owned = new ArrayList<>();
+        byte[] optimizer;
+        try {
+            Map<String, Tensor> state = optimizerState(model, owned);
+            optimizer = state.isEmpty() ? null : encode(state);
+        } finally {
+            owned.forEach(Tensor::close);
+        }
         Path target = path.toAbsolutePath();
         if (Files.isDirectory(target)) {
             throw new IOException("Cannot save model to " + path + ": it is a directory; give a file name such as model.cthulhu");
@@ -118,6 +134,11 @@ public final class ModelIO {
                 zip.putNextEntry(new ZipEntry(WEIGHTS));
                 zip.write(weights);
                 zip.closeEntry();
+                if (optimizer != null) {
+                    zip.putNextEntry(new ZipEntry(OPTIMIZER));
+                    zip.write(optimizer);
+                    zip.closeEntry();
+                }
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -127,6 +148,46 @@ public final class ModelIO {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * The architecture and training configuration as the JSON text of {@value #ARCHITECTURE}
+     * (Keras's {@code model.to_json()}).
+     *
+     * @throws IllegalArgumentException when a layer, loss or optimizer cannot be serialized by name
+     */
+    public static String toJson(Sequential model) {
+        try {
+            return JSON.writeValueAsString(architecture(model));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write the architecture of model " + model.getName() + " as JSON", e);
+        }
+    }
+
+    /**
+     * A new model with freshly initialized weights from JSON written by {@link #toJson} (Keras's
+     * {@code model_from_json}), compiled when the JSON holds a training configuration.
+     *
+     * @throws IllegalArgumentException when the JSON is malformed or names a layer, activation,
+     *     loss or optimizer unknown here, saying which
+     */
+    public static Sequential fromJson(String json) {
+        Map<String, Object> root;
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> parsed = JSON.readValue(json, Map.class);
+            root = parsed;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Not a model's JSON: " + e.getOriginalMessage(), e);
+        }
+        Sequential model = rebuild(root);
+        try {
+            compile(model, root);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
     }
 
     /** The architecture and training configuration as a JSON-ready map. */
@@ -164,25 +225,51 @@ public final class ModelIO {
         return root;
     }
 
-    /** The weights entry: see the class documentation. */
-    private static byte[] weights(Sequential model) throws IOException {
+    /** The model's weights in the order of {@link Sequential#variables()}, named {@code layer/weight:0}. */
+    private static Map<String, Tensor> modelWeights(Sequential model) {
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        for (Layer l : model.getLayers()) {
+            for (Variable v : l.variables()) {
+                weights.put(l.getName() + "/" + v.name() + ":0", v.value());
+            }
+        }
+        return weights;
+    }
+
+    /**
+     * The optimizer's step count (as a float64 scalar named {@code iterations}) and its state for
+     * each trainable variable in order, named {@code layer/weight/slot:0}; empty before the first step.
+     */
+    private static Map<String, Tensor> optimizerState(Sequential model, List<Tensor> owned) {
+        Optimizer optimizer = model.getOptimizer();
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        if (optimizer == null || optimizer.iterations() == 0) {
+            return state;
+        }
+        // Owned by the caller, who closes it, not by a scope that may be open around save.
+        Tensor iterations = TensorScope.detach(K.constant(DType.FLOAT64, new double[] {optimizer.iterations()}));
+        owned.add(iterations);
+        state.put("iterations", iterations);
+        for (Layer l : model.getLayers()) {
+            for (Variable v : l.trainableVariables()) {
+                for (Variable slot : optimizer.stateOf(v)) {
+                    state.put(l.getName() + "/" + slot.name() + ":0", slot.value());
+                }
+            }
+        }
+        return state;
+    }
+
+    /** A weights entry: see the class documentation. */
+    private static byte[] encode(Map<String, Tensor> weights) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        CRC32 crc = new CRC32();
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeInt(MAGIC);
         out.writeInt(VERSION);
-        List<String> names = new ArrayList<>();
-        List<Variable> variables = new ArrayList<>();
-        for (Layer l : model.getLayers()) {
-            for (Variable v : l.variables()) {
-                names.add(l.getName() + "/" + v.name() + ":0");
-                variables.add(v);
-            }
-        }
-        out.writeInt(variables.size());
-        for (int i = 0; i < variables.size(); i++) {
-            Tensor t = variables.get(i).value();
-            out.writeUTF(names.get(i));
+        out.writeInt(weights.size());
+        for (Map.Entry<String, Tensor> e : weights.entrySet()) {
+            Tensor t = e.getValue();
+            out.writeUTF(e.getKey());
             out.writeByte(t.dtype() == DType.FLOAT64 ? 1 : 0);
             int[] shape = t.shape();
             out.writeInt(shape.length);
@@ -200,6 +287,7 @@ public final class ModelIO {
             }
         }
         out.flush();
+        CRC32 crc = new CRC32();
         crc.update(bytes.toByteArray());
         out.writeLong(crc.getValue());
         out.flush();
@@ -210,7 +298,8 @@ public final class ModelIO {
 
     /**
      * Reads a model written by {@link #save}: rebuilds the layers, checks and sets the weights,
-     * and compiles it with the saved training configuration if there is one.
+     * compiles it with the saved training configuration if there is one, and restores the
+     * optimizer's state if it was saved.
      *
      * @throws ModelFormatException naming the file and the problem when it is damaged or
      *     mismatched, or its architecture names a layer, activation, loss or optimizer unknown here
@@ -223,9 +312,13 @@ public final class ModelIO {
         }
         byte[] architectureBytes;
         byte[] weightBytes;
+        byte[] optimizerBytes = null;
         try (ZipFile zip = new ZipFile(path.toFile())) {
             architectureBytes = entry(zip, path, ARCHITECTURE);
             weightBytes = entry(zip, path, WEIGHTS);
+            if (zip.getEntry(OPTIMIZER) != null) {
+                optimizerBytes = entry(zip, path, OPTIMIZER);
+            }
         } catch (ZipException e) {
             throw new ModelFormatException(path, "the file is damaged or not a cthulhu model archive (" + e.getMessage() + ")", e);
         }
@@ -237,7 +330,8 @@ public final class ModelIO {
         } catch (JsonProcessingException e) {
             throw new ModelFormatException(path, ARCHITECTURE + " is not valid JSON: " + e.getOriginalMessage(), e);
         }
-        List<SavedWeight> weights = readWeights(path, weightBytes);
+        List<SavedWeight> weights = decode(path, WEIGHTS, weightBytes);
+        List<SavedWeight> optimizerState = optimizerBytes == null ? List.of() : decode(path, OPTIMIZER, optimizerBytes);
         Sequential model;
         try {
             model = rebuild(root);
@@ -247,6 +341,9 @@ public final class ModelIO {
         try {
             setWeights(path, model, weights);
             compile(model, root);
+            if (!optimizerState.isEmpty()) {
+                restoreOptimizer(path, model, optimizerState);
+            }
         } catch (IllegalArgumentException e) {
             model.close();
             throw new ModelFormatException(path, "its training configuration cannot be restored: " + e.getMessage(), e);
@@ -273,50 +370,50 @@ public final class ModelIO {
     private record SavedWeight(String name, DType dtype, int[] shape, double[] data) {
     }
 
-    private static List<SavedWeight> readWeights(Path path, byte[] bytes) throws ModelFormatException {
+    private static List<SavedWeight> decode(Path path, String entry, byte[] bytes) throws ModelFormatException {
         if (bytes.length < 4) {
-            throw new ModelFormatException(path, WEIGHTS + " is truncated: " + bytes.length + " bytes, too short for a header");
+            throw new ModelFormatException(path, entry + " is truncated: " + bytes.length + " bytes, too short for a header");
         }
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
         try {
             int magic = in.readInt();
             if (magic != MAGIC) {
                 throw new ModelFormatException(path, String.format("%s has a bad magic number 0x%08X (expected 0x%08X, \"CTHW\");"
-                        + " the file is damaged or not a cthulhu weights file", WEIGHTS, magic, MAGIC));
+                        + " the file is damaged or not a cthulhu weights file", entry, magic, MAGIC));
             }
             int version = in.readInt();
             if (version != VERSION) {
-                throw new ModelFormatException(path, WEIGHTS + " has format version " + version + ", but this cthulhu reads version "
+                throw new ModelFormatException(path, entry + " has format version " + version + ", but this cthulhu reads version "
                         + VERSION + "; load it with the cthulhu version that saved it");
             }
             int count = in.readInt();
             if (count < 0) {
-                throw new ModelFormatException(path, WEIGHTS + " is damaged: negative weight count " + count);
+                throw new ModelFormatException(path, entry + " is damaged: negative weight count " + count);
             }
             List<SavedWeight> weights = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 String name = in.readUTF();
                 int code = in.readUnsignedByte();
                 if (code > 1) {
-                    throw new ModelFormatException(path, WEIGHTS + " is damaged: weight '" + name + "' has unknown dtype code " + code);
+                    throw new ModelFormatException(path, entry + " is damaged: weight '" + name + "' has unknown dtype code " + code);
                 }
                 DType dtype = code == 1 ? DType.FLOAT64 : DType.FLOAT32;
                 int rank = in.readInt();
                 if (rank < 0 || rank > 32) {
-                    throw new ModelFormatException(path, WEIGHTS + " is damaged: weight '" + name + "' has rank " + rank);
+                    throw new ModelFormatException(path, entry + " is damaged: weight '" + name + "' has rank " + rank);
                 }
                 int[] shape = new int[rank];
                 long size = 1;
                 for (int d = 0; d < rank; d++) {
                     shape[d] = in.readInt();
                     if (shape[d] < 0) {
-                        throw new ModelFormatException(path, WEIGHTS + " is damaged: weight '" + name + "' has dimension " + shape[d]);
+                        throw new ModelFormatException(path, entry + " is damaged: weight '" + name + "' has dimension " + shape[d]);
                     }
                     size *= shape[d];
                 }
                 long bytesNeeded = size * (dtype == DType.FLOAT64 ? 8 : 4);
                 if (bytesNeeded > in.available()) {
-                    throw new ModelFormatException(path, WEIGHTS + " is truncated: weight '" + name + "' of shape "
+                    throw new ModelFormatException(path, entry + " is truncated: weight '" + name + "' of shape "
                             + Arrays.toString(shape) + " needs " + bytesNeeded + " bytes but only " + in.available() + " remain");
                 }
                 double[] data = new double[(int) size];
@@ -331,18 +428,18 @@ public final class ModelIO {
             crc.update(bytes, 0, payload);
             if (stored != crc.getValue()) {
                 throw new ModelFormatException(path, String.format("%s fails its checksum (stored CRC-32 %08X, computed %08X);"
-                        + " the file is damaged", WEIGHTS, stored, crc.getValue()));
+                        + " the file is damaged", entry, stored, crc.getValue()));
             }
             if (in.available() > 0) {
-                throw new ModelFormatException(path, WEIGHTS + " is damaged: " + in.available() + " unexpected bytes after the checksum");
+                throw new ModelFormatException(path, entry + " is damaged: " + in.available() + " unexpected bytes after the checksum");
             }
             return weights;
         } catch (EOFException e) {
-            throw new ModelFormatException(path, WEIGHTS + " is truncated: it ends before its checksum", e);
+            throw new ModelFormatException(path, entry + " is truncated: it ends before its checksum", e);
         } catch (ModelFormatException e) {
             throw e;
         } catch (IOException e) {
-            throw new ModelFormatException(path, WEIGHTS + " is damaged: " + e.getMessage(), e);
+            throw new ModelFormatException(path, entry + " is damaged: " + e.getMessage(), e);
         }
     }
 
@@ -408,6 +505,45 @@ public final class ModelIO {
             }
             model.setWeights(tensors);
         }
+    }
+
+    private static void restoreOptimizer(Path path, Sequential model, List<SavedWeight> saved) throws ModelFormatException {
+        Optimizer optimizer = model.getOptimizer();
+        if (optimizer == null) {
+            throw new ModelFormatException(path, "it holds " + OPTIMIZER + " but no training_config to rebuild the optimizer from");
+        }
+        SavedWeight iterations = saved.get(0);
+        if (!iterations.name().equals("iterations") || iterations.shape().length != 0) {
+            throw new ModelFormatException(path, OPTIMIZER + " must start with the scalar 'iterations', found '"
+                    + iterations.name() + "' of shape " + Arrays.toString(iterations.shape()));
+        }
+        List<Variable> params = model.trainableVariables();
+        int expected = 0;
+        for (Variable v : params) {
+            expected += optimizer.stateOf(v).size();
+        }
+        if (saved.size() - 1 != expected) {
+            throw new ModelFormatException(path, OPTIMIZER + " holds " + (saved.size() - 1) + " state tensors but "
+                    + optimizer.className() + " keeps " + expected + " for this model's " + params.size() + " trainable weights");
+        }
+        List<Variable> slots = new ArrayList<>();
+        params.forEach(v -> slots.addAll(optimizer.stateOf(v)));
+        for (int i = 0; i < slots.size(); i++) {
+            SavedWeight w = saved.get(i + 1);
+            if (!Arrays.equals(w.shape(), slots.get(i).shape())) {
+                throw new ModelFormatException(path, OPTIMIZER + ": state '" + w.name() + "' has shape "
+                        + Arrays.toString(w.shape()) + " but " + optimizer.className() + "'s '" + slots.get(i).name()
+                        + "' has shape " + Arrays.toString(slots.get(i).shape()));
+            }
+        }
+        try (TensorScope scope = TensorScope.open()) {
+            for (int i = 0; i < slots.size(); i++) {
+                SavedWeight w = saved.get(i + 1);
+                Variable slot = slots.get(i);
+                slot.assign(K.cast(K.constant(w.dtype(), w.data(), w.shape()), slot.value().dtype()));
+            }
+        }
+        optimizer.setIterations((long) iterations.data()[0]);
     }
 
     private static void compile(Sequential model, Map<String, Object> root) {

@@ -7,7 +7,10 @@ import cthulhu.backend.UnaryOp;
 /**
  * The element-wise, binary and reduction loops on {@code double[]}. Each operation has its own
  * plain counted loop with the operation chosen outside it, so the JIT can unroll and vectorise
- * it; nothing is boxed or allocated per element.
+ * it; nothing is boxed or allocated per element. Comparisons pick 1 or 0 as an {@code int}: the
+ * JIT turns an int select into a conditional move but a floating-point one into a branch, which
+ * random data mispredicts. {@link FloatKernels} holds the same loops on {@code float[]}: keep the
+ * two identical but for the element type.
  */
 final class DoubleKernels {
 
@@ -98,8 +101,191 @@ final class DoubleKernels {
         return e / (1 + e);
     }
 
+    /** {@code out[i] = op(a[i], b[i])} for {@code i} in {@code [from, to)}. */
+    static void binary(BinaryOp op, double[] a, double[] b, double[] out, int from, int to) {
+        switch (op) {
+            case ADD:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] + b[i];
+                }
+                break;
+            case SUBTRACT:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] - b[i];
+                }
+                break;
+            case MULTIPLY:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] * b[i];
+                }
+                break;
+            case DIVIDE:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] / b[i];
+                }
+                break;
+            case POW:
+                for (int i = from; i < to; i++) {
+                    out[i] = Math.pow(a[i], b[i]);
+                }
+                break;
+            case MAXIMUM:
+                for (int i = from; i < to; i++) {
+                    out[i] = Math.max(a[i], b[i]);
+                }
+                break;
+            case MINIMUM:
+                for (int i = from; i < to; i++) {
+                    out[i] = Math.min(a[i], b[i]);
+                }
+                break;
+            case GREATER:
+                for (int i = from; i < to; i++) {
+                    int t = a[i] > b[i] ? 1 : 0;
+                    out[i] = t;
+                }
+                break;
+            case GREATER_EQUAL:
+                for (int i = from; i < to; i++) {
+                    int t = a[i] >= b[i] ? 1 : 0;
+                    out[i] = t;
+                }
+                break;
+            case EQUAL:
+                for (int i = from; i < to; i++) {
+                    int t = a[i] == b[i] ? 1 : 0;
+                    out[i] = t;
+                }
+                break;
+            default:
+                throw new IllegalArgumentException("Unknown binary operation " + op);
+        }
+    }
+
+    /** {@code out[i] = op(a[i], s)} for {@code i} in {@code [from, to)}. */
+    static void binary(BinaryOp op, double[] a, double s, double[] out, int from, int to) {
+        switch (op) {
+            case ADD:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] + s;
+                }
+                break;
+            case SUBTRACT:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] - s;
+                }
+                break;
+            case MULTIPLY:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] * s;
+                }
+                break;
+            case DIVIDE:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] / s;
+                }
+                break;
+            case POW:
+                for (int i = from; i < to; i++) {
+                    out[i] = Math.pow(a[i], s);
+                }
+                break;
+            case MAXIMUM:
+                for (int i = from; i < to; i++) {
+                    out[i] = Math.max(a[i], s);
+                }
+                break;
+            case MINIMUM:
+                for (int i = from; i < to; i++) {
+                    out[i] = Math.min(a[i], s);
+                }
+                break;
+            case GREATER:
+                for (int i = from; i < to; i++) {
+                    int t = a[i] > s ? 1 : 0;
+                    out[i] = t;
+                }
+                break;
+            case GREATER_EQUAL:
+                for (int i = from; i < to; i++) {
+                    int t = a[i] >= s ? 1 : 0;
+                    out[i] = t;
+                }
+                break;
+            case EQUAL:
+                for (int i = from; i < to; i++) {
+                    int t = a[i] == s ? 1 : 0;
+                    out[i] = t;
+                }
+                break;
+            default:
+                throw new IllegalArgumentException("Unknown binary operation " + op);
+        }
+    }
+
+    /** {@code out[i] = op(s, b[i])} for {@code i} in {@code [from, to)}. */
+    static void binary(BinaryOp op, double s, double[] b, double[] out, int from, int to) {
+        switch (op) {
+            case ADD:
+                for (int i = from; i < to; i++) {
+                    out[i] = s + b[i];
+                }
+                break;
+            case SUBTRACT:
+                for (int i = from; i < to; i++) {
+                    out[i] = s - b[i];
+                }
+                break;
+            case MULTIPLY:
+                for (int i = from; i < to; i++) {
+                    out[i] = s * b[i];
+                }
+                break;
+            case DIVIDE:
+                for (int i = from; i < to; i++) {
+                    out[i] = s / b[i];
+                }
+                break;
+            case POW:
+                for (int i = from; i < to; i++) {
+                    out[i] = Math.pow(s, b[i]);
+                }
+                break;
+            case MAXIMUM:
+                for (int i = from; i < to; i++) {
+                    out[i] = Math.max(s, b[i]);
+                }
+                break;
+            case MINIMUM:
+                for (int i = from; i < to; i++) {
+                    out[i] = Math.min(s, b[i]);
+                }
+                break;
+            case GREATER:
+                for (int i = from; i < to; i++) {
+                    int t = s > b[i] ? 1 : 0;
+                    out[i] = t;
+                }
+                break;
+            case GREATER_EQUAL:
+                for (int i = from; i < to; i++) {
+                    int t = s >= b[i] ? 1 : 0;
+                    out[i] = t;
+                }
+                break;
+            case EQUAL:
+                for (int i = from; i < to; i++) {
+                    int t = s == b[i] ? 1 : 0;
+                    out[i] = t;
+                }
+                break;
+            default:
+                throw new IllegalArgumentException("Unknown binary operation " + op);
+        }
+    }
+
     /** {@code out[oo + i] = op(a[ao + i], b[bo + i])} for {@code i} in {@code [0, n)}. */
-    static void binary(BinaryOp op, double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+    static void binaryAt(BinaryOp op, double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
         switch (op) {
             case ADD:
                 for (int i = 0; i < n; i++) {
@@ -138,17 +324,20 @@ final class DoubleKernels {
                 break;
             case GREATER:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] > b[bo + i] ? 1 : 0;
+                    int t = a[ao + i] > b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case GREATER_EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] >= b[bo + i] ? 1 : 0;
+                    int t = a[ao + i] >= b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] == b[bo + i] ? 1 : 0;
+                    int t = a[ao + i] == b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             default:
@@ -157,7 +346,7 @@ final class DoubleKernels {
     }
 
     /** {@code out[oo + i] = op(a[ao + i], s)} for {@code i} in {@code [0, n)}. */
-    static void binary(BinaryOp op, double[] a, int ao, double s, double[] out, int oo, int n) {
+    static void binaryAt(BinaryOp op, double[] a, int ao, double s, double[] out, int oo, int n) {
         switch (op) {
             case ADD:
                 for (int i = 0; i < n; i++) {
@@ -196,17 +385,20 @@ final class DoubleKernels {
                 break;
             case GREATER:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] > s ? 1 : 0;
+                    int t = a[ao + i] > s ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case GREATER_EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] >= s ? 1 : 0;
+                    int t = a[ao + i] >= s ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] == s ? 1 : 0;
+                    int t = a[ao + i] == s ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             default:
@@ -215,7 +407,7 @@ final class DoubleKernels {
     }
 
     /** {@code out[oo + i] = op(s, b[bo + i])} for {@code i} in {@code [0, n)}. */
-    static void binary(BinaryOp op, double s, double[] b, int bo, double[] out, int oo, int n) {
+    static void binaryAt(BinaryOp op, double s, double[] b, int bo, double[] out, int oo, int n) {
         switch (op) {
             case ADD:
                 for (int i = 0; i < n; i++) {
@@ -254,21 +446,65 @@ final class DoubleKernels {
                 break;
             case GREATER:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = s > b[bo + i] ? 1 : 0;
+                    int t = s > b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case GREATER_EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = s >= b[bo + i] ? 1 : 0;
+                    int t = s >= b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = s == b[bo + i] ? 1 : 0;
+                    int t = s == b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             default:
                 throw new IllegalArgumentException("Unknown binary operation " + op);
+        }
+    }
+
+    /**
+     * The plain rectifier {@code out[i] = x[i] > 0 ? x[i] : 0} for {@code i} in
+     * {@code [from, to)}; NaN gives 0, as in {@link cthulhu.backend.Composites#relu}.
+     */
+    static void relu(double[] x, double[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            double v = x[i];
+            out[i] = v > 0 ? v : 0;
+        }
+    }
+
+    /**
+     * {@code out[i] = c[i] != 0 ? a[i] : b[i]} for {@code i} in {@code [from, to)}, where an
+     * operand flagged as a scalar is read at index 0 instead; NaN counts as non-zero.
+     */
+    static void where(double[] c, boolean cScalar, double[] a, boolean aScalar, double[] b, boolean bScalar, double[] out,
+            int from, int to) {
+        if (!cScalar && !aScalar && !bScalar) {
+            for (int i = from; i < to; i++) {
+                out[i] = c[i] != 0 ? a[i] : b[i];
+            }
+        } else if (!cScalar && !aScalar) {
+            double s = b[0];
+            for (int i = from; i < to; i++) {
+                out[i] = c[i] != 0 ? a[i] : s;
+            }
+        } else if (!cScalar && !bScalar) {
+            double s = a[0];
+            for (int i = from; i < to; i++) {
+                out[i] = c[i] != 0 ? s : b[i];
+            }
+        } else {
+            int ci = cScalar ? 0 : 1;
+            int ai = aScalar ? 0 : 1;
+            int bi = bScalar ? 0 : 1;
+            for (int i = from; i < to; i++) {
+                out[i] = c[i * ci] != 0 ? a[i * ai] : b[i * bi];
+            }
         }
     }
 

@@ -9,7 +9,8 @@ package cthulhu.backend.pure;
  * four rows of {@code C} are accumulated in four row arrays, two {@code k} at a time. Every array
  * in the inner loop is indexed from 0, which is what lets the JIT vectorise it (it does not when
  * two arrays are read at different run-time offsets). Large products are split over the cores
- * by rows, or by columns when there are few rows.
+ * by rows, or by columns when there are more columns than rows. {@link DoubleGemm} is the same code on
+ * {@code double[]}: keep the two identical but for the element type and panel width.
  */
 final class FloatGemm {
 
@@ -20,7 +21,20 @@ final class FloatGemm {
     /** Rows of {@code C} updated together. */
     private static final int MR = 4;
 
+    /** Products of fewer multiply-adds ({@code m · n · k}) than this stay on the calling thread. */
+    private static final long MIN_PARALLEL_WORK = 1 << 21;
+
+    /** Packing buffers of the largest panel, one set per thread, so that no call allocates them. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     private FloatGemm() {
+    }
+
+    /** One thread's packing buffers and accumulator rows; a smaller panel uses a prefix of each row. */
+    private static final class Scratch {
+        final float[][] panel = new float[KC][NC];
+        final float[] ap = new float[MR * KC];
+        final float[][] acc = new float[MR][NC];
     }
 
     /**
@@ -33,12 +47,14 @@ final class FloatGemm {
         if (m == 0 || n == 0 || k == 0) {
             return c;
         }
-        int chunks = (long) m * n * k < (1 << 18) ? 1 : Parallel.threads();
-        if (m >= n || m >= 64 * chunks) {
+        int chunks = (long) m * n * k < MIN_PARALLEL_WORK ? 1 : Parallel.threads();
+        // Each thread packs its own panels: splitting rows repeats the packing of B (k × n),
+        // splitting columns that of A (m × k), so split the longer side.
+        if (n > m) {
+            Parallel.forChunks(n, chunks, (from, to) -> block(a, b, c, m, n, k, transA, transB, 0, m, from, to));
+        } else {
             Parallel.forChunks((m + MR - 1) / MR, chunks, (from, to) ->
                     block(a, b, c, m, n, k, transA, transB, from * MR, Math.min(m, to * MR), 0, n));
-        } else {
-            Parallel.forChunks(n, chunks, (from, to) -> block(a, b, c, m, n, k, transA, transB, 0, m, from, to));
         }
         return c;
     }
@@ -49,11 +65,10 @@ final class FloatGemm {
         if (i0 >= i1 || j0 >= j1) {
             return;
         }
-        int width = Math.min(NC, j1 - j0);
-        int depth = Math.min(KC, k);
-        float[][] panel = new float[depth][width];
-        float[] ap = new float[MR * depth];
-        float[][] acc = new float[MR][width];
+        Scratch scratch = SCRATCH.get();
+        float[][] panel = scratch.panel;
+        float[] ap = scratch.ap;
+        float[][] acc = scratch.acc;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -66,7 +81,7 @@ final class FloatGemm {
                         if (r < rows) {
                             System.arraycopy(c, (i + r) * n + jc, acc[r], 0, nc);
                         } else {
-                            java.util.Arrays.fill(acc[r], 0);
+                            java.util.Arrays.fill(acc[r], 0, nc, 0);
                         }
                     }
                     kernel(ap, kc, panel, nc, acc[0], acc[1], acc[2], acc[3]);

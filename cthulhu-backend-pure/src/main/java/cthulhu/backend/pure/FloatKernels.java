@@ -7,7 +7,10 @@ import cthulhu.backend.UnaryOp;
 /**
  * The element-wise, binary and reduction loops on {@code float[]}. Each operation has its own
  * plain counted loop with the operation chosen outside it, so the JIT can unroll and vectorise
- * it; nothing is boxed or allocated per element.
+ * it; nothing is boxed or allocated per element. Comparisons pick 1 or 0 as an {@code int}: the
+ * JIT turns an int select into a conditional move but a floating-point one into a branch, which
+ * random data mispredicts. {@link DoubleKernels} holds the same loops on {@code double[]}: keep the
+ * two identical but for the element type.
  */
 final class FloatKernels {
 
@@ -34,7 +37,7 @@ final class FloatKernels {
                 break;
             case EXPM1:
                 for (int i = from; i < to; i++) {
-                    out[i] = (float) Math.expm1(x[i]);
+                    out[i] = expm1(x[i]);
                 }
                 break;
             case LOG:
@@ -44,7 +47,7 @@ final class FloatKernels {
                 break;
             case LOG1P:
                 for (int i = from; i < to; i++) {
-                    out[i] = (float) Math.log1p(x[i]);
+                    out[i] = log1p(x[i]);
                 }
                 break;
             case SQRT:
@@ -67,7 +70,7 @@ final class FloatKernels {
                 break;
             case TANH:
                 for (int i = from; i < to; i++) {
-                    out[i] = (float) Math.tanh(x[i]);
+                    out[i] = tanh(x[i]);
                 }
                 break;
             case SIGMOID:
@@ -85,8 +88,232 @@ final class FloatKernels {
         }
     }
 
+    /**
+     * Hyperbolic tangent to float precision through the intrinsic {@link Math#exp} in double,
+     * several times faster than {@link Math#tanh}: {@code 1 - 2 / (e^{2|x|} + 1)} with the sign
+     * restored, which keeps more than 24 correct bits once {@code |x| >= 2^-11}; below that the
+     * series {@code x - x³/3} is exact to float precision.
+     */
+    static float tanh(float x) {
+        double a = Math.abs((double) x);
+        double t = a < 0x1p-11 ? a - a * a * a / 3 : 1 - 2 / (Math.exp(2 * a) + 1);
+        return (float) Math.copySign(t, x);
+    }
+
+    /**
+     * {@code e^x - 1} to float precision without the native {@link Math#expm1}: for
+     * {@code |x| < 1/2} its Taylor series to {@code x⁹/9!} in double (truncation below
+     * {@code 10^-9} relative), else {@code e^x - 1} in double, where the subtraction cancels at
+     * most one bit.
+     */
+    static float expm1(float x) {
+        double d = x;
+        if (Math.abs(d) < 0.5) {
+            return (float) (d * (1 + d / 2 * (1 + d / 3 * (1 + d / 4 * (1 + d / 5 * (1 + d / 6 * (1 + d / 7
+                    * (1 + d / 8 * (1 + d / 9)))))))));
+        }
+        return (float) (Math.exp(d) - 1);
+    }
+
+    /**
+     * {@code ln(1 + x)} to float precision without the native {@link Math#log1p}: Kahan's
+     * {@code ln(u) · x / (u - 1)} with {@code u = 1 + x} in double, which cancels the rounding of
+     * {@code u}; {@code x} itself when {@code u} rounds to 1.
+     */
+    static float log1p(float x) {
+        double d = x;
+        double u = 1 + d;
+        if (u == 1 || u == Double.POSITIVE_INFINITY) {
+            return u == 1 ? x : Float.POSITIVE_INFINITY;
+        }
+        return (float) (Math.log(u) * d / (u - 1));
+    }
+
+    /** {@code out[i] = op(a[i], b[i])} for {@code i} in {@code [from, to)}. */
+    static void binary(BinaryOp op, float[] a, float[] b, float[] out, int from, int to) {
+        switch (op) {
+            case ADD:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] + b[i];
+                }
+                break;
+            case SUBTRACT:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] - b[i];
+                }
+                break;
+            case MULTIPLY:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] * b[i];
+                }
+                break;
+            case DIVIDE:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] / b[i];
+                }
+                break;
+            case POW:
+                for (int i = from; i < to; i++) {
+                    out[i] = (float) Math.pow(a[i], b[i]);
+                }
+                break;
+            case MAXIMUM:
+                for (int i = from; i < to; i++) {
+                    out[i] = Math.max(a[i], b[i]);
+                }
+                break;
+            case MINIMUM:
+                for (int i = from; i < to; i++) {
+                    out[i] = Math.min(a[i], b[i]);
+                }
+                break;
+            case GREATER:
+                for (int i = from; i < to; i++) {
+                    int t = a[i] > b[i] ? 1 : 0;
+                    out[i] = t;
+                }
+                break;
+            case GREATER_EQUAL:
+                for (int i = from; i < to; i++) {
+                    int t = a[i] >= b[i] ? 1 : 0;
+                    out[i] = t;
+                }
+                break;
+            case EQUAL:
+                for (int i = from; i < to; i++) {
+                    int t = a[i] == b[i] ? 1 : 0;
+                    out[i] = t;
+                }
+                break;
+            default:
+                throw new IllegalArgumentException("Unknown binary operation " + op);
+        }
+    }
+
+    /** {@code out[i] = op(a[i], s)} for {@code i} in {@code [from, to)}. */
+    static void binary(BinaryOp op, float[] a, float s, float[] out, int from, int to) {
+        switch (op) {
+            case ADD:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] + s;
+                }
+                break;
+            case SUBTRACT:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] - s;
+                }
+                break;
+            case MULTIPLY:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] * s;
+                }
+                break;
+            case DIVIDE:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] / s;
+                }
+                break;
+            case POW:
+                for (int i = from; i < to; i++) {
+                    out[i] = (float) Math.pow(a[i], s);
+                }
+                break;
+            case MAXIMUM:
+                for (int i = from; i < to; i++) {
+                    out[i] = Math.max(a[i], s);
+                }
+                break;
+            case MINIMUM:
+                for (int i = from; i < to; i++) {
+                    out[i] = Math.min(a[i], s);
+                }
+                break;
+            case GREATER:
+                for (int i = from; i < to; i++) {
+                    int t = a[i] > s ? 1 : 0;
+                    out[i] = t;
+                }
+                break;
+            case GREATER_EQUAL:
+                for (int i = from; i < to; i++) {
+                    int t = a[i] >= s ? 1 : 0;
+                    out[i] = t;
+                }
+                break;
+            case EQUAL:
+                for (int i = from; i < to; i++) {
+                    int t = a[i] == s ? 1 : 0;
+                    out[i] = t;
+                }
+                break;
+            default:
+                throw new IllegalArgumentException("Unknown binary operation " + op);
+        }
+    }
+
+    /** {@code out[i] = op(s, b[i])} for {@code i} in {@code [from, to)}. */
+    static void binary(BinaryOp op, float s, float[] b, float[] out, int from, int to) {
+        switch (op) {
+            case ADD:
+                for (int i = from; i < to; i++) {
+                    out[i] = s + b[i];
+                }
+                break;
+            case SUBTRACT:
+                for (int i = from; i < to; i++) {
+                    out[i] = s - b[i];
+                }
+                break;
+            case MULTIPLY:
+                for (int i = from; i < to; i++) {
+                    out[i] = s * b[i];
+                }
+                break;
+            case DIVIDE:
+                for (int i = from; i < to; i++) {
+                    out[i] = s / b[i];
+                }
+                break;
+            case POW:
+                for (int i = from; i < to; i++) {
+                    out[i] = (float) Math.pow(s, b[i]);
+                }
+                break;
+            case MAXIMUM:
+                for (int i = from; i < to; i++) {
+                    out[i] = Math.max(s, b[i]);
+                }
+                break;
+            case MINIMUM:
+                for (int i = from; i < to; i++) {
+                    out[i] = Math.min(s, b[i]);
+                }
+                break;
+            case GREATER:
+                for (int i = from; i < to; i++) {
+                    int t = s > b[i] ? 1 : 0;
+                    out[i] = t;
+                }
+                break;
+            case GREATER_EQUAL:
+                for (int i = from; i < to; i++) {
+                    int t = s >= b[i] ? 1 : 0;
+                    out[i] = t;
+                }
+                break;
+            case EQUAL:
+                for (int i = from; i < to; i++) {
+                    int t = s == b[i] ? 1 : 0;
+                    out[i] = t;
+                }
+                break;
+            default:
+                throw new IllegalArgumentException("Unknown binary operation " + op);
+        }
+    }
+
     /** {@code out[oo + i] = op(a[ao + i], b[bo + i])} for {@code i} in {@code [0, n)}. */
-    static void binary(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+    static void binaryAt(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         switch (op) {
             case ADD:
                 for (int i = 0; i < n; i++) {
@@ -125,17 +352,20 @@ final class FloatKernels {
                 break;
             case GREATER:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] > b[bo + i] ? 1 : 0;
+                    int t = a[ao + i] > b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case GREATER_EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] >= b[bo + i] ? 1 : 0;
+                    int t = a[ao + i] >= b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] == b[bo + i] ? 1 : 0;
+                    int t = a[ao + i] == b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             default:
@@ -144,7 +374,7 @@ final class FloatKernels {
     }
 
     /** {@code out[oo + i] = op(a[ao + i], s)} for {@code i} in {@code [0, n)}. */
-    static void binary(BinaryOp op, float[] a, int ao, float s, float[] out, int oo, int n) {
+    static void binaryAt(BinaryOp op, float[] a, int ao, float s, float[] out, int oo, int n) {
         switch (op) {
             case ADD:
                 for (int i = 0; i < n; i++) {
@@ -183,17 +413,20 @@ final class FloatKernels {
                 break;
             case GREATER:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] > s ? 1 : 0;
+                    int t = a[ao + i] > s ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case GREATER_EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] >= s ? 1 : 0;
+                    int t = a[ao + i] >= s ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] == s ? 1 : 0;
+                    int t = a[ao + i] == s ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             default:
@@ -202,7 +435,7 @@ final class FloatKernels {
     }
 
     /** {@code out[oo + i] = op(s, b[bo + i])} for {@code i} in {@code [0, n)}. */
-    static void binary(BinaryOp op, float s, float[] b, int bo, float[] out, int oo, int n) {
+    static void binaryAt(BinaryOp op, float s, float[] b, int bo, float[] out, int oo, int n) {
         switch (op) {
             case ADD:
                 for (int i = 0; i < n; i++) {
@@ -241,21 +474,65 @@ final class FloatKernels {
                 break;
             case GREATER:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = s > b[bo + i] ? 1 : 0;
+                    int t = s > b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case GREATER_EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = s >= b[bo + i] ? 1 : 0;
+                    int t = s >= b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             case EQUAL:
                 for (int i = 0; i < n; i++) {
-                    out[oo + i] = s == b[bo + i] ? 1 : 0;
+                    int t = s == b[bo + i] ? 1 : 0;
+                    out[oo + i] = t;
                 }
                 break;
             default:
                 throw new IllegalArgumentException("Unknown binary operation " + op);
+        }
+    }
+
+    /**
+     * The plain rectifier {@code out[i] = x[i] > 0 ? x[i] : 0} for {@code i} in
+     * {@code [from, to)}; NaN gives 0, as in {@link cthulhu.backend.Composites#relu}.
+     */
+    static void relu(float[] x, float[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float v = x[i];
+            out[i] = v > 0 ? v : 0;
+        }
+    }
+
+    /**
+     * {@code out[i] = c[i] != 0 ? a[i] : b[i]} for {@code i} in {@code [from, to)}, where an
+     * operand flagged as a scalar is read at index 0 instead; NaN counts as non-zero.
+     */
+    static void where(float[] c, boolean cScalar, float[] a, boolean aScalar, float[] b, boolean bScalar, float[] out,
+            int from, int to) {
+        if (!cScalar && !aScalar && !bScalar) {
+            for (int i = from; i < to; i++) {
+                out[i] = c[i] != 0 ? a[i] : b[i];
+            }
+        } else if (!cScalar && !aScalar) {
+            float s = b[0];
+            for (int i = from; i < to; i++) {
+                out[i] = c[i] != 0 ? a[i] : s;
+            }
+        } else if (!cScalar && !bScalar) {
+            float s = a[0];
+            for (int i = from; i < to; i++) {
+                out[i] = c[i] != 0 ? s : b[i];
+            }
+        } else {
+            int ci = cScalar ? 0 : 1;
+            int ai = aScalar ? 0 : 1;
+            int bi = bScalar ? 0 : 1;
+            for (int i = from; i < to; i++) {
+                out[i] = c[i * ci] != 0 ? a[i * ai] : b[i * bi];
+            }
         }
     }
 

@@ -33,8 +33,7 @@ final class Parallel {
      * {@code work} (an estimate in element operations) reaches {@link #ELEMENT_THRESHOLD}.
      */
     static void forRange(int n, long work, RangeBody body) {
-        int chunks = (int) Math.min(THREADS, Math.min(n, work / ELEMENT_THRESHOLD));
-        forChunks(n, chunks, body);
+        forChunks(n, work < ELEMENT_THRESHOLD ? 1 : THREADS, body);
     }
 
     /**
@@ -47,15 +46,14 @@ final class Parallel {
             return;
         }
         chunks = Math.min(chunks, n);
-        @SuppressWarnings("unchecked")
-        ForkJoinTask<Void>[] tasks = new ForkJoinTask[chunks - 1];
+        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
         for (int c = 1; c < chunks; c++) {
             int from = bound(n, chunks, c);
             int to = bound(n, chunks, c + 1);
             tasks[c - 1] = ForkJoinPool.commonPool().submit(() -> body.run(from, to), null);
         }
         body.run(0, bound(n, chunks, 1));
-        for (ForkJoinTask<Void> task : tasks) {
+        for (ForkJoinTask<?> task : tasks) {
             task.join();
         }
     }

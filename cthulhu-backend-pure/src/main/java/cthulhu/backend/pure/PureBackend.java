@@ -2,6 +2,7 @@ package cthulhu.backend.pure;
 
 import cthulhu.backend.Backend;
 import cthulhu.backend.BinaryOp;
+import cthulhu.backend.Composites;
 import cthulhu.backend.DType;
 import cthulhu.backend.ReduceOp;
 import cthulhu.backend.Shapes;
@@ -15,10 +16,14 @@ import java.util.List;
  * no native code and no dependency beyond core, so it is always available and the default when
  * no other backend is on the classpath.
  *
- * <p>Element-wise operations and reductions run as plain loops the JIT vectorises and, above
- * {@value Parallel#ELEMENT_THRESHOLD} elements, split over the cores; matrix products use a
- * cache-blocked, packed kernel split over the cores. Tensors are immutable and every method
- * returns a new tensor.
+ * <p>Element-wise operations and reductions run as plain loops the JIT vectorises and, from
+ * {@value Parallel#ELEMENT_THRESHOLD} elements up, split over the cores; matrix products use a
+ * cache-blocked, packed, register-tiled kernel split over the cores. When the JVM runs with
+ * {@code --add-modules jdk.incubator.vector}, matrix products, {@code exp}, {@code tanh},
+ * {@code sigmoid}, the broadcasting binaries and the reductions use kernels written on the
+ * vector module instead (the system property {@code cthulhu.pure.vector=false} keeps the plain
+ * ones); without the module the backend runs unchanged on the plain kernels. Tensors are
+ * immutable and every method returns a new tensor.
  */
 public final class PureBackend implements Backend {
 
@@ -120,12 +125,12 @@ public final class PureBackend implements Backend {
         if (t.floats() != null) {
             float[] in = t.floats();
             float[] out = new float[n];
-            Parallel.forRange(n, n, (from, to) -> FloatKernels.unary(op, in, out, from, to));
+            Parallel.forRange(n, n, (from, to) -> Kernels.unary(op, in, out, from, to));
             return PureTensor.ofFloats(this, t.shape(), out);
         }
         double[] in = t.doubles();
         double[] out = new double[n];
-        Parallel.forRange(n, n, (from, to) -> DoubleKernels.unary(op, in, out, from, to));
+        Parallel.forRange(n, n, (from, to) -> Kernels.unary(op, in, out, from, to));
         return PureTensor.ofDoubles(this, t.shape(), out);
     }
 
@@ -153,34 +158,34 @@ public final class PureBackend implements Backend {
         if (xs == n && ys == n) {
             Parallel.forRange(n, n, (from, to) -> {
                 if (isFloat) {
-                    FloatKernels.binary(op, x.floats(), from, y.floats(), from, fo, from, to - from);
+                    Kernels.binary(op, x.floats(), from, y.floats(), from, fo, from, to - from);
                 } else {
-                    DoubleKernels.binary(op, x.doubles(), from, y.doubles(), from, dout, from, to - from);
+                    Kernels.binary(op, x.doubles(), from, y.doubles(), from, dout, from, to - from);
                 }
             });
         } else if (ys == 1 && xs == n) {
             Parallel.forRange(n, n, (from, to) -> {
                 if (isFloat) {
-                    FloatKernels.binary(op, x.floats(), from, y.floats()[0], fo, from, to - from);
+                    Kernels.binary(op, x.floats(), from, y.floats()[0], fo, from, to - from);
                 } else {
-                    DoubleKernels.binary(op, x.doubles(), from, y.doubles()[0], dout, from, to - from);
+                    Kernels.binary(op, x.doubles(), from, y.doubles()[0], dout, from, to - from);
                 }
             });
         } else if (xs == 1 && ys == n) {
             Parallel.forRange(n, n, (from, to) -> {
                 if (isFloat) {
-                    FloatKernels.binary(op, x.floats()[0], y.floats(), from, fo, from, to - from);
+                    Kernels.binary(op, x.floats()[0], y.floats(), from, fo, from, to - from);
                 } else {
-                    DoubleKernels.binary(op, x.doubles()[0], y.doubles(), from, dout, from, to - from);
+                    Kernels.binary(op, x.doubles()[0], y.doubles(), from, dout, from, to - from);
                 }
             });
         } else if (xs == n && ys > 0 && isTrailing(y.shape(), shape)) {
             Parallel.forRange(n / ys, n, (from, to) -> {
                 for (int r = from; r < to; r++) {
                     if (isFloat) {
-                        FloatKernels.binary(op, x.floats(), r * ys, y.floats(), 0, fo, r * ys, ys);
+                        Kernels.binary(op, x.floats(), r * ys, y.floats(), 0, fo, r * ys, ys);
                     } else {
-                        DoubleKernels.binary(op, x.doubles(), r * ys, y.doubles(), 0, dout, r * ys, ys);
+                        Kernels.binary(op, x.doubles(), r * ys, y.doubles(), 0, dout, r * ys, ys);
                     }
                 }
             });
@@ -188,9 +193,9 @@ public final class PureBackend implements Backend {
             Parallel.forRange(n / xs, n, (from, to) -> {
                 for (int r = from; r < to; r++) {
                     if (isFloat) {
-                        FloatKernels.binary(op, x.floats(), 0, y.floats(), r * xs, fo, r * xs, xs);
+                        Kernels.binary(op, x.floats(), 0, y.floats(), r * xs, fo, r * xs, xs);
                     } else {
-                        DoubleKernels.binary(op, x.doubles(), 0, y.doubles(), r * xs, dout, r * xs, xs);
+                        Kernels.binary(op, x.doubles(), 0, y.doubles(), r * xs, dout, r * xs, xs);
                     }
                 }
             });
@@ -212,30 +217,35 @@ public final class PureBackend implements Backend {
                 float[] xf = x.floats();
                 float[] yf = y.floats();
                 if (sx != 0 && sy != 0) {
-                    FloatKernels.binary(op, xf, ox, yf, oy, fo, out, len);
+                    Kernels.binary(op, xf, ox, yf, oy, fo, out, len);
                 } else if (sx != 0) {
-                    FloatKernels.binary(op, xf, ox, yf[oy], fo, out, len);
+                    Kernels.binary(op, xf, ox, yf[oy], fo, out, len);
                 } else if (sy != 0) {
-                    FloatKernels.binary(op, xf[ox], yf, oy, fo, out, len);
+                    Kernels.binary(op, xf[ox], yf, oy, fo, out, len);
                 } else {
-                    FloatKernels.binary(op, xf, ox, yf[oy], fo, out, 1);
+                    Kernels.binary(op, xf, ox, yf[oy], fo, out, 1);
                     Arrays.fill(fo, out + 1, out + len, fo[out]);
                 }
             } else {
                 double[] xd = x.doubles();
                 double[] yd = y.doubles();
                 if (sx != 0 && sy != 0) {
-                    DoubleKernels.binary(op, xd, ox, yd, oy, dout, out, len);
+                    Kernels.binary(op, xd, ox, yd, oy, dout, out, len);
                 } else if (sx != 0) {
-                    DoubleKernels.binary(op, xd, ox, yd[oy], dout, out, len);
+                    Kernels.binary(op, xd, ox, yd[oy], dout, out, len);
                 } else if (sy != 0) {
-                    DoubleKernels.binary(op, xd[ox], yd, oy, dout, out, len);
+                    Kernels.binary(op, xd[ox], yd, oy, dout, out, len);
                 } else {
-                    DoubleKernels.binary(op, xd, ox, yd[oy], dout, out, 1);
+                    Kernels.binary(op, xd, ox, yd[oy], dout, out, 1);
                     Arrays.fill(dout, out + 1, out + len, dout[out]);
                 }
             }
         }, 1);
+    }
+
+    /** Whether {@code t} holds all {@code n} elements of the broadcast result in order, or a single one. */
+    private static boolean isFullOrScalar(PureTensor t, int n) {
+        return t.size() == n || t.size() == 1;
     }
 
     /** Whether {@code small}, without its leading 1s, is the trailing part of {@code shape}. */
@@ -271,6 +281,21 @@ public final class PureBackend implements Backend {
         checkSameDtype("where", x, y);
         int[] shape = Shapes.broadcast(Shapes.broadcast(c.shape(), x.shape()), y.shape());
         int n = checkedSize(shape);
+        if (c.dtype() == x.dtype() && isFullOrScalar(c, n) && isFullOrScalar(x, n) && isFullOrScalar(y, n)) {
+            boolean cs = c.size() != n;
+            boolean xs = x.size() != n;
+            boolean ys = y.size() != n;
+            if (x.floats() != null) {
+                float[] out = new float[n];
+                Parallel.forRange(n, n, (from, to) ->
+                        Kernels.where(c.floats(), cs, x.floats(), xs, y.floats(), ys, out, from, to));
+                return PureTensor.ofFloats(this, shape, out);
+            }
+            double[] out = new double[n];
+            Parallel.forRange(n, n, (from, to) ->
+                    Kernels.where(c.doubles(), cs, x.doubles(), xs, y.doubles(), ys, out, from, to));
+            return PureTensor.ofDoubles(this, shape, out);
+        }
         StridedPlan plan = StridedPlan.of(shape, new int[3], StridedPlan.broadcastStrides(c.shape(), shape),
                 StridedPlan.broadcastStrides(x.shape(), shape), StridedPlan.broadcastStrides(y.shape(), shape));
         int sc = plan.runStride(0);
@@ -372,6 +397,12 @@ public final class PureBackend implements Backend {
     public Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
         PureTensor x = pure(a);
         PureTensor y = pure(b);
+        int[] shape = productShape(x, y, transposeA, transposeB);
+        return wrap(shape, product(x, y, shape, transposeA, transposeB));
+    }
+
+    /** The shape {@code [m, n]} of {@code op(x) · op(y)}, after checking ranks, inner dimensions and dtypes. */
+    private static int[] productShape(PureTensor x, PureTensor y, boolean transposeA, boolean transposeB) {
         checkSameDtype("matmul", x, y);
         if (x.rank() != 2 || y.rank() != 2) {
             throw new IllegalArgumentException("matmul needs two rank-2 tensors, got shapes "
@@ -387,12 +418,136 @@ public final class PureBackend implements Backend {
                     + " (shape " + Arrays.toString(x.shape()) + ", transposeA=" + transposeA + "), op(b) is "
                     + kb + " × " + n + " (shape " + Arrays.toString(y.shape()) + ", transposeB=" + transposeB + ")");
         }
-        checkedSize(new int[] {m, n});
         int[] shape = {m, n};
+        checkedSize(shape);
+        return shape;
+    }
+
+    /** The storage of {@code op(x) · op(y)}, a fresh {@code float[]} or {@code double[]}. */
+    private static Object product(PureTensor x, PureTensor y, int[] shape, boolean transposeA, boolean transposeB) {
+        int k = transposeA ? x.dim(0) : x.dim(1);
         if (x.floats() != null) {
-            return PureTensor.ofFloats(this, shape, Matmul.multiply(x.floats(), y.floats(), m, n, k, transposeA, transposeB));
+            return Matmul.multiply(x.floats(), y.floats(), shape[0], shape[1], k, transposeA, transposeB);
         }
-        return PureTensor.ofDoubles(this, shape, Matmul.multiply(x.doubles(), y.doubles(), m, n, k, transposeA, transposeB));
+        return Matmul.multiply(x.doubles(), y.doubles(), shape[0], shape[1], k, transposeA, transposeB);
+    }
+
+    // ---- composites ---------------------------------------------------------------------
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Along the last axis each row is reduced, shifted, exponentiated and normalised while it
+     * is in cache, with the operations of {@link Composites#softmax} (results agree with it to a
+     * few ulps: the exponential of a row shorter than a vector runs in the plain loop); other
+     * axes use that default.
+     */
+    @Override
+    public Tensor softmax(Tensor x, int axis) {
+        PureTensor t = pure(x);
+        int[] shape = t.shape();
+        if (shape.length == 0 || Shapes.axis(axis, shape.length) != shape.length - 1) {
+            return Composites.softmax(this, x, axis);
+        }
+        int n = (int) t.size();
+        int len = shape[shape.length - 1];
+        int rows = len == 0 ? 0 : n / len;
+        if (t.floats() != null) {
+            float[] in = t.floats();
+            float[] out = new float[n];
+            Parallel.forRange(rows, n, (from, to) -> {
+                float[] scalar = new float[1];
+                for (int r = from; r < to; r++) {
+                    int off = r * len;
+                    Kernels.reduce(ReduceOp.MAX, in, off, 1, len, 1, scalar, 0);
+                    Kernels.binary(BinaryOp.SUBTRACT, in, off, scalar[0], out, off, len);
+                    Kernels.unary(UnaryOp.EXP, out, out, off, off + len);
+                    Kernels.reduce(ReduceOp.SUM, out, off, 1, len, 1, scalar, 0);
+                    Kernels.binary(BinaryOp.DIVIDE, out, off, scalar[0], out, off, len);
+                }
+            });
+            return PureTensor.ofFloats(this, shape, out);
+        }
+        double[] in = t.doubles();
+        double[] out = new double[n];
+        Parallel.forRange(rows, n, (from, to) -> {
+            double[] scalar = new double[1];
+            for (int r = from; r < to; r++) {
+                int off = r * len;
+                Kernels.reduce(ReduceOp.MAX, in, off, 1, len, 1, scalar, 0);
+                Kernels.binary(BinaryOp.SUBTRACT, in, off, scalar[0], out, off, len);
+                Kernels.unary(UnaryOp.EXP, out, out, off, off + len);
+                Kernels.reduce(ReduceOp.SUM, out, off, 1, len, 1, scalar, 0);
+                Kernels.binary(BinaryOp.DIVIDE, out, off, scalar[0], out, off, len);
+            }
+        });
+        return PureTensor.ofDoubles(this, shape, out);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The plain rectifier ({@code alpha = 0}, no {@code maxValue}, {@code threshold = 0})
+     * runs as one pass, {@code x > 0 ? x : 0}, which gives 0 for NaN exactly as
+     * {@link Composites#relu} does; any other setting uses that default.
+     */
+    @Override
+    public Tensor relu(Tensor x, double alpha, Double maxValue, double threshold) {
+        if (alpha != 0 || maxValue != null || threshold != 0) {
+            return Composites.relu(this, x, alpha, maxValue, threshold);
+        }
+        PureTensor t = pure(x);
+        int n = (int) t.size();
+        if (t.floats() != null) {
+            float[] in = t.floats();
+            float[] out = new float[n];
+            Parallel.forRange(n, n, (from, to) -> Kernels.relu(in, out, from, to));
+            return PureTensor.ofFloats(this, t.shape(), out);
+        }
+        double[] in = t.doubles();
+        double[] out = new double[n];
+        Parallel.forRange(n, n, (from, to) -> Kernels.relu(in, out, from, to));
+        return PureTensor.ofDoubles(this, t.shape(), out);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With a rank-1 bias of {@code units} elements, the bias is added into the fresh product
+     * before it becomes a tensor, saving the intermediate; otherwise {@link Composites#dense}.
+     */
+    @Override
+    public Tensor dense(Tensor x, Tensor kernel, Tensor bias) {
+        PureTensor in = pure(x);
+        PureTensor w = pure(kernel);
+        if (bias == null || bias.rank() != 1 || in.rank() != 2 || w.rank() != 2 || bias.dim(0) != w.dim(1)) {
+            return Composites.dense(this, x, kernel, bias);
+        }
+        PureTensor b = pure(bias);
+        checkSameDtype("dense", w, b);
+        int[] shape = productShape(in, w, false, false);
+        Object product = product(in, w, shape, false, false);
+        int rows = shape[0];
+        int units = shape[1];
+        long work = (long) rows * units;
+        if (product instanceof float[]) {
+            float[] c = (float[]) product;
+            float[] bf = b.floats();
+            Parallel.forRange(rows, work, (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    Kernels.binary(BinaryOp.ADD, c, r * units, bf, 0, c, r * units, units);
+                }
+            });
+        } else {
+            double[] c = (double[]) product;
+            double[] bd = b.doubles();
+            Parallel.forRange(rows, work, (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    Kernels.binary(BinaryOp.ADD, c, r * units, bd, 0, c, r * units, units);
+                }
+            });
+        }
+        return wrap(shape, product);
     }
 
     // ---- shape operations -----------------------------------------------------------------

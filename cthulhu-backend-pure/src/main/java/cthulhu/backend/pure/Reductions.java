@@ -24,7 +24,7 @@ final class Reductions {
     static void reduce(ReduceOp op, float[] xf, double[] xd, int outer, int len, int inner, float[] of, double[] od,
             int maxThreads) {
         long work = (long) outer * len * inner;
-        int threads = (int) Math.min(maxThreads, work / Parallel.ELEMENT_THRESHOLD);
+        int threads = work < Parallel.ELEMENT_THRESHOLD ? 1 : maxThreads;
         int slice = len * inner;
         if (threads <= 1 || outer >= threads) {
             Parallel.forChunks(outer, Math.max(threads, 1), (from, to) -> {
@@ -60,9 +60,9 @@ final class Reductions {
     private static void block(ReduceOp op, float[] xf, double[] xd, int base, int stride, int count, int width,
             float[] of, double[] od, int dst) {
         if (xf != null) {
-            FloatKernels.reduce(op, xf, base, stride, count, width, of, dst);
+            Kernels.reduce(op, xf, base, stride, count, width, of, dst);
         } else {
-            DoubleKernels.reduce(op, xd, base, stride, count, width, od, dst);
+            Kernels.reduce(op, xd, base, stride, count, width, od, dst);
         }
     }
 }

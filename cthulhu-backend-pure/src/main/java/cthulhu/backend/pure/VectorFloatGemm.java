@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * vector registers and, for each {@code k}, loads two vectors of the {@code B} sliver,
  * broadcasts each of the {@code MR} values of the {@code A} sliver and issues sixteen fused
  * multiply-adds. Large products are split over the cores by rows (or by columns when there are
- * few rows); each thread packs its own panels.
+ * more columns than rows); each thread packs its own panels. {@link VectorDoubleGemm} is the same code on
+ * {@code double[]}: keep the two identical but for the element type.
  */
 final class VectorFloatGemm {
 
@@ -28,7 +29,23 @@ final class VectorFloatGemm {
     /** Width of a packed panel. */
     static final int NC = 512;
 
+    /** Blocks of at most this many rows read {@code B} in place rather than packing it. */
+    static final int DIRECT_ROWS = 128;
+
+    /** Products of fewer multiply-adds ({@code m · n · k}) than this stay on the calling thread. */
+    private static final long MIN_PARALLEL_WORK = 1 << 21;
+
+    /** Packing buffers of the largest panel, one set per thread, so that no call allocates them. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     private VectorFloatGemm() {
+    }
+
+    /** One thread's packing buffers. */
+    private static final class Scratch {
+        final float[] bp = new float[KC * ((NC + NR - 1) / NR) * NR];
+        final float[] ap = new float[KC * MR];
+        final float[] tile = new float[MR * NR];
     }
 
     /**
@@ -41,13 +58,15 @@ final class VectorFloatGemm {
         if (m == 0 || n == 0 || k == 0) {
             return c;
         }
-        int chunks = (long) m * n * k < (1 << 18) ? 1 : Parallel.threads();
-        if (m >= n || m >= 64 * chunks) {
-            Parallel.forChunks((m + MR - 1) / MR, chunks, (from, to) ->
-                    block(a, b, c, m, n, k, transA, transB, from * MR, Math.min(m, to * MR), 0, n));
-        } else {
+        int chunks = (long) m * n * k < MIN_PARALLEL_WORK ? 1 : Parallel.threads();
+        // Each thread packs its own panels: splitting rows repeats the packing of B (k × n),
+        // splitting columns that of A (m × k), so split the longer side.
+        if (n > m) {
             Parallel.forChunks((n + NR - 1) / NR, chunks, (from, to) ->
                     block(a, b, c, m, n, k, transA, transB, 0, m, from * NR, Math.min(n, to * NR)));
+        } else {
+            Parallel.forChunks((m + MR - 1) / MR, chunks, (from, to) ->
+                    block(a, b, c, m, n, k, transA, transB, from * MR, Math.min(m, to * MR), 0, n));
         }
         return c;
     }
@@ -58,21 +77,28 @@ final class VectorFloatGemm {
         if (i0 >= i1 || j0 >= j1) {
             return;
         }
-        int width = Math.min(NC, j1 - j0);
-        int depth = Math.min(KC, k);
-        float[] bp = new float[depth * ((width + NR - 1) / NR) * NR];
-        float[] ap = new float[depth * MR];
-        float[] tile = new float[MR * NR];
+        Scratch scratch = SCRATCH.get();
+        float[] bp = scratch.bp;
+        float[] ap = scratch.ap;
+        float[] tile = scratch.tile;
+        // With few rows each B panel is used only a few times: read B in place instead of
+        // packing it, except a last sliver narrower than NR, which is packed with zero padding.
+        boolean direct = !transB && i1 - i0 <= DIRECT_ROWS;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
+            int full = direct ? nc - nc % NR : 0;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(b, n, k, transB, pc, kc, jc, nc, bp);
+                packB(b, n, k, transB, pc, kc, jc + full, nc - full, bp);
                 for (int i = i0; i < i1; i += MR) {
                     int rows = Math.min(MR, i1 - i);
                     packA(a, m, k, transA, i, rows, pc, kc, ap);
                     for (int jr = 0; jr < nc; jr += NR) {
-                        kernel(ap, bp, jr * kc, kc, tile);
+                        if (jr < full) {
+                            kernel(ap, b, pc * n + jc + jr, n, kc, tile);
+                        } else {
+                            kernel(ap, bp, (jr - full) * kc, NR, kc, tile);
+                        }
                         flush(tile, c, i * n + jc + jr, n, rows, Math.min(NR, nc - jr));
                     }
                 }
@@ -81,11 +107,11 @@ final class VectorFloatGemm {
     }
 
     /**
-     * {@code tile[r · NR + j] = Σ_p ap[p · MR + r] · bp[boff + p · NR + j]}. The tile goes
+     * {@code tile[r · NR + j] = Σ_p ap[p · MR + r] · bp[boff + p · bstride + j]}. The tile goes
      * through memory rather than straight into {@code C} so that this method stays small
      * enough for the JIT to keep all sixteen accumulators in registers.
      */
-    private static void kernel(float[] ap, float[] bp, int boff, int kc, float[] tile) {
+    private static void kernel(float[] ap, float[] bp, int boff, int bstride, int kc, float[] tile) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c00 = zero;
         FloatVector c01 = zero;
@@ -104,7 +130,7 @@ final class VectorFloatGemm {
         FloatVector c70 = zero;
         FloatVector c71 = zero;
         for (int p = 0; p < kc; p++) {
-            int bo = boff + p * NR;
+            int bo = boff + p * bstride;
             int ao = p * MR;
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
@@ -157,8 +183,9 @@ final class VectorFloatGemm {
         if (cols == NR) {
             for (int r = 0; r < rows; r++) {
                 int row = coff + r * ldc;
-                FloatVector.fromArray(S, c, row).add(FloatVector.fromArray(S, tile, r * NR)).intoArray(c, row);
-                FloatVector.fromArray(S, c, row + L).add(FloatVector.fromArray(S, tile, r * NR + L)).intoArray(c, row + L);
+                for (int v = 0; v < NR; v += L) {
+                    FloatVector.fromArray(S, c, row + v).add(FloatVector.fromArray(S, tile, r * NR + v)).intoArray(c, row + v);
+                }
             }
             return;
         }

@@ -20,9 +20,10 @@ class MatmulTest {
     private final PureBackend backend = new PureBackend();
 
     static Stream<Arguments> cases() {
-        // m, k, n: odd sizes, panels crossed in k (> 256) and n (> 512), row and column splits.
+        // m, k, n: odd sizes, panels crossed in k (> 256) and n (> 512), row and column splits,
+        // B packed (more than 128 rows per thread) and read in place (at most 128).
         int[][] sizes = {{1, 1, 1}, {7, 13, 5}, {129, 257, 65}, {33, 600, 70}, {65, 300, 530}, {9, 3, 1100},
-            {4, 0, 3}, {3, 5, 0}};
+            {40, 300, 600}, {300, 40, 20}, {300, 40, 200}, {4, 0, 3}, {3, 5, 0}};
         Stream.Builder<Arguments> b = Stream.builder();
         for (int[] s : sizes) {
             for (DType dtype : DType.values()) {

@@ -115,6 +115,39 @@ class ShapeOpsTest {
 
     @ParameterizedTest
     @MethodSource("dtypes")
+    void whereOnFullAndScalarOperandsPicksElementwise(DType dtype) {
+        for (int n : new int[] {1, 7, 33, 100003}) {
+            double[] c = new double[n];
+            double[] a = new double[n];
+            double[] b = new double[n];
+            for (int i = 0; i < n; i++) {
+                c[i] = i % 3 == 0 ? 0 : i % 3 == 1 ? -0.0 : i % 7 == 2 ? Double.NaN : 2;
+                a[i] = i;
+                b[i] = -i;
+            }
+            Tensor tc = backend.fromArray(c, new int[] {n}, dtype);
+            Tensor ta = backend.fromArray(a, new int[] {n}, dtype);
+            Tensor tb = backend.fromArray(b, new int[] {n}, dtype);
+            Tensor sa = backend.full(new int[0], 5, dtype);
+            Tensor sb = backend.full(new int[] {1}, -5, dtype);
+            Tensor[][] cases = {{tc, ta, tb}, {tc, ta, sb}, {tc, sa, tb}, {tc, sa, sb}};
+            for (Tensor[] k : cases) {
+                double[] actual = backend.where(k[0], k[1], k[2]).toDoubleArray();
+                double[] av = k[1].toDoubleArray();
+                double[] bv = k[2].toDoubleArray();
+                for (int i = 0; i < n; i++) {
+                    // NaN is non-zero; -0 is zero.
+                    double expected = c[i] != 0 ? av[av.length == 1 ? 0 : i] : bv[bv.length == 1 ? 0 : i];
+                    assertEquals(expected, actual[i], 0, "n=" + n + " at " + i);
+                }
+            }
+            Tensor scalarCondition = backend.full(new int[0], 1, dtype);
+            assertArrayEquals(a, backend.where(scalarCondition, ta, tb).toDoubleArray(), 0);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dtypes")
     void threadedUnaryMatchesFormulaAndEdgeCases(DType dtype) {
         int n = (1 << 17) + 3;
         double[] x = new double[n];

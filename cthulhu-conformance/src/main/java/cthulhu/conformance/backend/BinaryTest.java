@@ -1,5 +1,7 @@
 package cthulhu.conformance.backend;
 
+import cthulhu.autodiff.Ops;
+import cthulhu.backend.BinaryOp;
 import cthulhu.backend.DType;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
@@ -69,17 +71,9 @@ class BinaryTest extends ConformanceTestBase {
         return OPS.stream().flatMap(op -> SHAPES.stream().map(s -> arguments(op, s[0], s[1], s[2])));
     }
 
-    private static int size(int[] shape) {
-        int n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        return n;
-    }
-
     /** Positive operands (for pow) with ties between a and b (for the comparisons). */
     private static double[] operand(int[] shape, long seed) {
-        double[] x = Reference.uniform(size(shape), 0.5, 3, seed);
+        double[] x = Reference.uniform(shape, 0.5, 3, seed);
         for (int i = 0; i < x.length; i++) {
             x[i] = Math.round(x[i] * 4) / 4.0;
         }
@@ -92,7 +86,8 @@ class BinaryTest extends ConformanceTestBase {
         double[] a = operand(shapeA, 1);
         double[] b = operand(shapeB, 2);
         Tensor result = op.k().apply(K.constant(a, shapeA), K.constant(b, shapeB));
-        assertTensor(Reference.broadcast(a, shapeA, b, shapeB, shapeOut, op.reference()), shapeOut, result,
+        assertTensor(Reference.broadcast(Reference.stored(a), shapeA, Reference.stored(b), shapeB, shapeOut,
+                op.reference()), shapeOut, result,
                 Tolerance.current().times(2));
     }
 
@@ -146,6 +141,13 @@ class BinaryTest extends ConformanceTestBase {
         assertThrowsWithMessage(IllegalArgumentException.class, () -> K.multiply(K.zeros(2, 1, 3), K.zeros(4, 2)),
                 "[2, 1, 3]", "[4, 2]");
         assertThrowsWithMessage(IllegalArgumentException.class, () -> K.maximum(K.zeros(3, 2), a), "[3, 2]", "[2, 3]");
+        for (BinaryOp op : BinaryOp.values()) {
+            assertThrowsWithMessage(IllegalArgumentException.class, () -> Ops.binary(op, a, K.zeros(2)),
+                    "[2, 3]", "[2]", "broadcast");
+        }
+        assertThrowsWithMessage(IllegalArgumentException.class, () -> K.where(K.ones(3), a, K.zeros(3, 1)),
+                "broadcast");
+        assertThrowsWithMessage(IllegalArgumentException.class, () -> K.where(K.ones(2), a, a), "[2]", "[2, 3]");
     }
 
     @Test
@@ -177,8 +179,8 @@ class BinaryTest extends ConformanceTestBase {
     @MethodSource("differentiableOpsAndShapes")
     void gradientsSumBackToEachOperandsShape(Op op, int[] shapeA, int[] shapeB) {
         // Distinct values, so that maximum/minimum have no ties within h of each other.
-        double[] a = Reference.uniform(size(shapeA), 0.5, 2, 3);
-        double[] b = Reference.uniform(size(shapeB), 2.25, 3.5, 4);
+        double[] a = Reference.uniform(shapeA, 0.5, 2, 3);
+        double[] b = Reference.uniform(shapeB, 2.25, 3.5, 4);
         if (op.name().equals("maximum") || op.name().equals("minimum")) {
             for (int i = 0; i < a.length; i += 2) {
                 a[i] += 2.5;
@@ -198,6 +200,19 @@ class BinaryTest extends ConformanceTestBase {
         GradientCheck.check(t -> K.maximum(t, 1.25), x, 4);
         GradientCheck.check(t -> K.minimum(t, 1.25), x, 4);
         GradientCheck.check(t -> K.pow(t, 2.5), x, 4);
+    }
+
+    @Test
+    void gradientOfPowWithRespectToTheExponentIsZeroWhereTheBaseIsZero() {
+        // Reference: ∂(x^a)/∂a = x^a · ln x for x > 0; 0^a is 0 for every a > 0, so its derivative
+        // is 0 there (TensorFlow masks the same way), not 0 · ln 0 = NaN.
+        double[] x = {0, 2, 0.5};
+        Tensor base = K.constant(x, 3);
+        Tensor exponent = K.constant(new double[] {3, 3, 3}, 3);
+        double[] stored = Reference.stored(x);
+        double[] expected = {0, 8 * Math.log(stored[1]), Math.pow(stored[2], 3) * Math.log(stored[2])};
+        assertTensor(expected, new int[] {3}, K.gradient(a -> K.pow(base, a), exponent), Tolerance.current().times(10));
+        GradientCheck.check(a -> K.pow(K.constant(new double[] {0, 2, 0.5}, 3), a), new double[] {3, 2.5, 1.5}, 3);
     }
 
     @Test

@@ -161,4 +161,21 @@ class ElementwiseTest extends ConformanceTestBase {
         // The subgradient convention of TensorFlow: d|x|/dx = sign(x), 0 at 0.
         GradientCheck.checkElementwise(K::abs, Math::signum, -1, 0, 1);
     }
+
+    @Test
+    void clipToAnInterval() {
+        // Hand-worked; as in Keras, a max below min is taken as min.
+        double[] x = {-3, -1, -0.5, 0, 0.5, 1, 3, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY};
+        assertTensor(new double[] {-1, -1, -0.5, 0, 0.5, 1, 1, -1, 1}, new int[] {9}, K.clip(K.constant(x, 9), -1, 1));
+        assertTensor(new double[] {0, 0, 0, 0, 0.5, 0.75, 0.75, 0, 0.75}, new int[] {9},
+                K.clip(K.constant(x, 9), 0, 0.75));
+        assertTensor(new double[] {2, 2, 2, 2, 2, 2, 2, 2, 2}, new int[] {9}, K.clip(K.constant(x, 9), 2, 1));
+    }
+
+    @Test
+    void gradientOfClip() {
+        GradientCheck.check(t -> K.clip(t, -1, 1), new double[] {-2, -0.5, 0.3, 1.7}, 4);
+        // Convention of Ops.clip: 1 on the closed interval, bounds included; 0 outside.
+        GradientCheck.checkElementwise(t -> K.clip(t, -1, 1), v -> v >= -1 && v <= 1 ? 1 : 0, -2, -1, 0, 1, 2);
+    }
 }

@@ -29,30 +29,8 @@ class LinearAlgebraTest extends ConformanceTestBase {
         return Reference.uniform(n, -2, 2, seed);
     }
 
-    /** Row-major {@code a [m, k] · b [k, n]} in double. */
-    static double[] matmul(double[] a, double[] b, int m, int k, int n) {
-        double[] out = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double s = 0;
-                for (int p = 0; p < k; p++) {
-                    s += a[i * k + p] * b[p * n + j];
-                }
-                out[i * n + j] = s;
-            }
-        }
-        return out;
-    }
-
-    /** Row-major transpose of an {@code m × n} matrix. */
-    static double[] transpose(double[] a, int m, int n) {
-        double[] out = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                out[j * m + i] = a[i * n + j];
-            }
-        }
-        return out;
+    private static double[] values(int[] shape, long seed) {
+        return Reference.uniform(shape, -2, 2, seed);
     }
 
     private static Tolerance dotTolerance() {
@@ -67,7 +45,7 @@ class LinearAlgebraTest extends ConformanceTestBase {
         assertTensor(new double[] {19, 22, 43, 50}, new int[] {2, 2}, K.dot(a, b));
         double[] x = values(15, 1);
         double[] y = values(20, 2);
-        assertTensor(matmul(Reference.stored(x), Reference.stored(y), 3, 5, 4), new int[] {3, 4},
+        assertTensor(Reference.matmul(Reference.stored(x), Reference.stored(y), 3, 5, 4), new int[] {3, 4},
                 K.dot(K.constant(x, 3, 5), K.constant(y, 5, 4)), dotTolerance());
     }
 
@@ -76,7 +54,7 @@ class LinearAlgebraTest extends ConformanceTestBase {
         // Keras: dot of (2, 3, 4) and (4, 5) has shape (2, 3, 5): a batch of row vectors times a matrix.
         double[] x = values(24, 3);
         double[] y = values(20, 4);
-        assertTensor(matmul(Reference.stored(x), Reference.stored(y), 6, 4, 5), new int[] {2, 3, 5},
+        assertTensor(Reference.matmul(Reference.stored(x), Reference.stored(y), 6, 4, 5), new int[] {2, 3, 5},
                 K.dot(K.constant(x, 2, 3, 4), K.constant(y, 4, 5)), dotTolerance());
     }
 
@@ -121,8 +99,19 @@ class LinearAlgebraTest extends ConformanceTestBase {
         }
         assertTensor(expected, new int[] {2, 4, 5}, K.dot(K.constant(x, 2, 3), K.constant(y, 4, 3, 5)), dotTolerance());
         double[] v = {1, -2, 0.5};
-        assertTensor(matmul(x, Reference.stored(v), 2, 3, 1), new int[] {2},
+        assertTensor(Reference.matmul(x, Reference.stored(v), 2, 3, 1), new int[] {2},
                 K.dot(K.constant(x, 2, 3), K.constant(v, 3)), dotTolerance());
+    }
+
+    @Test
+    void dotOfAVectorWithAMatrixAndWithAVector() {
+        // Keras: (3,) · (3, 2) -> (2,); (3,) · (3,) -> () — the inner product.
+        Tensor v = K.constant(new double[] {1, -2, 0.5}, 3);
+        assertTensor(new double[] {1 - 6 + 2.5, 2 - 8 + 3}, new int[] {2},
+                K.dot(v, K.constant(new double[] {1, 2, 3, 4, 5, 6}, 3, 2)));
+        assertTensor(new double[] {1 + 4 + 0.25}, new int[0], K.dot(v, v));
+        GradientCheck.check(x -> K.dot(x, K.constant(new double[] {1, 2, 3, 4, 5, 6}, 3, 2)),
+                new double[] {1, -2, 0.5}, 3);
     }
 
     @Test
@@ -139,9 +128,9 @@ class LinearAlgebraTest extends ConformanceTestBase {
     void matmulWithTransposes(boolean ta, boolean tb) {
         double[] a = Reference.stored(values(6, 9));   // op(a) is 2 × 3
         double[] b = Reference.stored(values(12, 10)); // op(b) is 3 × 4
-        Tensor at = ta ? K.constant(transpose(a, 2, 3), 3, 2) : K.constant(a, 2, 3);
-        Tensor bt = tb ? K.constant(transpose(b, 3, 4), 4, 3) : K.constant(b, 3, 4);
-        assertTensor(matmul(a, b, 2, 3, 4), new int[] {2, 4}, K.matmul(at, bt, ta, tb), dotTolerance());
+        Tensor at = ta ? K.constant(Reference.transpose(a, 2, 3), 3, 2) : K.constant(a, 2, 3);
+        Tensor bt = tb ? K.constant(Reference.transpose(b, 3, 4), 4, 3) : K.constant(b, 3, 4);
+        assertTensor(Reference.matmul(a, b, 2, 3, 4), new int[] {2, 4}, K.matmul(at, bt, ta, tb), dotTolerance());
         double[] av = at.toDoubleArray();
         double[] bv = bt.toDoubleArray();
         int[] as = at.shape();
@@ -165,19 +154,11 @@ class LinearAlgebraTest extends ConformanceTestBase {
         for (int[][] pair : pairs) {
             int[] sa = pair[0];
             int[] sb = pair[1];
-            double[] a = values(size(sa), 11);
-            double[] b = values(size(sb), 12);
+            double[] a = values(sa, 11);
+            double[] b = values(sb, 12);
             GradientCheck.check(x -> K.dot(x, K.constant(b, sb)), a, sa);
             GradientCheck.check(y -> K.dot(K.constant(a, sa), y), b, sb);
         }
-    }
-
-    private static int size(int[] shape) {
-        int n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        return n;
     }
 
     // ---- dense ---------------------------------------------------------------------------------
@@ -187,14 +168,14 @@ class LinearAlgebraTest extends ConformanceTestBase {
         double[] x = Reference.stored(values(6, 13));
         double[] w = Reference.stored(values(12, 14));
         double[] bias = Reference.stored(new double[] {0.5, -1, 2, 0});
-        double[] expected = matmul(x, w, 2, 3, 4);
+        double[] expected = Reference.matmul(x, w, 2, 3, 4);
         for (int i = 0; i < expected.length; i++) {
             expected[i] += bias[i % 4];
         }
         Tensor xt = K.constant(x, 2, 3);
         Tensor wt = K.constant(w, 3, 4);
         assertTensor(expected, new int[] {2, 4}, K.dense(xt, wt, K.constant(bias, 4)), dotTolerance());
-        assertTensor(matmul(x, w, 2, 3, 4), new int[] {2, 4}, K.dense(xt, wt, null), dotTolerance());
+        assertTensor(Reference.matmul(x, w, 2, 3, 4), new int[] {2, 4}, K.dense(xt, wt, null), dotTolerance());
     }
 
     @Test
@@ -202,7 +183,7 @@ class LinearAlgebraTest extends ConformanceTestBase {
         double[] x = Reference.stored(values(12, 15));
         double[] w = Reference.stored(values(6, 16));
         double[] bias = {1, -1};
-        double[] expected = matmul(x, w, 4, 3, 2);
+        double[] expected = Reference.matmul(x, w, 4, 3, 2);
         for (int i = 0; i < expected.length; i++) {
             expected[i] += bias[i % 2];
         }

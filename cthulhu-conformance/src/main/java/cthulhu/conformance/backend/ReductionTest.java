@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.function.DoubleBinaryOperator;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -32,36 +32,6 @@ class ReductionTest extends ConformanceTestBase {
     private static final int[] SHAPE = {2, 3, 4};
     private static final double[] X = Reference.uniform(24, -5, 5, 17);
 
-    /** The reduction of a row-major array of {@code shape} along {@code axis} (normalised), in double. */
-    static double[] reduce(double[] x, int[] shape, int axis, DoubleBinaryOperator op, double identity, boolean mean) {
-        int outer = 1;
-        for (int i = 0; i < axis; i++) {
-            outer *= shape[i];
-        }
-        int inner = 1;
-        for (int i = axis + 1; i < shape.length; i++) {
-            inner *= shape[i];
-        }
-        int n = shape[axis];
-        double[] out = new double[outer * inner];
-        for (int o = 0; o < outer; o++) {
-            for (int i = 0; i < inner; i++) {
-                double acc = identity;
-                for (int k = 0; k < n; k++) {
-                    acc = op.applyAsDouble(acc, x[(o * n + k) * inner + i]);
-                }
-                out[o * inner + i] = mean ? acc / n : acc;
-            }
-        }
-        return out;
-    }
-
-    static int[] reducedShape(int[] shape, int axis, boolean keepdims) {
-        return keepdims
-                ? IntStream.range(0, shape.length).map(i -> i == axis ? 1 : shape[i]).toArray()
-                : IntStream.range(0, shape.length).filter(i -> i != axis).map(i -> shape[i]).toArray();
-    }
-
     static Stream<Arguments> reductionsAxesKeepdims() {
         return Stream.of("sum", "mean", "max", "min").flatMap(op -> IntStream.rangeClosed(-3, 2).boxed()
                 .flatMap(axis -> Stream.of(false, true).map(keep -> arguments(op, axis, keep))));
@@ -73,10 +43,10 @@ class ReductionTest extends ConformanceTestBase {
         int a = axis < 0 ? axis + 3 : axis;
         double[] x = Reference.stored(X);
         double[] expected = switch (op) {
-            case "sum" -> reduce(x, SHAPE, a, Double::sum, 0, false);
-            case "mean" -> reduce(x, SHAPE, a, Double::sum, 0, true);
-            case "max" -> reduce(x, SHAPE, a, Math::max, Double.NEGATIVE_INFINITY, false);
-            default -> reduce(x, SHAPE, a, Math::min, Double.POSITIVE_INFINITY, false);
+            case "sum" -> Reference.reduce(x, SHAPE, a, Double::sum, 0);
+            case "mean" -> Arrays.stream(Reference.reduce(x, SHAPE, a, Double::sum, 0)).map(v -> v / SHAPE[a]).toArray();
+            case "max" -> Reference.reduce(x, SHAPE, a, Math::max, Double.NEGATIVE_INFINITY);
+            default -> Reference.reduce(x, SHAPE, a, Math::min, Double.POSITIVE_INFINITY);
         };
         Tensor t = K.constant(X, SHAPE);
         Tensor result = switch (op) {
@@ -85,7 +55,7 @@ class ReductionTest extends ConformanceTestBase {
             case "max" -> K.max(t, axis, keepdims);
             default -> K.min(t, axis, keepdims);
         };
-        assertTensor(expected, reducedShape(SHAPE, a, keepdims), result, Tolerance.current().times(4));
+        assertTensor(expected, Reference.reducedShape(SHAPE, a, keepdims), result, Tolerance.current().times(4));
     }
 
     @ParameterizedTest(name = "{0}(axis={1}, keepdims={2})")

@@ -92,6 +92,19 @@ class OptimizersTest extends ConformanceTestBase {
     }
 
     @Test
+    void sgdClipsTheGradientNormThenValues() {
+        // g = [0.5, 0.25] has norm √0.3125 = 0.5590169944 ≥ clipnorm 0.2, so it becomes
+        // g · 0.2 / 0.5590169944 = [0.1788854382, 0.0894427191]; clipvalue 0.1 then caps the
+        // first at 0.1. With lr 1: p = [1 − 0.1, −2 − 0.0894427191].
+        try (Variable p = param(); Optimizer sgd = new SGD(1).clipnorm(0.2).clipvalue(0.1)) {
+            step(sgd, p, G);
+            assertTensor(new double[] {0.9, -2.0894427191}, new int[] {2}, p.value(), tolerance());
+            assertEquals(0.2, sgd.getConfig().get("clipnorm"));
+            assertEquals(0.1, Optimizers.deserialize("sgd", sgd.getConfig()).getConfig().get("clipvalue"));
+        }
+    }
+
+    @Test
     void rmsprop() {
         // lr 0.01, rho 0.9, ε 1e-7. a = 0.1·g² = [0.025, 0.00625]; √a = [0.158113883, 0.0790569415];
         // p = p − 0.01·g / (√a + ε) = [1 − 0.0316227566, −2 − 0.0316227366] (ε shifts the 8th digit).

@@ -1,0 +1,694 @@
+package cthulhu.backend.pure;
+
+import cthulhu.backend.BinaryOp;
+import cthulhu.backend.ReduceOp;
+import cthulhu.backend.UnaryOp;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Element-wise maps, broadcasting binaries and reductions on {@code float[]} written with the
+ * JDK vector module; loaded only when {@link VectorSupport#ENABLED}. Each loop runs whole
+ * vectors and leaves the remainder to the plain loops of {@link FloatKernels}, which also handle
+ * every operation this class does not (among them the accuracy-sensitive {@code expm1} and
+ * {@code log1p}).
+ *
+ * <p>Unlike the JIT's automatic vectorisation, these loops stay vectorised when operands are
+ * read at different offsets, as in broadcasting, and when summing (which reassociates the sum).
+ * {@link VectorDoubleKernels} holds the same loops on {@code double[]}: keep the two identical
+ * but for the element type.
+ *
+ * <p>Two rules keep the JIT compiling these loops to vector instructions rather than to calls
+ * that box every vector: every loop lives in its own small method (one method holding many
+ * vector loops outgrows the JIT's inlining budget), and vector constants are made in the method
+ * that uses them, never held in static fields.
+ */
+final class VectorFloatKernels {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private VectorFloatKernels() {
+    }
+
+    private static FloatVector va(float[] x, int offset) {
+        return FloatVector.fromArray(S, x, offset);
+    }
+
+    /** Whether {@link #unary} vectorises {@code op}: EXP, TANH and SIGMOID, accurate to a few ulp. */
+    static boolean vectorises(UnaryOp op) {
+        return op == UnaryOp.EXP || op == UnaryOp.TANH || op == UnaryOp.SIGMOID;
+    }
+
+    /** {@code out[i] = op(x[i])} for {@code i} in {@code [from, to)}. */
+    static void unary(UnaryOp op, float[] x, float[] out, int from, int to) {
+        int i;
+        switch (op) {
+            case EXP:
+                i = exp(x, out, from, to);
+                break;
+            case TANH:
+                i = tanh(x, out, from, to);
+                break;
+            case SIGMOID:
+                i = sigmoid(x, out, from, to);
+                break;
+            default:
+                i = from;
+                break;
+        }
+        FloatKernels.unary(op, x, out, i, to);
+    }
+
+    /** The vector part of EXP over {@code [from, to)}; returns where the remainder starts. */
+    private static int exp(float[] x, float[] out, int from, int to) {
+        int bound = from + S.loopBound(to - from);
+        int i = from;
+        for (; i < bound; i += L) {
+            va(x, i).lanewise(VectorOperators.EXP).intoArray(out, i);
+        }
+        return i;
+    }
+
+    /** The vector part of TANH over {@code [from, to)}; returns where the remainder starts. */
+    private static int tanh(float[] x, float[] out, int from, int to) {
+        int bound = from + S.loopBound(to - from);
+        int i = from;
+        for (; i < bound; i += L) {
+            va(x, i).lanewise(VectorOperators.TANH).intoArray(out, i);
+        }
+        return i;
+    }
+
+    /**
+     * The vector part of SIGMOID over {@code [from, to)}; returns where the remainder starts.
+     * {@code e^-|x|} never overflows: {@code 1 / (1 + e)} for {@code x >= 0}, {@code e / (1 + e)}
+     * below; NaN stays NaN.
+     */
+    private static int sigmoid(float[] x, float[] out, int from, int to) {
+        int bound = from + S.loopBound(to - from);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1);
+        int i = from;
+        for (; i < bound; i += L) {
+            FloatVector v = va(x, i);
+            FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP);
+            FloatVector s = one.div(e.add(one));
+            e.mul(s).blend(s, v.compare(VectorOperators.GE, zero)).intoArray(out, i);
+        }
+        return i;
+    }
+
+    /** {@link FloatKernels#where} in vector lanes when the condition is not a scalar. */
+    static void where(float[] c, boolean cScalar, float[] a, boolean aScalar, float[] b, boolean bScalar, float[] out,
+            int from, int to) {
+        int i = from;
+        if (!cScalar) {
+            if (!aScalar && !bScalar) {
+                i = whereVV(c, a, b, out, from, to);
+            } else if (!aScalar) {
+                i = whereVS(c, a, b[0], out, from, to);
+            } else if (!bScalar) {
+                i = whereSV(c, a[0], b, out, from, to);
+            }
+        }
+        FloatKernels.where(c, cScalar, a, aScalar, b, bScalar, out, i, to);
+    }
+
+    private static int whereVV(float[] c, float[] a, float[] b, float[] out, int from, int to) {
+        int bound = from + S.loopBound(to - from);
+        FloatVector zero = FloatVector.zero(S);
+        int i = from;
+        for (; i < bound; i += L) {
+            va(b, i).blend(va(a, i), va(c, i).compare(VectorOperators.NE, zero)).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int whereVS(float[] c, float[] a, float s, float[] out, int from, int to) {
+        int bound = from + S.loopBound(to - from);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector vs = FloatVector.broadcast(S, s);
+        int i = from;
+        for (; i < bound; i += L) {
+            vs.blend(va(a, i), va(c, i).compare(VectorOperators.NE, zero)).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int whereSV(float[] c, float s, float[] b, float[] out, int from, int to) {
+        int bound = from + S.loopBound(to - from);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector vs = FloatVector.broadcast(S, s);
+        int i = from;
+        for (; i < bound; i += L) {
+            va(b, i).blend(vs, va(c, i).compare(VectorOperators.NE, zero)).intoArray(out, i);
+        }
+        return i;
+    }
+
+    /** {@link FloatKernels#relu} in vector lanes. */
+    static void relu(float[] x, float[] out, int from, int to) {
+        int i = from;
+        int bound = from + S.loopBound(to - from);
+        FloatVector zero = FloatVector.zero(S);
+        for (; i < bound; i += L) {
+            FloatVector v = va(x, i);
+            zero.blend(v, v.compare(VectorOperators.GT, zero)).intoArray(out, i);
+        }
+        FloatKernels.relu(x, out, i, to);
+    }
+
+    /** {@code out[oo + i] = op(a[ao + i], b[bo + i])} for {@code i} in {@code [0, n)}; POW and the remainder run in {@link FloatKernels}. */
+    static void binaryAt(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i;
+        switch (op) {
+            case ADD:
+                i = addVV(a, ao, b, bo, out, oo, n);
+                break;
+            case SUBTRACT:
+                i = subtractVV(a, ao, b, bo, out, oo, n);
+                break;
+            case MULTIPLY:
+                i = multiplyVV(a, ao, b, bo, out, oo, n);
+                break;
+            case DIVIDE:
+                i = divideVV(a, ao, b, bo, out, oo, n);
+                break;
+            case MAXIMUM:
+                i = maximumVV(a, ao, b, bo, out, oo, n);
+                break;
+            case MINIMUM:
+                i = minimumVV(a, ao, b, bo, out, oo, n);
+                break;
+            case GREATER:
+                i = greaterVV(a, ao, b, bo, out, oo, n);
+                break;
+            case GREATER_EQUAL:
+                i = greaterEqualVV(a, ao, b, bo, out, oo, n);
+                break;
+            case EQUAL:
+                i = equalVV(a, ao, b, bo, out, oo, n);
+                break;
+            default:
+                i = 0;
+                break;
+        }
+        FloatKernels.binaryAt(op, a, ao + i, b, bo + i, out, oo + i, n - i);
+    }
+
+    private static int addVV(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            va(a, ao + i).lanewise(VectorOperators.ADD, va(b, bo + i)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int subtractVV(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            va(a, ao + i).lanewise(VectorOperators.SUB, va(b, bo + i)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int multiplyVV(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            va(a, ao + i).lanewise(VectorOperators.MUL, va(b, bo + i)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int divideVV(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            va(a, ao + i).lanewise(VectorOperators.DIV, va(b, bo + i)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int maximumVV(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            va(a, ao + i).lanewise(VectorOperators.MAX, va(b, bo + i)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int minimumVV(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            va(a, ao + i).lanewise(VectorOperators.MIN, va(b, bo + i)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int greaterVV(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1);
+        int i = 0;
+        for (; i < bound; i += L) {
+            zero.blend(one, va(a, ao + i).compare(VectorOperators.GT, va(b, bo + i))).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int greaterEqualVV(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1);
+        int i = 0;
+        for (; i < bound; i += L) {
+            zero.blend(one, va(a, ao + i).compare(VectorOperators.GE, va(b, bo + i))).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int equalVV(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1);
+        int i = 0;
+        for (; i < bound; i += L) {
+            zero.blend(one, va(a, ao + i).compare(VectorOperators.EQ, va(b, bo + i))).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    /** {@code out[oo + i] = op(a[ao + i], s)} for {@code i} in {@code [0, n)}; POW and the remainder run in {@link FloatKernels}. */
+    static void binaryAt(BinaryOp op, float[] a, int ao, float s, float[] out, int oo, int n) {
+        int i;
+        switch (op) {
+            case ADD:
+                i = addVS(a, ao, s, out, oo, n);
+                break;
+            case SUBTRACT:
+                i = subtractVS(a, ao, s, out, oo, n);
+                break;
+            case MULTIPLY:
+                i = multiplyVS(a, ao, s, out, oo, n);
+                break;
+            case DIVIDE:
+                i = divideVS(a, ao, s, out, oo, n);
+                break;
+            case MAXIMUM:
+                i = maximumVS(a, ao, s, out, oo, n);
+                break;
+            case MINIMUM:
+                i = minimumVS(a, ao, s, out, oo, n);
+                break;
+            case GREATER:
+                i = greaterVS(a, ao, s, out, oo, n);
+                break;
+            case GREATER_EQUAL:
+                i = greaterEqualVS(a, ao, s, out, oo, n);
+                break;
+            case EQUAL:
+                i = equalVS(a, ao, s, out, oo, n);
+                break;
+            default:
+                i = 0;
+                break;
+        }
+        FloatKernels.binaryAt(op, a, ao + i, s, out, oo + i, n - i);
+    }
+
+    private static int addVS(float[] a, int ao, float s, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        FloatVector vs = FloatVector.broadcast(S, s);
+        int i = 0;
+        for (; i < bound; i += L) {
+            va(a, ao + i).lanewise(VectorOperators.ADD, vs).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int subtractVS(float[] a, int ao, float s, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        FloatVector vs = FloatVector.broadcast(S, s);
+        int i = 0;
+        for (; i < bound; i += L) {
+            va(a, ao + i).lanewise(VectorOperators.SUB, vs).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int multiplyVS(float[] a, int ao, float s, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        FloatVector vs = FloatVector.broadcast(S, s);
+        int i = 0;
+        for (; i < bound; i += L) {
+            va(a, ao + i).lanewise(VectorOperators.MUL, vs).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int divideVS(float[] a, int ao, float s, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        FloatVector vs = FloatVector.broadcast(S, s);
+        int i = 0;
+        for (; i < bound; i += L) {
+            va(a, ao + i).lanewise(VectorOperators.DIV, vs).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int maximumVS(float[] a, int ao, float s, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        FloatVector vs = FloatVector.broadcast(S, s);
+        int i = 0;
+        for (; i < bound; i += L) {
+            va(a, ao + i).lanewise(VectorOperators.MAX, vs).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int minimumVS(float[] a, int ao, float s, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        FloatVector vs = FloatVector.broadcast(S, s);
+        int i = 0;
+        for (; i < bound; i += L) {
+            va(a, ao + i).lanewise(VectorOperators.MIN, vs).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int greaterVS(float[] a, int ao, float s, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        FloatVector vs = FloatVector.broadcast(S, s);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1);
+        int i = 0;
+        for (; i < bound; i += L) {
+            zero.blend(one, va(a, ao + i).compare(VectorOperators.GT, vs)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int greaterEqualVS(float[] a, int ao, float s, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        FloatVector vs = FloatVector.broadcast(S, s);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1);
+        int i = 0;
+        for (; i < bound; i += L) {
+            zero.blend(one, va(a, ao + i).compare(VectorOperators.GE, vs)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int equalVS(float[] a, int ao, float s, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        FloatVector vs = FloatVector.broadcast(S, s);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1);
+        int i = 0;
+        for (; i < bound; i += L) {
+            zero.blend(one, va(a, ao + i).compare(VectorOperators.EQ, vs)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    /** {@code out[oo + i] = op(s, b[bo + i])} for {@code i} in {@code [0, n)}; POW and the remainder run in {@link FloatKernels}. */
+    static void binaryAt(BinaryOp op, float s, float[] b, int bo, float[] out, int oo, int n) {
+        int i;
+        switch (op) {
+            case ADD:
+                i = addSV(s, b, bo, out, oo, n);
+                break;
+            case SUBTRACT:
+                i = subtractSV(s, b, bo, out, oo, n);
+                break;
+            case MULTIPLY:
+                i = multiplySV(s, b, bo, out, oo, n);
+                break;
+            case DIVIDE:
+                i = divideSV(s, b, bo, out, oo, n);
+                break;
+            case MAXIMUM:
+                i = maximumSV(s, b, bo, out, oo, n);
+                break;
+            case MINIMUM:
+                i = minimumSV(s, b, bo, out, oo, n);
+                break;
+            case GREATER:
+                i = greaterSV(s, b, bo, out, oo, n);
+                break;
+            case GREATER_EQUAL:
+                i = greaterEqualSV(s, b, bo, out, oo, n);
+                break;
+            case EQUAL:
+                i = equalSV(s, b, bo, out, oo, n);
+                break;
+            default:
+                i = 0;
+                break;
+        }
+        FloatKernels.binaryAt(op, s, b, bo + i, out, oo + i, n - i);
+    }
+
+    private static int addSV(float s, float[] b, int bo, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        FloatVector vs = FloatVector.broadcast(S, s);
+        int i = 0;
+        for (; i < bound; i += L) {
+            vs.lanewise(VectorOperators.ADD, va(b, bo + i)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int subtractSV(float s, float[] b, int bo, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        FloatVector vs = FloatVector.broadcast(S, s);
+        int i = 0;
+        for (; i < bound; i += L) {
+            vs.lanewise(VectorOperators.SUB, va(b, bo + i)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int multiplySV(float s, float[] b, int bo, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        FloatVector vs = FloatVector.broadcast(S, s);
+        int i = 0;
+        for (; i < bound; i += L) {
+            vs.lanewise(VectorOperators.MUL, va(b, bo + i)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int divideSV(float s, float[] b, int bo, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        FloatVector vs = FloatVector.broadcast(S, s);
+        int i = 0;
+        for (; i < bound; i += L) {
+            vs.lanewise(VectorOperators.DIV, va(b, bo + i)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int maximumSV(float s, float[] b, int bo, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        FloatVector vs = FloatVector.broadcast(S, s);
+        int i = 0;
+        for (; i < bound; i += L) {
+            vs.lanewise(VectorOperators.MAX, va(b, bo + i)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int minimumSV(float s, float[] b, int bo, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        FloatVector vs = FloatVector.broadcast(S, s);
+        int i = 0;
+        for (; i < bound; i += L) {
+            vs.lanewise(VectorOperators.MIN, va(b, bo + i)).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int greaterSV(float s, float[] b, int bo, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        FloatVector vs = FloatVector.broadcast(S, s);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1);
+        int i = 0;
+        for (; i < bound; i += L) {
+            zero.blend(one, vs.compare(VectorOperators.GT, va(b, bo + i))).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int greaterEqualSV(float s, float[] b, int bo, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        FloatVector vs = FloatVector.broadcast(S, s);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1);
+        int i = 0;
+        for (; i < bound; i += L) {
+            zero.blend(one, vs.compare(VectorOperators.GE, va(b, bo + i))).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    private static int equalSV(float s, float[] b, int bo, float[] out, int oo, int n) {
+        int bound = S.loopBound(n);
+        FloatVector vs = FloatVector.broadcast(S, s);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1);
+        int i = 0;
+        for (; i < bound; i += L) {
+            zero.blend(one, vs.compare(VectorOperators.EQ, va(b, bo + i))).intoArray(out, oo + i);
+        }
+        return i;
+    }
+
+    /**
+     * Reduces {@code count} rows of {@code width} contiguous elements, the first at
+     * {@code x[base]} and each {@code stride} after the previous, into
+     * {@code dst[dOff .. dOff + width)}, as {@link FloatKernels#reduce}. A contiguous run is
+     * summed in vector lanes, so in another order than the plain loop.
+     */
+    static void reduce(ReduceOp op, float[] x, int base, int stride, int count, int width, float[] dst, int dOff) {
+        if (count == 0 || (width == 1 && stride != 1)) {
+            FloatKernels.reduce(op, x, base, stride, count, width, dst, dOff);
+            return;
+        }
+        if (width == 1) {
+            dst[dOff] = reduceContiguous(op, x, base, count);
+            return;
+        }
+        System.arraycopy(x, base, dst, dOff, width);
+        for (int r = 1; r < count; r++) {
+            int row = base + r * stride;
+            int j;
+            switch (op) {
+                case SUM:
+                    j = sumRow(x, row, dst, dOff, width);
+                    break;
+                case MAX:
+                    j = maxRow(x, row, dst, dOff, width);
+                    break;
+                case MIN:
+                    j = minRow(x, row, dst, dOff, width);
+                    break;
+                default:
+                    throw new IllegalArgumentException("Unknown reduction " + op);
+            }
+            for (; j < width; j++) {
+                float v = x[row + j];
+                float d = dst[dOff + j];
+                dst[dOff + j] = op == ReduceOp.SUM ? d + v : op == ReduceOp.MAX ? Math.max(d, v) : Math.min(d, v);
+            }
+        }
+    }
+
+    /** The vector part of {@code dst[dOff + j] = sum(dst[dOff + j], x[row + j])}; returns where the remainder starts. */
+    private static int sumRow(float[] x, int row, float[] dst, int dOff, int width) {
+        int bound = S.loopBound(width);
+        int j = 0;
+        for (; j < bound; j += L) {
+            va(dst, dOff + j).add(va(x, row + j)).intoArray(dst, dOff + j);
+        }
+        return j;
+    }
+
+    /** The vector part of {@code dst[dOff + j] = max(dst[dOff + j], x[row + j])}; returns where the remainder starts. */
+    private static int maxRow(float[] x, int row, float[] dst, int dOff, int width) {
+        int bound = S.loopBound(width);
+        int j = 0;
+        for (; j < bound; j += L) {
+            va(dst, dOff + j).max(va(x, row + j)).intoArray(dst, dOff + j);
+        }
+        return j;
+    }
+
+    /** The vector part of {@code dst[dOff + j] = min(dst[dOff + j], x[row + j])}; returns where the remainder starts. */
+    private static int minRow(float[] x, int row, float[] dst, int dOff, int width) {
+        int bound = S.loopBound(width);
+        int j = 0;
+        for (; j < bound; j += L) {
+            va(dst, dOff + j).min(va(x, row + j)).intoArray(dst, dOff + j);
+        }
+        return j;
+    }
+
+    /** Reduces {@code count > 0} contiguous elements from {@code x[base]}. */
+    private static float reduceContiguous(ReduceOp op, float[] x, int base, int count) {
+        switch (op) {
+            case SUM:
+                return sum(x, base, count);
+            case MAX:
+                return max(x, base, count);
+            case MIN:
+                return min(x, base, count);
+            default:
+                throw new IllegalArgumentException("Unknown reduction " + op);
+        }
+    }
+
+    private static float sum(float[] x, int base, int count) {
+        int end = base + count;
+        int bound = base + (count / (4 * L)) * (4 * L);
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        int k = base;
+        for (; k < bound; k += 4 * L) {
+            s0 = s0.add(va(x, k));
+            s1 = s1.add(va(x, k + L));
+            s2 = s2.add(va(x, k + 2 * L));
+            s3 = s3.add(va(x, k + 3 * L));
+        }
+        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; k < end; k++) {
+            s += x[k];
+        }
+        return s;
+    }
+
+    private static float max(float[] x, int base, int count) {
+        int end = base + count;
+        int bound = base + (count / (2 * L)) * (2 * L);
+        FloatVector m0 = FloatVector.broadcast(S, x[base]);
+        FloatVector m1 = m0;
+        int k = base;
+        for (; k < bound; k += 2 * L) {
+            m0 = m0.max(va(x, k));
+            m1 = m1.max(va(x, k + L));
+        }
+        float m = m0.max(m1).reduceLanes(VectorOperators.MAX);
+        for (; k < end; k++) {
+            m = Math.max(m, x[k]);
+        }
+        return m;
+    }
+
+    private static float min(float[] x, int base, int count) {
+        int end = base + count;
+        int bound = base + (count / (2 * L)) * (2 * L);
+        FloatVector m0 = FloatVector.broadcast(S, x[base]);
+        FloatVector m1 = m0;
+        int k = base;
+        for (; k < bound; k += 2 * L) {
+            m0 = m0.min(va(x, k));
+            m1 = m1.min(va(x, k + L));
+        }
+        float m = m0.min(m1).reduceLanes(VectorOperators.MIN);
+        for (; k < end; k++) {
+            m = Math.min(m, x[k]);
+        }
+        return m;
+    }
+}
