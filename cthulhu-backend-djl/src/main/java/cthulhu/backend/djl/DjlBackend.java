@@ -103,6 +103,16 @@ public final class DjlBackend implements Backend {
         }
     }
 
+    /**
+     * The number of native arrays this backend holds: its tensors not yet closed. Flat across
+     * training steps when every step runs in a {@link cthulhu.backend.TensorScope}; for leak checks.
+     */
+    public int openArrays() {
+        synchronized (lock) {
+            return manager == null ? 0 : manager.getManagedArrays().size();
+        }
+    }
+
     private PtNDManager manager() {
         PtNDManager m = manager;
         if (m == null) {
@@ -490,8 +500,8 @@ public final class DjlBackend implements Backend {
 
     private PtNDArray nd(Tensor t) {
         if (!(t instanceof DjlTensor d) || t.backend() != this) {
-            throw new IllegalArgumentException("A tensor of backend '" + t.backend().name()
-                    + "' was passed to the djl backend; convert it with K.convert(tensor)");
+            throw new IllegalArgumentException("A tensor owned by another backend ('" + t.backend().name()
+                    + "') was passed to this djl backend; convert it with K.convert(tensor)");
         }
         return d.array();
     }

@@ -25,8 +25,8 @@ import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMin;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarSubtraction;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.scalar.comparison.ScalarEquals;
-import org.nd4j.linalg.api.ops.impl.scalar.comparison.ScalarGreaterThan;
 import org.nd4j.linalg.api.ops.impl.scalar.comparison.ScalarGreaterThanOrEqual;
 import org.nd4j.linalg.api.ops.impl.scalar.comparison.ScalarNotEquals;
 import org.nd4j.linalg.api.ops.impl.shape.Gather;
@@ -76,12 +76,14 @@ import java.util.function.Supplier;
  * (or its {@code TensorScope}) owns and frees.
  *
  * <p>Where ND4J falls short of the SPI's contract the backend completes it: {@code expm1},
- * {@code log1p}, ELU and softplus are computed accurately on the host ({@link HostKernels});
- * {@code maximum}, {@code minimum} and the max/min reductions return NaN where an operand is NaN,
- * and {@code sign(NaN)} is NaN (libnd4j drops NaN in all four); empty tensors and empty inner
- * dimensions of a matrix product never reach libnd4j. The composites softmax, relu, elu,
- * softplus, softsign, hard sigmoid, clip and dense run as single native kernels (dense as one
- * {@code gemm} plus an in-place bias row add).
+ * {@code log1p}, ELU and softplus are computed accurately on the host ({@link HostKernels}), and
+ * so is tanh near 0; {@code maximum}, {@code minimum} and the max/min reductions return NaN where
+ * an operand is NaN, {@code sign(NaN)} is NaN and {@code argmax} finds the first NaN (libnd4j
+ * drops NaN in all five); softmax
+ * subtracts the maximum before libnd4j's kernel, which alone fails on very negative rows; empty
+ * tensors and empty inner dimensions of a matrix product never reach libnd4j. The composites
+ * relu, softsign, hard sigmoid (float32) and clip run as single native kernels, softmax as three,
+ * dense as one {@code gemm} plus an in-place bias add, elu and softplus as one host pass.
  */
 public final class Nd4jBackend implements Backend {
 
@@ -90,6 +92,9 @@ public final class Nd4jBackend implements Backend {
 
     /** Above the pure-Java backend's 0: preferred when available. */
     public static final int PRIORITY = 20;
+
+    /** Below this magnitude tanh is computed on the host (native relative error there: 1.5e-7 in float32 at 0.1). */
+    private static final double TANH_NATIVE_FROM = 0.1;
 
     /** Creates the backend; loads nothing (see {@link #checkAvailable()}). */
     public Nd4jBackend() {
@@ -113,20 +118,44 @@ public final class Nd4jBackend implements Backend {
     /**
      * Loads ND4J's native CPU backend and multiplies a 2 × 2 matrix by itself.
      *
-     * @throws LinkageError ({@code UnsatisfiedLinkError}, {@code ExceptionInInitializerError}, …)
-     *     or a {@code RuntimeException} from ND4J when the native library cannot load here
-     * @throws IllegalStateException if the probe computes a wrong product
+     * @throws IllegalStateException naming the platform and the jars to add, with the original
+     *     failure ({@code UnsatisfiedLinkError}, {@code ExceptionInInitializerError}, …) as its
+     *     cause, when the native library cannot load here; or when the probe computes a wrong product
      */
     @Override
     public void checkAvailable() {
+        float[] product;
         try (INDArray m = Nd4j.create(new float[] {1, 2, 3, 4}, new long[] {2, 2}, DataType.FLOAT);
              INDArray p = Nd4j.gemm(m, m, false, false)) {
-            float[] product = p.data().asFloat();
-            if (!Arrays.equals(product, new float[] {7, 10, 15, 22})) {
-                throw new IllegalStateException("ND4J's native backend computed [[1,2],[3,4]]² as "
-                        + Arrays.toString(product) + " instead of [7, 10, 15, 22]");
-            }
+            product = p.data().asFloat();
+        } catch (LinkageError | RuntimeException e) {
+            String platform = org.bytedeco.javacpp.Loader.getPlatform();
+            throw new IllegalStateException("ND4J's native CPU library cannot load or run on platform " + platform + ": "
+                    + rootMessage(e) + ". The classpath needs org.nd4j:nd4j-native, org.bytedeco:javacpp and "
+                    + "org.bytedeco:openblas each with the classifier " + platform
+                    + " (cthulhu-backend-nd4j brings those of the build machine's platform)", e);
         }
+        if (!Arrays.equals(product, new float[] {7, 10, 15, 22})) {
+            throw new IllegalStateException("ND4J's native backend computed [[1,2],[3,4]]² as "
+                    + Arrays.toString(product) + " instead of [7, 10, 15, 22]");
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
+    }
+
+    /**
+     * The bytes of native memory held by the open tensors of this backend, over all threads: the
+     * buffers not yet released by {@link Tensor#close()} (a buffer shared by several tensors
+     * counts once). For finding leaks; ND4J's own temporaries are not included.
+     */
+    public static long liveBytes() {
+        return Nd4jTensor.liveBytes();
     }
 
     // ---- creation and conversion ----------------------------------------------------------
@@ -185,6 +214,7 @@ public final class Nd4jBackend implements Backend {
                 case EXPM1 -> HostKernels.map(in, Math::expm1);
                 case LOG1P -> HostKernels.map(in, Math::log1p);
                 case SIGN -> sign(in);
+                case TANH -> tanh(in);
                 default -> {
                     INDArray out = alloc(x.dtype(), x.shape());
                     Nd4j.getExecutioner().exec(switch (op) {
@@ -194,7 +224,6 @@ public final class Nd4jBackend implements Backend {
                         case LOG -> new Log(in, out);
                         case SQRT -> new Sqrt(in, out);
                         case SQUARE -> new Square(in, out);
-                        case TANH -> new Tanh(in, out);
                         case SIGMOID -> new Sigmoid(in, out);
                         case RECIPROCAL -> new Reciprocal(in, out);
                         default -> throw new IllegalStateException("Unhandled unary op " + op);
@@ -203,6 +232,17 @@ public final class Nd4jBackend implements Backend {
                 }
             };
         });
+    }
+
+    /**
+     * libnd4j's tanh, with the elements below {@value #TANH_NATIVE_FROM} in magnitude recomputed on
+     * the host: there the native kernel's relative error exceeds a few ulps.
+     */
+    private static INDArray tanh(INDArray in) {
+        INDArray out = Nd4j.createUninitialized(in.dataType(), in.shape());
+        Nd4j.getExecutioner().exec(new Tanh(in, out));
+        HostKernels.refineNearZero(in, out, TANH_NATIVE_FROM, Math::tanh);
+        return out;
     }
 
     private static INDArray sign(INDArray in) {
@@ -260,7 +300,12 @@ public final class Nd4jBackend implements Backend {
             }
             int[] shape = a.shape();
             return switch (op) {
-                case GREATER -> indicator(Nd4j.getExecutioner().exec(new ScalarGreaterThan(x, alloc(DataType.BOOL, shape), b)), a.dtype());
+                case GREATER -> {
+                    // libnd4j's step kernel, (x > b ? 1 : 0), writes the indicator in x's type at once.
+                    INDArray out = alloc(a.dtype(), shape);
+                    Nd4j.getExecutioner().exec(new Step(x, out, b));
+                    yield out;
+                }
                 case GREATER_EQUAL -> indicator(Nd4j.getExecutioner().exec(new ScalarGreaterThanOrEqual(x, alloc(DataType.BOOL, shape), b)), a.dtype());
                 case EQUAL -> indicator(Nd4j.getExecutioner().exec(new ScalarEquals(x, alloc(DataType.BOOL, shape), b)), a.dtype());
                 default -> {
@@ -377,6 +422,7 @@ public final class Nd4jBackend implements Backend {
         });
     }
 
+    /** {@inheritDoc} A slice holding NaN gives the index of its first NaN, as in NumPy. */
     @Override
     public Tensor argmax(Tensor x, int axis) {
         int[] shape = Shapes.reduced(x.shape(), axis, false);
@@ -389,7 +435,14 @@ public final class Nd4jBackend implements Backend {
             if (Shapes.size(shape) == 0) {
                 return empty(x.dtype(), shape);
             }
-            try (INDArray indices = alloc(DataType.LONG, shape)) {
+            if (hasNaN(in)) {
+                // libnd4j's argmax passes over NaN; NumPy's (and the pure backend's) returns the first NaN.
+                double[] indices = HostKernels.argmax(x.toDoubleArray(), x.shape(), axis);
+                return x.dtype() == DType.FLOAT32
+                        ? Nd4j.create(toFloats(indices), longs(shape), DataType.FLOAT)
+                        : Nd4j.create(indices, longs(shape), DataType.DOUBLE);
+            }
+            try (INDArray indices = alloc(DataType.INT64, shape)) {
                 Nd4j.exec(new ArgMax(new INDArray[] {in}, new INDArray[] {indices}, false, new int[] {axis}));
                 return indices.castTo(type(x.dtype()));
             }
@@ -540,7 +593,11 @@ public final class Nd4jBackend implements Backend {
 
     // ---- composites as native kernels -------------------------------------------------------
 
-    /** libnd4j's softmax kernel along {@code axis} (it subtracts the maximum first, as {@link Composites#softmax}). */
+    /**
+     * {@link Composites#softmax}: the maximum along {@code axis} is subtracted first (libnd4j's
+     * kernel alone turns a row of very negative inputs such as [-3000, -3000, -2999] into NaN),
+     * then libnd4j's softmax kernel runs in place.
+     */
     @Override
     public Tensor softmax(Tensor x, int axis) {
         return detached(x.dtype(), () -> {
@@ -549,7 +606,12 @@ public final class Nd4jBackend implements Backend {
                 return empty(x.dtype(), x.shape());
             }
             INDArray out = alloc(x.dtype(), x.shape());
-            Nd4j.exec(new SoftMax(in, out, axis));
+            // The native maximum skips NaN, which is harmless here: a NaN still turns its whole slice into NaN.
+            try (INDArray max = alloc(x.dtype(), Shapes.reduced(x.shape(), axis, true))) {
+                Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.reduce.same.Max(in, max, true, new int[] {axis}));
+                Nd4j.exec(new SubOp(in, max, out));
+            }
+            Nd4j.exec(new SoftMax(out, out, axis));
             return out;
         });
     }
@@ -641,16 +703,23 @@ public final class Nd4jBackend implements Backend {
         });
     }
 
-    /** libnd4j's clip-by-value kernel, which keeps NaN as {@link Composites#clip} does. */
+    /**
+     * libnd4j's clip-by-value kernel, which keeps NaN as {@link Composites#clip} does; the
+     * degenerate interval (upper bound not above {@code min}), which that kernel rejects, and NaN
+     * bounds go to the composite.
+     */
     @Override
     public Tensor clip(Tensor x, double min, double max) {
+        if (!(min < max)) {
+            return Composites.clip(this, x, min, max);
+        }
         return detached(x.dtype(), () -> {
             INDArray in = arr(x);
             if (x.size() == 0) {
                 return empty(x.dtype(), x.shape());
             }
             INDArray out = alloc(x.dtype(), x.shape());
-            Nd4j.exec(withOutput(new ClipByValue(in, min, Math.max(min, max)), out));
+            Nd4j.exec(withOutput(new ClipByValue(in, min, max), out));
             return out;
         });
     }
@@ -665,7 +734,9 @@ public final class Nd4jBackend implements Backend {
         return detached(x.dtype(), () -> {
             INDArray out = product(x, kernel, false, false);
             if (bias != null && !out.isEmpty()) {
-                out.addiRowVector(arr(bias));
+                // The broadcasting add custom op in place; BiasAdd and the legacy broadcast behind
+                // addiRowVector measured slower on [32, 32] outputs.
+                Nd4j.exec(new AddOp(out, arr(bias), out));
             }
             return out;
         });
@@ -682,8 +753,11 @@ public final class Nd4jBackend implements Backend {
         if (current == null) {
             return new Nd4jTensor(this, body.get(), dtype);
         }
-        try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+        MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
+        try {
             return new Nd4jTensor(this, body.get(), dtype);
+        } finally {
+            outside.close();
         }
     }
 

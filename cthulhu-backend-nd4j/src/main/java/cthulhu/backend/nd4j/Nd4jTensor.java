@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A tensor of the ND4J backend: a handle on an off-heap {@link INDArray}.
@@ -20,6 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link IllegalStateException}.
  */
 public final class Nd4jTensor extends Tensor {
+
+    private static final LongAdder LIVE_BYTES = new LongAdder();
 
     private final INDArray array;
     private final Storage storage;
@@ -92,6 +95,11 @@ public final class Nd4jTensor extends Tensor {
         return closed.get();
     }
 
+    /** The bytes of the buffers not yet released, over all tensors. */
+    static long liveBytes() {
+        return LIVE_BYTES.sum();
+    }
+
     /** Whether the native buffer itself has been freed: every tensor that shared it is closed. */
     boolean bufferReleased() {
         return storage.released();
@@ -101,10 +109,13 @@ public final class Nd4jTensor extends Tensor {
     static final class Storage {
 
         private final INDArray owner;
+        private final long bytes;
         private final AtomicInteger claims = new AtomicInteger(1);
 
         Storage(INDArray owner) {
             this.owner = owner;
+            this.bytes = owner.isEmpty() ? 0 : owner.data().length() * owner.data().getElementSize();
+            LIVE_BYTES.add(bytes);
         }
 
         Storage retain() {
@@ -120,8 +131,11 @@ public final class Nd4jTensor extends Tensor {
 
         void release() {
             // Empty arrays own no buffer, so there is nothing to free.
-            if (claims.decrementAndGet() == 0 && !owner.isEmpty()) {
-                owner.close();
+            if (claims.decrementAndGet() == 0) {
+                LIVE_BYTES.add(-bytes);
+                if (!owner.isEmpty()) {
+                    owner.close();
+                }
             }
         }
 

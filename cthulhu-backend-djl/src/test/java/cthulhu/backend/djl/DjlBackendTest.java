@@ -1,0 +1,153 @@
+package cthulhu.backend.djl;
+
+import ai.djl.pytorch.jni.LibUtils;
+import cthulhu.backend.Backend;
+import cthulhu.backend.Backends;
+import cthulhu.backend.BinaryOp;
+import cthulhu.backend.DType;
+import cthulhu.backend.Tensor;
+import cthulhu.backend.UnaryOp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What is specific to the djl backend: discovery, native loading, and ownership of native arrays. */
+class DjlBackendTest {
+
+    private final DjlBackend backend = new DjlBackend();
+
+    @AfterEach
+    void closeBackend() {
+        backend.close();
+    }
+
+    @Test
+    void isDiscoveredByServiceLoaderAndAvailable() {
+        Backend found = Backends.discover().stream().filter(b -> b.name().equals("djl")).findFirst().orElseThrow();
+        assertEquals(DjlBackend.class, found.getClass());
+        assertEquals(10, found.priority());
+        assertEquals("io.cthulhu:cthulhu-backend-djl", found.artifact());
+        assertNull(Backends.probe(found));
+    }
+
+    @Test
+    void loadsTheBundledLibtorchOfflineWithoutBeingTold() throws Exception {
+        backend.checkAvailable();
+        assertEquals("true", System.getProperty("ai.djl.offline"));
+        assertEquals("true", System.getProperty("OPT_OUT_TRACKING"));
+        Properties bundle = PyTorchNatives.bundle();
+        // LibUtils extracts the jar's files into a cache folder named version-flavor-classifier;
+        // a downloaded build would carry the download's version instead.
+        assertTrue(bundle.getProperty("version").startsWith(LibUtils.getVersion() + "-"), LibUtils.getVersion());
+        Path dir = Paths.get(LibUtils.getLibtorchPath());
+        assertEquals(bundle.getProperty("version") + "-" + bundle.getProperty("flavor") + "-"
+                + bundle.getProperty("classifier"), dir.getFileName().toString());
+    }
+
+    @Test
+    void refusesAPytorchVersionThatWouldNeedADownload() {
+        String old = System.getProperty("PYTORCH_VERSION");
+        System.setProperty("PYTORCH_VERSION", "1.13.1");
+        try (DjlBackend other = new DjlBackend()) {
+            if (System.getenv("PYTORCH_VERSION") == null) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, other::checkAvailable);
+                assertTrue(e.getMessage().contains("PYTORCH_VERSION=1.13.1"), e.getMessage());
+                assertTrue(e.getMessage().contains("never downloads"), e.getMessage());
+            }
+        } finally {
+            if (old == null) {
+                System.clearProperty("PYTORCH_VERSION");
+            } else {
+                System.setProperty("PYTORCH_VERSION", old);
+            }
+        }
+    }
+
+    @Test
+    void closeFreesTheArrayAtOnceAndIsIdempotent() {
+        Tensor kept = backend.fromArray(new float[] {1, 2}, new int[] {2}, DType.FLOAT32);
+        int before = backend.openArrays();
+        Tensor t = backend.unary(UnaryOp.EXP, kept);
+        assertEquals(before + 1, backend.openArrays());
+        assertFalse(t.isClosed());
+        t.close();
+        assertTrue(t.isClosed());
+        assertEquals(before, backend.openArrays());
+        t.close();
+        assertTrue(t.isClosed());
+        assertEquals("Tensor(shape=[2], dtype=float32, backend=djl, <closed>)", t.toString());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> backend.unary(UnaryOp.EXP, t));
+        assertTrue(e.getMessage().contains("has been closed"), e.getMessage());
+        assertTrue(e.getMessage().contains("scope.keep"), e.getMessage());
+        assertArrayEquals(new float[] {1, 2}, kept.toFloatArray());
+    }
+
+    @Test
+    void operationsLeaveNoTemporaries() {
+        Tensor x = backend.fromArray(new double[] {-2, -1e-9, 0, 1e-9, 3}, new int[] {5}, DType.FLOAT64);
+        int before = backend.openArrays();
+        for (UnaryOp op : UnaryOp.values()) {
+            try (Tensor y = backend.unary(op, x)) {
+                assertEquals(before + 1, backend.openArrays(), op.name());
+            }
+        }
+        try (Tensor y = backend.binary(BinaryOp.GREATER, x, 0.5); Tensor z = backend.take(x, new int[] {4, 0})) {
+            assertEquals(before + 2, backend.openArrays());
+        }
+        assertEquals(before, backend.openArrays());
+    }
+
+    @Test
+    void viewsShareStorageButCloseIndependently() {
+        Tensor x = backend.fromArray(new float[] {1, 2, 3, 4, 5, 6}, new int[] {2, 3}, DType.FLOAT32);
+        Tensor t = backend.transpose(x, new int[] {1, 0});
+        Tensor r = backend.reshape(x, new int[] {3, 2});
+        x.close();
+        assertArrayEquals(new float[] {1, 4, 2, 5, 3, 6}, t.toFloatArray());
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, r.toFloatArray());
+    }
+
+    @Test
+    void backendCloseFreesEveryOpenTensorAndTheNextOperationStartsAfresh() {
+        Tensor a = backend.full(new int[] {3}, 2, DType.FLOAT32);
+        Tensor b = backend.binary(BinaryOp.MULTIPLY, a, a);
+        assertEquals(2, backend.openArrays());
+        backend.close();
+        assertTrue(a.isClosed());
+        assertTrue(b.isClosed());
+        assertEquals(0, backend.openArrays());
+        try (Tensor c = backend.full(new int[] {2}, 1.5, DType.FLOAT64)) {
+            assertArrayEquals(new double[] {1.5, 1.5}, c.toDoubleArray());
+            assertEquals(1, backend.openArrays());
+        }
+    }
+
+    @Test
+    void exposesTheNdArrayOwnedByTheTensor() {
+        try (Tensor x = backend.fromArray(new double[] {1, 2, 3, 4, 5, 6}, new int[] {3, 2}, DType.FLOAT64)) {
+            DjlTensor d = (DjlTensor) x;
+            assertArrayEquals(new long[] {3, 2}, d.ndArray().getShape().getShape());
+            assertSame(backend, x.backend());
+        }
+    }
+
+    @Test
+    void rejectsTensorsOfAnotherBackend() {
+        try (DjlBackend other = new DjlBackend(); Tensor foreign = other.full(new int[] {1}, 1, DType.FLOAT32)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> backend.unary(UnaryOp.ABS, foreign));
+            assertTrue(e.getMessage().contains("K.convert"), e.getMessage());
+        }
+    }
+}
