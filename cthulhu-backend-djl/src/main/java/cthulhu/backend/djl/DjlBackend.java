@@ -38,16 +38,19 @@ import java.util.List;
  * operation are closed before it returns. {@link #close()} closes the manager, freeing every
  * tensor still open; the next operation opens a new one.
  *
- * <p>Composites with an equivalent PyTorch kernel run as one native call: softmax, softsign,
- * softplus in float32 (libtorch returns {@code x} above 20, which float32 cannot tell from the
- * exact value but float64 can), relu and leaky relu at threshold 0, and dense as
- * {@code linear} ({@code addmm}). ELU keeps the default: libtorch computes {@code e^x - 1}
+ * <p>Composites with an equivalent PyTorch kernel run as one or two native calls instead of four
+ * to eight: softmax, softsign, softplus in float32 (libtorch returns {@code x} above 20, which
+ * float32 cannot tell from the exact value but float64 can), relu and leaky relu at threshold 0,
+ * and dense as {@code linear} ({@code addmm}). ELU keeps the default: libtorch computes {@code e^x - 1}
  * without {@code expm1} and loses small negative inputs.
  */
 public final class DjlBackend implements Backend {
 
     private static final Device CPU = Device.cpu();
-    /** Inputs up to this many bytes are staged in a reused per-thread direct buffer. */
+    /**
+     * Inputs up to this many bytes are staged in a direct buffer each creating thread keeps for
+     * reuse; larger ones in a buffer of their own that the garbage collector frees.
+     */
     private static final int STAGING_BYTES = 1 << 24;
     private static final ThreadLocal<ByteBuffer> STAGING = new ThreadLocal<>();
 
@@ -282,9 +285,14 @@ public final class DjlBackend implements Backend {
         }
     }
 
-    /** {@inheritDoc} */
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException naming both shapes when they do not broadcast
+     */
     @Override
     public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        Shapes.broadcast(a.shape(), b.shape());
         return wrap(binary(op, nd(a), nd(b), a.dtype()), a.dtype());
     }
 
@@ -318,9 +326,14 @@ public final class DjlBackend implements Backend {
         }
     }
 
-    /** {@inheritDoc} */
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException naming the shapes when they do not broadcast
+     */
     @Override
     public Tensor where(Tensor condition, Tensor a, Tensor b) {
+        Shapes.broadcast(Shapes.broadcast(condition.shape(), a.shape()), b.shape());
         try (PtNDArray c = JniUtils.to(nd(condition), DataType.BOOLEAN, CPU)) {
             return wrap(JniUtils.where(c, nd(a), nd(b)), a.dtype());
         }

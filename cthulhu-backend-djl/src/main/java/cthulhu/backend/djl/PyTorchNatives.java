@@ -73,7 +73,7 @@ final class PyTorchNatives {
             throw new IllegalStateException("The PyTorch native library is not on the classpath (no "
                     + BUNDLE_PROPERTIES + "), and the djl backend never downloads it. Add " + NATIVE_ARTIFACT
                     + " with the classifier of this platform (" + CLASSIFIERS + "; this JVM runs on "
-                    + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ").");
+                    + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")");
         }
         Properties p = new Properties();
         try (InputStream in = url.openStream()) {

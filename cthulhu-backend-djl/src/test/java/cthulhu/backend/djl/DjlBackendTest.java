@@ -12,7 +12,12 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -99,11 +104,50 @@ class DjlBackendTest {
         int before = backend.openArrays();
         for (UnaryOp op : UnaryOp.values()) {
             try (Tensor y = backend.unary(op, x)) {
+                assertEquals(5, y.size(), op.name());
                 assertEquals(before + 1, backend.openArrays(), op.name());
             }
         }
         try (Tensor y = backend.binary(BinaryOp.GREATER, x, 0.5); Tensor z = backend.take(x, new int[] {4, 0})) {
+            // references: x > 0.5 is [0, 0, 0, 0, 1]; rows 4 and 0 of x are 3 and -2
+            assertArrayEquals(new double[] {0, 0, 0, 0, 1}, y.toDoubleArray());
+            assertArrayEquals(new double[] {3, -2}, z.toDoubleArray());
             assertEquals(before + 2, backend.openArrays());
+        }
+        assertEquals(before, backend.openArrays());
+    }
+
+    @Test
+    void threadsShareTheManagerSafely() throws Exception {
+        Tensor x = backend.fromArray(new float[] {1, 2, 3, 4}, new int[] {2, 2}, DType.FLOAT32);
+        int before = backend.openArrays();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<float[]>> results = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                float k = t;
+                results.add(pool.submit(() -> {
+                    float[] last = null;
+                    for (int i = 0; i < 500; i++) {
+                        try (Tensor y = backend.binary(BinaryOp.ADD, x, k);
+                             Tensor z = backend.matmul(y, y, false, true)) {
+                            last = z.toFloatArray();
+                        }
+                    }
+                    return last;
+                }));
+            }
+            for (int t = 0; t < 4; t++) {
+                // reference: (x + t)(x + t)ᵀ worked out by hand for x = [[1, 2], [3, 4]]
+                float a = 1 + t;
+                float b = 2 + t;
+                float c = 3 + t;
+                float d = 4 + t;
+                assertArrayEquals(new float[] {a * a + b * b, a * c + b * d, c * a + d * b, c * c + d * d},
+                        results.get(t).get());
+            }
+        } finally {
+            pool.shutdown();
         }
         assertEquals(before, backend.openArrays());
     }
