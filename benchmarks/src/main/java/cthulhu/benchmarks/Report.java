@@ -156,7 +156,17 @@ public final class Report {
         out.append("Run: ").append(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
                 Instant.now().atOffset(ZoneOffset.UTC).withNano(0))).append(" UTC, mode `").append(mode)
                 .append("`, JDK ").append(run.jdk()).append(" (").append(run.vm().trim()).append("), CPU ")
-                .append(cpu()).append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores.\n\n");
+                .append(cpu()).append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores; load average (1, 5, 15 min) when the report was written: ")
+                .append(loadAverage()).append(" — above the core count, other processes shared the machine.\n\n");
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + ", " + fields[1] + ", " + fields[2];
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
     }
 
     private static String cpu() {
