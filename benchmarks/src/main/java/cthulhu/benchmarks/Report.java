@@ -72,7 +72,7 @@ public final class Report {
         if (args.length != 1) {
             throw new IllegalArgumentException("Usage: Report <results.json>");
         }
-        System.out.println(render(load(Path.of(args[0])), "see the command"));
+        System.out.println(render(load(Path.of(args[0])), "unknown (report of " + args[0] + ")"));
     }
 
     /**
