@@ -1,5 +1,6 @@
 package cthulhu.backend.djl;
 
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.pytorch.jni.LibUtils;
 import cthulhu.backend.Backend;
 import cthulhu.backend.Backends;
@@ -51,6 +52,9 @@ class DjlBackendTest {
         backend.checkAvailable();
         assertEquals("true", System.getProperty("ai.djl.offline"));
         assertEquals("true", System.getProperty("OPT_OUT_TRACKING"));
+        if (System.getenv("OMP_NUM_THREADS") == null) {
+            assertEquals(1, JniUtils.getNumThreads());
+        }
         Properties bundle = PyTorchNatives.bundle();
         // LibUtils extracts the jar's files into a cache folder named version-flavor-classifier;
         // a downloaded build would carry the download's version instead.
