@@ -148,4 +148,20 @@ public final class Shapes {
         }
         return out;
     }
+
+    /**
+     * Whether a shape fits an expected one of the same rank: each expected dimension either
+     * equals the actual one or is negative (unknown).
+     */
+    public static boolean fits(int[] expected, int[] actual) {
+        if (expected.length != actual.length) {
+            return false;
+        }
+        for (int i = 0; i < expected.length; i++) {
+            if (expected[i] >= 0 && expected[i] != actual[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

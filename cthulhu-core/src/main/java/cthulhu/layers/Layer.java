@@ -112,7 +112,7 @@ public abstract class Layer implements AutoCloseable {
         boolean leading = acceptsLeadingAxes();
         int extra = sample.length - accepted.length;
         if (extra < 0 || (extra > 0 && !leading)
-                || !compatible(accepted, Arrays.copyOfRange(sample, extra, sample.length))) {
+                || !Shapes.fits(accepted, Arrays.copyOfRange(sample, extra, sample.length))) {
             throw new IllegalArgumentException("Layer " + getName() + " was built for samples of shape "
                     + Arrays.toString(inputShape) + " and expects batches of shape [batch" + (leading ? ", ..." : "")
                     + joined(accepted, true) + "]" + (Arrays.stream(accepted).anyMatch(d -> d < 0) ? " (None: any size)" : "")
@@ -135,7 +135,7 @@ public abstract class Layer implements AutoCloseable {
      */
     public final void ensureBuilt(int[] sampleShape) {
         if (!built) {
-            if (inputShape != null && !compatible(inputShape, sampleShape)) {
+            if (inputShape != null && !Shapes.fits(inputShape, sampleShape)) {
                 throw new IllegalArgumentException("Layer " + getName() + " was declared with input shape "
                         + Arrays.toString(inputShape) + " but receives samples of shape " + Arrays.toString(sampleShape)
                         + "; change the declared input shape or reshape the input");
@@ -146,18 +146,6 @@ public abstract class Layer implements AutoCloseable {
             inputShape = shape;
             built = true;
         }
-    }
-
-    private static boolean compatible(int[] expected, int[] actual) {
-        if (expected.length != actual.length) {
-            return false;
-        }
-        for (int i = 0; i < expected.length; i++) {
-            if (expected[i] >= 0 && expected[i] != actual[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static String joined(int[] shape, boolean leadingComma) {

@@ -153,7 +153,7 @@ public class Sequential implements AutoCloseable {
     /** Builds {@code layer} for the output of {@code previous} and returns its output shape. */
     private static int[] connect(Layer previous, int[] shape, Layer layer) {
         int[] declared = layer.inputShape();
-        if (declared != null && !fits(declared, shape)) {
+        if (declared != null && !Shapes.fits(declared, shape)) {
             throw new IllegalArgumentException("Layer " + layer.getName() + " (" + layer.className() + ") expects samples of shape "
                     + Arrays.toString(declared) + " but the previous layer " + previous.getName() + " ("
                     + previous.className() + ") outputs samples of shape " + Arrays.toString(shape) + ". Declare an input shape"
@@ -168,18 +168,6 @@ public class Sequential implements AutoCloseable {
                     + "), samples of shape " + Arrays.toString(shape) + ": " + e.getMessage()
                     + ". Change one of the two layers so that their shapes agree", e);
         }
-    }
-
-    private static boolean fits(int[] expected, int[] actual) {
-        if (expected.length != actual.length) {
-            return false;
-        }
-        for (int i = 0; i < expected.length; i++) {
-            if (expected[i] >= 0 && expected[i] != actual[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -637,7 +625,7 @@ public class Sequential implements AutoCloseable {
             build(sample);
         }
         int[] expected = inputShape();
-        if (!fits(expected, sample)) {
+        if (!Shapes.fits(expected, sample)) {
             throw new IllegalArgumentException("Error when checking input of " + method + ": model " + name + " expects x of shape "
                     + batchShape(expected, "batch") + " but got x of shape " + Arrays.toString(x.shape())
                     + "; reshape x, or declare the first layer's input shape as " + Arrays.toString(sample));
