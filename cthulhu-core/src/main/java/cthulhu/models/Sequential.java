@@ -373,8 +373,8 @@ public class Sequential implements AutoCloseable {
         for (int start = 0; start < indices.length; start += batchSize) {
             int[] idx = Arrays.copyOfRange(indices, start, Math.min(indices.length, start + batchSize));
             try (TensorScope scope = TensorScope.open()) {
-                Tensor xb = K.gather(x, idx);
-                Tensor yb = K.gather(y, idx);
+                Tensor xb = rows(x, idx);
+                Tensor yb = rows(y, idx);
                 Tensor outb = forward(xb, false);
                 sums[0] += scalar(K.mean(loss.apply(yb, outb))) * idx.length;
                 for (int m = 0; m < ms.size(); m++) {
@@ -557,8 +557,8 @@ public class Sequential implements AutoCloseable {
     private double[] trainStep(Tensor x, Tensor y, int[] idx, List<Metric> ms) {
         List<Variable> variables = trainableVariables();
         try (TensorScope scope = TensorScope.open()) {
-            Tensor xb = K.gather(x, idx);
-            Tensor yb = K.gather(y, idx);
+            Tensor xb = rows(x, idx);
+            Tensor yb = rows(y, idx);
             Tensor output;
             Tensor lossValue;
             List<Tensor> grads;
@@ -583,6 +583,19 @@ public class Sequential implements AutoCloseable {
         int[] r = new int[to - from];
         Arrays.setAll(r, i -> from + i);
         return r;
+    }
+
+    /**
+     * The samples {@code idx} of {@code x}: a slice when they are consecutive (unshuffled batches,
+     * which a backend may serve without copying), else a gather.
+     */
+    private static Tensor rows(Tensor x, int[] idx) {
+        for (int i = 1; i < idx.length; i++) {
+            if (idx[i] != idx[0] + i) {
+                return K.gather(x, idx);
+            }
+        }
+        return idx.length == 0 ? K.gather(x, idx) : K.slice(x, 0, idx[0], idx[0] + idx.length);
     }
 
     private static void shuffle(int[] a, Random random) {
