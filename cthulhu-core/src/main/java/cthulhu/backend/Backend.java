@@ -174,4 +174,10 @@ public interface Backend extends AutoCloseable {
     default Tensor dense(Tensor x, Tensor kernel, Tensor bias) {
         return Composites.dense(this, x, kernel, bias);
     }
+
+    /** {@link Composites#adam}: one Adam (or AMSGrad, when {@code vhat} is not null) update. */
+    default Tensor[] adam(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vhat, double lr, long t, double beta1,
+            double beta2, double epsilon) {
+        return Composites.adam(this, param, grad, m, v, vhat, lr, t, beta1, beta2, epsilon);
+    }
 }

@@ -1,5 +1,6 @@
 package cthulhu.optimizers;
 
+import cthulhu.autodiff.Ops;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.Variable;
@@ -18,7 +19,8 @@ import java.util.Map;
  * </pre>
  * With AMSGrad (Reddi et al., 2018) a third state {@code v̂ ← max(v̂, v)} replaces {@code v} in the
  * last line. Defaults: lr 0.001, β1 0.9, β2 0.999, ε = {@link K#epsilon()} (1e-7), decay 0, no
- * AMSGrad.
+ * AMSGrad. Each variable's update is one call of the backend's {@code adam} composite, which a
+ * backend may run as a fused kernel.
  */
 public final class Adam extends Optimizer {
 
@@ -99,18 +101,14 @@ public final class Adam extends Optimizer {
 
     @Override
     protected void update(Variable param, Tensor grad, List<Variable> state, double lr, long t) {
-        double lrT = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
-        Tensor m = K.add(K.multiply(state.get(0).value(), beta1), K.multiply(grad, 1 - beta1));
-        Tensor v = K.add(K.multiply(state.get(1).value(), beta2), K.multiply(K.square(grad), 1 - beta2));
-        Tensor denominatorBase = v;
+        Tensor vhat = amsgrad ? state.get(2).value() : null;
+        Tensor[] next = Ops.adam(param.value(), grad, state.get(0).value(), state.get(1).value(), vhat, lr, t, beta1,
+                beta2, epsilon);
+        state.get(0).assign(next[1]);
+        state.get(1).assign(next[2]);
         if (amsgrad) {
-            Tensor vhat = K.maximum(state.get(2).value(), v);
-            state.get(2).assign(vhat);
-            denominatorBase = vhat;
+            state.get(2).assign(next[3]);
         }
-        Tensor p = K.subtract(param.value(), K.divide(K.multiply(m, lrT), K.add(K.sqrt(denominatorBase), epsilon)));
-        state.get(0).assign(m);
-        state.get(1).assign(v);
-        param.assign(p);
+        param.assign(next[0]);
     }
 }

@@ -17,11 +17,12 @@ import java.util.stream.Stream;
 
 import static cthulhu.conformance.TensorAssert.assertClose;
 import static cthulhu.conformance.TensorAssert.assertShape;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * Every composite a backend may override ({@code softmax, relu, elu, softplus, softsign,
- * hardSigmoid, clip, dense}) against the default written over the primitives in
+ * hardSigmoid, clip, dense, adam}) against the default written over the primitives in
  * {@link Composites}, on the same backend: an override may be faster, never different. For a
  * backend that overrides nothing this holds trivially; the values themselves are checked
  * against independent references in the activation tests.
@@ -100,5 +101,28 @@ class CompositesTest extends ConformanceTestBase {
         assertSame(Composites.dense(b, x, kernel, null), b.dense(x, kernel, null), "dense without bias");
         Tensor row = K.constant(new double[] {1, -2, 0.5}, 1, 3);
         assertSame(Composites.dense(b, row, kernel, bias), b.dense(row, kernel, bias), "dense of one row");
+    }
+
+    static Stream<Arguments> adamParameters() {
+        return Stream.of(arguments(0.001, 1L, false), arguments(0.01, 7L, false), arguments(0.001, 3L, true),
+                arguments(0.0, 2L, false));
+    }
+
+    @ParameterizedTest(name = "adam lr={0}, t={1}, amsgrad={2}")
+    @MethodSource("adamParameters")
+    void adam(double lr, long t, boolean amsgrad) {
+        Backend b = K.currentBackend();
+        Tensor p = K.constant(Reference.uniform(12, -2, 2, 8), 3, 4);
+        Tensor g = K.constant(Reference.uniform(12, -1, 1, 9), 3, 4);
+        Tensor m = K.constant(Reference.uniform(12, -0.1, 0.1, 10), 3, 4);
+        Tensor v = K.constant(Reference.uniform(12, 0.01, 1, 11), 3, 4);
+        Tensor vhat = amsgrad ? K.constant(Reference.uniform(12, 0.01, 1, 12), 3, 4) : null;
+        Tensor[] expected = Composites.adam(b, p, g, m, v, vhat, lr, t, 0.9, 0.999, 1e-7);
+        Tensor[] actual = b.adam(p, g, m, v, vhat, lr, t, 0.9, 0.999, 1e-7);
+        String[] names = {"p'", "m'", "v'", "vhat'"};
+        assertEquals(expected.length, actual.length, "results");
+        for (int i = 0; i < expected.length; i++) {
+            assertSame(expected[i], actual[i], "adam " + names[i]);
+        }
     }
 }
