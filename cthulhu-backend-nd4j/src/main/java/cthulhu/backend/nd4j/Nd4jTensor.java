@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>The array is always dense, in row-major ({@code 'c'}) order, and spans its whole data buffer.
  * Tensors are immutable, so two tensors may share one buffer — {@link Nd4jBackend#reshape} and
  * the identity cases of {@code cast}, {@code transpose} and {@code broadcastTo} do, to save a copy.
- * The buffer is reference-counted: {@link #close()} releases this tensor's claim at once and the
- * native memory is freed ({@link INDArray#close()}) as soon as the last tensor on it is closed, so
- * closing one tensor never breaks another. Using a tensor after closing it is an
+ * The buffer is reference-counted: {@link #close()} releases this tensor's claim at once, and as
+ * soon as the last tensor on it is closed the array goes back to the backend's {@link ArrayPool},
+ * which reuses it for a later result or frees it ({@link INDArray#close()}), so closing one tensor
+ * never breaks another. Using a tensor after closing it is an
  * {@link IllegalStateException}.
  */
 public final class Nd4jTensor extends Tensor {
@@ -30,7 +31,7 @@ public final class Nd4jTensor extends Tensor {
 
     /** Wraps an array that nobody else holds; the tensor now owns its buffer. */
     Nd4jTensor(Nd4jBackend backend, INDArray array, DType dtype) {
-        this(backend, array, new Storage(array), dtype);
+        this(backend, array, new Storage(array, backend.pool()), dtype);
     }
 
     /** Wraps an array over the buffer of {@code storage}, whose claim the caller has already taken. */
@@ -105,16 +106,18 @@ public final class Nd4jTensor extends Tensor {
         return storage.released();
     }
 
-    /** One native buffer and the number of open tensors on it. */
+    /** One native buffer, the number of open tensors on it, and the pool it goes back to. */
     static final class Storage {
 
         private final INDArray owner;
+        private final ArrayPool pool;
         private final long bytes;
         private final AtomicInteger claims = new AtomicInteger(1);
 
-        Storage(INDArray owner) {
+        Storage(INDArray owner, ArrayPool pool) {
             this.owner = owner;
-            this.bytes = owner.isEmpty() ? 0 : owner.data().length() * owner.data().getElementSize();
+            this.pool = pool;
+            this.bytes = ArrayPool.bytes(owner);
             LIVE_BYTES.add(bytes);
         }
 
@@ -130,12 +133,9 @@ public final class Nd4jTensor extends Tensor {
         }
 
         void release() {
-            // Empty arrays own no buffer, so there is nothing to free.
             if (claims.decrementAndGet() == 0) {
                 LIVE_BYTES.add(-bytes);
-                if (!owner.isEmpty()) {
-                    owner.close();
-                }
+                pool.release(owner);
             }
         }
 

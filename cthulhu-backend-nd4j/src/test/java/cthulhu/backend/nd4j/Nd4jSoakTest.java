@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Native memory stays flat over a long training run: 20,000 forward and backward steps of a
- * two-layer network, each in its own {@link TensorScope}, leave neither open tensors nor process
- * memory behind once warmed up. The module's Surefire JVM has a fixed, pre-touched heap, so that
+ * two-layer network, each in its own {@link TensorScope}, leave neither open tensors, nor a
+ * growing array cache, nor process memory behind once warmed up. The module's Surefire JVM has a fixed, pre-touched heap, so that
  * the resident set measures native memory rather than the growth of the Java heap.
  */
 class Nd4jSoakTest {
@@ -52,7 +52,9 @@ class Nd4jSoakTest {
             for (int i = 1; i < WARM_UP; i++) {
                 step(x, target, weights);
             }
+            Nd4jBackend backend = (Nd4jBackend) K.currentBackend();
             long liveBefore = Nd4jBackend.liveBytes();
+            long cachedBefore = backend.cachedBytes();
             long rssBefore = settledResidentBytes();
             long rssPeak = rssBefore;
             List<String> checkpoints = new ArrayList<>();
@@ -68,12 +70,14 @@ class Nd4jSoakTest {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             long liveAfter = Nd4jBackend.liveBytes();
+            long cachedAfter = backend.cachedBytes();
             System.out.printf("nd4j soak: %d steps in %.1f s (%.0f µs/step); native bytes of open tensors %d -> %d; "
-                            + "VmRSS MiB after warm-up %.1f, after step %s; loss %.4f -> %.6f%n",
-                    STEPS, seconds, seconds * 1e6 / STEPS, liveBefore, liveAfter, rssBefore / 1048576.0,
+                            + "cached %d -> %d; VmRSS MiB after warm-up %.1f, after step %s; loss %.4f -> %.6f%n",
+                    STEPS, seconds, seconds * 1e6 / STEPS, liveBefore, liveAfter, cachedBefore, cachedAfter, rssBefore / 1048576.0,
                     String.join(", ", checkpoints), firstLoss, lastLoss);
 
             assertEquals(liveBefore, liveAfter, "native bytes held by open tensors after " + STEPS + " steps");
+            assertEquals(cachedBefore, cachedAfter, "native bytes cached for reuse after " + STEPS + " steps");
             assertTrue(rssPeak - rssBefore < RSS_BOUND_BYTES, "resident set grew by " + (rssPeak - rssBefore)
                     + " bytes over " + STEPS + " steps, bound " + RSS_BOUND_BYTES);
             // Reference: gradient descent on a realisable least-squares target must reduce the loss.

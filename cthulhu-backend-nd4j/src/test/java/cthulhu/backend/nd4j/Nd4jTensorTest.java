@@ -14,13 +14,14 @@ import org.nd4j.linalg.factory.Nd4j;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What is particular to ND4J tensors: off-heap buffers released by {@code close()}, buffers
- * shared between tensors without one close breaking another, and independence from ND4J's global
- * data type and workspaces. The values are hand-worked.
+ * What is particular to ND4J tensors: off-heap buffers released by {@code close()} to the
+ * backend's array cache, buffers shared between tensors without one close breaking another, and
+ * independence from ND4J's global data type and workspaces. The values are hand-worked.
  */
 class Nd4jTensorTest {
 
@@ -35,10 +36,12 @@ class Nd4jTensorTest {
     }
 
     @Test
-    void closeReleasesTheNativeBufferAndIsClosedReportsIt() {
+    void closeReleasesTheNativeBufferToTheCacheAndIsClosedReportsIt() {
+        Tensor x = iota(2, 3);
         long before = Nd4jBackend.liveBytes();
-        Nd4jTensor t = (Nd4jTensor) backend.full(new int[] {2, 3}, 1, DType.FLOAT64);
-        assertEquals(before + 6 * 8, Nd4jBackend.liveBytes(), "a 2 × 3 float64 buffer holds 48 bytes");
+        assertEquals(0, backend.cachedBytes(), "a new backend caches nothing");
+        Nd4jTensor t = (Nd4jTensor) backend.unary(UnaryOp.SQUARE, x);
+        assertEquals(before + 6 * 4, Nd4jBackend.liveBytes(), "a 2 × 3 float32 buffer holds 24 bytes");
         assertFalse(t.isClosed());
         var array = t.array();
 
@@ -46,12 +49,24 @@ class Nd4jTensorTest {
 
         assertTrue(t.isClosed());
         assertTrue(t.bufferReleased());
-        assertTrue(array.wasClosed(), "INDArray.close() ran on the buffer");
         assertEquals(before, Nd4jBackend.liveBytes());
+        assertEquals(6 * 4, backend.cachedBytes(), "the result's array went back to the cache");
         IllegalStateException e = assertThrows(IllegalStateException.class, t::toFloatArray);
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
         t.close();
         assertEquals(before, Nd4jBackend.liveBytes(), "a second close() changes nothing");
+        assertEquals(6 * 4, backend.cachedBytes(), "a second close() changes nothing");
+
+        Nd4jTensor next = (Nd4jTensor) backend.unary(UnaryOp.NEGATE, x);
+        assertSame(array, next.array(), "the next 2 × 3 float32 result is written into the cached array");
+        assertArrayEquals(new float[] {-1, -2, -3, -4, -5, -6}, next.toFloatArray());
+        assertEquals(0, backend.cachedBytes());
+        next.close();
+        x.close();
+
+        backend.close();
+        assertEquals(0, backend.cachedBytes());
+        assertTrue(array.wasClosed(), "closing the backend frees the cached arrays");
     }
 
     @Test
