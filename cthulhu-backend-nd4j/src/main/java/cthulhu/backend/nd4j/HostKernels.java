@@ -6,6 +6,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -26,6 +28,9 @@ final class HostKernels {
 
     /** Elements moved between a native buffer and the heap at a time: 16 KiB of floats. */
     private static final int CHUNK = 4096;
+
+    /** From this many elements on, the Adam pass is split over two threads. */
+    private static final int PARALLEL_FROM = 1 << 16;
 
     /** Up to this many elements, reading the buffers element by element is cheaper than wrapping them. */
     private static final int SMALL = 32;
@@ -191,7 +196,21 @@ final class HostKernels {
      */
     static void adam(INDArray[] in, INDArray[] out, double lrT, double beta1, double beta2, double epsilon) {
         int n = Math.toIntExact(in[0].length());
-        int chunk = Math.min(n, CHUNK);
+        if (n < PARALLEL_FROM) {
+            adam(in, out, 0, n, lrT, beta1, beta2, epsilon);
+            return;
+        }
+        // Two halves, one on the common pool: the pass is bound by arithmetic, not memory.
+        int half = n / 2 / CHUNK * CHUNK;
+        ForkJoinTask<?> second = ForkJoinPool.commonPool().submit(() -> adam(in, out, half, n, lrT, beta1, beta2, epsilon));
+        adam(in, out, 0, half, lrT, beta1, beta2, epsilon);
+        second.join();
+    }
+
+    /** {@link #adam(INDArray[], INDArray[], double, double, double, double)} over elements {@code [start, end)}. */
+    private static void adam(INDArray[] in, INDArray[] out, int start, int end, double lrT, double beta1, double beta2,
+            double epsilon) {
+        int chunk = Math.min(end - start, CHUNK);
         boolean amsgrad = in.length == 5;
         if (in[0].dataType() == DataType.FLOAT) {
             FloatBuffer[] src = new FloatBuffer[in.length];
@@ -214,8 +233,8 @@ final class HostKernels {
             float[] m = a[2];
             float[] v = a[3];
             float[] vhat = amsgrad ? a[4] : v;
-            for (int from = 0; from < n; from += chunk) {
-                int len = Math.min(chunk, n - from);
+            for (int from = start; from < end; from += chunk) {
+                int len = Math.min(chunk, end - from);
                 for (int k = 0; k < in.length; k++) {
                     src[k].get(from, a[k], 0, len);
                 }
@@ -251,8 +270,8 @@ final class HostKernels {
             double[] m = a[2];
             double[] v = a[3];
             double[] vhat = amsgrad ? a[4] : v;
-            for (int from = 0; from < n; from += chunk) {
-                int len = Math.min(chunk, n - from);
+            for (int from = start; from < end; from += chunk) {
+                int len = Math.min(chunk, end - from);
                 for (int k = 0; k < in.length; k++) {
                     src[k].get(from, a[k], 0, len);
                 }
