@@ -6,8 +6,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -28,9 +26,6 @@ final class HostKernels {
 
     /** Elements moved between a native buffer and the heap at a time: 16 KiB of floats. */
     private static final int CHUNK = 4096;
-
-    /** From this many elements on, the Adam pass is split over two threads. */
-    private static final int PARALLEL_FROM = 1 << 16;
 
     /** Up to this many elements, reading the buffers element by element is cheaper than wrapping them. */
     private static final int SMALL = 32;
@@ -176,117 +171,6 @@ final class HostKernels {
                 }
                 if (changed) {
                     dst.put(from, b, 0, len);
-                }
-            }
-        }
-    }
-
-    /**
-     * One Adam (or AMSGrad) update in one pass, with the operations, their order and their
-     * rounding of {@code cthulhu.backend.Composites#adam} — each product, sum, root and quotient
-     * rounded to the arrays' type, the constants {@code β}, {@code 1 − β}, {@code lr_t} and
-     * {@code ε} rounded to it first, as libnd4j's scalar kernels do — so the results are those of
-     * the composite, bit for bit:
-     * {@code m' = m·β1 + g·(1 − β1)}, {@code v' = v·β2 + g²·(1 − β2)}, {@code v̂' = max(v̂, v')},
-     * {@code p' = p − m'·lr_t / (√(v̂' or v') + ε)}.
-     *
-     * @param in {@code p, g, m, v} and, for AMSGrad, {@code v̂}: dense row-major arrays of one
-     *     shape and type, not empty
-     * @param out {@code p', m', v'} and, for AMSGrad, {@code v̂'}: arrays of that shape and type
-     */
-    static void adam(INDArray[] in, INDArray[] out, double lrT, double beta1, double beta2, double epsilon) {
-        int n = Math.toIntExact(in[0].length());
-        if (n < PARALLEL_FROM) {
-            adam(in, out, 0, n, lrT, beta1, beta2, epsilon);
-            return;
-        }
-        // Two halves, one on the common pool: the pass is bound by arithmetic, not memory.
-        int half = n / 2 / CHUNK * CHUNK;
-        ForkJoinTask<?> second = ForkJoinPool.commonPool().submit(() -> adam(in, out, half, n, lrT, beta1, beta2, epsilon));
-        adam(in, out, 0, half, lrT, beta1, beta2, epsilon);
-        second.join();
-    }
-
-    /** {@link #adam(INDArray[], INDArray[], double, double, double, double)} over elements {@code [start, end)}. */
-    private static void adam(INDArray[] in, INDArray[] out, int start, int end, double lrT, double beta1, double beta2,
-            double epsilon) {
-        int chunk = Math.min(end - start, CHUNK);
-        boolean amsgrad = in.length == 5;
-        if (in[0].dataType() == DataType.FLOAT) {
-            FloatBuffer[] src = new FloatBuffer[in.length];
-            FloatBuffer[] dst = new FloatBuffer[out.length];
-            float[][] a = new float[in.length][chunk];
-            for (int k = 0; k < in.length; k++) {
-                src[k] = in[k].data().asNioFloat();
-            }
-            for (int k = 0; k < out.length; k++) {
-                dst[k] = out[k].data().asNioFloat();
-            }
-            float b1 = (float) beta1;
-            float c1 = (float) (1 - beta1);
-            float b2 = (float) beta2;
-            float c2 = (float) (1 - beta2);
-            float step = (float) lrT;
-            float eps = (float) epsilon;
-            float[] p = a[0];
-            float[] g = a[1];
-            float[] m = a[2];
-            float[] v = a[3];
-            float[] vhat = amsgrad ? a[4] : v;
-            for (int from = start; from < end; from += chunk) {
-                int len = Math.min(chunk, end - from);
-                for (int k = 0; k < in.length; k++) {
-                    src[k].get(from, a[k], 0, len);
-                }
-                for (int i = 0; i < len; i++) {
-                    float gi = g[i];
-                    float mi = m[i] * b1 + gi * c1;
-                    float vi = v[i] * b2 + (gi * gi) * c2;
-                    m[i] = mi;
-                    v[i] = vi;
-                    float di = amsgrad ? Math.max(vhat[i], vi) : vi;
-                    vhat[i] = di;
-                    p[i] = p[i] - (mi * step) / ((float) Math.sqrt(di) + eps);
-                }
-                // out is {p', m', v'[, v̂']}, in the order of in without g.
-                for (int k = 0; k < out.length; k++) {
-                    dst[k].put(from, a[k == 0 ? 0 : k + 1], 0, len);
-                }
-            }
-        } else {
-            DoubleBuffer[] src = new DoubleBuffer[in.length];
-            DoubleBuffer[] dst = new DoubleBuffer[out.length];
-            double[][] a = new double[in.length][chunk];
-            for (int k = 0; k < in.length; k++) {
-                src[k] = in[k].data().asNioDouble();
-            }
-            for (int k = 0; k < out.length; k++) {
-                dst[k] = out[k].data().asNioDouble();
-            }
-            double c1 = 1 - beta1;
-            double c2 = 1 - beta2;
-            double[] p = a[0];
-            double[] g = a[1];
-            double[] m = a[2];
-            double[] v = a[3];
-            double[] vhat = amsgrad ? a[4] : v;
-            for (int from = start; from < end; from += chunk) {
-                int len = Math.min(chunk, end - from);
-                for (int k = 0; k < in.length; k++) {
-                    src[k].get(from, a[k], 0, len);
-                }
-                for (int i = 0; i < len; i++) {
-                    double gi = g[i];
-                    double mi = m[i] * beta1 + gi * c1;
-                    double vi = v[i] * beta2 + (gi * gi) * c2;
-                    m[i] = mi;
-                    v[i] = vi;
-                    double di = amsgrad ? Math.max(vhat[i], vi) : vi;
-                    vhat[i] = di;
-                    p[i] = p[i] - (mi * lrT) / (Math.sqrt(di) + epsilon);
-                }
-                for (int k = 0; k < out.length; k++) {
-                    dst[k].put(from, a[k == 0 ? 0 : k + 1], 0, len);
                 }
             }
         }

@@ -4,6 +4,7 @@ import cthulhu.backend.Backend;
 import cthulhu.backend.BinaryOp;
 import cthulhu.backend.Composites;
 import cthulhu.backend.DType;
+import cthulhu.backend.FusedAdam;
 import cthulhu.backend.ReduceOp;
 import cthulhu.backend.Shapes;
 import cthulhu.backend.Tensor;
@@ -58,6 +59,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -856,30 +859,38 @@ public final class Nd4jBackend implements Backend {
     }
 
     /**
-     * {@link Composites#adam} in one host pass ({@link HostKernels#adam}) with the composite's
-     * arithmetic, so the same results bit for bit: the composite takes twelve native kernels,
-     * libnd4j's own Adam updater runs at half the speed of the host pass (its square root is a
-     * library call per element) and rounds {@code 1 − β} in float.
+     * {@link Composites#adam} as one pass in Java over the native buffers ({@link FusedAdam}), with
+     * the composite's arithmetic and so its results: the composite takes twelve native kernels,
+     * and libnd4j's own Adam updater runs at half the speed of the Java pass (its square root is
+     * a library call per element) and rounds {@code 1 − β} in float.
      */
     @Override
     public Tensor[] adam(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vhat, double lr, long t, double beta1,
             double beta2, double epsilon) {
-        if (param.size() == 0) {
-            return Composites.adam(this, param, grad, m, v, vhat, lr, t, beta1, beta2, epsilon);
-        }
         DType dtype = param.dtype();
         double lrT = Composites.adamStepSize(lr, t, beta1, beta2);
+        int n = Math.toIntExact(param.size());
         return outsideWorkspaces(() -> {
-            INDArray[] in = vhat == null
-                    ? new INDArray[] {arr(param), arr(grad), arr(m), arr(v)}
-                    : new INDArray[] {arr(param), arr(grad), arr(m), arr(v), arr(vhat)};
-            INDArray[] out = new INDArray[in.length - 1];
-            Tensor[] results = new Tensor[out.length];
+            List<Tensor> inputs = vhat == null ? List.of(param, grad, m, v) : List.of(param, grad, m, v, vhat);
+            INDArray[] in = inputs.stream().map(this::arr).toArray(INDArray[]::new);
+            Tensor[] results = new Tensor[in.length - 1];
+            INDArray[] out = new INDArray[results.length];
             for (int i = 0; i < out.length; i++) {
-                out[i] = alloc(in[0]);
+                out[i] = n == 0 ? empty(dtype, param.shape()) : alloc(in[0]);
                 results[i] = new Nd4jTensor(this, out[i], dtype);
             }
-            HostKernels.adam(in, out, lrT, beta1, beta2, epsilon);
+            if (n == 0) {
+                return results;
+            }
+            if (dtype == DType.FLOAT32) {
+                FusedAdam.update(Arrays.stream(in).map(a -> a.data().asNioFloat()).toArray(FloatBuffer[]::new),
+                        Arrays.stream(out).map(a -> a.data().asNioFloat()).toArray(FloatBuffer[]::new), n, lrT, beta1,
+                        beta2, epsilon);
+            } else {
+                FusedAdam.update(Arrays.stream(in).map(a -> a.data().asNioDouble()).toArray(DoubleBuffer[]::new),
+                        Arrays.stream(out).map(a -> a.data().asNioDouble()).toArray(DoubleBuffer[]::new), n, lrT, beta1,
+                        beta2, epsilon);
+            }
             return results;
         });
     }
