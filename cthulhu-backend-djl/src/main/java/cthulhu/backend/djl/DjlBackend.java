@@ -11,6 +11,7 @@ import cthulhu.backend.Backend;
 import cthulhu.backend.BinaryOp;
 import cthulhu.backend.Composites;
 import cthulhu.backend.DType;
+import cthulhu.backend.FusedAdam;
 import cthulhu.backend.ReduceOp;
 import cthulhu.backend.Shapes;
 import cthulhu.backend.Tensor;
@@ -41,8 +42,9 @@ import java.util.List;
  * <p>Composites with an equivalent PyTorch kernel run as one or two native calls instead of four
  * to eight: softmax, softsign, softplus in float32 (libtorch returns {@code x} above 20, which
  * float32 cannot tell from the exact value but float64 can), relu and leaky relu at threshold 0,
- * and dense as {@code linear} ({@code addmm}). ELU keeps the default: libtorch computes {@code e^x - 1}
- * without {@code expm1} and loses small negative inputs.
+ * and dense as {@code linear} ({@code addmm}); the Adam update runs as one pass in Java over the
+ * tensors' memory. ELU keeps the default: libtorch computes {@code e^x - 1} without {@code expm1}
+ * and loses small negative inputs.
  */
 public final class DjlBackend implements Backend {
 
@@ -507,6 +509,47 @@ public final class DjlBackend implements Backend {
         try (PtNDArray weight = JniUtils.transpose(nd(kernel), 0, 1)) {
             return wrap(JniUtils.linear(nd(x), weight, bias == null ? null : nd(bias)), x.dtype());
         }
+    }
+
+    /**
+     * {@link Composites#adam} as one pass in Java ({@link FusedAdam}) over the tensors' memory,
+     * which libtorch exposes as direct buffers: the same results as the composite's twelve
+     * kernels, in one read and one write of each element.
+     */
+    @Override
+    public Tensor[] adam(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vhat, double lr, long t, double beta1,
+            double beta2, double epsilon) {
+        int n = Math.toIntExact(param.size());
+        if (n == 0) {
+            return Composites.adam(this, param, grad, m, v, vhat, lr, t, beta1, beta2, epsilon);
+        }
+        DType dtype = param.dtype();
+        List<Tensor> inputs = vhat == null ? List.of(param, grad, m, v) : List.of(param, grad, m, v, vhat);
+        // For a tensor that is not contiguous libtorch hands out a contiguous copy; the results are new and contiguous.
+        ByteBuffer[] in = inputs.stream().map(x -> memory(nd(x))).toArray(ByteBuffer[]::new);
+        Tensor[] results = new Tensor[in.length - 1];
+        ByteBuffer[] out = new ByteBuffer[results.length];
+        for (int i = 0; i < out.length; i++) {
+            PtNDArray result = JniUtils.createEmptyNdArray(manager(), shape(param.shape()), type(dtype), CPU, SparseFormat.DENSE);
+            results[i] = wrap(result, dtype);
+            out[i] = memory(result);
+        }
+        double lrT = Composites.adamStepSize(lr, t, beta1, beta2);
+        if (dtype == DType.FLOAT32) {
+            FusedAdam.update(Arrays.stream(in).map(ByteBuffer::asFloatBuffer).toArray(FloatBuffer[]::new),
+                    Arrays.stream(out).map(ByteBuffer::asFloatBuffer).toArray(FloatBuffer[]::new), n, lrT, beta1, beta2,
+                    epsilon);
+        } else {
+            FusedAdam.update(Arrays.stream(in).map(ByteBuffer::asDoubleBuffer).toArray(DoubleBuffer[]::new),
+                    Arrays.stream(out).map(ByteBuffer::asDoubleBuffer).toArray(DoubleBuffer[]::new), n, lrT, beta1, beta2,
+                    epsilon);
+        }
+        return results;
+    }
+
+    /** The tensor's elements in row-major order as a direct buffer on its memory, in native byte order. */
+    private static ByteBuffer memory(PtNDArray array) {
+        return JniUtils.getByteBuffer(array, true).order(ByteOrder.nativeOrder());
     }
 
     // ---- plumbing ---------------------------------------------------------------------------

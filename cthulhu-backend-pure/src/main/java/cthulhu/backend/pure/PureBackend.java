@@ -4,10 +4,13 @@ import cthulhu.backend.Backend;
 import cthulhu.backend.BinaryOp;
 import cthulhu.backend.Composites;
 import cthulhu.backend.DType;
+import cthulhu.backend.FusedAdam;
 import cthulhu.backend.ReduceOp;
 import cthulhu.backend.Shapes;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.UnaryOp;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 
@@ -542,6 +545,37 @@ public final class PureBackend implements Backend {
             });
         }
         return wrap(shape, product);
+    }
+
+    /**
+     * {@link Composites#adam} as one pass ({@link FusedAdam}) over the arrays: the composite's
+     * arithmetic and results, in one read and one write of each element instead of twelve.
+     */
+    @Override
+    public Tensor[] adam(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vhat, double lr, long t, double beta1,
+            double beta2, double epsilon) {
+        List<Tensor> inputs = vhat == null ? List.of(param, grad, m, v) : List.of(param, grad, m, v, vhat);
+        PureTensor[] in = inputs.stream().map(this::pure).toArray(PureTensor[]::new);
+        int n = (int) param.size();
+        int[] shape = param.shape();
+        double lrT = Composites.adamStepSize(lr, t, beta1, beta2);
+        Tensor[] results = new Tensor[in.length - 1];
+        if (in[0].floats() != null) {
+            float[][] out = new float[results.length][n];
+            FusedAdam.update(Arrays.stream(in).map(x -> FloatBuffer.wrap(x.floats())).toArray(FloatBuffer[]::new),
+                    Arrays.stream(out).map(FloatBuffer::wrap).toArray(FloatBuffer[]::new), n, lrT, beta1, beta2, epsilon);
+            for (int i = 0; i < results.length; i++) {
+                results[i] = PureTensor.ofFloats(this, shape, out[i]);
+            }
+        } else {
+            double[][] out = new double[results.length][n];
+            FusedAdam.update(Arrays.stream(in).map(x -> DoubleBuffer.wrap(x.doubles())).toArray(DoubleBuffer[]::new),
+                    Arrays.stream(out).map(DoubleBuffer::wrap).toArray(DoubleBuffer[]::new), n, lrT, beta1, beta2, epsilon);
+            for (int i = 0; i < results.length; i++) {
+                results[i] = PureTensor.ofDoubles(this, shape, out[i]);
+            }
+        }
+        return results;
     }
 
     // ---- shape operations -----------------------------------------------------------------
