@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link VectorDoubleKernels} holds the same loops on {@code double[]}: keep the two identical
  * but for the element type, except that here SIGMOID evaluates its own inlined exponential
  * ({@link #expClamped}) instead of calling the vector module's, which for floats was the
- * bottleneck of that loop.
+ * bottleneck of that loop, and softmax rows use a variant of it ({@link #softmaxRow}).
  *
  * <p>Two rules keep the JIT compiling these loops to vector instructions rather than to calls
  * that box every vector: every loop lives in its own small method (one method holding many
@@ -179,12 +179,12 @@ final class VectorFloatKernels {
      * Softmax of the row {@code x[off .. off + len)}, {@code len > 0}, into {@code out} at the
      * same offsets, in three passes while the row is in cache: its maximum {@code m};
      * {@code 2^64 e^{x - m}} written and summed in the same loop ({@link #expTimes2p64} inlined,
-     * one vector per iteration into one accumulator, the exponential's latency chains giving
-     * enough overlap); a multiply by the reciprocal of that sum (within 2 ulp of dividing), which
-     * also cancels the {@code 2^64}. The exponential is most of the work: inlined and without
-     * the subnormal split it made 16M floats about an eighth faster than the vector module's
-     * EXP followed by a separate summing loop; two vectors per iteration, faster in a loop of
-     * its own, ran slower than either inside the backend's row loop. A row holding NaN or +infinity gives NaN throughout, as the unfused composition
+     * one vector per iteration into one accumulator); a multiply by the reciprocal of that sum
+     * (within 2 ulp of dividing), which also cancels the {@code 2^64}. The exponential is most
+     * of the work: inlined and without the subnormal split, it made 16M floats about an eighth
+     * faster than the vector module's EXP followed by a separate summing loop; two vectors per
+     * iteration, faster in a loop of its own, ran slower than either inside the backend's row
+     * loop. A row holding NaN or +infinity gives NaN throughout, as the unfused composition
      * does: its maximum is NaN or +infinity, so some shifted value and the sum are NaN.
      */
     static void softmaxRow(float[] x, float[] out, int off, int len) {
