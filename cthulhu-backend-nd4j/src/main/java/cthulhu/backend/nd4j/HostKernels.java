@@ -33,16 +33,16 @@ final class HostKernels {
     private HostKernels() {
     }
 
-    /** A map over the first {@code n} elements of {@code in}, into {@code out}. */
+    /** Writes {@code out[i]} from {@code x[i]} and {@code y[i]} for {@code i < n}; {@code y} may be unused. */
     @FunctionalInterface
-    interface FloatChunk {
-        void apply(float[] in, float[] out, int n);
+    private interface FloatChunk {
+        void apply(float[] x, float[] y, float[] out, int n);
     }
 
-    /** A map over the first {@code n} elements of {@code in}, into {@code out}. */
+    /** Writes {@code out[i]} from {@code x[i]} and {@code y[i]} for {@code i < n}; {@code y} may be unused. */
     @FunctionalInterface
-    interface DoubleChunk {
-        void apply(double[] in, double[] out, int n);
+    private interface DoubleChunk {
+        void apply(double[] x, double[] y, double[] out, int n);
     }
 
     /**
@@ -53,13 +53,13 @@ final class HostKernels {
      * @param out an array of the same shape and type
      */
     static INDArray map(INDArray x, INDArray out, DoubleUnaryOperator f) {
-        return map(x, out, (in, o, n) -> {
+        return chunks(x, null, out, (a, unused, o, n) -> {
             for (int i = 0; i < n; i++) {
-                o[i] = (float) f.applyAsDouble(in[i]);
+                o[i] = (float) f.applyAsDouble(a[i]);
             }
-        }, (in, o, n) -> {
+        }, (a, unused, o, n) -> {
             for (int i = 0; i < n; i++) {
-                o[i] = f.applyAsDouble(in[i]);
+                o[i] = f.applyAsDouble(a[i]);
             }
         });
     }
@@ -70,45 +70,15 @@ final class HostKernels {
      * returns {@code out}.
      */
     static INDArray sqrt(INDArray x, INDArray out) {
-        return map(x, out, (in, o, n) -> {
+        return chunks(x, null, out, (a, unused, o, n) -> {
             for (int i = 0; i < n; i++) {
-                o[i] = (float) Math.sqrt(in[i]);
+                o[i] = (float) Math.sqrt(a[i]);
             }
-        }, (in, o, n) -> {
+        }, (a, unused, o, n) -> {
             for (int i = 0; i < n; i++) {
-                o[i] = Math.sqrt(in[i]);
+                o[i] = Math.sqrt(a[i]);
             }
         });
-    }
-
-    /** Runs {@code f32} or {@code f64}, by the arrays' type, over {@code x} chunk by chunk into {@code out}. */
-    private static INDArray map(INDArray x, INDArray out, FloatChunk f32, DoubleChunk f64) {
-        int n = Math.toIntExact(x.length());
-        int chunk = Math.min(n, CHUNK);
-        if (x.dataType() == DataType.FLOAT) {
-            FloatBuffer in = x.data().asNioFloat();
-            FloatBuffer dst = out.data().asNioFloat();
-            float[] a = new float[chunk];
-            float[] b = new float[chunk];
-            for (int from = 0; from < n; from += chunk) {
-                int len = Math.min(chunk, n - from);
-                in.get(from, a, 0, len);
-                f32.apply(a, b, len);
-                dst.put(from, b, 0, len);
-            }
-        } else {
-            DoubleBuffer in = x.data().asNioDouble();
-            DoubleBuffer dst = out.data().asNioDouble();
-            double[] a = new double[chunk];
-            double[] b = new double[chunk];
-            for (int from = 0; from < n; from += chunk) {
-                int len = Math.min(chunk, n - from);
-                in.get(from, a, 0, len);
-                f64.apply(a, b, len);
-                dst.put(from, b, 0, len);
-            }
-        }
-        return out;
     }
 
     /**
@@ -131,49 +101,59 @@ final class HostKernels {
             }
             return;
         }
-        int size = Math.toIntExact(n);
-        int chunk = Math.min(size, CHUNK);
+        // out is read as the native kernel left it and written back with the small elements recomputed.
+        chunks(x, out, out, (a, kernel, o, len) -> {
+            for (int i = 0; i < len; i++) {
+                o[i] = Math.abs(a[i]) < bound ? (float) f.applyAsDouble(a[i]) : kernel[i];
+            }
+        }, (a, kernel, o, len) -> {
+            for (int i = 0; i < len; i++) {
+                o[i] = Math.abs(a[i]) < bound ? f.applyAsDouble(a[i]) : kernel[i];
+            }
+        });
+    }
+
+    /**
+     * Runs {@code f32} or {@code f64}, by the arrays' type, chunk by chunk over {@code x} and
+     * {@code y} (when not null) into {@code out}; returns {@code out}.
+     */
+    private static INDArray chunks(INDArray x, INDArray y, INDArray out, FloatChunk f32, DoubleChunk f64) {
+        int n = Math.toIntExact(x.length());
+        int chunk = Math.min(n, CHUNK);
         if (x.dataType() == DataType.FLOAT) {
-            FloatBuffer in = x.data().asNioFloat();
+            FloatBuffer xs = x.data().asNioFloat();
+            FloatBuffer ys = y == null ? null : y.data().asNioFloat();
             FloatBuffer dst = out.data().asNioFloat();
             float[] a = new float[chunk];
-            float[] b = new float[chunk];
-            for (int from = 0; from < size; from += chunk) {
-                int len = Math.min(chunk, size - from);
-                in.get(from, a, 0, len);
-                dst.get(from, b, 0, len);
-                boolean changed = false;
-                for (int i = 0; i < len; i++) {
-                    if (Math.abs(a[i]) < bound) {
-                        b[i] = (float) f.applyAsDouble(a[i]);
-                        changed = true;
-                    }
+            float[] b = new float[y == null ? 0 : chunk];
+            float[] o = new float[chunk];
+            for (int from = 0; from < n; from += chunk) {
+                int len = Math.min(chunk, n - from);
+                xs.get(from, a, 0, len);
+                if (ys != null) {
+                    ys.get(from, b, 0, len);
                 }
-                if (changed) {
-                    dst.put(from, b, 0, len);
-                }
+                f32.apply(a, b, o, len);
+                dst.put(from, o, 0, len);
             }
         } else {
-            DoubleBuffer in = x.data().asNioDouble();
+            DoubleBuffer xs = x.data().asNioDouble();
+            DoubleBuffer ys = y == null ? null : y.data().asNioDouble();
             DoubleBuffer dst = out.data().asNioDouble();
             double[] a = new double[chunk];
-            double[] b = new double[chunk];
-            for (int from = 0; from < size; from += chunk) {
-                int len = Math.min(chunk, size - from);
-                in.get(from, a, 0, len);
-                dst.get(from, b, 0, len);
-                boolean changed = false;
-                for (int i = 0; i < len; i++) {
-                    if (Math.abs(a[i]) < bound) {
-                        b[i] = f.applyAsDouble(a[i]);
-                        changed = true;
-                    }
+            double[] b = new double[y == null ? 0 : chunk];
+            double[] o = new double[chunk];
+            for (int from = 0; from < n; from += chunk) {
+                int len = Math.min(chunk, n - from);
+                xs.get(from, a, 0, len);
+                if (ys != null) {
+                    ys.get(from, b, 0, len);
                 }
-                if (changed) {
-                    dst.put(from, b, 0, len);
-                }
+                f64.apply(a, b, o, len);
+                dst.put(from, o, 0, len);
             }
         }
+        return out;
     }
 
     /**
