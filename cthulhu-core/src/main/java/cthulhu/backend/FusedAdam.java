@@ -1,8 +1,10 @@
 package cthulhu.backend;
 
 import java.nio.Buffer;
+import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 
@@ -60,6 +62,24 @@ public final class FusedAdam {
             double epsilon) {
         check(in, out);
         split(n, (start, end) -> doubles(in, out, start, end, lrT, beta1, beta2, epsilon));
+    }
+
+    /**
+     * One update of tensors of type {@code dtype} whose memory is given as byte buffers in native
+     * byte order (the form in which native libraries hand out their memory); as
+     * {@link #update(FloatBuffer[], FloatBuffer[], int, double, double, double, double)}.
+     */
+    public static void update(DType dtype, ByteBuffer[] in, ByteBuffer[] out, int n, double lrT, double beta1,
+            double beta2, double epsilon) {
+        if (dtype == DType.FLOAT32) {
+            update(Arrays.stream(in).map(ByteBuffer::asFloatBuffer).toArray(FloatBuffer[]::new),
+                    Arrays.stream(out).map(ByteBuffer::asFloatBuffer).toArray(FloatBuffer[]::new), n, lrT, beta1, beta2,
+                    epsilon);
+        } else {
+            update(Arrays.stream(in).map(ByteBuffer::asDoubleBuffer).toArray(DoubleBuffer[]::new),
+                    Arrays.stream(out).map(ByteBuffer::asDoubleBuffer).toArray(DoubleBuffer[]::new), n, lrT, beta1, beta2,
+                    epsilon);
+        }
     }
 
     private static void check(Buffer[] in, Buffer[] out) {

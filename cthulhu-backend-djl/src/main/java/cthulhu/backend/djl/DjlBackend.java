@@ -534,16 +534,7 @@ public final class DjlBackend implements Backend {
             results[i] = wrap(result, dtype);
             out[i] = memory(result);
         }
-        double lrT = Composites.adamStepSize(lr, t, beta1, beta2);
-        if (dtype == DType.FLOAT32) {
-            FusedAdam.update(Arrays.stream(in).map(ByteBuffer::asFloatBuffer).toArray(FloatBuffer[]::new),
-                    Arrays.stream(out).map(ByteBuffer::asFloatBuffer).toArray(FloatBuffer[]::new), n, lrT, beta1, beta2,
-                    epsilon);
-        } else {
-            FusedAdam.update(Arrays.stream(in).map(ByteBuffer::asDoubleBuffer).toArray(DoubleBuffer[]::new),
-                    Arrays.stream(out).map(ByteBuffer::asDoubleBuffer).toArray(DoubleBuffer[]::new), n, lrT, beta1, beta2,
-                    epsilon);
-        }
+        FusedAdam.update(dtype, in, out, n, Composites.adamStepSize(lr, t, beta1, beta2), beta1, beta2, epsilon);
         return results;
     }
 

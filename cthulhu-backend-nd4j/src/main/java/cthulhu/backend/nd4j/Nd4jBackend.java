@@ -59,8 +59,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -867,32 +867,29 @@ public final class Nd4jBackend implements Backend {
     @Override
     public Tensor[] adam(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vhat, double lr, long t, double beta1,
             double beta2, double epsilon) {
+        if (param.size() == 0) {
+            return Composites.adam(this, param, grad, m, v, vhat, lr, t, beta1, beta2, epsilon);
+        }
         DType dtype = param.dtype();
-        double lrT = Composites.adamStepSize(lr, t, beta1, beta2);
-        int n = Math.toIntExact(param.size());
         return outsideWorkspaces(() -> {
             List<Tensor> inputs = vhat == null ? List.of(param, grad, m, v) : List.of(param, grad, m, v, vhat);
             INDArray[] in = inputs.stream().map(this::arr).toArray(INDArray[]::new);
             Tensor[] results = new Tensor[in.length - 1];
             INDArray[] out = new INDArray[results.length];
             for (int i = 0; i < out.length; i++) {
-                out[i] = n == 0 ? empty(dtype, param.shape()) : alloc(in[0]);
+                out[i] = alloc(in[0]);
                 results[i] = new Nd4jTensor(this, out[i], dtype);
             }
-            if (n == 0) {
-                return results;
-            }
-            if (dtype == DType.FLOAT32) {
-                FusedAdam.update(Arrays.stream(in).map(a -> a.data().asNioFloat()).toArray(FloatBuffer[]::new),
-                        Arrays.stream(out).map(a -> a.data().asNioFloat()).toArray(FloatBuffer[]::new), n, lrT, beta1,
-                        beta2, epsilon);
-            } else {
-                FusedAdam.update(Arrays.stream(in).map(a -> a.data().asNioDouble()).toArray(DoubleBuffer[]::new),
-                        Arrays.stream(out).map(a -> a.data().asNioDouble()).toArray(DoubleBuffer[]::new), n, lrT, beta1,
-                        beta2, epsilon);
-            }
+            FusedAdam.update(dtype, Arrays.stream(in).map(Nd4jBackend::memory).toArray(ByteBuffer[]::new),
+                    Arrays.stream(out).map(Nd4jBackend::memory).toArray(ByteBuffer[]::new), Math.toIntExact(param.size()),
+                    Composites.adamStepSize(lr, t, beta1, beta2), beta1, beta2, epsilon);
             return results;
         });
+    }
+
+    /** The array's buffer as bytes in native order. */
+    private static ByteBuffer memory(INDArray array) {
+        return array.data().asNio().order(ByteOrder.nativeOrder());
     }
 
     // ---- helpers --------------------------------------------------------------------------
