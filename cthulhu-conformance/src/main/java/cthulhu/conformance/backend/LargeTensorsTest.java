@@ -37,6 +37,7 @@ class LargeTensorsTest extends ConformanceTestBase {
         int[] shape = {ROWS, COLS};
         assertTensor(Reference.map(x, Math::tanh), shape, K.tanh(xt), Tolerance.current().times(4));
         assertTensor(Reference.map(x, v -> 1 / (1 + Math.exp(-v))), shape, K.sigmoid(xt), Tolerance.current().times(4));
+        assertTensor(Reference.map(x, v -> Math.sqrt(Math.abs(v))), shape, K.sqrt(K.abs(xt)), Tolerance.current());
         assertTensor(Reference.broadcast(x, shape, row, new int[] {COLS}, shape, (a, b) -> a * b + b), shape,
                 K.add(K.multiply(xt, K.constant(row, COLS)), K.constant(row, COLS)), Tolerance.current().times(4));
         assertTensor(Reference.map(x, v -> Math.max(v, 0)), shape, K.relu(xt), Tolerance.current());
