@@ -157,7 +157,7 @@ public final class Report {
                 Instant.now().atOffset(ZoneOffset.UTC).withNano(0))).append(" UTC, mode `").append(mode)
                 .append("`, JDK ").append(run.jdk()).append(" (").append(run.vm().trim()).append("), CPU ")
                 .append(cpu()).append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores; load average (1, 5, 15 min) when the report was written: ")
-                .append(loadAverage()).append(" — above the core count, other processes shared the machine.\n\n");
+                .append(loadAverage()).append(" (the benchmark's own JVMs count in it).\n\n");
     }
 
     private static String loadAverage() {
