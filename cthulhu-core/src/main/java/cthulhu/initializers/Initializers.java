@@ -25,6 +25,7 @@ import java.util.function.Supplier;
  *   <tr><td>{@code glorot_normal}, {@code glorot_uniform}</td><td>{@link VarianceScaling}: scale 1, {@code fan_avg}</td></tr>
  *   <tr><td>{@code he_normal}, {@code he_uniform}</td><td>{@link VarianceScaling}: scale 2, {@code fan_in}</td></tr>
  *   <tr><td>{@code lecun_normal}, {@code lecun_uniform}</td><td>{@link VarianceScaling}: scale 1, {@code fan_in}</td></tr>
+ *   <tr><td>{@code orthogonal}</td><td>{@link Orthogonal}: gain 1</td></tr>
  * </table>
  * Keras's class names ({@code "Zeros"}, {@code "RandomNormal"}, {@code "VarianceScaling"}, …) name
  * the class with its default arguments. All of these are unseeded: every call draws a fresh seed.
@@ -66,6 +67,9 @@ public final class Initializers {
                 c.getNullableLong("seed")));
         CLASSES.put("VarianceScaling", c -> new VarianceScaling(c.getDouble("scale", 1.0), c.getString("mode", "fan_in"),
                 c.getString("distribution", "normal"), c.getNullableLong("seed")));
+
+        BUILT_IN.put("orthogonal", Orthogonal::new);
+        CLASSES.put("Orthogonal", c -> new Orthogonal(c.getDouble("gain", 1.0), c.getNullableLong("seed")));
     }
 
     private Initializers() {

@@ -101,6 +101,19 @@ public abstract class Layer implements AutoCloseable {
      *     the input does not fit, or both dtypes when the input's differs from the weights'
      */
     public final Tensor call(Tensor inputs, boolean training) {
+        return call(inputs, null, training);
+    }
+
+    /**
+     * Applies the layer to a batch whose steps may be masked, building it first if needed; see
+     * {@link #compute(Tensor, Tensor, boolean)}. A null mask is the same as {@link #call(Tensor, boolean)}.
+     *
+     * @param mask null, or 1 for each step (axis 1) of each sample that counts and 0 for padding,
+     *     of shape {@code [batch, steps]}, as {@link #computeMask} gives it
+     * @throws IllegalArgumentException as {@link #call(Tensor, boolean)}, or when a layer that
+     *     reads the mask gets one of the wrong shape
+     */
+    public final Tensor call(Tensor inputs, Tensor mask, boolean training) {
         if (inputs.rank() == 0) {
             throw new IllegalArgumentException("Layer " + getName() + " got a scalar; it expects a batch whose axis 0 "
                     + "is the batch axis, e.g. shape [batch" + (inputShape == null ? ", features" : joined(inputShape, true))
@@ -124,7 +137,7 @@ public abstract class Layer implements AutoCloseable {
                     + " weights but got a " + inputs.dtype() + " input; cast the input with K.cast(x, DType."
                     + variables.get(0).value().dtype().name() + ") or build the layer under the input's floatx");
         }
-        return compute(inputs, training);
+        return mask == null ? compute(inputs, training) : compute(inputs, mask, training);
     }
 
     /**
@@ -350,6 +363,38 @@ public abstract class Layer implements AutoCloseable {
                     + " Activations.register(\"my_activation\", fn) and build the layer with that same fn"
                     + " (or pass the name \"my_activation\" instead of the function).", e);
         }
+    }
+
+    // ---- masks and nested layers ------------------------------------------------------------
+
+    /**
+     * Applies the layer to a batch with a mask (never null here). The default ignores the mask,
+     * as Keras's layers that merely pass it on do; layers that read it (recurrent layers, pooling
+     * over steps) override this.
+     */
+    protected Tensor compute(Tensor inputs, Tensor mask, boolean training) {
+        return compute(inputs, training);
+    }
+
+    /**
+     * The mask of this layer's output for {@code inputs} with {@code mask} (Keras's
+     * {@code compute_mask}): 1 for each step that counts, 0 for padding, shape
+     * {@code [batch, steps]}, or null for none. The default passes the mask on unchanged, as
+     * Keras's shape-keeping layers do; a layer that makes a mask ({@code Embedding},
+     * {@code Masking}) or consumes it (a recurrent layer returning its last output) overrides it.
+     */
+    public Tensor computeMask(Tensor inputs, Tensor mask) {
+        return mask;
+    }
+
+    /**
+     * Makes the weights of a layer this one wraps part of this layer's weights, after this
+     * layer's own, so that models train, save and load them through this layer. The wrapped
+     * layer must be built; its variables are shared, not copied, and released by this layer's
+     * {@link #close}.
+     */
+    protected final void adoptWeights(Layer inner) {
+        variables.addAll(inner.variables);
     }
 
     /** Releases the weights. */

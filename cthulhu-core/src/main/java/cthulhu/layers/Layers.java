@@ -19,7 +19,9 @@ import java.util.function.Function;
  * <p>Built in: {@code Dense} ({@link Daoloth}), {@code Activation} ({@link Azatoth}),
  * {@code LeakyReLU}, {@code PReLU}, {@code ELU}, {@code ThresholdedReLU}, {@code Softmax},
  * {@code ReLU}, {@code Dropout} ({@link Darkness}) and {@code AlphaDropout}
- * ({@link AlphaDarkness}). Their configurations use Keras's keys, so Keras 2.2.4's JSON reads
+ * ({@link AlphaDarkness}); for sequences {@code Embedding}, {@code Masking}, {@code SimpleRNN},
+ * {@code LSTM}, {@code GRU}, {@code Bidirectional}, {@code TimeDistributed}, {@code RepeatVector},
+ * {@code GlobalAveragePooling1D} and {@code LayerNormalization}. Their configurations use Keras's keys, so Keras 2.2.4's JSON reads
  * too: the options Keras has and cthulhu lacks (regularizers, constraints, {@code noise_shape})
  * are accepted when null and rejected otherwise; unknown keys are rejected.
  *
@@ -88,10 +90,85 @@ public final class Layers {
             c.requireNull("noise_shape");
             return new AlphaDarkness(c.getDouble("rate"), c.getNullableLong("seed"));
         });
+        sequenceLayers();
         BUILT_IN = Set.copyOf(FACTORIES.keySet());
     }
 
     private Layers() {
+    }
+
+    /** The layers for sequences: embeddings, masking, the recurrent layers and their wrappers. */
+    private static void sequenceLayers() {
+        builtIn("Embedding", c -> {
+            Embedding layer = new Embedding(c.getInt("input_dim"), c.getInt("output_dim"));
+            layer.maskZero(c.getBoolean("mask_zero", false));
+            Object init = c.get("embeddings_initializer");
+            if (init != null) {
+                layer.embeddingsInitializer(Initializers.get(init));
+            }
+            for (String key : List.of("embeddings_regularizer", "activity_regularizer", "embeddings_constraint")) {
+                c.requireNull(key);
+            }
+            int[] length = c.getIntArray("input_length");
+            if (length != null && !c.has("batch_input_shape") && !c.has("input_shape")) {
+                layer.inputShape(length);
+            }
+            c.ignore("sparse", "lora_rank");
+            return layer;
+        });
+        builtIn("Masking", c -> new Masking(c.getDouble("mask_value", 0.0)));
+        builtIn("SimpleRNN", c -> Recurrent.fromConfig(new SimpleRNN(c.getInt("units")), c));
+        builtIn("LSTM", c -> Recurrent.fromConfig(new LSTM(c.getInt("units")), c)
+                .unitForgetBias(c.getBoolean("unit_forget_bias", true)));
+        builtIn("GRU", c -> Recurrent.fromConfig(new GRU(c.getInt("units")), c)
+                .resetAfter(c.getBoolean("reset_after", false)));
+        builtIn("Bidirectional", c -> {
+            Object inner = c.get("layer");
+            if (!(inner instanceof Map<?, ?> layer)) {
+                throw new IllegalArgumentException("The config of layer Bidirectional needs 'layer', the wrapped layer's"
+                        + " {\"class_name\": ..., \"config\": {...}}, got " + inner);
+            }
+            c.requireNull("backward_layer");
+            return new Bidirectional(deserialize(layer)).mergeMode(c.getString("merge_mode", "concat"));
+        });
+        builtIn("TimeDistributed", c -> {
+            Object inner = c.get("layer");
+            if (!(inner instanceof Map<?, ?> layer)) {
+                throw new IllegalArgumentException("The config of layer TimeDistributed needs 'layer', the wrapped layer's"
+                        + " {\"class_name\": ..., \"config\": {...}}, got " + inner);
+            }
+            return new TimeDistributed(deserialize(layer));
+        });
+        builtIn("RepeatVector", c -> new RepeatVector(c.getInt("n")));
+        builtIn("GlobalAveragePooling1D", c -> {
+            c.ignore("keepdims");
+            return new GlobalAveragePooling1D(c.getString("data_format", "channels_last"));
+        });
+        builtIn("LayerNormalization", c -> {
+            int[] axis = c.getIntArray("axis");
+            if (axis != null && !(axis.length == 1 && axis[0] == -1)) {
+                throw new IllegalArgumentException("The config of layer LayerNormalization sets 'axis' to " + Arrays.toString(axis)
+                        + "; cthulhu normalizes over the last axis only (axis -1)");
+            }
+            if (c.getBoolean("rms_scaling", false)) {
+                throw new IllegalArgumentException("The config of layer LayerNormalization sets 'rms_scaling' to true,"
+                        + " which cthulhu does not support; set it to false");
+            }
+            LayerNormalization layer = new LayerNormalization().epsilon(c.getDouble("epsilon", 1e-3))
+                    .center(c.getBoolean("center", true)).scale(c.getBoolean("scale", true));
+            Object beta = c.get("beta_initializer");
+            if (beta != null) {
+                layer.betaInitializer(Initializers.get(beta));
+            }
+            Object gamma = c.get("gamma_initializer");
+            if (gamma != null) {
+                layer.gammaInitializer(Initializers.get(gamma));
+            }
+            for (String key : List.of("beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint")) {
+                c.requireNull(key);
+            }
+            return layer;
+        });
     }
 
     /** Registers a built-in class whose factory reads its own keys and rejects unknown ones. */

@@ -305,10 +305,14 @@ public class Sequential implements AutoCloseable {
         return forward(x, training);
     }
 
+    /** The layers in order, each given the mask the layer before it made (Keras's mask propagation). */
     private Tensor forward(Tensor x, boolean training) {
         Tensor h = x;
+        Tensor mask = null;
         for (Layer l : layers) {
-            h = l.call(h, training);
+            Tensor out = l.call(h, mask, training);
+            mask = l.computeMask(h, mask);
+            h = out;
         }
         return h;
     }
