@@ -53,8 +53,9 @@ public final class Bidirectional extends Layer {
         config.remove("batch_input_shape");
         config.put("go_backwards", !recurrent.isGoBackwards());
         this.backward = (Recurrent<?>) Layers.fromConfig(layer.className(), config);
-        forward.setName("forward_" + layer.getName());
-        backward.setName("backward_" + layer.getName());
+        String name = layer.getName();
+        forward.setName("forward_" + name);
+        backward.setName("backward_" + name);
     }
 
     /**
