@@ -11,6 +11,7 @@ import cthulhu.initializers.Initializer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,7 @@ public abstract class Layer implements AutoCloseable {
     private boolean declared;
     private boolean trainable = true;
     private final List<Variable> variables = new ArrayList<>();
+    private final Map<Variable, String> weightPaths = new IdentityHashMap<>();
 
     /** The Keras class name used in saved configurations, e.g. {@code "Dense"}. */
     public abstract String className();
@@ -394,7 +396,19 @@ public abstract class Layer implements AutoCloseable {
      * {@link #close}.
      */
     protected final void adoptWeights(Layer inner) {
-        variables.addAll(inner.variables);
+        for (Variable v : inner.variables) {
+            variables.add(v);
+            weightPaths.put(v, inner.getName() + "/" + inner.weightPath(v));
+        }
+    }
+
+    /**
+     * The name of one of this layer's weights within the layer: its own name ({@code "kernel"}),
+     * or for the weight of a wrapped layer that layer's name and the weight's path
+     * ({@code "forward_lstm/kernel"}), so that every weight of a layer has a distinct name.
+     */
+    public final String weightPath(Variable v) {
+        return weightPaths.getOrDefault(v, v.name());
     }
 
     /** Releases the weights. */

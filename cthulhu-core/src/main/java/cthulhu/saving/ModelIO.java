@@ -230,7 +230,7 @@ public final class ModelIO {
         Map<String, Tensor> weights = new LinkedHashMap<>();
         for (Layer l : model.getLayers()) {
             for (Variable v : l.variables()) {
-                weights.put(l.getName() + "/" + v.name() + ":0", v.value());
+                weights.put(l.getName() + "/" + l.weightPath(v) + ":0", v.value());
             }
         }
         return weights;
@@ -253,7 +253,7 @@ public final class ModelIO {
         for (Layer l : model.getLayers()) {
             for (Variable v : l.trainableVariables()) {
                 for (Variable slot : optimizer.stateOf(v)) {
-                    state.put(l.getName() + "/" + slot.name() + ":0", slot.value());
+                    state.put(l.getName() + "/" + l.weightPath(v) + slot.name().substring(v.name().length()) + ":0", slot.value());
                 }
             }
         }
@@ -482,7 +482,7 @@ public final class ModelIO {
         List<Variable> variables = new ArrayList<>();
         for (Layer l : model.getLayers()) {
             for (Variable v : l.variables()) {
-                expected.add(l.getName() + "/" + v.name() + ":0");
+                expected.add(l.getName() + "/" + l.weightPath(v) + ":0");
                 variables.add(v);
             }
         }
