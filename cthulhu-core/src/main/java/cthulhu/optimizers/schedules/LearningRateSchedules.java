@@ -1,7 +1,7 @@
 package cthulhu.optimizers.schedules;
 
 import cthulhu.config.ConfigReader;
-import cthulhu.saving.NameRegistry;
+import cthulhu.config.NameRegistry;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +17,7 @@ import java.util.function.Function;
 public final class LearningRateSchedules {
 
     private static final NameRegistry<Function<ConfigReader, LearningRateSchedule>> REGISTRY =
-            new NameRegistry<>("learning-rate schedule");
+            new NameRegistry<>("learning-rate schedule", "LearningRateSchedules");
 
     static {
         REGISTRY.builtIn("ExponentialDecay", r -> new ExponentialDecay(r.getDouble("initial_learning_rate"),
