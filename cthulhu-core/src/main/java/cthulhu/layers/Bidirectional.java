@@ -5,6 +5,7 @@ import cthulhu.backend.Tensor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +115,50 @@ public final class Bidirectional extends Layer {
         return forward.acceptedInputShape(builtShape);
     }
 
+    /**
+     * The sequence, optionally followed by the initial states of the forward layer and then of
+     * the backward one; gives the merged output (or, without a merge mode, both outputs) and,
+     * when the wrapped layer returns its states, the forward and then the backward final states.
+     */
+    @Override
+    public List<int[]> computeOutputShapes(List<int[]> inputShapes) {
+        int half = (inputShapes.size() - 1) / 2;
+        List<int[]> forwardShapes = forward.computeOutputShapes(
+                new ArrayList<>(inputShapes.subList(0, 1 + half)));
+        List<int[]> shapes = new ArrayList<>();
+        shapes.add(computeOutputShape(inputShapes.get(0)));
+        if (mergeMode == null) {
+            shapes.add(computeOutputShape(inputShapes.get(0)));
+        }
+        List<int[]> states = forwardShapes.subList(1, forwardShapes.size());
+        shapes.addAll(states);
+        shapes.addAll(states);
+        return shapes;
+    }
+
+    @Override
+    protected void buildAll(List<int[]> inputShapes) {
+        computeOutputShapes(inputShapes);
+        build(inputShapes.get(0));
+    }
+
+    @Override
+    protected List<Tensor> computeAll(List<Tensor> inputs, boolean training) {
+        return callWithStates(inputs.get(0), null, inputs.subList(1, inputs.size()), training);
+    }
+
+    @Override
+    protected List<Tensor> computeAll(List<Tensor> inputs, List<Tensor> masks, boolean training) {
+        return callWithStates(inputs.get(0), masks.get(0), inputs.subList(1, inputs.size()), training);
+    }
+
+    /** The input mask for the output with {@code returnSequences}; none for the states. */
+    @Override
+    public List<Tensor> computeMasks(List<Tensor> inputs, List<Tensor> masks) {
+        Tensor mask = computeMask(inputs.get(0), masks == null ? null : masks.get(0));
+        return mergeMode == null ? Arrays.asList(mask, mask) : Collections.singletonList(mask);
+    }
+
     @Override
     protected void build(int[] inputShape) {
         forward.ensureBuilt(inputShape);
@@ -124,19 +169,7 @@ public final class Bidirectional extends Layer {
 
     @Override
     protected Tensor compute(Tensor inputs, boolean training) {
-        return compute(inputs, null, training);
-    }
-
-    /**
-     * @throws IllegalStateException without a merge mode, which gives two outputs: use {@link #callWithStates}
-     */
-    @Override
-    protected Tensor compute(Tensor inputs, Tensor mask, boolean training) {
-        if (mergeMode == null) {
-            throw new IllegalStateException("Bidirectional " + getName() + " has no merge mode, so it outputs two tensors;"
-                    + " get them with callWithStates(x, mask, null, training), or set mergeMode(\"concat\") to use it as one layer");
-        }
-        return callWithStates(inputs, mask, null, training).get(0);
+        return callWithStates(inputs, null, null, training).get(0);
     }
 
     @Override

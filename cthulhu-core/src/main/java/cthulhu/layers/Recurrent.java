@@ -12,6 +12,7 @@ import cthulhu.initializers.Initializers;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -310,10 +311,62 @@ public abstract class Recurrent<L extends Recurrent<L>> extends Layer {
         return returnSequences ? new int[] {inputShape[0], units} : new int[] {units};
     }
 
-    /** Any number of steps; the features are fixed by the kernel. */
+    /** Any number of steps; the features are fixed by the kernel. (An initial state, rank 1, is fixed.) */
     @Override
     protected int[] acceptedInputShape(int[] builtShape) {
-        return new int[] {-1, builtShape[1]};
+        return builtShape.length == 2 ? new int[] {-1, builtShape[1]} : builtShape;
+    }
+
+    /**
+     * The sequence, optionally followed by one initial state {@code [units]} per state; gives
+     * the output and, with {@link #returnState}, the final states (Keras's
+     * {@code layer(x, initial_state=[...])} in a graph).
+     */
+    @Override
+    public List<int[]> computeOutputShapes(List<int[]> inputShapes) {
+        int[] out = computeOutputShape(inputShapes.get(0));
+        if (inputShapes.size() != 1 && inputShapes.size() != 1 + stateCount()) {
+            throw new IllegalArgumentException(className() + " " + getName() + " takes a sequence and optionally " + stateCount()
+                    + " initial state(s), but was given " + inputShapes.size() + " inputs");
+        }
+        for (int[] state : inputShapes.subList(1, inputShapes.size())) {
+            if (state.length != 1 || state[0] != units) {
+                throw new IllegalArgumentException(className() + " " + getName() + ": an initial state must have samples of shape ["
+                        + units + "], got " + Arrays.toString(state));
+            }
+        }
+        List<int[]> shapes = new ArrayList<>();
+        shapes.add(out);
+        for (int s = 0; returnState && s < stateCount(); s++) {
+            shapes.add(new int[] {units});
+        }
+        return shapes;
+    }
+
+    @Override
+    protected void buildAll(List<int[]> inputShapes) {
+        computeOutputShapes(inputShapes);
+        build(inputShapes.get(0));
+    }
+
+    @Override
+    protected List<Tensor> computeAll(List<Tensor> inputs, boolean training) {
+        return outputs(run(inputs.get(0), null, inputs.subList(1, inputs.size()), training));
+    }
+
+    @Override
+    protected List<Tensor> computeAll(List<Tensor> inputs, List<Tensor> masks, boolean training) {
+        return outputs(run(inputs.get(0), masks.get(0), inputs.subList(1, inputs.size()), training));
+    }
+
+    /** The input mask for the output with {@link #returnSequences}; none for the states. */
+    @Override
+    public List<Tensor> computeMasks(List<Tensor> inputs, List<Tensor> masks) {
+        return Collections.singletonList(computeMask(inputs.get(0), masks == null ? null : masks.get(0)));
+    }
+
+    private List<Tensor> outputs(List<Tensor> all) {
+        return returnState ? all : List.of(all.get(0));
     }
 
     @Override
@@ -329,11 +382,6 @@ public abstract class Recurrent<L extends Recurrent<L>> extends Layer {
     @Override
     protected Tensor compute(Tensor inputs, boolean training) {
         return run(inputs, null, null, training).get(0);
-    }
-
-    @Override
-    protected Tensor compute(Tensor inputs, Tensor mask, boolean training) {
-        return run(inputs, mask, null, training).get(0);
     }
 
     /** The input mask with {@link #returnSequences}, else none. */
@@ -364,8 +412,7 @@ public abstract class Recurrent<L extends Recurrent<L>> extends Layer {
                     + " features per step but got input of shape " + Arrays.toString(inputs.shape())
                     + "; give it [batch, steps, " + kernel.shape()[0] + "] or use a new layer");
         }
-        List<Tensor> all = run(inputs, mask, initialState, training);
-        return returnState ? all : List.of(all.get(0));
+        return outputs(run(inputs, mask, initialState, training));
     }
 
     /** Output, then final states. */

@@ -7,9 +7,11 @@ import cthulhu.conformance.Reference;
 import cthulhu.conformance.Tolerance;
 import cthulhu.conformance.sequences.RecurrentReference.Cell;
 import cthulhu.layers.GRU;
+import cthulhu.layers.Input;
 import cthulhu.layers.LSTM;
 import cthulhu.layers.Recurrent;
 import cthulhu.layers.SimpleRNN;
+import cthulhu.layers.Symbol;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
@@ -137,6 +139,33 @@ class RecurrentForwardTest extends ConformanceTestBase {
         List<Tensor> out = layer.callWithStates(K.constant(X, BATCH, STEPS, IN), null, initialTensors, false);
         RecurrentReference.Result expected = reference.run(Reference.stored(X), BATCH, STEPS, false, null, false, initial);
         assertEquals(1 + initial.length, out.size(), "output and states");
+        assertTensor(expected.output(), new int[] {BATCH, UNITS}, out.get(0), tolerance());
+        for (int s = 0; s < initial.length; s++) {
+            assertTensor(expected.states()[s], new int[] {BATCH, UNITS}, out.get(1 + s), tolerance());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Cell.class)
+    void inAGraphInitialStatesAreInputsAndFinalStatesOutputs(Cell cell) {
+        Recurrent<?> layer = layer(cell).returnState(true);
+        RecurrentReference reference = reference(cell);
+        List<Symbol> inputs = new ArrayList<>(List.of(Input.of(STEPS, IN)));
+        for (int s = 0; s < reference.stateCount(); s++) {
+            inputs.add(Input.of(UNITS));
+        }
+        List<Symbol> outputs = layer.applyAll(inputs.toArray(Symbol[]::new));
+        assertEquals(1 + reference.stateCount(), outputs.size(), "output and states");
+        withWeights(layer, cell);
+        double[][] initial = new double[reference.stateCount()][];
+        List<Tensor> values = new ArrayList<>(List.of(K.constant(X, BATCH, STEPS, IN)));
+        for (int s = 0; s < initial.length; s++) {
+            initial[s] = Reference.uniform(BATCH * UNITS, -1, 1, 41 + s);
+            values.add(K.constant(initial[s], BATCH, UNITS));
+            initial[s] = Reference.stored(initial[s]);
+        }
+        List<Tensor> out = layer.call(values, false);
+        RecurrentReference.Result expected = reference.run(Reference.stored(X), BATCH, STEPS, false, null, false, initial);
         assertTensor(expected.output(), new int[] {BATCH, UNITS}, out.get(0), tolerance());
         for (int s = 0; s < initial.length; s++) {
             assertTensor(expected.states()[s], new int[] {BATCH, UNITS}, out.get(1 + s), tolerance());
