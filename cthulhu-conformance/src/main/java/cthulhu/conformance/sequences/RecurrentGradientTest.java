@@ -18,9 +18,6 @@ import java.util.function.Function;
 import static cthulhu.conformance.TensorAssert.assertClose;
 import static cthulhu.conformance.sequences.RecurrentForwardTest.BATCH;
 import static cthulhu.conformance.sequences.RecurrentForwardTest.IN;
-import static cthulhu.conformance.sequences.RecurrentForwardTest.MASK;
-import static cthulhu.conformance.sequences.RecurrentForwardTest.STEPS;
-import static cthulhu.conformance.sequences.RecurrentForwardTest.X;
 import static cthulhu.conformance.sequences.RecurrentForwardTest.layer;
 import static cthulhu.conformance.sequences.RecurrentForwardTest.weights;
 
@@ -32,6 +29,12 @@ import static cthulhu.conformance.sequences.RecurrentForwardTest.weights;
  * activation suite).
  */
 class RecurrentGradientTest extends ConformanceTestBase {
+
+    /** Three steps are enough to carry a gradient through time and keep the differences quick. */
+    private static final int STEPS = 3;
+    private static final double[] X = Reference.uniform(BATCH * STEPS * IN, -1, 1, 11);
+    /** Sample 0 has its second step masked, sample 1 its first. */
+    private static final double[] MASK = {1, 0, 1, 0, 1, 1};
 
     /** The layer with the fixed weights, sigmoid gates, every step output, run on {@code x}. */
     private static Tensor run(Cell cell, Tensor x, boolean backwards, boolean masked, List<Tensor> weights) {
