@@ -22,7 +22,7 @@ import java.util.Random;
  * period (6 to 14 steps), phase and amplitude (0.5 to 1.5), plus Gaussian noise of standard
  * deviation 0.2. Model: {@code LSTM(16)} over the steps, then {@code Daoloth(3, "softmax")},
  * trained for 12 epochs with Adam (learning rate 0.02) on categorical cross-entropy. It reaches
- * about 98 % held-out accuracy.
+ * 94 to 98 % held-out accuracy, depending on the backend.
  *
  * <p>Run it from the repository root with
  * {@code mvn -q -pl examples -am compile exec:java -Dexample.main=cthulhu.examples.WaveClassifier}

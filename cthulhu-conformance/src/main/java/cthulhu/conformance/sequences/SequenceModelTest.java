@@ -122,7 +122,7 @@ class SequenceModelTest extends ConformanceTestBase {
         Tensor xs = K.constant(x, 48, 4, 1);
         Tensor ys = K.constant(y, 48, 1);
         double before = model.evaluate(xs, ys)[0];
-        model.fit(xs, ys, new FitOptions().epochs(25).batchSize(16).seed(3).verbose(0));
+        model.fit(xs, ys, new FitOptions().epochs(30).batchSize(48).seed(3).verbose(0));
         double[] after = model.evaluate(xs, ys);
         assertTrue(after[0] < before / 2, "loss " + before + " -> " + after[0]);
         assertTrue(after[1] >= 0.9, "accuracy " + after[1]);
