@@ -281,17 +281,17 @@ public abstract class Layer implements AutoCloseable {
     }
 
     /** The layer's variables in creation order (Keras's {@code weights}). */
-    public final List<Variable> variables() {
+    public List<Variable> variables() {
         return Collections.unmodifiableList(variables);
     }
 
     /** The variables optimizers update: all of them when the layer is trainable, none otherwise. */
-    public final List<Variable> trainableVariables() {
+    public List<Variable> trainableVariables() {
         return trainable ? variables.stream().filter(Variable::trainable).toList() : List.of();
     }
 
     /** The current values of the weights, in creation order. The layer owns them: do not close them. */
-    public final List<Tensor> getWeights() {
+    public List<Tensor> getWeights() {
         return variables.stream().map(Variable::value).toList();
     }
 
@@ -301,7 +301,7 @@ public abstract class Layer implements AutoCloseable {
      * @throws IllegalArgumentException if the count or a shape differs, naming the layer and both shapes
      * @throws IllegalStateException if the layer is not built yet
      */
-    public final void setWeights(List<Tensor> weights) {
+    public void setWeights(List<Tensor> weights) {
         if (!built) {
             throw new IllegalStateException("Layer " + getName() + " has no weights yet: call it or add it to a model with a known input shape first");
         }
@@ -328,7 +328,7 @@ public abstract class Layer implements AutoCloseable {
     /** The number of scalars in the weights. */
     public final long countParams() {
         long n = 0;
-        for (Variable v : variables) {
+        for (Variable v : variables()) {
             n += Shapes.size(v.shape());
         }
         return n;

@@ -60,6 +60,11 @@ final class Objective {
         }
     }
 
+    /** The loss of output {@code k}. */
+    Loss loss(int k) {
+        return losses.get(k);
+    }
+
     /** The log keys of one batch or epoch, in display order. */
     List<String> keys() {
         return List.copyOf(keys);
