@@ -1,6 +1,7 @@
 package cthulhu.layers;
 
 import cthulhu.config.ConfigReader;
+import cthulhu.config.NameRegistry;
 import cthulhu.initializers.Initializers;
 
 import java.util.Arrays;
@@ -8,8 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -36,8 +35,8 @@ public final class Layers {
     private static final List<String> BASE_KEYS = List.of("name", "trainable", "batch_input_shape", "input_shape",
             "batch_size", "dtype");
 
-    private static final Map<String, Function<Map<String, Object>, ? extends Layer>> FACTORIES = new ConcurrentHashMap<>();
-    private static final Set<String> BUILT_IN;
+    private static final NameRegistry<Function<Map<String, Object>, ? extends Layer>> FACTORIES =
+            new NameRegistry<>("layer", "Layers");
 
     static {
         builtIn("Dense", c -> {
@@ -111,7 +110,6 @@ public final class Layers {
         builtIn("Minimum", c -> new Minimum());
         builtIn("Concatenate", c -> new Concatenate(c.getInt("axis", -1)));
         builtIn("Dot", c -> new Dot(c.getIntArray("axes")).normalize(c.getBoolean("normalize", false)));
-        BUILT_IN = Set.copyOf(FACTORIES.keySet());
     }
 
     private Layers() {
@@ -119,7 +117,7 @@ public final class Layers {
 
     /** Registers a built-in class whose factory reads its own keys and rejects unknown ones. */
     private static void builtIn(String className, Function<ConfigReader, Layer> factory) {
-        FACTORIES.put(className, config -> {
+        FACTORIES.builtIn(className, config -> {
             ConfigReader reader = new ConfigReader("layer " + className, config);
             reader.ignore(BASE_KEYS.toArray(String[]::new));
             Layer layer = factory.apply(reader);
@@ -168,13 +166,7 @@ public final class Layers {
      *     unknown, missing or ill-typed key (naming it)
      */
     public static Layer fromConfig(String className, Map<String, Object> config) {
-        Function<Map<String, Object>, ? extends Layer> factory = FACTORIES.get(className);
-        if (factory == null) {
-            throw new IllegalArgumentException("Unknown layer: " + className + ". Known layer classes: "
-                    + String.join(", ", classNames()) + "; register a custom layer with Layers.register(\"" + className
-                    + "\", config -> ...)");
-        }
-        Layer layer = factory.apply(config);
+        Layer layer = FACTORIES.get(className).apply(config);
         ConfigReader base = new ConfigReader("layer " + className, config);
         String name = base.getString("name", null);
         if (name != null) {
@@ -203,17 +195,11 @@ public final class Layers {
      * @throws IllegalArgumentException if the name is blank or a built-in class name
      */
     public static void register(String className, Function<Map<String, Object>, ? extends Layer> factory) {
-        if (className == null || className.isBlank()) {
-            throw new IllegalArgumentException("A layer class name must not be blank");
-        }
-        if (BUILT_IN.contains(className)) {
-            throw new IllegalArgumentException("'" + className + "' is a built-in layer class and cannot be replaced; choose another name");
-        }
-        FACTORIES.put(className, factory);
+        FACTORIES.register(className, factory);
     }
 
     /** Every class name {@link #fromConfig} accepts, sorted. */
     public static Set<String> classNames() {
-        return new TreeSet<>(FACTORIES.keySet());
+        return FACTORIES.names();
     }
 }

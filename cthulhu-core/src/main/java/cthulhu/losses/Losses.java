@@ -2,7 +2,7 @@ package cthulhu.losses;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
-import cthulhu.saving.NameRegistry;
+import cthulhu.config.NameRegistry;
 
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public final class Losses {
 
-    private static final NameRegistry<Loss> REGISTRY = new NameRegistry<>("loss function");
+    private static final NameRegistry<Loss> REGISTRY = new NameRegistry<>("loss function", "Losses");
 
     static {
         REGISTRY.builtIn("mean_squared_error", Losses::meanSquaredError);
@@ -168,13 +168,7 @@ public final class Losses {
      *     how to register it
      */
     public static String serialize(Loss loss) {
-        String name = nameOf(loss).orElse(null);
-        if (name == null) {
-            throw new IllegalArgumentException("Cannot serialize loss " + loss
-                    + ": it is neither built in nor registered. Register it first with Losses.register(\"name\", loss)"
-                    + " and compile the model with that same object.");
-        }
-        return name;
+        return REGISTRY.serialize(loss);
     }
 
     /** The canonical name of {@code loss}, or empty when it is neither built in nor registered. */
