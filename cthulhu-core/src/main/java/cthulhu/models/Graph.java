@@ -1,6 +1,5 @@
 package cthulhu.models;
 
-import cthulhu.autodiff.GradientTape;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.TensorScope;
 import cthulhu.layers.InputLayer;
@@ -26,7 +25,7 @@ import java.util.Set;
  * (one call of a layer) comes after the nodes whose outputs it takes, and the running of them.
  *
  * <p>{@link #run} frees each intermediate result as soon as the last node that takes it has run,
- * so that a deep graph holds few activations at once; under a {@link GradientTape} the tape keeps
+ * so that a deep graph holds few activations at once; under a {@link cthulhu.autodiff.GradientTape} the tape keeps
  * what its gradients still read, as it does when a {@link TensorScope} closes.
  */
 final class Graph {
@@ -208,9 +207,6 @@ final class Graph {
                 return;
             }
         }
-        TensorScope.detach(t);
-        if (!GradientTape.adopt(t)) {
-            t.close();
-        }
+        TensorScope.release(t);
     }
 }
