@@ -10,10 +10,8 @@ import cthulhu.layers.Symbol;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +34,14 @@ final class Graph {
     private final List<Node> nodes;
     private final Set<Node> members;
     private final List<Layer> layers;
-    /** How many nodes take each symbol, plus one for each time it is an output. */
-    private final Map<Symbol, Integer> uses = new HashMap<>();
+    /** Each symbol's slot in the array of values {@link #run} fills. */
+    private final Map<Symbol, Integer> slots = new HashMap<>();
+    /** For each node, the slots of its inputs and of its outputs. */
+    private final int[][] inputSlots;
+    private final int[][] outputSlots;
+    /** How many nodes take each slot's symbol, plus one for each time it is an output. */
+    private final int[] uses;
+    private final int[] outputSlotsOfGraph;
 
     /**
      * The graph from {@code inputs} to {@code outputs}, naming its unnamed layers uniquely.
@@ -97,10 +101,27 @@ final class Graph {
                         + layers.stream().filter(o -> o != l && o.getName().equals(l.getName())).findFirst().orElseThrow() + ")", e);
             }
         }
-        for (Node n : nodes) {
-            n.inputs().forEach(s -> uses.merge(s, 1, Integer::sum));
+        inputSlots = new int[nodes.size()][];
+        outputSlots = new int[nodes.size()][];
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            inputSlots[i] = n.inputs().stream().mapToInt(this::slot).toArray();
+            outputSlots[i] = n.outputs().stream().mapToInt(this::slot).toArray();
         }
-        outputs.forEach(s -> uses.merge(s, 1, Integer::sum));
+        uses = new int[slots.size()];
+        for (int[] in : inputSlots) {
+            for (int slot : in) {
+                uses[slot]++;
+            }
+        }
+        outputSlotsOfGraph = outputs.stream().mapToInt(this::slot).toArray();
+        for (int slot : outputSlotsOfGraph) {
+            uses[slot]++;
+        }
+    }
+
+    private int slot(Symbol s) {
+        return slots.computeIfAbsent(s, k -> slots.size());
     }
 
     /** Adds the nodes {@code symbol} depends on, then its own, checking that it leads back to the inputs. */
@@ -165,44 +186,47 @@ final class Graph {
      * intermediate once no later node takes it; the inputs and outputs are never released.
      */
     List<Tensor> run(List<Tensor> xs, boolean training) {
-        Map<Symbol, Tensor> values = new HashMap<>();
-        Map<Symbol, Integer> remaining = new HashMap<>(uses);
-        Set<Tensor> given = Collections.newSetFromMap(new IdentityHashMap<>());
-        given.addAll(xs);
+        Tensor[] values = new Tensor[uses.length];
+        int[] remaining = uses.clone();
         for (int i = 0; i < inputs.size(); i++) {
-            values.put(inputs.get(i), xs.get(i));
+            values[slots.get(inputs.get(i))] = xs.get(i);
         }
-        for (Node node : nodes) {
-            if (node.inputs().isEmpty()) {
+        for (int i = 0; i < inputSlots.length; i++) {
+            int[] in = inputSlots[i];
+            if (in.length == 0) {
                 continue;
             }
-            List<Tensor> in = new ArrayList<>(node.inputs().size());
-            for (Symbol s : node.inputs()) {
-                in.add(values.get(s));
+            List<Tensor> args = new ArrayList<>(in.length);
+            for (int slot : in) {
+                args.add(values[slot]);
             }
-            List<Tensor> out = node.layer().call(in, training);
-            for (int j = 0; j < out.size(); j++) {
-                values.put(node.outputs().get(j), out.get(j));
+            List<Tensor> out = nodes.get(i).layer().call(args, training);
+            for (int k = 0; k < out.size(); k++) {
+                values[outputSlots[i][k]] = out.get(k);
             }
-            for (Symbol s : node.inputs()) {
-                if (remaining.merge(s, -1, Integer::sum) == 0) {
-                    release(values.remove(s), values, given);
+            for (int slot : in) {
+                if (--remaining[slot] == 0) {
+                    Tensor t = values[slot];
+                    values[slot] = null;
+                    release(t, values, xs);
                 }
             }
         }
-        List<Tensor> result = new ArrayList<>(outputs.size());
-        for (Symbol s : outputs) {
-            result.add(values.get(s));
+        List<Tensor> result = new ArrayList<>(outputSlotsOfGraph.length);
+        for (int slot : outputSlotsOfGraph) {
+            result.add(values[slot]);
         }
         return result;
     }
 
     /** Frees {@code t} unless it was given or another live symbol holds the same tensor (a layer that passes its input on). */
-    private static void release(Tensor t, Map<Symbol, Tensor> live, Set<Tensor> given) {
-        if (given.contains(t)) {
-            return;
+    private static void release(Tensor t, Tensor[] live, List<Tensor> given) {
+        for (Tensor g : given) {
+            if (g == t) {
+                return;
+            }
         }
-        for (Tensor other : live.values()) {
+        for (Tensor other : live) {
             if (other == t) {
                 return;
             }
