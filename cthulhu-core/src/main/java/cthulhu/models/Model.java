@@ -533,54 +533,9 @@ public class Model extends MultiTensorLayer {
      */
     Objective objective() {
         if (objective == null) {
-            List<String> names = outputNames();
-            List<Loss> losses = perOutput("losses", lossSpec, names, null, Loss.class);
-            List<Double> weights = perOutput("loss weights", lossWeightSpec, names, 1.0, Double.class);
-            List<List<String>> metrics = new ArrayList<>();
-            for (String n : names) {
-                metrics.add(metricSpec instanceof Map<?, ?> m ? namesOf(m.get(n)) : namesOf(metricSpec));
-            }
-            if (metricSpec instanceof Map<?, ?> m) {
-                perOutput("metrics", m, names, List.of(), Object.class);
-            }
-            objective = new Objective(names, outputShapes(), losses,
-                    weights.stream().mapToDouble(Double::doubleValue).toArray(), metrics);
+            objective = Objective.resolve(getName(), outputNames(), outputShapes(), lossSpec, lossWeightSpec, metricSpec);
         }
         return objective;
-    }
-
-    private static List<String> namesOf(Object list) {
-        return list == null ? List.of() : ((List<?>) list).stream().map(String.class::cast).toList();
-    }
-
-    /** One value per output from a value for all, a list in output order, or a map by output name. */
-    private <T> List<T> perOutput(String what, Object spec, List<String> names, T missing, Class<T> type) {
-        List<T> out = new ArrayList<>();
-        if (spec instanceof List<?> list) {
-            if (list.size() != names.size()) {
-                throw new IllegalArgumentException("Model " + getName() + " has " + names.size() + " output(s) " + names + " but "
-                        + list.size() + " " + what + " were given; give one per output, in the order of the outputs");
-            }
-            list.forEach(v -> out.add(type.cast(v)));
-        } else if (spec instanceof Map<?, ?> map) {
-            for (Object key : map.keySet()) {
-                if (!names.contains(key)) {
-                    throw new IllegalArgumentException("Unknown output '" + key + "' in the " + what + " of model " + getName()
-                            + "; its outputs are " + names);
-                }
-            }
-            for (String n : names) {
-                Object v = map.get(n);
-                if (v == null && missing == null) {
-                    throw new IllegalArgumentException("Output " + n + " of model " + getName() + " has no entry in the " + what
-                            + " " + map.keySet() + "; give one for each output " + names);
-                }
-                out.add(type.cast(v == null ? missing : v));
-            }
-        } else {
-            names.forEach(n -> out.add(type.cast(spec == null ? missing : spec)));
-        }
-        return out;
     }
 
     // ---- running ----------------------------------------------------------------------------
