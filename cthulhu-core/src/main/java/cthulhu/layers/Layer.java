@@ -28,6 +28,15 @@ import java.util.Map;
  * accepts samples of the shape it was built for; {@link #acceptedInputShape} and
  * {@link #acceptsLeadingAxes} loosen that where Keras's input spec does. Every shape error is
  * raised here, at the layer's boundary, naming the layer, the shapes and the fix.
+ *
+ * <p>In a graph, {@link #apply} connects the layer to {@link Symbol}s (from {@link Input#of} or
+ * other layers) and returns the symbol of its output; every call is a {@link Node}, and calling
+ * one layer object twice shares its weights. A layer with several inputs (a merge) or several
+ * outputs (a recurrent layer that returns its states) overrides {@link #computeOutputShapes} and
+ * {@link #computeAll}, is run by {@link #call(List, boolean)} and connected by {@link #applyAll};
+ * the one-tensor methods stay what single-input layers implement. A model runs the layer once per
+ * node and may release an output as soon as the nodes that take it have run, so a layer returns
+ * tensors it does not keep itself.
  */
 public abstract class Layer implements AutoCloseable {
 
