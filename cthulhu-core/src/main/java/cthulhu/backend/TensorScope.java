@@ -134,4 +134,17 @@ public final class TensorScope implements AutoCloseable {
         }
         owned.clear();
     }
+
+    /**
+     * Releases {@code t} now, before the scope that owns it closes: it leaves every open scope of
+     * this thread and is closed, unless an open {@link cthulhu.autodiff.GradientTape} still reads it, which then
+     * releases it when it closes. For a tensor that is surely no longer needed, such as an
+     * intermediate of a model's graph whose last consumer has run.
+     */
+    public static void release(Tensor t) {
+        detach(t);
+        if (!K.OPS.adopt(t)) {
+            t.close();
+        }
+    }
 }

@@ -28,6 +28,15 @@ import java.util.Map;
  * accepts samples of the shape it was built for; {@link #acceptedInputShape} and
  * {@link #acceptsLeadingAxes} loosen that where Keras's input spec does. Every shape error is
  * raised here, at the layer's boundary, naming the layer, the shapes and the fix.
+ *
+ * <p>In a graph, {@link #apply} connects the layer to {@link Symbol}s (from {@link Input#of} or
+ * other layers) and returns the symbol of its output; every call is a {@link Node}, and calling
+ * one layer object twice shares its weights. A layer with several inputs (a merge) or several
+ * outputs (a recurrent layer that returns its states) overrides {@link #computeOutputShapes} and
+ * {@link #computeAll}, is run by {@link #call(List, boolean)} and connected by {@link #applyAll};
+ * the one-tensor methods stay what single-input layers implement. A model runs the layer once per
+ * node and may release an output as soon as the nodes that take it have run, so a layer returns
+ * tensors it does not keep itself.
  */
 public abstract class Layer implements AutoCloseable {
 
@@ -281,17 +290,17 @@ public abstract class Layer implements AutoCloseable {
     }
 
     /** The layer's variables in creation order (Keras's {@code weights}). */
-    public final List<Variable> variables() {
+    public List<Variable> variables() {
         return Collections.unmodifiableList(variables);
     }
 
     /** The variables optimizers update: all of them when the layer is trainable, none otherwise. */
-    public final List<Variable> trainableVariables() {
+    public List<Variable> trainableVariables() {
         return trainable ? variables.stream().filter(Variable::trainable).toList() : List.of();
     }
 
     /** The current values of the weights, in creation order. The layer owns them: do not close them. */
-    public final List<Tensor> getWeights() {
+    public List<Tensor> getWeights() {
         return variables.stream().map(Variable::value).toList();
     }
 
@@ -301,7 +310,7 @@ public abstract class Layer implements AutoCloseable {
      * @throws IllegalArgumentException if the count or a shape differs, naming the layer and both shapes
      * @throws IllegalStateException if the layer is not built yet
      */
-    public final void setWeights(List<Tensor> weights) {
+    public void setWeights(List<Tensor> weights) {
         if (!built) {
             throw new IllegalStateException("Layer " + getName() + " has no weights yet: call it or add it to a model with a known input shape first");
         }
@@ -328,7 +337,7 @@ public abstract class Layer implements AutoCloseable {
     /** The number of scalars in the weights. */
     public final long countParams() {
         long n = 0;
-        for (Variable v : variables) {
+        for (Variable v : variables()) {
             n += Shapes.size(v.shape());
         }
         return n;

@@ -11,6 +11,7 @@ import cthulhu.metrics.Metrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a compiled model minimises and reports, resolved for its outputs: one loss and one loss
@@ -58,6 +59,67 @@ final class Objective {
                 keys.add(key);
             }
         }
+    }
+
+    /**
+     * The objective of a model's outputs from the losses, loss weights and metrics as compiled:
+     * each a value for every output, a list in output order, or a map by output name (loss
+     * weights default to 1, metrics to none).
+     *
+     * @throws IllegalArgumentException when a list's length is not the number of outputs, a map
+     *     names something that is not an output, or an output has no loss, listing the outputs
+     */
+    static Objective resolve(String model, List<String> names, List<int[]> shapes, Object lossSpec, Object weightSpec,
+                             Object metricSpec) {
+        List<Loss> losses = perOutput(model, "losses", lossSpec, names, null, Loss.class);
+        List<Double> weights = perOutput(model, "loss weights", weightSpec, names, 1.0, Double.class);
+        List<List<String>> metrics = new ArrayList<>();
+        for (String n : names) {
+            metrics.add(metricSpec instanceof Map<?, ?> m ? namesOf(m.get(n)) : namesOf(metricSpec));
+        }
+        if (metricSpec instanceof Map<?, ?> m) {
+            perOutput(model, "metrics", m, names, List.of(), Object.class);
+        }
+        return new Objective(names, shapes, losses, weights.stream().mapToDouble(Double::doubleValue).toArray(), metrics);
+    }
+
+    private static List<String> namesOf(Object list) {
+        return list == null ? List.of() : ((List<?>) list).stream().map(String.class::cast).toList();
+    }
+
+    /** One value per output from a value for all, a list in output order, or a map by output name. */
+    private static <T> List<T> perOutput(String model, String what, Object spec, List<String> names, T missing, Class<T> type) {
+        List<T> out = new ArrayList<>();
+        if (spec instanceof List<?> list) {
+            if (list.size() != names.size()) {
+                throw new IllegalArgumentException("Model " + model + " has " + names.size() + " output(s) " + names + " but "
+                        + list.size() + " " + what + " were given; give one per output, in the order of the outputs");
+            }
+            list.forEach(v -> out.add(type.cast(v)));
+        } else if (spec instanceof Map<?, ?> map) {
+            for (Object key : map.keySet()) {
+                if (!names.contains(key)) {
+                    throw new IllegalArgumentException("Unknown output '" + key + "' in the " + what + " of model " + model
+                            + "; its outputs are " + names);
+                }
+            }
+            for (String n : names) {
+                Object v = map.get(n);
+                if (v == null && missing == null) {
+                    throw new IllegalArgumentException("Output " + n + " of model " + model + " has no entry in the " + what
+                            + " " + map.keySet() + "; give one for each output " + names);
+                }
+                out.add(type.cast(v == null ? missing : v));
+            }
+        } else {
+            names.forEach(n -> out.add(type.cast(spec == null ? missing : spec)));
+        }
+        return out;
+    }
+
+    /** The loss of output {@code k}. */
+    Loss loss(int k) {
+        return losses.get(k);
     }
 
     /** The log keys of one batch or epoch, in display order. */
