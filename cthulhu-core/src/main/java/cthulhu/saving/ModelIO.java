@@ -218,7 +218,7 @@ public final class ModelIO {
             optimizerConfig.put("config", optimizer.getConfig());
             Map<String, Object> training = new LinkedHashMap<>();
             training.put("optimizer_config", optimizerConfig);
-            training.put("loss", Losses.serialize(model.getLoss()));
+            training.put("loss", Losses.serializeConfig(model.getLoss()));
             training.put("metrics", model.getMetricNames());
             root.put("training_config", training);
         }
@@ -552,8 +552,8 @@ public final class ModelIO {
         }
         if (!(training.get("optimizer_config") instanceof Map<?, ?> optimizerConfig)
                 || !(optimizerConfig.get("class_name") instanceof String optimizerName)
-                || !(training.get("loss") instanceof String loss)) {
-            throw new IllegalArgumentException("'training_config' needs 'optimizer_config' {class_name, config} and a string 'loss'");
+                || training.get("loss") == null) {
+            throw new IllegalArgumentException("'training_config' needs 'optimizer_config' {class_name, config} and a 'loss'");
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> hyper = optimizerConfig.get("config") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
@@ -563,6 +563,6 @@ public final class ModelIO {
                 metrics.add(String.valueOf(o));
             }
         }
-        model.compile(Optimizers.deserialize(optimizerName, hyper), Losses.get(loss), metrics.toArray(String[]::new));
+        model.compile(Optimizers.deserialize(optimizerName, hyper), Losses.deserialize(training.get("loss")), metrics.toArray(String[]::new));
     }
 }
