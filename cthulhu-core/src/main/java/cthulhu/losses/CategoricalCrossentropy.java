@@ -35,4 +35,9 @@ public final class CategoricalCrossentropy extends SmoothedCrossentropy {
     public String className() {
         return "CategoricalCrossentropy";
     }
+
+    @Override
+    public String targetHint(int[] outputShape, int[] targetShape) {
+        return Losses.get("categorical_crossentropy").targetHint(outputShape, targetShape);
+    }
 }

@@ -3,10 +3,11 @@ package cthulhu.losses;
 import cthulhu.activations.Activations;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
-import cthulhu.saving.NameRegistry;
+import cthulhu.config.NameRegistry;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,7 +26,7 @@ import java.util.function.Function;
  */
 public final class Losses {
 
-    private static final NameRegistry<Loss> REGISTRY = new NameRegistry<>("loss function");
+    private static final NameRegistry<Loss> REGISTRY = new NameRegistry<>("loss function", "Losses");
     private static final Map<String, Function<Map<String, Object>, Loss>> CLASSES = Map.of(
             "BinaryCrossentropy", BinaryCrossentropy::fromConfig,
             "CategoricalCrossentropy", CategoricalCrossentropy::fromConfig,
@@ -38,8 +39,37 @@ public final class Losses {
         REGISTRY.builtIn("mean_absolute_error", Losses::meanAbsoluteError);
         REGISTRY.builtIn("mae", REGISTRY.get("mean_absolute_error"));
         REGISTRY.builtIn("binary_crossentropy", Losses::binaryCrossentropy);
-        REGISTRY.builtIn("categorical_crossentropy", Losses::categoricalCrossentropy);
-        REGISTRY.builtIn("sparse_categorical_crossentropy", Losses::sparseCategoricalCrossentropy);
+        REGISTRY.builtIn("categorical_crossentropy", new Loss() {
+            @Override
+            public Tensor apply(Tensor yTrue, Tensor yPred) {
+                return categoricalCrossentropy(yTrue, yPred);
+            }
+
+            @Override
+            public String targetHint(int[] outputShape, int[] targetShape) {
+                return targetShape.length <= 1 && (targetShape.length == 0 || targetShape[0] == 1)
+                        ? "; for integer labels use sparse_categorical_crossentropy, or one-hot encode y" : "";
+            }
+        });
+        REGISTRY.builtIn("sparse_categorical_crossentropy", new Loss() {
+            @Override
+            public Tensor apply(Tensor yTrue, Tensor yPred) {
+                return sparseCategoricalCrossentropy(yTrue, yPred);
+            }
+
+            /** Integer labels: the output's shape without its class axis, or with a class axis of 1. */
+            @Override
+            public List<int[]> targetShapes(int[] outputShape) {
+                int[] column = outputShape.clone();
+                column[column.length - 1] = 1;
+                return List.of(Arrays.copyOf(outputShape, outputShape.length - 1), column);
+            }
+
+            @Override
+            public String targetHint(int[] outputShape, int[] targetShape) {
+                return Arrays.equals(outputShape, targetShape) ? "; for one-hot targets use categorical_crossentropy" : "";
+            }
+        });
         REGISTRY.builtIn("mean_absolute_percentage_error", Losses::meanAbsolutePercentageError);
         REGISTRY.builtIn("mape", REGISTRY.get("mean_absolute_percentage_error"));
         REGISTRY.builtIn("mean_squared_logarithmic_error", Losses::meanSquaredLogarithmicError);
@@ -385,13 +415,7 @@ public final class Losses {
      *     how to register it
      */
     public static String serialize(Loss loss) {
-        String name = nameOf(loss).orElse(null);
-        if (name == null) {
-            throw new IllegalArgumentException("Cannot serialize loss " + loss
-                    + ": it is neither built in nor registered. Register it first with Losses.register(\"name\", loss)"
-                    + " and compile the model with that same object.");
-        }
-        return name;
+        return REGISTRY.serialize(loss);
     }
 
     /** The canonical name of {@code loss}, or empty when it is neither built in nor registered. */

@@ -3,6 +3,7 @@ package cthulhu.losses;
 import cthulhu.backend.Tensor;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,5 +35,16 @@ public record SparseCategoricalCrossentropy(boolean fromLogits) implements Param
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("from_logits", fromLogits);
         return config;
+    }
+
+    /** Integer labels, as the loss named {@code sparse_categorical_crossentropy}. */
+    @Override
+    public List<int[]> targetShapes(int[] outputShape) {
+        return Losses.get("sparse_categorical_crossentropy").targetShapes(outputShape);
+    }
+
+    @Override
+    public String targetHint(int[] outputShape, int[] targetShape) {
+        return Losses.get("sparse_categorical_crossentropy").targetHint(outputShape, targetShape);
     }
 }
