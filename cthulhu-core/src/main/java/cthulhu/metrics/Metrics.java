@@ -9,7 +9,10 @@ import cthulhu.losses.Losses;
 import cthulhu.losses.SparseCategoricalCrossentropy;
 
 import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The Keras 2.2.4 metrics, written against {@link K}, and the one registry of metric names.
@@ -17,7 +20,8 @@ import java.util.Set;
  * <p>Names: {@code binary_accuracy}, {@code categorical_accuracy},
  * {@code sparse_categorical_accuracy}, {@code top_k_categorical_accuracy} and
  * {@code sparse_top_k_categorical_accuracy} (k = {@value #DEFAULT_K}; other k through
- * {@link #topKCategoricalAccuracy(int)}), every loss name (a loss is also a metric), and
+ * {@link #topKCategoricalAccuracy(int)}), Keras 3's stateful {@code precision}, {@code recall}
+ * and {@code auc} ({@link #stateful(String)}), every loss name (a loss is also a metric), and
  * {@code accuracy} / {@code acc}, which stand for the accuracy that fits the model's loss and
  * are resolved by {@link #get(String, Loss, int)} exactly as Keras chooses: binary accuracy for
  * {@code binary_crossentropy} or a single output unit, sparse categorical accuracy for
@@ -30,11 +34,15 @@ public final class Metrics {
 
     /** The names that stand for the accuracy fitting the loss. */
     public static final Set<String> ACCURACY_NAMES = Set.of("accuracy", "acc");
+    /** Keras 3's stateful metrics by name: a new instance for each model that names one. */
+    private static final Map<String, Supplier<StatefulMetric>> STATEFUL = Map.of(
+            "precision", Precision::new, "recall", Recall::new, "auc", AUC::new);
 
     private static final NameRegistry<Metric> REGISTRY = new NameRegistry<>("metric", "Metrics");
 
     static {
         ACCURACY_NAMES.forEach(REGISTRY::reserve);
+        STATEFUL.keySet().forEach(REGISTRY::reserve);
         REGISTRY.builtIn("binary_accuracy", Metrics::binaryAccuracy);
         REGISTRY.builtIn("categorical_accuracy", Metrics::categoricalAccuracy);
         REGISTRY.builtIn("sparse_categorical_accuracy", Metrics::sparseCategoricalAccuracy);
@@ -148,12 +156,30 @@ public final class Metrics {
     }
 
     /**
+     * A new instance of the stateful metric of a name ({@code precision}, {@code recall},
+     * {@code auc}: Keras 3's {@link Precision}, {@link Recall}, {@link AUC} with their defaults),
+     * or empty for any other name.
+     */
+    public static Optional<StatefulMetric> stateful(String name) {
+        Supplier<StatefulMetric> make = STATEFUL.get(name);
+        return make == null ? Optional.empty() : Optional.of(make.get());
+    }
+
+    private static void checkNotStateful(String name) {
+        if (STATEFUL.containsKey(name)) {
+            throw new IllegalArgumentException("The metric '" + name + "' accumulates over an epoch; make one with"
+                    + " Metrics.stateful(\"" + name + "\")");
+        }
+    }
+
+    /**
      * The metric of a name; {@code accuracy} needs the loss, see {@link #get(String, Loss, int)}.
      *
      * @throws IllegalArgumentException {@code "Unknown metric: foo. Valid names: …"}, or for
      *     {@code accuracy}, which depends on the loss
      */
     public static Metric get(String name) {
+        checkNotStateful(name);
         if (ACCURACY_NAMES.contains(name)) {
             throw new IllegalArgumentException("The metric '" + name + "' depends on the loss; resolve it with"
                     + " Metrics.get(name, loss, outputUnits) or name the accuracy explicitly (binary_accuracy,"
@@ -172,6 +198,7 @@ public final class Metrics {
      * @throws IllegalArgumentException {@code "Unknown metric: foo. Valid names: …"}
      */
     public static Metric get(String name, Loss loss, int outputUnits) {
+        checkNotStateful(name);
         if (!ACCURACY_NAMES.contains(name)) {
             return REGISTRY.get(name);
         }

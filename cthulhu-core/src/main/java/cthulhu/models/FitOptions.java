@@ -4,8 +4,10 @@ import cthulhu.backend.Tensor;
 import cthulhu.callbacks.Callback;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The options of {@link Model#fit(Tensor, Tensor, FitOptions)}, with Keras 2.2.4's defaults:
@@ -29,6 +31,8 @@ public final class FitOptions {
     private List<Tensor> validationY;
     private int initialEpoch;
     private Boolean dynamicDisplay;
+    private int validationFreq = 1;
+    private Set<Integer> validationEpochs;
     private final List<Callback> callbacks = new ArrayList<>();
 
     /**
@@ -115,6 +119,35 @@ public final class FitOptions {
         return this;
     }
 
+    /**
+     * Keras's {@code validation_freq} as a number: validate after every {@code n}-th epoch
+     * (epochs counted from 1, so {@code n = 2} validates after epochs 2, 4, …); default 1, every epoch.
+     *
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
+    public FitOptions validationFreq(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("validationFreq must be >= 1 (validate every n-th epoch), got " + n);
+        }
+        this.validationFreq = n;
+        this.validationEpochs = null;
+        return this;
+    }
+
+    /**
+     * Keras's {@code validation_freq} as a collection: validate after exactly these epochs,
+     * counted from 1.
+     *
+     * @throws IllegalArgumentException if an epoch is below 1 or the collection is empty
+     */
+    public FitOptions validationFreq(Collection<Integer> epochs) {
+        if (epochs == null || epochs.isEmpty() || epochs.stream().anyMatch(e -> e == null || e < 1)) {
+            throw new IllegalArgumentException("validationFreq needs epochs counted from 1, got " + epochs);
+        }
+        this.validationEpochs = Set.copyOf(epochs);
+        return this;
+    }
+
     /** Adds callbacks, called in the order given. */
     public FitOptions callbacks(Callback... callbacks) {
         Collections.addAll(this.callbacks, callbacks);
@@ -168,6 +201,11 @@ public final class FitOptions {
 
     Boolean dynamicDisplay() {
         return dynamicDisplay;
+    }
+
+    /** Whether to validate after the 0-based {@code epoch}. */
+    boolean validatesAfter(int epoch) {
+        return validationEpochs != null ? validationEpochs.contains(epoch + 1) : (epoch + 1) % validationFreq == 0;
     }
 
     List<Callback> callbacks() {

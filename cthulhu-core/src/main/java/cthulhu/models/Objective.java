@@ -7,6 +7,7 @@ import cthulhu.losses.Loss;
 import cthulhu.losses.Losses;
 import cthulhu.metrics.Metric;
 import cthulhu.metrics.Metrics;
+import cthulhu.metrics.StatefulMetric;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +25,7 @@ import java.util.List;
 final class Objective {
 
     /** One reported metric: its log key, the output it reads and the function. */
-    private record OutputMetric(String key, int output, Metric metric) {
+    private record OutputMetric(String key, int output, Metric metric, StatefulMetric stateful) {
     }
 
     private final List<String> outputNames;
@@ -54,7 +55,8 @@ final class Objective {
             int units = (int) Shapes.size(outputShapes.get(k));
             for (String m : metricNames.get(k)) {
                 String key = several ? outputNames.get(k) + "_" + m : m;
-                metrics.add(new OutputMetric(key, k, Metrics.get(m, losses.get(k), units)));
+                StatefulMetric stateful = Metrics.stateful(m).orElse(null);
+                metrics.add(new OutputMetric(key, k, stateful != null ? null : Metrics.get(m, losses.get(k), units), stateful));
                 keys.add(key);
             }
         }
@@ -95,9 +97,31 @@ final class Objective {
             }
         }
         for (OutputMetric m : metrics) {
-            values[i++] = scalar(K.mean(m.metric().apply(ys.get(m.output()), outputs.get(m.output()))));
+            Tensor y = ys.get(m.output());
+            Tensor out = outputs.get(m.output());
+            if (m.stateful() != null) {
+                m.stateful().update(y, out);
+                values[i++] = m.stateful().result();
+            } else {
+                values[i++] = scalar(K.mean(m.metric().apply(y, out)));
+            }
         }
         return values;
+    }
+
+    /** Forgets what the stateful metrics accumulated: at the start of each epoch and evaluation. */
+    void resetStates() {
+        metrics.stream().filter(m -> m.stateful() != null).forEach(m -> m.stateful().reset());
+    }
+
+    /** For each of {@link #keys}, whether {@link #values} gives the value accumulated so far rather than the batch's. */
+    boolean[] accumulated() {
+        boolean[] accumulated = new boolean[keys.size()];
+        int first = keys.size() - metrics.size();
+        for (int j = 0; j < metrics.size(); j++) {
+            accumulated[first + j] = metrics.get(j).stateful() != null;
+        }
+        return accumulated;
     }
 
     /**

@@ -103,7 +103,8 @@ final class TrainingLoop {
             if (options.shuffle()) {
                 shuffle(order, random);
             }
-            EpochMeans means = new EpochMeans(objective.keys().size());
+            objective.resetStates();
+            EpochMeans means = new EpochMeans(objective.accumulated());
             for (int b = 0; b < steps && !model.isStopTraining(); b++) {
                 int[] idx = Arrays.copyOfRange(order, b * batchSize, Math.min(order.length, (b + 1) * batchSize));
                 Map<String, Double> batchLogs = new LinkedHashMap<>();
@@ -126,7 +127,7 @@ final class TrainingLoop {
             for (int i = 0; i < epochValues.length; i++) {
                 epochLogs.put(keys.get(i), epochValues[i]);
             }
-            if (valIdx != null) {
+            if (valIdx != null && options.validatesAfter(epoch)) {
                 double[] val = evaluate(objective, valXs, valYs, valIdx, batchSize);
                 for (int i = 0; i < val.length; i++) {
                     epochLogs.put("val_" + keys.get(i), val[i]);
@@ -196,7 +197,8 @@ final class TrainingLoop {
     }
 
     private double[] evaluate(Objective objective, List<Tensor> xs, List<Tensor> ys, int[] indices, int batchSize) {
-        EpochMeans means = new EpochMeans(objective.keys().size());
+        objective.resetStates();
+        EpochMeans means = new EpochMeans(objective.accumulated());
         for (int start = 0; start < indices.length; start += batchSize) {
             int[] idx = Arrays.copyOfRange(indices, start, Math.min(indices.length, start + batchSize));
             try (TensorScope scope = TensorScope.open()) {
@@ -272,18 +274,23 @@ final class TrainingLoop {
         return n;
     }
 
-    /** Sums of batch values weighted by batch size, for an epoch's or an evaluation's means. */
+    /**
+     * Sums of batch values weighted by batch size, for an epoch's or an evaluation's means; a
+     * stateful metric's value is already accumulated, so its latest is kept instead.
+     */
     private static final class EpochMeans {
         private final double[] sums;
+        private final boolean[] accumulated;
         private int samples;
 
-        EpochMeans(int count) {
-            sums = new double[count];
+        EpochMeans(boolean[] accumulated) {
+            this.accumulated = accumulated.clone();
+            sums = new double[accumulated.length];
         }
 
         void add(double[] values, int batchSamples) {
             for (int i = 0; i < values.length; i++) {
-                sums[i] += values[i] * batchSamples;
+                sums[i] = accumulated[i] ? values[i] : sums[i] + values[i] * batchSamples;
             }
             samples += batchSamples;
         }
@@ -291,7 +298,7 @@ final class TrainingLoop {
         double[] means() {
             double[] means = new double[sums.length];
             for (int i = 0; i < sums.length; i++) {
-                means[i] = sums[i] / Math.max(samples, 1);
+                means[i] = accumulated[i] ? sums[i] : sums[i] / Math.max(samples, 1);
             }
             return means;
         }
