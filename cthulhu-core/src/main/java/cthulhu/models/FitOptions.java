@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -32,6 +33,8 @@ public final class FitOptions {
     private int initialEpoch;
     private Boolean dynamicDisplay;
     private int validationFreq = 1;
+    private double[] sampleWeight;
+    private Map<Integer, Double> classWeight;
     private Set<Integer> validationEpochs;
     private final List<Callback> callbacks = new ArrayList<>();
 
@@ -148,6 +151,26 @@ public final class FitOptions {
         return this;
     }
 
+    /**
+     * Keras's {@code sample_weight}: one weight per training sample, {@code >= 0}, multiplying its
+     * loss; the batch loss is {@code mean(loss · w) / mean(w ≠ 0)} (Keras 2.2.4). Overrides
+     * {@link #classWeight}. Checked against the data when {@code fit} starts.
+     */
+    public FitOptions sampleWeight(double... weights) {
+        this.sampleWeight = weights == null ? null : weights.clone();
+        return this;
+    }
+
+    /**
+     * Keras's {@code class_weight}: the weight of each class index, applied to every sample of
+     * that class (the argmax of a one-hot target, or the integer label) as a sample weight. Every
+     * class present in the targets must have a weight. Checked against the data when {@code fit} starts.
+     */
+    public FitOptions classWeight(Map<Integer, Double> weights) {
+        this.classWeight = weights == null ? null : Map.copyOf(weights);
+        return this;
+    }
+
     /** Adds callbacks, called in the order given. */
     public FitOptions callbacks(Callback... callbacks) {
         Collections.addAll(this.callbacks, callbacks);
@@ -206,6 +229,14 @@ public final class FitOptions {
     /** Whether to validate after the 0-based {@code epoch}. */
     boolean validatesAfter(int epoch) {
         return validationEpochs != null ? validationEpochs.contains(epoch + 1) : (epoch + 1) % validationFreq == 0;
+    }
+
+    double[] sampleWeight() {
+        return sampleWeight;
+    }
+
+    Map<Integer, Double> classWeight() {
+        return classWeight;
     }
 
     List<Callback> callbacks() {

@@ -69,9 +69,27 @@ final class Objective {
 
     /** Each output's loss averaged over the batch. */
     List<Tensor> outputLosses(List<Tensor> ys, List<Tensor> outputs) {
+        return outputLosses(ys, outputs, null);
+    }
+
+    /**
+     * The mean loss of each output, each sample's loss weighted by {@code weights} (one per sample,
+     * or null for none) as Keras 2.2.4 does: {@code mean(loss · w) / mean(w ≠ 0)}, 0 when every
+     * weight of the batch is 0.
+     */
+    List<Tensor> outputLosses(List<Tensor> ys, List<Tensor> outputs, Tensor weights) {
         List<Tensor> values = new ArrayList<>();
         for (int k = 0; k < losses.size(); k++) {
-            values.add(K.mean(losses.get(k).apply(ys.get(k), outputs.get(k))));
+            Tensor perSample = losses.get(k).apply(ys.get(k), outputs.get(k));
+            if (weights == null) {
+                values.add(K.mean(perSample));
+                continue;
+            }
+            while (perSample.rank() > 1) {
+                perSample = K.mean(perSample, -1, false);
+            }
+            Tensor nonZero = K.maximum(K.mean(K.greater(weights, 0)), Double.MIN_NORMAL);
+            values.add(K.divide(K.mean(K.multiply(perSample, weights)), nonZero));
         }
         return values;
     }

@@ -69,6 +69,8 @@ final class TrainingLoop {
                 keys.add("val_" + k);
             }
         }
+        double[] weights = SampleWeights.of("fit", options.sampleWeight(), options.classWeight(), ys.get(0), n,
+                SampleWeights.classes(model.outputShapes().get(0)));
         int batchSize = options.batchSize();
         int steps = (trainIdx.length + batchSize - 1) / batchSize;
         History history = new History();
@@ -113,7 +115,7 @@ final class TrainingLoop {
                 for (Callback c : callbacks) {
                     c.onBatchBegin(b, batchLogs);
                 }
-                double[] values = trainStep(objective, xs, ys, idx);
+                double[] values = trainStep(objective, xs, ys, idx, weights);
                 means.add(values, idx.length);
                 for (int i = 0; i < values.length; i++) {
                     batchLogs.put(keys.get(i), values[i]);
@@ -128,7 +130,7 @@ final class TrainingLoop {
                 epochLogs.put(keys.get(i), epochValues[i]);
             }
             if (valIdx != null && options.validatesAfter(epoch)) {
-                double[] val = evaluate(objective, valXs, valYs, valIdx, batchSize);
+                double[] val = evaluate(objective, valXs, valYs, valIdx, batchSize, null);
                 for (int i = 0; i < val.length; i++) {
                     epochLogs.put("val_" + keys.get(i), val[i]);
                 }
@@ -143,17 +145,23 @@ final class TrainingLoop {
 
     /** Keras's {@code evaluate}: the logged values averaged over the samples, in batches. */
     double[] evaluate(List<Tensor> xs, List<Tensor> ys, int batchSize, String method) {
+        return evaluate(xs, ys, batchSize, method, null);
+    }
+
+    /** Keras's {@code evaluate} with {@code sample_weight} (null for none), weighting the losses as {@code fit} does. */
+    double[] evaluate(List<Tensor> xs, List<Tensor> ys, int batchSize, String method, double[] sampleWeight) {
         model.requireCompiled(method);
         requirePositive("batchSize", batchSize);
         int n = checkData(method, xs, ys);
-        return evaluate(model.objective(), xs, ys, range(0, n), batchSize);
+        double[] weights = SampleWeights.of(method, sampleWeight, null, ys.get(0), n, SampleWeights.classes(model.outputShapes().get(0)));
+        return evaluate(model.objective(), xs, ys, range(0, n), batchSize, weights);
     }
 
     /** Keras's {@code train_on_batch}: one step on all of {@code (xs, ys)}. */
     double[] trainOnBatch(List<Tensor> xs, List<Tensor> ys) {
         model.requireCompiled("trainOnBatch");
         int n = checkData("trainOnBatch", xs, ys);
-        return trainStep(model.objective(), xs, ys, range(0, n));
+        return trainStep(model.objective(), xs, ys, range(0, n), null);
     }
 
     /**
@@ -196,7 +204,8 @@ final class TrainingLoop {
         }
     }
 
-    private double[] evaluate(Objective objective, List<Tensor> xs, List<Tensor> ys, int[] indices, int batchSize) {
+    private double[] evaluate(Objective objective, List<Tensor> xs, List<Tensor> ys, int[] indices, int batchSize,
+                              double[] weights) {
         objective.resetStates();
         EpochMeans means = new EpochMeans(objective.accumulated());
         for (int start = 0; start < indices.length; start += batchSize) {
@@ -205,7 +214,7 @@ final class TrainingLoop {
                 List<Tensor> bx = rows(xs, idx);
                 List<Tensor> by = rows(ys, idx);
                 List<Tensor> outputs = model.forward(bx, false);
-                List<Tensor> losses = objective.outputLosses(by, outputs);
+                List<Tensor> losses = objective.outputLosses(by, outputs, SampleWeights.batch(weights, idx, by.get(0)));
                 means.add(objective.values(objective.weightedLoss(losses), losses, by, outputs), idx.length);
             }
         }
@@ -218,7 +227,7 @@ final class TrainingLoop {
      *
      * @return the batch's logged values (before the update), in the order of {@link Objective#keys}
      */
-    private double[] trainStep(Objective objective, List<Tensor> xs, List<Tensor> ys, int[] idx) {
+    private double[] trainStep(Objective objective, List<Tensor> xs, List<Tensor> ys, int[] idx, double[] weights) {
         List<Variable> variables = model.trainableVariables();
         try (TensorScope scope = TensorScope.open()) {
             List<Tensor> bx = rows(xs, idx);
@@ -231,7 +240,7 @@ final class TrainingLoop {
                 List<Tensor> values = variables.stream().map(Variable::value).toList();
                 tape.watch(values);
                 outputs = model.forward(bx, true);
-                losses = objective.outputLosses(by, outputs);
+                losses = objective.outputLosses(by, outputs, SampleWeights.batch(weights, idx, by.get(0)));
                 total = objective.weightedLoss(losses);
                 grads = tape.gradient(total, values);
             }
