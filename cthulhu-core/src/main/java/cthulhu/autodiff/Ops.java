@@ -22,6 +22,9 @@ import java.util.List;
  */
 public final class Ops {
 
+    /** {@code 2/√π}, the derivative of erf at 0. */
+    private static final double TWO_OVER_SQRT_PI = 1.1283791670955125738961589031215;
+
     private Ops() {
     }
 
@@ -79,6 +82,7 @@ public final class Ops {
             case TANH -> K.multiply(g, K.subtract(K.onesLike(y), K.square(y)));
             case SIGMOID -> K.multiply(g, K.multiply(y, K.subtract(K.onesLike(y), y)));
             case RECIPROCAL -> K.negate(K.multiply(g, K.square(y)));
+            case ERF -> K.multiply(g, K.multiply(K.exp(K.negate(K.square(x))), TWO_OVER_SQRT_PI));
         };
     }
 

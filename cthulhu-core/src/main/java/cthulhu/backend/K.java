@@ -335,6 +335,14 @@ public final class K {
         return OPS.unary(UnaryOp.RECIPROCAL, x);
     }
 
+    /**
+     * The error function {@code erf(x) = 2/√π · ∫₀ˣ e^(−t²) dt}, accurate to a few ulps of the
+     * stored type; gradient {@code 2/√π · e^(−x²)}.
+     */
+    public static Tensor erf(Tensor x) {
+        return OPS.unary(UnaryOp.ERF, x);
+    }
+
     /** Keras's hard sigmoid: {@code clip(0.2 · x + 0.5, 0, 1)}. */
     public static Tensor hardSigmoid(Tensor x) {
         return OPS.hardSigmoid(x);

@@ -81,10 +81,8 @@ public final class Layers {
         builtIn("Softmax", c -> new Softmax(c.getInt("axis", -1)));
         builtIn("ReLU", c -> new ReLU(c.getNullableDouble("max_value", null), c.getDouble("negative_slope", 0),
                 c.getDouble("threshold", 0)));
-        builtIn("Dropout", c -> {
-            c.requireNull("noise_shape");
-            return new Darkness(c.getDouble("rate"), c.getNullableLong("seed"));
-        });
+        builtIn("Dropout", c -> new Darkness(c.getDouble("rate"), c.getNullableLong("seed"))
+                .noiseShape(noiseShape(c.get("noise_shape"))));
         builtIn("AlphaDropout", c -> {
             c.requireNull("noise_shape");
             return new AlphaDarkness(c.getDouble("rate"), c.getNullableLong("seed"));
@@ -201,5 +199,24 @@ public final class Layers {
     /** Every class name {@link #fromConfig} accepts, sorted. */
     public static Set<String> classNames() {
         return FACTORIES.names();
+    }
+
+    /** Keras's {@code noise_shape}: null, or a list of sizes and nulls. */
+    private static Integer[] noiseShape(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof List<?> list)) {
+            throw new IllegalArgumentException("Dropout: noise_shape must be null or a list of sizes and nulls, got " + value);
+        }
+        Integer[] shape = new Integer[list.size()];
+        for (int i = 0; i < shape.length; i++) {
+            Object d = list.get(i);
+            if (d != null && !(d instanceof Number)) {
+                throw new IllegalArgumentException("Dropout: noise_shape must be null or a list of sizes and nulls, got " + value);
+            }
+            shape[i] = d == null ? null : ((Number) d).intValue();
+        }
+        return shape;
     }
 }

@@ -617,6 +617,16 @@ public class Model extends MultiTensorLayer {
     }
 
     /**
+     * The loss and metrics on {@code (x, y)} with Keras's {@code sample_weight}: each sample's
+     * loss weighted as in {@link FitOptions#sampleWeight}; metrics unweighted, as Keras 2.2.4's.
+     *
+     * @throws IllegalArgumentException for weights of the wrong length, negative or not finite
+     */
+    public double[] evaluate(Tensor x, Tensor y, int batchSize, double[] sampleWeight) {
+        return loop.evaluate(List.of(x), List.of(y), batchSize, "evaluate", sampleWeight);
+    }
+
+    /**
      * Trains for {@code epochs} epochs with batches of {@code batchSize}, shuffling each epoch and
      * showing the progress bar (Keras's defaults otherwise); see {@link #fit(Tensor, Tensor, FitOptions)}.
      */

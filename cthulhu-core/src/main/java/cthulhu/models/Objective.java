@@ -7,6 +7,7 @@ import cthulhu.losses.Loss;
 import cthulhu.losses.Losses;
 import cthulhu.metrics.Metric;
 import cthulhu.metrics.Metrics;
+import cthulhu.metrics.StatefulMetric;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +26,7 @@ import java.util.Map;
 final class Objective {
 
     /** One reported metric: its log key, the output it reads and the function. */
-    private record OutputMetric(String key, int output, Metric metric) {
+    private record OutputMetric(String key, int output, Metric metric, StatefulMetric stateful) {
     }
 
     private final List<String> outputNames;
@@ -55,7 +56,8 @@ final class Objective {
             int units = (int) Shapes.size(outputShapes.get(k));
             for (String m : metricNames.get(k)) {
                 String key = several ? outputNames.get(k) + "_" + m : m;
-                metrics.add(new OutputMetric(key, k, Metrics.get(m, losses.get(k), units)));
+                StatefulMetric stateful = Metrics.stateful(m).orElse(null);
+                metrics.add(new OutputMetric(key, k, stateful != null ? null : Metrics.get(m, losses.get(k), units), stateful));
                 keys.add(key);
             }
         }
@@ -129,9 +131,27 @@ final class Objective {
 
     /** Each output's loss averaged over the batch. */
     List<Tensor> outputLosses(List<Tensor> ys, List<Tensor> outputs) {
+        return outputLosses(ys, outputs, null);
+    }
+
+    /**
+     * The mean loss of each output, each sample's loss weighted by {@code weights} (one per sample,
+     * or null for none) as Keras 2.2.4 does: {@code mean(loss · w) / mean(w ≠ 0)}, 0 when every
+     * weight of the batch is 0.
+     */
+    List<Tensor> outputLosses(List<Tensor> ys, List<Tensor> outputs, Tensor weights) {
         List<Tensor> values = new ArrayList<>();
         for (int k = 0; k < losses.size(); k++) {
-            values.add(K.mean(losses.get(k).apply(ys.get(k), outputs.get(k))));
+            Tensor perSample = losses.get(k).apply(ys.get(k), outputs.get(k));
+            if (weights == null) {
+                values.add(K.mean(perSample));
+                continue;
+            }
+            while (perSample.rank() > 1) {
+                perSample = K.mean(perSample, -1, false);
+            }
+            Tensor nonZero = K.maximum(K.mean(K.greater(weights, 0)), Double.MIN_NORMAL);
+            values.add(K.divide(K.mean(K.multiply(perSample, weights)), nonZero));
         }
         return values;
     }
@@ -157,9 +177,31 @@ final class Objective {
             }
         }
         for (OutputMetric m : metrics) {
-            values[i++] = scalar(K.mean(m.metric().apply(ys.get(m.output()), outputs.get(m.output()))));
+            Tensor y = ys.get(m.output());
+            Tensor out = outputs.get(m.output());
+            if (m.stateful() != null) {
+                m.stateful().update(y, out);
+                values[i++] = m.stateful().result();
+            } else {
+                values[i++] = scalar(K.mean(m.metric().apply(y, out)));
+            }
         }
         return values;
+    }
+
+    /** Forgets what the stateful metrics accumulated: at the start of each epoch and evaluation. */
+    void resetStates() {
+        metrics.stream().filter(m -> m.stateful() != null).forEach(m -> m.stateful().reset());
+    }
+
+    /** For each of {@link #keys}, whether {@link #values} gives the value accumulated so far rather than the batch's. */
+    boolean[] accumulated() {
+        boolean[] accumulated = new boolean[keys.size()];
+        int first = keys.size() - metrics.size();
+        for (int j = 0; j < metrics.size(); j++) {
+            accumulated[first + j] = metrics.get(j).stateful() != null;
+        }
+        return accumulated;
     }
 
     /**

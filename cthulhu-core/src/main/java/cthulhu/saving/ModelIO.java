@@ -230,16 +230,19 @@ public final class ModelIO {
         return root;
     }
 
-    /** The losses as compiled, by name: one name, a list of names, or a map of output names to names. */
+    /**
+     * The losses as compiled ({@link Losses#serializeConfig}: a name, or a Keras 3 loss config for
+     * a loss with options): one, a list, or a map of output names to them.
+     */
     private static Object lossNames(Object spec) {
         if (spec instanceof Loss loss) {
-            return Losses.serialize(loss);
+            return Losses.serializeConfig(loss);
         }
         if (spec instanceof List<?> list) {
-            return list.stream().map(l -> Losses.serialize((Loss) l)).toList();
+            return list.stream().map(l -> Losses.serializeConfig((Loss) l)).toList();
         }
         Map<String, Object> names = new LinkedHashMap<>();
-        ((Map<?, ?>) spec).forEach((k, v) -> names.put((String) k, Losses.serialize((Loss) v)));
+        ((Map<?, ?>) spec).forEach((k, v) -> names.put((String) k, Losses.serializeConfig((Loss) v)));
         return names;
     }
 
@@ -740,22 +743,23 @@ public final class ModelIO {
                 || !(optimizerConfig.get("class_name") instanceof String optimizerName)
                 || !(loss instanceof String || loss instanceof List<?> || loss instanceof Map<?, ?>)) {
             throw new IllegalArgumentException("'training_config' needs 'optimizer_config' {class_name, config} and a 'loss'"
-                    + " (a name, a list of names or a map of output names to names)");
+                    + " (a name or loss config, a list of them or a map of output names to them)");
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> hyper = optimizerConfig.get("config") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
         Optimizer optimizer = Optimizers.deserialize(optimizerName, hyper);
         Object weights = training.get("loss_weights");
         Object metrics = training.get("metrics");
-        if (loss instanceof String name && !(weights instanceof Map<?, ?>) && !(metrics instanceof Map<?, ?>)) {
+        boolean single = loss instanceof String || loss instanceof Map<?, ?> m && m.containsKey("class_name");
+        if (single && !(weights instanceof Map<?, ?>) && !(metrics instanceof Map<?, ?>)) {
             if (weights == null) {
-                model.compile(optimizer, Losses.get(name), strings(metrics).toArray(String[]::new));
+                model.compile(optimizer, Losses.deserialize(loss), strings(metrics).toArray(String[]::new));
             } else {
-                model.compile(optimizer, model.outputs().stream().map(o -> Losses.get(name)).toList(), doubles(weights),
+                model.compile(optimizer, model.outputs().stream().map(o -> Losses.deserialize(loss)).toList(), doubles(weights),
                         strings(metrics).toArray(String[]::new));
             }
         } else if (loss instanceof List<?> names && !(weights instanceof Map<?, ?>) && !(metrics instanceof Map<?, ?>)) {
-            model.compile(optimizer, names.stream().map(n -> Losses.get(String.valueOf(n))).toList(),
+            model.compile(optimizer, names.stream().map(Losses::deserialize).toList(),
                     weights == null ? null : doubles(weights), strings(metrics).toArray(String[]::new));
         } else {
             List<String> outputs = model.outputs().stream().map(s -> s.layer().getName()).toList();
@@ -766,7 +770,7 @@ public final class ModelIO {
                 String o = outputs.get(k);
                 Object l = loss instanceof Map<?, ?> map ? map.get(o) : loss instanceof List<?> list ? list.get(k) : loss;
                 if (l != null) {
-                    losses.put(o, Losses.get(String.valueOf(l)));
+                    losses.put(o, Losses.deserialize(l));
                 }
                 Object w = weights instanceof Map<?, ?> map ? map.get(o) : weights instanceof List<?> list ? list.get(k) : null;
                 if (w != null) {

@@ -232,6 +232,7 @@ public final class DjlBackend implements Backend {
             case SIGN -> sign(a);
             case TANH -> JniUtils.tanh(a);
             case SIGMOID -> JniUtils.sigmoid(a);
+            case ERF -> JniUtils.erf(a);
             case RECIPROCAL -> {
                 try (PtNDArray one = scalar(1, x.dtype())) {
                     yield JniUtils.div(one, a);

@@ -49,6 +49,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.same.Negative;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Reciprocal;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Square;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.HardSigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Log;
@@ -294,6 +295,7 @@ public final class Nd4jBackend implements Backend {
                         case SQUARE -> new Square(in, out);
                         case SIGMOID -> new Sigmoid(in, out);
                         case RECIPROCAL -> new Reciprocal(in, out);
+                        case ERF -> new Erf(in, out);
                         default -> throw new IllegalStateException("Unhandled unary op " + op);
                     });
                     yield out;

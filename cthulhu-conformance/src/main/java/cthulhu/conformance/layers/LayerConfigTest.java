@@ -167,7 +167,7 @@ class LayerConfigTest extends ConformanceTestBase {
                 () -> Layers.fromConfig("Dense", Map.of("units", 3, "kernel_regularizer", Map.of("class_name", "L1L2"))),
                 "kernel_regularizer", "not support");
         assertThrowsWithMessage(IllegalArgumentException.class,
-                () -> Layers.fromConfig("Dropout", Map.of("rate", 0.5, "noise_shape", List.of(1, 4))), "noise_shape");
+                () -> Layers.fromConfig("AlphaDropout", Map.of("rate", 0.5, "noise_shape", List.of(1, 4))), "noise_shape");
         assertThrowsWithMessage(IllegalArgumentException.class,
                 () -> Layers.fromConfig("ReLU", Map.of("max_value", -2.0)), "maxValue of a ReLU layer cannot be a negative value");
         assertThrowsWithMessage(IllegalArgumentException.class,
