@@ -1,8 +1,10 @@
 package cthulhu.layers;
 
 import cthulhu.config.ConfigReader;
+import cthulhu.constraints.Constraints;
 import cthulhu.config.NameRegistry;
 import cthulhu.initializers.Initializers;
+import cthulhu.regularizers.Regularizers;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,8 +21,8 @@ import java.util.function.Function;
  * {@code LeakyReLU}, {@code PReLU}, {@code ELU}, {@code ThresholdedReLU}, {@code Softmax},
  * {@code ReLU}, {@code Dropout} ({@link Darkness}) and {@code AlphaDropout}
  * ({@link AlphaDarkness}). Their configurations use Keras's keys, so Keras 2.2.4's JSON reads
- * too: the options Keras has and cthulhu lacks (regularizers, constraints, {@code noise_shape})
- * are accepted when null and rejected otherwise; unknown keys are rejected.
+ * too, regularizers and constraints included: the options Keras has and cthulhu lacks
+ * ({@code noise_shape}) are accepted when null and rejected otherwise; unknown keys are rejected.
  *
  * <p>Every configuration may hold the keys of Keras's base layer, applied here to whatever the
  * factory returns: {@code name}, {@code trainable}, {@code batch_input_shape} (or
@@ -48,10 +50,11 @@ public final class Layers {
             if (bias != null) {
                 layer.biasInitializer(Initializers.get(bias));
             }
-            for (String key : List.of("kernel_regularizer", "bias_regularizer", "activity_regularizer",
-                    "kernel_constraint", "bias_constraint")) {
-                c.requireNull(key);
-            }
+            layer.kernelRegularizer(Regularizers.deserialize(c.get("kernel_regularizer")));
+            layer.biasRegularizer(Regularizers.deserialize(c.get("bias_regularizer")));
+            layer.activityRegularizer(Regularizers.deserialize(c.get("activity_regularizer")));
+            layer.kernelConstraint(Constraints.deserialize(c.get("kernel_constraint")));
+            layer.biasConstraint(Constraints.deserialize(c.get("bias_constraint")));
             int inputDim = c.getInt("input_dim", -1);
             if (inputDim > 0) {
                 layer.inputDim(inputDim);
@@ -66,8 +69,8 @@ public final class Layers {
             if (alpha != null) {
                 layer.alphaInitializer(Initializers.get(alpha));
             }
-            c.requireNull("alpha_regularizer");
-            c.requireNull("alpha_constraint");
+            layer.alphaRegularizer(Regularizers.deserialize(c.get("alpha_regularizer")));
+            layer.alphaConstraint(Constraints.deserialize(c.get("alpha_constraint")));
             int[] shared = c.getIntArray("shared_axes");
             if (shared != null) {
                 layer.sharedAxes(shared);
