@@ -97,7 +97,11 @@ final class TrainingLoop {
         Random random = options.seed() != null ? new Random(options.seed()) : new Random();
         model.setStopTraining(false);
         callbacks.forEach(c -> c.onTrainBegin(new LinkedHashMap<>()));
-        for (int epoch = options.initialEpoch(); epoch < options.epochs() && !model.isStopTraining(); epoch++) {
+        int start = options.initialEpoch();
+        for (Callback c : callbacks) {
+            start = c.initialEpoch(start);
+        }
+        for (int epoch = start; epoch < options.epochs() && !model.isStopTraining(); epoch++) {
             for (Callback c : callbacks) {
                 c.onEpochBegin(epoch, new LinkedHashMap<>());
             }
