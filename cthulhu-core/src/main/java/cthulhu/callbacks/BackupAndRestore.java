@@ -1,5 +1,6 @@
 package cthulhu.callbacks;
 
+import cthulhu.backend.K;
 import cthulhu.backend.Variable;
 import cthulhu.models.Model;
 import cthulhu.models.Sequential;
@@ -90,7 +91,8 @@ public final class BackupAndRestore implements Callback {
             List<Variable> source = from.stateOf(savedVariables.get(i));
             List<Variable> target = to.stateOf(variables.get(i));
             for (int k = 0; k < target.size(); k++) {
-                target.get(k).assign(source.get(k).value());
+                // A copy: the saved model's tensors are released with it.
+                target.get(k).assign(K.add(source.get(k).value(), 0.0));
             }
         }
         to.setIterations(from.iterations());
