@@ -6,11 +6,14 @@ import cthulhu.backend.K;
 import cthulhu.backend.Shapes;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.Variable;
+import cthulhu.constraints.Constraint;
 import cthulhu.initializers.Initializer;
+import cthulhu.regularizers.Regularizer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +51,9 @@ public abstract class Layer implements AutoCloseable {
     private boolean trainable = true;
     private final List<Variable> variables = new ArrayList<>();
     private final List<Node> nodes = new ArrayList<>();
+    private final Map<Variable, Regularizer> regularizers = new IdentityHashMap<>();
+    private final Map<Variable, Constraint> constraints = new IdentityHashMap<>();
+    private Regularizer activityRegularizer;
 
     /** The Keras class name used in saved configurations, e.g. {@code "Dense"}. */
     public abstract String className();
@@ -157,7 +163,9 @@ public abstract class Layer implements AutoCloseable {
                         + variables.get(0).value().dtype().name() + ") or build the layer under the input's floatx");
             }
         }
-        return computeAll(inputs, training);
+        List<Tensor> outputs = computeAll(inputs, training);
+        outputs.forEach(o -> LayerLosses.record(activityRegularizer, o));
+        return outputs;
     }
 
     /**
@@ -530,6 +538,63 @@ public abstract class Layer implements AutoCloseable {
         Node node = new Node(this, inputs, outputShapes);
         nodes.add(node);
         return node;
+    }
+
+    // ---- regularizers and constraints ------------------------------------------------------
+
+    /**
+     * Creates a trainable weight, as {@link #addWeight(String, Initializer, int...)}, with a
+     * penalty added to the training loss ({@link #weightPenalties}) and a constraint applied after
+     * each update ({@link #applyConstraints}); either may be null.
+     */
+    protected final Variable addWeight(String name, Initializer initializer, Regularizer regularizer,
+            Constraint constraint, int... shape) {
+        Variable v = addWeight(name, initializer, shape);
+        if (regularizer != null) {
+            regularizers.put(v, regularizer);
+        }
+        if (constraint != null) {
+            constraints.put(v, constraint);
+        }
+        return v;
+    }
+
+    /**
+     * The penalties of this layer's regularized weights, each a scalar computed now with
+     * {@code K} (so differentiable under a tape), in weight order; empty when there is none.
+     */
+    public final List<Tensor> weightPenalties() {
+        List<Tensor> out = new ArrayList<>();
+        for (Variable v : variables) {
+            Regularizer r = regularizers.get(v);
+            if (r != null) {
+                out.add(r.apply(v.value()));
+            }
+        }
+        return out;
+    }
+
+    /** Projects every constrained weight: {@code w ← constraint(w)}. Training calls it after each update. */
+    public final void applyConstraints() {
+        for (Variable v : variables) {
+            Constraint c = constraints.get(v);
+            if (c != null) {
+                v.assign(c.apply(v.value()));
+            }
+        }
+    }
+
+    /**
+     * Sets the penalty on this layer's output (Keras's {@code activity_regularizer}), added to the
+     * loss of each training and evaluation step that calls the layer inside a {@link LayerLosses}.
+     */
+    protected final void setActivityRegularizer(Regularizer regularizer) {
+        this.activityRegularizer = regularizer;
+    }
+
+    /** The penalty on this layer's output, or null. */
+    public final Regularizer getActivityRegularizer() {
+        return activityRegularizer;
     }
 
     /** Releases the weights. */

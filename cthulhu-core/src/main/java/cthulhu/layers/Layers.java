@@ -1,8 +1,10 @@
 package cthulhu.layers;
 
 import cthulhu.config.ConfigReader;
+import cthulhu.constraints.Constraints;
 import cthulhu.config.NameRegistry;
 import cthulhu.initializers.Initializers;
+import cthulhu.regularizers.Regularizers;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,8 +23,8 @@ import java.util.function.Function;
  * ({@link AlphaDarkness}), {@code InputLayer} and the merge layers ({@code Add}, {@code Subtract},
  * {@code Multiply}, {@code Average}, {@code Maximum}, {@code Minimum}, {@code Concatenate},
  * {@code Dot}). Their configurations use Keras's keys, so Keras 2.2.4's JSON reads
- * too: the options Keras has and cthulhu lacks (regularizers, constraints, {@code noise_shape})
- * are accepted when null and rejected otherwise; unknown keys are rejected.
+ * too, regularizers and constraints included: the options Keras has and cthulhu lacks
+ * ({@code noise_shape}) are accepted when null and rejected otherwise; unknown keys are rejected.
  *
  * <p>Every configuration may hold the keys of Keras's base layer, applied here to whatever the
  * factory returns: {@code name}, {@code trainable}, {@code batch_input_shape} (or
@@ -50,10 +52,11 @@ public final class Layers {
             if (bias != null) {
                 layer.biasInitializer(Initializers.get(bias));
             }
-            for (String key : List.of("kernel_regularizer", "bias_regularizer", "activity_regularizer",
-                    "kernel_constraint", "bias_constraint")) {
-                c.requireNull(key);
-            }
+            layer.kernelRegularizer(Regularizers.deserialize(c.get("kernel_regularizer")));
+            layer.biasRegularizer(Regularizers.deserialize(c.get("bias_regularizer")));
+            layer.activityRegularizer(Regularizers.deserialize(c.get("activity_regularizer")));
+            layer.kernelConstraint(Constraints.deserialize(c.get("kernel_constraint")));
+            layer.biasConstraint(Constraints.deserialize(c.get("bias_constraint")));
             int inputDim = c.getInt("input_dim", -1);
             if (inputDim > 0) {
                 layer.inputDim(inputDim);
@@ -68,8 +71,8 @@ public final class Layers {
             if (alpha != null) {
                 layer.alphaInitializer(Initializers.get(alpha));
             }
-            c.requireNull("alpha_regularizer");
-            c.requireNull("alpha_constraint");
+            layer.alphaRegularizer(Regularizers.deserialize(c.get("alpha_regularizer")));
+            layer.alphaConstraint(Constraints.deserialize(c.get("alpha_constraint")));
             int[] shared = c.getIntArray("shared_axes");
             if (shared != null) {
                 layer.sharedAxes(shared);

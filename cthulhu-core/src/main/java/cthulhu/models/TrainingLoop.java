@@ -8,6 +8,8 @@ import cthulhu.backend.Variable;
 import cthulhu.callbacks.Callback;
 import cthulhu.callbacks.History;
 import cthulhu.callbacks.ProgbarLogger;
+import cthulhu.layers.Layer;
+import cthulhu.layers.LayerLosses;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -97,7 +99,11 @@ final class TrainingLoop {
         Random random = options.seed() != null ? new Random(options.seed()) : new Random();
         model.setStopTraining(false);
         callbacks.forEach(c -> c.onTrainBegin(new LinkedHashMap<>()));
-        for (int epoch = options.initialEpoch(); epoch < options.epochs() && !model.isStopTraining(); epoch++) {
+        int start = options.initialEpoch();
+        for (Callback c : callbacks) {
+            start = c.initialEpoch(start);
+        }
+        for (int epoch = start; epoch < options.epochs() && !model.isStopTraining(); epoch++) {
             for (Callback c : callbacks) {
                 c.onEpochBegin(epoch, new LinkedHashMap<>());
             }
@@ -213,9 +219,8 @@ final class TrainingLoop {
             try (TensorScope scope = TensorScope.open()) {
                 List<Tensor> bx = rows(xs, idx);
                 List<Tensor> by = rows(ys, idx);
-                List<Tensor> outputs = model.forward(bx, false);
-                List<Tensor> losses = objective.outputLosses(by, outputs, SampleWeights.batch(weights, idx, by.get(0)));
-                means.add(objective.values(objective.weightedLoss(losses), losses, by, outputs), idx.length);
+                Pass pass = pass(objective, bx, by, SampleWeights.batch(weights, idx, by.get(0)), false);
+                means.add(objective.values(pass.total(), pass.losses(), by, pass.outputs()), idx.length);
             }
         }
         return means.means();
@@ -232,21 +237,37 @@ final class TrainingLoop {
         try (TensorScope scope = TensorScope.open()) {
             List<Tensor> bx = rows(xs, idx);
             List<Tensor> by = rows(ys, idx);
-            List<Tensor> outputs;
-            List<Tensor> losses;
-            Tensor total;
+            Pass pass;
             List<Tensor> grads;
             try (GradientTape tape = GradientTape.open()) {
                 List<Tensor> values = variables.stream().map(Variable::value).toList();
                 tape.watch(values);
-                outputs = model.forward(bx, true);
-                losses = objective.outputLosses(by, outputs, SampleWeights.batch(weights, idx, by.get(0)));
-                total = objective.weightedLoss(losses);
-                grads = tape.gradient(total, values);
+                pass = pass(objective, bx, by, SampleWeights.batch(weights, idx, by.get(0)), true);
+                grads = tape.gradient(pass.total(), values);
             }
-            double[] logged = objective.values(total, losses, by, outputs);
+            double[] logged = objective.values(pass.total(), pass.losses(), by, pass.outputs());
             model.getOptimizer().applyGradients(variables, grads);
+            model.getLayers().forEach(Layer::applyConstraints);
             return logged;
+        }
+    }
+
+    /** A forward pass's outputs, per-output losses and the total loss. */
+    private record Pass(List<Tensor> outputs, List<Tensor> losses, Tensor total) {
+    }
+
+    /**
+     * The forward pass and the loss that training minimises and reports, as Keras's: the
+     * objective's weighted loss plus the layers' regularization penalties (their weights', and
+     * the activity of the layers this pass called); {@code sampleWeights} may be null.
+     */
+    private Pass pass(Objective objective, List<Tensor> bx, List<Tensor> by, Tensor sampleWeights, boolean training) {
+        try (LayerLosses layerLosses = LayerLosses.open()) {
+            List<Tensor> outputs = model.forward(bx, training);
+            List<Tensor> losses = objective.outputLosses(by, outputs, sampleWeights);
+            Tensor total = objective.weightedLoss(losses);
+            Tensor penalty = layerLosses.total(model.getLayers());
+            return new Pass(outputs, losses, penalty == null ? total : K.add(total, penalty));
         }
     }
 

@@ -2,6 +2,7 @@ package cthulhu.examples;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.callbacks.History;
 import cthulhu.initializers.Seeds;
 import cthulhu.layers.Daoloth;
 import cthulhu.models.FitOptions;
@@ -61,8 +62,12 @@ public final class DigitsClassifier {
             model.summary();
 
             long start = System.nanoTime();
-            model.fit(xTrain, yTrain, new FitOptions().epochs(40).batchSize(32).seed(42).verbose(1));
+            History history = model.fit(xTrain, yTrain, new FitOptions().epochs(40).batchSize(32).seed(42).verbose(1)
+                    .validationData(xTest, yTest));
             double seconds = (System.nanoTime() - start) / 1e9;
+            Path curves = file.resolveSibling("digits-curves.png");
+            history.plot(curves);
+            System.out.println("Loss and accuracy curves, training and held-out: " + curves);
 
             double[] lossAndAccuracy = model.evaluate(xTest, yTest);
             System.out.printf(Locale.ROOT, "Trained in %.1f s. Held-out loss %.4f, accuracy %.2f %%%n",
