@@ -36,6 +36,7 @@ public abstract class Layer implements AutoCloseable {
     private boolean built;
     private boolean declared;
     private boolean trainable = true;
+    private volatile boolean closed;
     private final List<Variable> variables = new ArrayList<>();
 
     /** The Keras class name used in saved configurations, e.g. {@code "Dense"}. */
@@ -99,8 +100,13 @@ public abstract class Layer implements AutoCloseable {
      * @param training whether this call is part of a training step (dropout acts only then)
      * @throws IllegalArgumentException naming the layer, the expected and the given shape when
      *     the input does not fit, or both dtypes when the input's differs from the weights'
+     * @throws IllegalStateException naming the layer when it (or its model) has been closed
      */
     public final Tensor call(Tensor inputs, boolean training) {
+        if (closed) {
+            throw new IllegalStateException("Layer " + getName() + " has been closed, by close() on it or on its model:"
+                    + " its weights are released. Build a new layer, or load the saved model again.");
+        }
         if (inputs.rank() == 0) {
             throw new IllegalArgumentException("Layer " + getName() + " got a scalar; it expects a batch whose axis 0 "
                     + "is the batch axis, e.g. shape [batch" + (inputShape == null ? ", features" : joined(inputShape, true))
@@ -352,9 +358,10 @@ public abstract class Layer implements AutoCloseable {
         }
     }
 
-    /** Releases the weights. */
+    /** Releases the weights; calling the layer afterwards is an error. */
     @Override
     public void close() {
+        closed = true;
         variables.forEach(Variable::close);
     }
 

@@ -5,7 +5,6 @@ import ai.djl.pytorch.engine.PtNDArray;
 import cthulhu.backend.DType;
 import cthulhu.backend.Tensor;
 
-import java.util.Arrays;
 
 /**
  * A tensor of the {@link DjlBackend}: a handle on one PyTorch {@link NDArray} in CPU memory.
@@ -42,11 +41,7 @@ public final class DjlTensor extends Tensor {
     }
 
     PtNDArray array() {
-        if (array.isReleased()) {
-            throw new IllegalStateException("This djl tensor " + Arrays.toString(shape()) + " (" + dtype()
-                    + ") has been closed, by close() or by the TensorScope it was created in. Keep it past the scope "
-                    + "with scope.keep(tensor), or hold it in a Variable.");
-        }
+        requireOpen();
         return array;
     }
 

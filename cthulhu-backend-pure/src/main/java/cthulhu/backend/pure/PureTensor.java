@@ -9,12 +9,14 @@ import cthulhu.backend.Tensor;
  * {@code float[]} (for {@link DType#FLOAT32}) or {@code double[]} (for {@link DType#FLOAT64}).
  *
  * <p>The array is never written after construction, so tensors that differ only in shape (a
- * reshape) may share it. The garbage collector owns the storage; {@link #close()} does nothing.
+ * reshape) may share it. The garbage collector owns the storage; {@link #close()} only marks the
+ * tensor closed, so that using it afterwards fails as it does on the native backends.
  */
 final class PureTensor extends Tensor {
 
     private final float[] floats;
     private final double[] doubles;
+    private volatile boolean closed;
 
     private PureTensor(Backend backend, int[] shape, DType dtype, float[] floats, double[] doubles) {
         super(backend, shape, dtype);
@@ -48,7 +50,18 @@ final class PureTensor extends Tensor {
     }
 
     @Override
+    public void close() {
+        closed = true;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
     public float[] toFloatArray() {
+        requireOpen();
         if (floats != null) {
             return floats.clone();
         }
@@ -61,6 +74,7 @@ final class PureTensor extends Tensor {
 
     @Override
     public double[] toDoubleArray() {
+        requireOpen();
         if (doubles != null) {
             return doubles.clone();
         }
