@@ -4,6 +4,7 @@ import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.config.NameRegistry;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -144,12 +145,20 @@ public final class Activations {
     }
 
     /**
-     * The name {@link #get} resolves to {@code activation}.
+     * The name {@link #get} resolves to {@code activation}: the name it is built in or registered
+     * under, or, for a method reference such as {@code K::tanh} or {@code Activations::selu}, the
+     * built-in activation that method computes.
      *
-     * @throws IllegalArgumentException for an activation that is neither built in nor registered,
-     *     saying how to register it
+     * @throws IllegalArgumentException for an activation that is neither built in, registered nor a
+     *     method reference to a built-in activation, saying how to register it
      */
     public static String serialize(Activation activation) {
+        if (activation != null) {
+            Optional<String> byMethod = MethodReferences.builtInName(activation, REGISTRY::isBuiltIn);
+            if (byMethod.isPresent()) {
+                return byMethod.get();
+            }
+        }
         return REGISTRY.serialize(activation);
     }
 

@@ -65,6 +65,11 @@ public final class NameRegistry<T> {
         builtIn.add(name);
     }
 
+    /** Whether {@code name} is one of the built-in names. */
+    public synchronized boolean isBuiltIn(String name) {
+        return builtIn.contains(name);
+    }
+
     /**
      * Reserves a name that the owner resolves itself before asking this registry (Keras's
      * {@code accuracy} metric, which depends on the loss): it is listed among the valid names

@@ -17,8 +17,10 @@ import java.util.function.Function;
  *
  * <p>Built in: {@code Dense} ({@link Daoloth}), {@code Activation} ({@link Azatoth}),
  * {@code LeakyReLU}, {@code PReLU}, {@code ELU}, {@code ThresholdedReLU}, {@code Softmax},
- * {@code ReLU}, {@code Dropout} ({@link Darkness}) and {@code AlphaDropout}
- * ({@link AlphaDarkness}). Their configurations use Keras's keys, so Keras 2.2.4's JSON reads
+ * {@code ReLU}, {@code Dropout} ({@link Darkness}), {@code AlphaDropout}
+ * ({@link AlphaDarkness}), {@code InputLayer} and the merge layers ({@code Add}, {@code Subtract},
+ * {@code Multiply}, {@code Average}, {@code Maximum}, {@code Minimum}, {@code Concatenate},
+ * {@code Dot}). Their configurations use Keras's keys, so Keras 2.2.4's JSON reads
  * too: the options Keras has and cthulhu lacks (regularizers, constraints, {@code noise_shape})
  * are accepted when null and rejected otherwise; unknown keys are rejected.
  *
@@ -87,6 +89,27 @@ public final class Layers {
             c.requireNull("noise_shape");
             return new AlphaDarkness(c.getDouble("rate"), c.getNullableLong("seed"));
         });
+        builtIn("InputLayer", c -> {
+            int[] batchShape = c.getIntArray("batch_input_shape");
+            if (batchShape == null || batchShape.length == 0) {
+                throw new IllegalArgumentException("The config of layer InputLayer needs 'batch_input_shape', e.g. [null, 64]");
+            }
+            for (String flag : List.of("sparse", "ragged")) {
+                if (c.getBoolean(flag, false)) {
+                    throw new IllegalArgumentException("The config of layer InputLayer sets '" + flag
+                            + "' to true, which cthulhu does not support; inputs are dense tensors");
+                }
+            }
+            return new InputLayer(Arrays.copyOfRange(batchShape, 1, batchShape.length));
+        });
+        builtIn("Add", c -> new Add());
+        builtIn("Subtract", c -> new Subtract());
+        builtIn("Multiply", c -> new Multiply());
+        builtIn("Average", c -> new Average());
+        builtIn("Maximum", c -> new Maximum());
+        builtIn("Minimum", c -> new Minimum());
+        builtIn("Concatenate", c -> new Concatenate(c.getInt("axis", -1)));
+        builtIn("Dot", c -> new Dot(c.getIntArray("axes")).normalize(c.getBoolean("normalize", false)));
     }
 
     private Layers() {

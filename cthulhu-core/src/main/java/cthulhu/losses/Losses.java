@@ -5,6 +5,7 @@ import cthulhu.backend.Tensor;
 import cthulhu.config.NameRegistry;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -28,8 +29,37 @@ public final class Losses {
         REGISTRY.builtIn("mean_absolute_error", Losses::meanAbsoluteError);
         REGISTRY.builtIn("mae", REGISTRY.get("mean_absolute_error"));
         REGISTRY.builtIn("binary_crossentropy", Losses::binaryCrossentropy);
-        REGISTRY.builtIn("categorical_crossentropy", Losses::categoricalCrossentropy);
-        REGISTRY.builtIn("sparse_categorical_crossentropy", Losses::sparseCategoricalCrossentropy);
+        REGISTRY.builtIn("categorical_crossentropy", new Loss() {
+            @Override
+            public Tensor apply(Tensor yTrue, Tensor yPred) {
+                return categoricalCrossentropy(yTrue, yPred);
+            }
+
+            @Override
+            public String targetHint(int[] outputShape, int[] targetShape) {
+                return targetShape.length <= 1 && (targetShape.length == 0 || targetShape[0] == 1)
+                        ? "; for integer labels use sparse_categorical_crossentropy, or one-hot encode y" : "";
+            }
+        });
+        REGISTRY.builtIn("sparse_categorical_crossentropy", new Loss() {
+            @Override
+            public Tensor apply(Tensor yTrue, Tensor yPred) {
+                return sparseCategoricalCrossentropy(yTrue, yPred);
+            }
+
+            /** Integer labels: the output's shape without its class axis, or with a class axis of 1. */
+            @Override
+            public List<int[]> targetShapes(int[] outputShape) {
+                int[] column = outputShape.clone();
+                column[column.length - 1] = 1;
+                return List.of(Arrays.copyOf(outputShape, outputShape.length - 1), column);
+            }
+
+            @Override
+            public String targetHint(int[] outputShape, int[] targetShape) {
+                return Arrays.equals(outputShape, targetShape) ? "; for one-hot targets use categorical_crossentropy" : "";
+            }
+        });
     }
 
     private Losses() {
