@@ -2,6 +2,7 @@ package cthulhu.backend.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import cthulhu.backend.DType;
 import cthulhu.backend.Tensor;
 
@@ -16,6 +17,8 @@ import cthulhu.backend.Tensor;
 public final class DjlTensor extends Tensor {
 
     private final PtNDArray array;
+    /** The transposed view {@link #transposed()} made, kept for the next dense layer call; null until then. */
+    private volatile PtNDArray transposed;
 
     DjlTensor(DjlBackend backend, PtNDArray array, DType dtype) {
         super(backend, toInts(array.getShape().getShape()), dtype);
@@ -73,9 +76,36 @@ public final class DjlTensor extends Tensor {
         return out;
     }
 
-    /** Frees the native array now; closing again does nothing. */
+    /**
+     * The transpose of this rank-2 tensor, as a view made once and kept: the tensor is immutable,
+     * so the dense layer's {@code linear}, which takes its weight transposed, need not make a
+     * view (two native calls) on every call with the same kernel, as a serving model does.
+     *
+     * @throws IllegalStateException if the tensor is closed
+     */
+    PtNDArray transposed() {
+        requireOpen();
+        PtNDArray t = transposed;
+        if (t != null && !t.isReleased()) {
+            return t;
+        }
+        // Made under the lock so that threads serving one model share one view; read without it.
+        synchronized (this) {
+            if (transposed == null || transposed.isReleased()) {
+                transposed = JniUtils.transpose(array, 0, 1);
+            }
+            return transposed;
+        }
+    }
+
+    /** Frees the native array now, and its kept transposed view; closing again does nothing. */
     @Override
     public void close() {
+        synchronized (this) {
+            if (transposed != null) {
+                transposed.close();
+            }
+        }
         array.close();
     }
 
