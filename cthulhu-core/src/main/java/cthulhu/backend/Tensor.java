@@ -81,6 +81,24 @@ public abstract class Tensor implements AutoCloseable {
         return false;
     }
 
+    /** {@code values} rounded to float, for backends converting their storage. */
+    public static float[] narrow(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+
+    /** {@code values} as doubles (exactly), for backends converting their storage. */
+    public static double[] widen(float[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+
     /**
      * Refuses a closed tensor with the same message on every backend; every operation of
      * {@link K} calls it for its inputs, and backends for reads.

@@ -51,29 +51,13 @@ public final class DjlTensor extends Tensor {
     /** {@inheritDoc} */
     @Override
     public float[] toFloatArray() {
-        if (dtype() == DType.FLOAT32) {
-            return array().toFloatArray();
-        }
-        double[] d = array().toDoubleArray();
-        float[] out = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            out[i] = (float) d[i];
-        }
-        return out;
+        return dtype() == DType.FLOAT32 ? array().toFloatArray() : narrow(array().toDoubleArray());
     }
 
     /** {@inheritDoc} */
     @Override
     public double[] toDoubleArray() {
-        if (dtype() == DType.FLOAT64) {
-            return array().toDoubleArray();
-        }
-        float[] f = array().toFloatArray();
-        double[] out = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            out[i] = f[i];
-        }
-        return out;
+        return dtype() == DType.FLOAT64 ? array().toDoubleArray() : widen(array().toFloatArray());
     }
 
     /**

@@ -62,26 +62,12 @@ final class PureTensor extends Tensor {
     @Override
     public float[] toFloatArray() {
         requireOpen();
-        if (floats != null) {
-            return floats.clone();
-        }
-        float[] out = new float[doubles.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) doubles[i];
-        }
-        return out;
+        return floats != null ? floats.clone() : narrow(doubles);
     }
 
     @Override
     public double[] toDoubleArray() {
         requireOpen();
-        if (doubles != null) {
-            return doubles.clone();
-        }
-        double[] out = new double[floats.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = floats[i];
-        }
-        return out;
+        return doubles != null ? doubles.clone() : widen(floats);
     }
 }
