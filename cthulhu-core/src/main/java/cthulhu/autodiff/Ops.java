@@ -29,13 +29,17 @@ public final class Ops {
     }
 
     /**
-     * The active backend, after checking that every tensor belongs to it.
+     * The active backend, after checking that every tensor is open and belongs to it.
      *
+     * @throws IllegalStateException for a closed tensor, by {@link Tensor#requireOpen()}
      * @throws IllegalArgumentException naming both backends when a tensor belongs to another
      */
     static Backend backendFor(Tensor... xs) {
         Backend b = K.currentBackend();
         for (Tensor x : xs) {
+            if (x != null) {
+                x.requireOpen();
+            }
             if (x != null && x.backend() != b) {
                 throw new IllegalArgumentException("A tensor of backend '" + x.backend().name()
                         + "' was passed to an operation on backend '" + b.name()

@@ -49,6 +49,7 @@ public abstract class Layer implements AutoCloseable {
     private boolean built;
     private boolean declared;
     private boolean trainable = true;
+    private volatile boolean closed;
     private final List<Variable> variables = new ArrayList<>();
     private final List<Node> nodes = new ArrayList<>();
     private final Map<Variable, Regularizer> regularizers = new IdentityHashMap<>();
@@ -137,8 +138,13 @@ public abstract class Layer implements AutoCloseable {
      * @return one batch per output
      * @throws IllegalArgumentException naming the layer, the expected and the given shapes when an
      *     input does not fit, or both dtypes when an input's differs from the weights'
+     * @throws IllegalStateException naming the layer when it (or its model) has been closed
      */
     public final List<Tensor> call(List<Tensor> inputs, boolean training) {
+        if (closed) {
+            throw new IllegalStateException("Layer " + getName() + " has been closed, by close() on it or on its model:"
+                    + " its weights are released. Build a new layer, or load the saved model again.");
+        }
         List<int[]> samples = new ArrayList<>(inputs.size());
         for (Tensor input : inputs) {
             if (input.rank() == 0) {
@@ -597,9 +603,10 @@ public abstract class Layer implements AutoCloseable {
         return activityRegularizer;
     }
 
-    /** Releases the weights. */
+    /** Releases the weights; calling the layer afterwards is an error. */
     @Override
     public void close() {
+        closed = true;
         variables.forEach(Variable::close);
     }
 
