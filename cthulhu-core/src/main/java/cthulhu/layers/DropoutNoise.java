@@ -39,7 +39,12 @@ final class DropoutNoise {
 
     /** 1 where an element of {@code inputs} is kept (probability {@code 1 - rate}), 0 elsewhere, in the inputs' dtype. */
     Tensor keepMask(Tensor inputs) {
-        Tensor uniform = K.randomUniform(inputs.shape(), 0, 1, nextSeed());
+        return keepMask(inputs, inputs.shape());
+    }
+
+    /** As {@link #keepMask(Tensor)} for a mask of {@code shape}, which broadcasts to the inputs' (a noise shape). */
+    Tensor keepMask(Tensor inputs, int[] shape) {
+        Tensor uniform = K.randomUniform(shape, 0, 1, nextSeed());
         Tensor keep = K.greaterEqual(uniform, rate);
         return keep.dtype() == inputs.dtype() ? keep : K.cast(keep, inputs.dtype());
     }
