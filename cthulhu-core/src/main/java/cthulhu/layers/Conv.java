@@ -43,7 +43,6 @@ public abstract class Conv<T extends Conv<T>> extends SpatialLayer<T> {
     private Initializer biasInitializer = Initializers.get("zeros");
     private Variable kernel;
     private Variable bias;
-    private Window window;
 
     /**
      * @throws IllegalArgumentException naming the layer when {@code filters} or the kernel size is not positive
@@ -184,7 +183,7 @@ public abstract class Conv<T extends Conv<T>> extends SpatialLayer<T> {
 
     /** The output's spatial shape. */
     int[] outputSpatial(int[] spatial) {
-        return window(spatial).outputSpatial(spatial);
+        return Spatial.outputSpatial(spatial, this::window);
     }
 
     /** The convolution of a channels-last batch by {@code kernel}, before bias and activation. */
@@ -201,8 +200,6 @@ public abstract class Conv<T extends Conv<T>> extends SpatialLayer<T> {
 
     @Override
     protected void build(int[] inputShape) {
-        int[] spatial = Spatial.spatial(inputShape, format());
-        window = window(spatial);
         int inChannels = Spatial.channels(inputShape, format());
         buildKernels(inChannels);
         if (useBias) {
@@ -224,7 +221,7 @@ public abstract class Conv<T extends Conv<T>> extends SpatialLayer<T> {
     protected Tensor compute(Tensor inputs, boolean training) {
         Tensor x = Spatial.toChannelsLast(inputs, format());
         int[] spatial = java.util.Arrays.copyOfRange(x.shape(), 1, rank + 1);
-        Tensor y = convolveAll(x, window, spatial);
+        Tensor y = convolveAll(x, window(spatial), spatial);
         if (useBias) {
             y = K.add(y, bias.value());
         }

@@ -69,7 +69,7 @@ public final class Conv2DTranspose extends Conv<Conv2DTranspose> {
         int[] out = new int[spatial.length];
         for (int i = 0; i < out.length; i++) {
             int extent = (k[i] - 1) * d[i] + 1;
-            out[i] = paddingName().equals("same") ? spatial[i] * s[i] : spatial[i] * s[i] + Math.max(extent - s[i], 0);
+            out[i] = spatial[i] < 0 ? -1 : paddingName().equals("same") ? spatial[i] * s[i] : spatial[i] * s[i] + Math.max(extent - s[i], 0);
         }
         return out;
     }

@@ -26,7 +26,6 @@ public abstract class Pooling<T extends Pooling<T>> extends SpatialLayer<T> {
     private final int[] poolSize;
     private int[] strides;
     private String padding = "valid";
-    private Window window;
 
     /**
      * @throws IllegalArgumentException naming the layer when {@code poolSize} is not positive
@@ -62,17 +61,13 @@ public abstract class Pooling<T extends Pooling<T>> extends SpatialLayer<T> {
     public int[] computeOutputShape(int[] inputShape) {
         Spatial.requireRank(label(), inputShape, rank, format());
         int[] spatial = Spatial.spatial(inputShape, format());
-        return Spatial.sample(window(spatial).outputSpatial(spatial), Spatial.channels(inputShape, format()), format());
-    }
-
-    @Override
-    protected void build(int[] inputShape) {
-        window = window(Spatial.spatial(inputShape, format()));
+        return Spatial.sample(Spatial.outputSpatial(spatial, this::window), Spatial.channels(inputShape, format()), format());
     }
 
     @Override
     protected Tensor compute(Tensor inputs, boolean training) {
-        return Spatial.fromChannelsLast(K.pool(op, Spatial.toChannelsLast(inputs, format()), window), format());
+        Tensor x = Spatial.toChannelsLast(inputs, format());
+        return Spatial.fromChannelsLast(K.pool(op, x, window(Arrays.copyOfRange(x.shape(), 1, rank + 1))), format());
     }
 
     @Override

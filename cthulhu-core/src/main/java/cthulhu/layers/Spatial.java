@@ -125,10 +125,6 @@ final class Spatial {
         int[] after = new int[rank];
         for (int i = 0; i < rank; i++) {
             int extent = (size[i] - 1) * dilation[i] + 1;
-            if (spatial[i] < 0) {
-                throw new IllegalArgumentException(layer + " needs a known size for every spatial axis, got "
-                        + Arrays.toString(spatial) + " (-1: unknown); declare the input shape fully");
-            }
             switch (padding) {
                 case "same" -> {
                     int outSize = (spatial[i] + strides[i] - 1) / strides[i];
@@ -149,6 +145,27 @@ final class Spatial {
             }
         }
         return new Window(size, strides, dilation, before, after);
+    }
+
+    /**
+     * The output's spatial shape for an input of {@code spatial}, whose unknown axes (-1) stay
+     * unknown: the window is checked against the known axes only.
+     */
+    static int[] outputSpatial(int[] spatial, java.util.function.Function<int[], Window> windowOf) {
+        int[] known = spatial.clone();
+        for (int i = 0; i < known.length; i++) {
+            if (known[i] < 0) {
+                // Any size the window fits in; the axis's result is reported unknown.
+                known[i] = 1 << 20;
+            }
+        }
+        int[] out = windowOf.apply(known).outputSpatial(known);
+        for (int i = 0; i < out.length; i++) {
+            if (spatial[i] < 0) {
+                out[i] = -1;
+            }
+        }
+        return out;
     }
 
     /** Moves the channel axis of a channels-first batch last; a channels-last batch is returned as is. */

@@ -32,13 +32,16 @@ final class LayerCheck {
         return layer;
     }
 
-    /** Seeded weights in [-1, 1) for every weight of the layer built for {@code sample}. */
+    /** Seeded weights in [-1, 1) (non-trainable ones in [0.5, 1.5)) for every weight of the layer built for {@code sample}. */
     static double[][] weights(Supplier<? extends Layer> factory, int[] sample, long seed) {
         try (Layer layer = factory.get()) {
             layer.ensureBuilt(sample);
             double[][] out = new double[layer.variables().size()][];
             for (int i = 0; i < out.length; i++) {
-                out[i] = Reference.stored(Reference.uniform(layer.variables().get(i).shape(), -1, 1, seed + i));
+                // Non-trainable weights are statistics such as a variance: positive.
+                boolean statistic = !layer.variables().get(i).trainable();
+                out[i] = Reference.stored(Reference.uniform(layer.variables().get(i).shape(), statistic ? 0.5 : -1,
+                        statistic ? 1.5 : 1, seed + i));
             }
             return out;
         }
