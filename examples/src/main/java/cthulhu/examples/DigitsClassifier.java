@@ -95,7 +95,7 @@ public final class DigitsClassifier {
     }
 
     /** The rows of the data set: 64 pixels then the label. */
-    private static List<double[]> readDigits() throws IOException {
+    static List<double[]> readDigits() throws IOException {
         InputStream raw = DigitsClassifier.class.getResourceAsStream(DATA);
         if (raw == null) {
             throw new IOException("The digits data set is missing from the classpath at " + DATA);
@@ -115,7 +115,7 @@ public final class DigitsClassifier {
     }
 
     /** Pixels scaled from 0..16 to [0, 1], shape [n, 64]. */
-    private static Tensor features(List<double[]> rows) {
+    static Tensor features(List<double[]> rows) {
         double[] x = new double[rows.size() * PIXELS];
         for (int r = 0; r < rows.size(); r++) {
             for (int c = 0; c < PIXELS; c++) {
@@ -126,7 +126,7 @@ public final class DigitsClassifier {
     }
 
     /** One-hot labels, shape [n, 10]. */
-    private static Tensor oneHot(List<double[]> rows) {
+    static Tensor oneHot(List<double[]> rows) {
         double[] y = new double[rows.size() * CLASSES];
         for (int r = 0; r < rows.size(); r++) {
             y[r * CLASSES + (int) rows.get(r)[PIXELS]] = 1;
