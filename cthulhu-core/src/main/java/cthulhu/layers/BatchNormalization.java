@@ -273,6 +273,12 @@ public final class BatchNormalization extends Layer {
         for (String key : List.of("beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint")) {
             c.requireNull(key);
         }
+        if (c.getBoolean("renorm", false)) {
+            throw new IllegalArgumentException("The config of layer BatchNormalization sets 'renorm' to true (batch"
+                    + " renormalization), which cthulhu does not support; set it to false");
+        }
+        c.requireNull("renorm_clipping");
+        c.ignore("renorm_momentum");
         if (c.getBoolean("synchronized", false)) {
             throw new IllegalArgumentException("The config of layer BatchNormalization sets 'synchronized' to true, which"
                     + " cthulhu does not support (it trains on one device); set it to false");
