@@ -673,6 +673,42 @@ public final class K {
         }
     }
 
+    // ---- convolution and pooling (channels-last) -----------------------------------------------
+
+    /**
+     * The convolution of {@code x} {@code (batch, spatial…, in)} with {@code kernel}
+     * {@code (size…, in, out)} over the window {@code w} (strides, dilation, explicit padding),
+     * TensorFlow's cross-correlation; shape {@code (batch, w.outputSpatial…, out)}. Differentiable
+     * in both operands.
+     *
+     * @throws IllegalArgumentException naming the shapes when they do not fit the window
+     */
+    public static Tensor conv(Tensor x, Tensor kernel, Window w) {
+        return OPS.conv(x, kernel, w);
+    }
+
+    /**
+     * The transposed convolution of {@code x} {@code (batch, in…, out)} with {@code kernel}
+     * {@code (size…, channels, out)}: the gradient of {@link #conv} with respect to its input,
+     * giving {@code (batch, spatial…, channels)}. Differentiable in both operands.
+     *
+     * @param spatial the result's spatial shape, whose convolution by {@code w} has {@code x}'s
+     * @throws IllegalArgumentException naming the shapes when they do not fit the window
+     */
+    public static Tensor convTranspose(Tensor x, Tensor kernel, Window w, int... spatial) {
+        return OPS.convTranspose(x, kernel, w, spatial);
+    }
+
+    /**
+     * Max or average pooling of each channel of {@code x} {@code (batch, spatial…, channels)}
+     * over the window {@code w}; an average counts only the cells inside the input.
+     *
+     * @throws IllegalArgumentException naming the shapes when they do not fit the window
+     */
+    public static Tensor pool(PoolOp op, Tensor x, Window w) {
+        return OPS.pool(op, x, w);
+    }
+
     // ---- fused element-wise passes -----------------------------------------------------------
 
     /**

@@ -42,6 +42,11 @@ final class DropoutNoise {
         return keepMask(inputs.shape(), inputs.dtype());
     }
 
+    /** As {@link #keepMask(Tensor)} for a mask of {@code shape}, which broadcasts to the inputs' (a noise shape). */
+    Tensor keepMask(Tensor inputs, int[] shape) {
+        return keepMask(shape, inputs.dtype());
+    }
+
     /** A mask of the given shape and type: 1 with probability {@code 1 − rate}, else 0. */
     Tensor keepMask(int[] shape, cthulhu.backend.DType dtype) {
         Tensor uniform = K.randomUniform(shape, 0, 1, nextSeed());

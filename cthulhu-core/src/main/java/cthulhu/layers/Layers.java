@@ -111,6 +111,32 @@ public final class Layers {
         builtIn("Minimum", c -> new Minimum());
         builtIn("Concatenate", c -> new Concatenate(c.getInt("axis", -1)));
         builtIn("Dot", c -> new Dot(c.getIntArray("axes")).normalize(c.getBoolean("normalize", false)));
+        // Layers for images: each reads its own Keras config.
+        builtIn("Conv1D", Conv1D::fromConfig);
+        builtIn("Conv2D", Conv2D::fromConfig);
+        builtIn("Conv2DTranspose", Conv2DTranspose::fromConfig);
+        builtIn("DepthwiseConv2D", DepthwiseConv2D::fromConfig);
+        builtIn("SeparableConv2D", SeparableConv2D::fromConfig);
+        builtIn("MaxPooling1D", MaxPooling1D::fromConfig);
+        builtIn("MaxPooling2D", MaxPooling2D::fromConfig);
+        builtIn("AveragePooling1D", AveragePooling1D::fromConfig);
+        builtIn("AveragePooling2D", AveragePooling2D::fromConfig);
+        builtIn("GlobalMaxPooling1D", GlobalMaxPooling1D::fromConfig);
+        builtIn("GlobalMaxPooling2D", GlobalMaxPooling2D::fromConfig);
+        builtIn("GlobalAveragePooling1D", GlobalAveragePooling1D::fromConfig);
+        builtIn("GlobalAveragePooling2D", GlobalAveragePooling2D::fromConfig);
+        builtIn("Flatten", Flatten::fromConfig);
+        builtIn("Reshape", Reshape::fromConfig);
+        builtIn("Permute", Permute::fromConfig);
+        builtIn("ZeroPadding1D", ZeroPadding1D::fromConfig);
+        builtIn("ZeroPadding2D", ZeroPadding2D::fromConfig);
+        builtIn("Cropping1D", Cropping1D::fromConfig);
+        builtIn("Cropping2D", Cropping2D::fromConfig);
+        builtIn("UpSampling1D", UpSampling1D::fromConfig);
+        builtIn("UpSampling2D", UpSampling2D::fromConfig);
+        builtIn("SpatialDropout1D", SpatialDropout1D::fromConfig);
+        builtIn("SpatialDropout2D", SpatialDropout2D::fromConfig);
+        builtIn("BatchNormalization", BatchNormalization::fromConfig);
     }
 
     private Layers() {

@@ -157,7 +157,7 @@ class LayerConfigTest extends ConformanceTestBase {
     @Test
     void badConfigsNameTheProblem() {
         assertThrowsWithMessage(IllegalArgumentException.class,
-                () -> Layers.fromConfig("Conv2D", Map.of()), "Unknown layer: Conv2D", "Dense", "Layers.register");
+                () -> Layers.fromConfig("Conv9D", Map.of()), "Unknown layer: Conv9D", "Dense", "Layers.register");
         assertThrowsWithMessage(IllegalArgumentException.class,
                 () -> Layers.fromConfig("Dense", Map.of("units", 3, "unitz", 4)), "unitz", "layer Dense");
         assertThrowsWithMessage(IllegalArgumentException.class,
