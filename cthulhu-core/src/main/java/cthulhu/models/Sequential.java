@@ -555,28 +555,48 @@ public class Sequential implements AutoCloseable {
      * @return the batch's loss, then its metrics
      */
     private double[] trainStep(Tensor x, Tensor y, int[] idx, List<Metric> ms) {
-        List<Variable> variables = trainableVariables();
         try (TensorScope scope = TensorScope.open()) {
-            Tensor xb = rows(x, idx);
-            Tensor yb = rows(y, idx);
-            Tensor output;
-            Tensor lossValue;
-            List<Tensor> grads;
-            try (GradientTape tape = GradientTape.open()) {
-                List<Tensor> values = variables.stream().map(Variable::value).toList();
-                tape.watch(values);
-                output = forward(xb, true);
-                lossValue = K.mean(loss.apply(yb, output));
-                grads = tape.gradient(lossValue, values);
-            }
-            double[] result = new double[1 + ms.size()];
-            result[0] = scalar(lossValue);
-            for (int m = 0; m < ms.size(); m++) {
-                result[m + 1] = scalar(K.mean(ms.get(m).apply(yb, output)));
-            }
-            optimizer.applyGradients(variables, grads);
-            return result;
+            BatchGradients step = gradients(rows(x, idx), rows(y, idx), ms);
+            optimizer.applyGradients(trainableVariables(), step.gradients());
+            return step.logs();
         }
+    }
+
+    /**
+     * The first half of a training step, without the update: one batch's loss and metrics in
+     * training mode, and the gradients of its mean loss with respect to {@link #trainableVariables()}.
+     * A step is this followed by {@code getOptimizer().applyGradients(trainableVariables(), gradients)};
+     * data-parallel trainers compute it on each shard and apply a combined gradient.
+     *
+     * @return the loss and metrics (as {@link #trainOnBatch}) and the gradients, which belong to
+     *     the open {@link TensorScope} if any, else to the caller
+     * @throws IllegalStateException before {@link #compile}
+     * @throws IllegalArgumentException when {@code x} or {@code y} does not fit the model
+     */
+    public BatchGradients computeGradients(Tensor x, Tensor y) {
+        requireCompiled("computeGradients");
+        checkData("computeGradients", x, y);
+        return gradients(x, y, metrics());
+    }
+
+    private BatchGradients gradients(Tensor xb, Tensor yb, List<Metric> ms) {
+        List<Variable> variables = trainableVariables();
+        Tensor output;
+        Tensor lossValue;
+        List<Tensor> grads;
+        try (GradientTape tape = GradientTape.open()) {
+            List<Tensor> values = variables.stream().map(Variable::value).toList();
+            tape.watch(values);
+            output = forward(xb, true);
+            lossValue = K.mean(loss.apply(yb, output));
+            grads = tape.gradient(lossValue, values);
+        }
+        double[] result = new double[1 + ms.size()];
+        result[0] = scalar(lossValue);
+        for (int m = 0; m < ms.size(); m++) {
+            result[m + 1] = scalar(K.mean(ms.get(m).apply(yb, output)));
+        }
+        return new BatchGradients(result, grads);
     }
 
     private static int[] range(int from, int to) {
