@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -396,8 +397,15 @@ public final class SparkTrainer {
         Broadcast<byte[]> saved = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(saveToBytes(model));
         Worker worker = worker(model);
         int batch = predictBatchSize;
-        MapPartitionsFunction<Row, Row> score = rows -> new Iterator<>() {
-            private Iterator<Row> chunk = java.util.Collections.emptyIterator();
+        MapPartitionsFunction<Row, Row> score = rows -> scored(rows, batch, kind, featureIndex, featuresCol, inputShape, width, saved, worker);
+        return data.mapPartitions(score, Encoders.row(outSchema));
+    }
+
+    /** {@code rows} with their predictions appended, computed {@code batch} rows at a time as they are consumed. */
+    private static Iterator<Row> scored(Iterator<Row> rows, int batch, Columns kind, int featureIndex, String featuresCol,
+                                        int[] inputShape, int width, Broadcast<byte[]> saved, Worker worker) {
+        return new Iterator<>() {
+            private Iterator<Row> chunk = Collections.emptyIterator();
 
             @Override
             public boolean hasNext() {
@@ -415,7 +423,6 @@ public final class SparkTrainer {
                 return chunk.next();
             }
         };
-        return data.mapPartitions(score, Encoders.row(outSchema));
     }
 
     /** The next up-to-{@code batch} rows of {@code rows} with their predictions appended. */
