@@ -94,8 +94,8 @@ public final class DigitsClassifier {
         }
     }
 
-    /** The rows of the data set: 64 pixels then the label. */
-    private static List<double[]> readDigits() throws IOException {
+    /** The rows of the data set: 64 pixels (0..16) then the label; also read by {@link SparkDigits}. */
+    static List<double[]> readDigits() throws IOException {
         InputStream raw = DigitsClassifier.class.getResourceAsStream(DATA);
         if (raw == null) {
             throw new IOException("The digits data set is missing from the classpath at " + DATA);
