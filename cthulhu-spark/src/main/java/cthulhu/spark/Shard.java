@@ -50,8 +50,8 @@ final class Shard implements Serializable {
      * Reads a partition of (features, labels) rows. Rows of the wrong width are not an error
      * here but in the {@link Summary}, so that the driver can report them before training.
      */
-    static Shard read(int partition, Iterator<Row> it, Columns featureKind, String featureColumn, int featureWidth,
-                      Columns labelKind, String labelColumn, int labelWidth) {
+    static Shard read(int partition, Iterator<Row> it, ColumnType featureKind, String featureColumn, int featureWidth,
+                      ColumnType labelKind, String labelColumn, int labelWidth) {
         double[] x = new double[featureWidth * 64];
         double[] y = new double[labelWidth * 64];
         int n = 0;

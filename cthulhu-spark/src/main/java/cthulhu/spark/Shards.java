@@ -44,8 +44,8 @@ final class Shards implements AutoCloseable {
      * @throws IllegalArgumentException naming the column, the values and the fix, as {@link SparkTrainer#fit} lists
      */
     static Shards read(SparkTrainer trainer, Sequential model, Dataset<Row> data, String featuresCol, String labelCol, String method) {
-        Columns featureKind = Columns.of(data.schema(), featuresCol, "features", false, method);
-        Columns labelKind = Columns.of(data.schema(), labelCol, "labels", true, method);
+        ColumnType featureKind = ColumnType.of(data.schema(), featuresCol, "features", false, method);
+        ColumnType labelKind = ColumnType.of(data.schema(), labelCol, "labels", true, method);
         if (!model.isBuilt()) {
             Row first = SparkTrainer.call(() -> data.select(featuresCol).takeAsList(1)).stream().findFirst().orElseThrow(() ->
                     new IllegalArgumentException(method + ": the dataset is empty; there is nothing to train on or evaluate"));

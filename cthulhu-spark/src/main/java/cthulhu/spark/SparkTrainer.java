@@ -71,6 +71,9 @@ import java.util.function.Supplier;
  *   {@code ParameterAveragingTrainingMaster}); with frequency 1 and plain SGD this again equals
  *   the large-batch step.</li>
  * </ul>
+ * Gradient averaging changes only what the optimizer updates; variables a layer itself updates
+ * in its training forward pass (such as moving statistics) keep their driver values. Parameter
+ * averaging averages every variable.
  * Callbacks and the returned {@link History} run on the driver as in {@link Sequential#fit};
  * one synchronisation is one "batch" for them. A failed task is retried by Spark and recomputes
  * the same batches from the same broadcast; results are combined from task results, never
@@ -384,7 +387,7 @@ public final class SparkTrainer {
                     + " declare the input shape on its first layer, call build(...), or fit it first");
         }
         StructType schema = data.schema();
-        Columns kind = Columns.of(schema, featuresCol, "features", false, method);
+        ColumnType kind = ColumnType.of(schema, featuresCol, "features", false, method);
         if (outputCol == null || Arrays.asList(schema.fieldNames()).contains(outputCol)) {
             throw new IllegalArgumentException(method + ": the output column '" + outputCol + "' "
                     + (outputCol == null ? "must be named" : "already exists") + "; the dataset's columns are "
@@ -402,7 +405,7 @@ public final class SparkTrainer {
     }
 
     /** {@code rows} with their predictions appended, computed {@code batch} rows at a time as they are consumed. */
-    private static Iterator<Row> scored(Iterator<Row> rows, int batch, Columns kind, int featureIndex, String featuresCol,
+    private static Iterator<Row> scored(Iterator<Row> rows, int batch, ColumnType kind, int featureIndex, String featuresCol,
                                         int[] inputShape, int width, Broadcast<byte[]> saved, Worker worker) {
         return new Iterator<>() {
             private Iterator<Row> chunk = Collections.emptyIterator();
@@ -426,7 +429,7 @@ public final class SparkTrainer {
     }
 
     /** The next up-to-{@code batch} rows of {@code rows} with their predictions appended. */
-    private static Iterator<Row> predictChunk(Iterator<Row> rows, int batch, Columns kind, int featureIndex, String featuresCol,
+    private static Iterator<Row> predictChunk(Iterator<Row> rows, int batch, ColumnType kind, int featureIndex, String featuresCol,
                                               int[] inputShape, int width, Broadcast<byte[]> saved) {
         List<Row> in = new ArrayList<>(batch);
         double[] x = new double[batch * width];

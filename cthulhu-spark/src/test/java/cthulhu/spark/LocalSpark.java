@@ -43,13 +43,19 @@ final class LocalSpark {
      * contiguous slices in order (Spark's parallelize), with the given column types.
      */
     static Dataset<Row> dataset(double[][] features, double[][] labels, int partitions, DataType featureType, DataType labelType) {
+        return dataset(session(), features, labels, partitions, featureType, labelType);
+    }
+
+    /** As {@link #dataset(double[][], double[][], int, DataType, DataType)}, on another session. */
+    static Dataset<Row> dataset(SparkSession spark, double[][] features, double[][] labels, int partitions, DataType featureType,
+                                DataType labelType) {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < features.length; i++) {
             rows.add(RowFactory.create(value(features[i], featureType), value(labels[i], labelType)));
         }
         StructType schema = new StructType().add("features", featureType).add("label", labelType);
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session().sparkContext());
-        return session().createDataFrame(jsc.parallelize(rows, partitions), schema);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        return spark.createDataFrame(jsc.parallelize(rows, partitions), schema);
     }
 
     static final DataType DOUBLES = DataTypes.createArrayType(DataTypes.DoubleType, false);

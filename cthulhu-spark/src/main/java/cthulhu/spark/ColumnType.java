@@ -11,13 +11,14 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.UserDefinedType;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The column types a model reads from a Spark {@code Dataset}: {@code array<double>},
  * {@code array<float>}, Spark ML {@code Vector} (dense or sparse) and, for labels, a plain
  * number. Checks a schema before any job runs and reads a row's values as doubles.
  */
-enum Columns {
+enum ColumnType {
     DOUBLE_ARRAY, FLOAT_ARRAY, VECTOR, NUMBER;
 
     /**
@@ -28,7 +29,7 @@ enum Columns {
      * @throws IllegalArgumentException naming the column and the columns there are when it is
      *     missing, or its type and the accepted ones when it has another type
      */
-    static Columns of(StructType schema, String column, String role, boolean numbers, String method) {
+    static ColumnType of(StructType schema, String column, String role, boolean numbers, String method) {
         if (column == null || !Arrays.asList(schema.fieldNames()).contains(column)) {
             throw new IllegalArgumentException(method + ": the dataset has no " + role + " column '" + column + "'; its columns are "
                     + Arrays.toString(schema.fieldNames()) + ". Pass the name of the column that holds the " + role);
@@ -63,19 +64,11 @@ enum Columns {
                     + "; drop or fill such rows first");
         }
         return switch (this) {
-            case DOUBLE_ARRAY -> {
-                var list = row.<Double>getList(index);
+            case DOUBLE_ARRAY, FLOAT_ARRAY -> {
+                List<? extends Number> list = row.getList(index);
                 double[] out = new double[list.size()];
                 for (int i = 0; i < out.length; i++) {
-                    out[i] = list.get(i);
-                }
-                yield out;
-            }
-            case FLOAT_ARRAY -> {
-                var list = row.<Float>getList(index);
-                double[] out = new double[list.size()];
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = list.get(i);
+                    out[i] = list.get(i).doubleValue();
                 }
                 yield out;
             }
