@@ -10,6 +10,7 @@ import cthulhu.callbacks.History;
 import cthulhu.callbacks.ProgbarLogger;
 import cthulhu.losses.Losses;
 import cthulhu.models.FitOptions;
+import cthulhu.models.Model;
 import cthulhu.models.Sequential;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -74,7 +75,7 @@ import java.util.function.Supplier;
  * Gradient averaging changes only what the optimizer updates; variables a layer itself updates
  * in its training forward pass (such as moving statistics) keep their driver values. Parameter
  * averaging averages every variable.
- * Callbacks and the returned {@link History} run on the driver as in {@link Sequential#fit};
+ * Callbacks and the returned {@link History} run on the driver as in {@link Model#fit(cthulhu.backend.Tensor, cthulhu.backend.Tensor, FitOptions)};
  * one synchronisation is one "batch" for them. A failed task is retried by Spark and recomputes
  * the same batches from the same broadcast; results are combined from task results, never
  * accumulated as side effects, so a retried shard counts once.
@@ -112,7 +113,11 @@ public final class SparkTrainer {
         this.spark = spark;
     }
 
-    /** Synchronises every step by averaging the partitions' gradients (the default). @return this trainer */
+    /**
+     * Synchronises every step by averaging the partitions' gradients (the default).
+     *
+     * @return this trainer
+     */
     public SparkTrainer gradientAveraging() {
         this.averagingFrequency = 0;
         return this;
@@ -146,14 +151,22 @@ public final class SparkTrainer {
         return this;
     }
 
-    /** The depth of {@code treeReduce}'s combining tree, {@code >= 1}; default 2. @return this trainer */
+    /**
+     * The depth of {@code treeReduce}'s combining tree, {@code >= 1}; default 2.
+     *
+     * @return this trainer
+     */
     public SparkTrainer treeDepth(int depth) {
         requirePositive("treeDepth", depth);
         this.treeDepth = depth;
         return this;
     }
 
-    /** The rows per batch of {@link #predict}, {@code >= 1}; default {@value #DEFAULT_PREDICT_BATCH_SIZE}. @return this trainer */
+    /**
+     * The rows per batch of {@link #predict}, {@code >= 1}; default {@value #DEFAULT_PREDICT_BATCH_SIZE}.
+     *
+     * @return this trainer
+     */
     public SparkTrainer predictBatchSize(int rows) {
         requirePositive("predictBatchSize", rows);
         this.predictBatchSize = rows;
@@ -175,10 +188,14 @@ public final class SparkTrainer {
      *     a type cthulhu cannot read, a row's features or labels have the wrong width (naming the
      *     column, the partition and row, its width and the model's), the dataset is empty, it has
      *     fewer rows than partitions × batch size, or {@code validationSplit} is set (hold out a
-     *     Dataset and pass it as validation data instead)
+     *     Dataset and pass it as validation data instead), or the model is not a {@link Sequential}
      * @throws WorkerBackendException when an executor cannot load the backend
      */
-    public History fit(Sequential model, Dataset<Row> data, String featuresCol, String labelCol, FitOptions options) {
+    public History fit(Model model, Dataset<Row> data, String featuresCol, String labelCol, FitOptions options) {
+        return fit(stack(model, "fit"), data, featuresCol, labelCol, options);
+    }
+
+    private History fit(Sequential model, Dataset<Row> data, String featuresCol, String labelCol, FitOptions options) {
         requireCompiled(model, "fit");
         if (options.validationSplit() > 0) {
             throw new IllegalArgumentException("SparkTrainer.fit: validationSplit " + options.validationSplit()
@@ -222,8 +239,8 @@ public final class SparkTrainer {
         }
 
         History train() {
-            Tensor valX = options.validationX();
-            Tensor valY = options.validationY();
+            Tensor valX = options.validationX() == null ? null : options.validationX().get(0);
+            Tensor valY = options.validationY() == null ? null : options.validationY().get(0);
             keys.add("loss");
             keys.addAll(model.getMetricNames());
             if (valX != null) {
@@ -350,10 +367,15 @@ public final class SparkTrainer {
      *
      * @return the loss first, then each compiled metric in order
      * @throws IllegalStateException before {@code model.compile}
-     * @throws IllegalArgumentException for missing or ill-typed columns, rows of the wrong width, or an empty dataset
+     * @throws IllegalArgumentException for missing or ill-typed columns, rows of the wrong width, an empty
+     *     dataset, or a model that is not a {@link Sequential}
      * @throws WorkerBackendException when an executor cannot load the backend
      */
-    public double[] evaluate(Sequential model, Dataset<Row> data, String featuresCol, String labelCol) {
+    public double[] evaluate(Model model, Dataset<Row> data, String featuresCol, String labelCol) {
+        return evaluate(stack(model, "evaluate"), data, featuresCol, labelCol);
+    }
+
+    private double[] evaluate(Sequential model, Dataset<Row> data, String featuresCol, String labelCol) {
         requireCompiled(model, "evaluate");
         try (Shards shards = Shards.read(this, model, data, featuresCol, labelCol, "SparkTrainer.evaluate")) {
             Broadcast<byte[]> saved = shards.saved();
@@ -377,10 +399,14 @@ public final class SparkTrainer {
      *
      * @throws IllegalStateException when the model is not built (its input shape unknown)
      * @throws IllegalArgumentException now when the features column is missing or of the wrong type,
-     *     or {@code outputCol} already exists; when the result is computed, a row of the wrong width
+     *     {@code outputCol} already exists, or the model is not a {@link Sequential}; when the result is computed, a row of the wrong width
      *     fails its task with a message naming the column, the width and the model's input
      */
-    public Dataset<Row> predict(Sequential model, Dataset<Row> data, String featuresCol, String outputCol) {
+    public Dataset<Row> predict(Model model, Dataset<Row> data, String featuresCol, String outputCol) {
+        return predict(stack(model, "predict"), data, featuresCol, outputCol);
+    }
+
+    private Dataset<Row> predict(Sequential model, Dataset<Row> data, String featuresCol, String outputCol) {
         String method = "SparkTrainer.predict";
         if (!model.isBuilt()) {
             throw new IllegalStateException(method + ": model " + model.getName() + " is not built, so its input is unknown;"
@@ -521,6 +547,20 @@ public final class SparkTrainer {
             }
             throw new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The model as the stack of layers the executors rebuild from its saved file.
+     *
+     * @throws IllegalArgumentException for another kind of model
+     */
+    private static Sequential stack(Model model, String method) {
+        if (model instanceof Sequential sequential) {
+            return sequential;
+        }
+        throw new IllegalArgumentException("SparkTrainer." + method + ": model " + model.getName() + " is a "
+                + model.getClass().getSimpleName() + "; SparkTrainer ships Sequential models to the executors"
+                + " (Sequential.save and Sequential.load)");
     }
 
     private static void requireCompiled(Sequential model, String method) {
