@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
 
 import java.util.Arrays;
 import java.util.Collection;
@@ -42,7 +43,8 @@ import java.util.concurrent.TimeUnit;
  * table with Spark's overhead as a ratio ({@code spark / plain − 1}).
  *
  * <p>Run from the repository root (about ten minutes on two cores):
- * {@code mvn -q -B -pl cthulhu-spark -am test-compile exec:exec -Dexec.executable=java}
+ * {@code mvn -q -B -pl cthulhu-spark -am test-compile exec:exec -Dexec.executable=java}; JMH options
+ * go in {@code -Dbench.args="…"}.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -178,11 +180,10 @@ public class SparkOverheadBenchmark {
     /**
      * Runs the benchmarks and prints the table.
      *
-     * @param args optionally a JMH include regex, to run some of them
+     * @param args JMH's command-line options, e.g. {@code epochOnSpark -p sync=params-8 -prof stack}
      */
-    public static void main(String[] args) throws RunnerException {
-        String include = args.length > 0 ? args[0] : SparkOverheadBenchmark.class.getSimpleName();
-        Collection<RunResult> results = new Runner(new OptionsBuilder().include(include).build()).run();
+    public static void main(String[] args) throws RunnerException, CommandLineOptionException {
+        Collection<RunResult> results = new Runner(new CommandLineOptions(args)).run();
         Map<String, Double> ms = new LinkedHashMap<>();
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
