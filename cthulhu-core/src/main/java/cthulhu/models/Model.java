@@ -283,7 +283,7 @@ public abstract class Model implements AutoCloseable {
         this.stopTraining = stop;
     }
 
-    /** Where {@link #summary()}-style text and the progress of {@link #fit} print; default {@code System.out}. */
+    /** Where {@link Sequential#summary()}-style text and the progress of {@link #fit} print; default {@code System.out}. */
     public void setOutput(PrintStream out) {
         this.out = out;
     }
