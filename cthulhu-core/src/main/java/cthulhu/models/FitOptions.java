@@ -18,7 +18,8 @@ import java.util.Set;
  * model.fit(x, y, new FitOptions().epochs(60).batchSize(32).validationSplit(0.2).seed(42).verbose(2));
  * }</pre>
  *
- * Every setter returns {@code this}; the object is read when {@code fit} starts.
+ * Every setter returns {@code this}; the object is read when {@code fit} starts. The getters
+ * serve other trainers of the same options (such as a data-parallel one).
  */
 public final class FitOptions {
 
@@ -186,43 +187,53 @@ public final class FitOptions {
         return this;
     }
 
-    int epochs() {
+    /** The epoch to train up to. */
+    public int epochs() {
         return epochs;
     }
 
-    int batchSize() {
+    /** The samples per gradient step. */
+    public int batchSize() {
         return batchSize;
     }
 
-    int verbose() {
+    /** The verbosity: 0, 1 or 2. */
+    public int verbose() {
         return verbose;
     }
 
-    boolean shuffle() {
+    /** Whether to shuffle before each epoch. */
+    public boolean shuffle() {
         return shuffle;
     }
 
-    Long seed() {
+    /** The shuffling seed, or null when unseeded. */
+    public Long seed() {
         return seed;
     }
 
-    double validationSplit() {
+    /** The fraction of samples held out for validation. */
+    public double validationSplit() {
         return validationSplit;
     }
 
-    List<Tensor> validationX() {
+    /** The validation inputs, one tensor per model input, or null. */
+    public List<Tensor> validationX() {
         return validationX;
     }
 
-    List<Tensor> validationY() {
+    /** The validation targets, one tensor per model output, or null. */
+    public List<Tensor> validationY() {
         return validationY;
     }
 
-    int initialEpoch() {
+    /** The epoch to start from. */
+    public int initialEpoch() {
         return initialEpoch;
     }
 
-    Boolean dynamicDisplay() {
+    /** Whether the progress bar redraws in place, or null for the default. */
+    public Boolean dynamicDisplay() {
         return dynamicDisplay;
     }
 
@@ -239,7 +250,8 @@ public final class FitOptions {
         return classWeight;
     }
 
-    List<Callback> callbacks() {
+    /** The callbacks, in order; a copy. */
+    public List<Callback> callbacks() {
         return List.copyOf(callbacks);
     }
 }

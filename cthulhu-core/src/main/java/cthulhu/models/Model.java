@@ -680,6 +680,21 @@ public class Model extends MultiTensorLayer {
     }
 
     /**
+     * The first half of a training step, without the update: one batch's loss and metrics in
+     * training mode (as {@link #trainOnBatch} reports them), and the gradients of its loss with
+     * respect to {@link #trainableVariables()}. A step is this followed by
+     * {@code getOptimizer().applyGradients(trainableVariables(), gradients)}; data-parallel
+     * trainers compute it on each shard and apply a combined gradient.
+     *
+     * @return the logs and the gradients, which belong to the open {@code TensorScope} if any, else to the caller
+     * @throws IllegalStateException before {@link #compile}
+     * @throws IllegalArgumentException when {@code x} or {@code y} does not fit the model
+     */
+    public BatchGradients computeGradients(Tensor x, Tensor y) {
+        return loop.computeGradients(List.of(x), List.of(y));
+    }
+
+    /**
      * The loss and metrics of {@code (x, y)} as a single batch, in inference mode (Keras's
      * {@code test_on_batch}).
      *

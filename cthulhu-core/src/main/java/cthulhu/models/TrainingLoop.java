@@ -233,23 +233,38 @@ final class TrainingLoop {
      * @return the batch's logged values (before the update), in the order of {@link Objective#keys}
      */
     private double[] trainStep(Objective objective, List<Tensor> xs, List<Tensor> ys, int[] idx, double[] weights) {
-        List<Variable> variables = model.trainableVariables();
         try (TensorScope scope = TensorScope.open()) {
-            List<Tensor> bx = rows(xs, idx);
             List<Tensor> by = rows(ys, idx);
-            Pass pass;
-            List<Tensor> grads;
-            try (GradientTape tape = GradientTape.open()) {
-                List<Tensor> values = variables.stream().map(Variable::value).toList();
-                tape.watch(values);
-                pass = pass(objective, bx, by, SampleWeights.batch(weights, idx, by.get(0)), true);
-                grads = tape.gradient(pass.total(), values);
-            }
-            double[] logged = objective.values(pass.total(), pass.losses(), by, pass.outputs());
-            model.getOptimizer().applyGradients(variables, grads);
+            BatchGradients step = gradients(objective, rows(xs, idx), by, SampleWeights.batch(weights, idx, by.get(0)));
+            model.getOptimizer().applyGradients(model.trainableVariables(), step.gradients());
             model.getLayers().forEach(Layer::applyConstraints);
-            return logged;
+            return step.logs();
         }
+    }
+
+    /** The first half of a step, without the update; see {@link Model#computeGradients}. */
+    BatchGradients computeGradients(List<Tensor> xs, List<Tensor> ys) {
+        model.requireCompiled("computeGradients");
+        checkData("computeGradients", xs, ys);
+        return gradients(model.objective(), xs, ys, null);
+    }
+
+    /**
+     * One batch's logged values (before any update), in the order of {@link Objective#keys}, and
+     * the gradients of the minimised loss with respect to every trainable variable;
+     * {@code sampleWeights} may be null.
+     */
+    private BatchGradients gradients(Objective objective, List<Tensor> bx, List<Tensor> by, Tensor sampleWeights) {
+        List<Variable> variables = model.trainableVariables();
+        Pass pass;
+        List<Tensor> grads;
+        try (GradientTape tape = GradientTape.open()) {
+            List<Tensor> values = variables.stream().map(Variable::value).toList();
+            tape.watch(values);
+            pass = pass(objective, bx, by, sampleWeights, true);
+            grads = tape.gradient(pass.total(), values);
+        }
+        return new BatchGradients(objective.values(pass.total(), pass.losses(), by, pass.outputs()), grads);
     }
 
     /** A forward pass's outputs, per-output losses and the total loss. */
