@@ -193,6 +193,11 @@ public final class Activations {
         BY_FUNCTION.put(activation, name);
     }
 
+    /** Whether {@code name} is one of the built-in activations (not a registered custom one). */
+    public static boolean isBuiltIn(String name) {
+        return BUILT_IN.contains(name);
+    }
+
     /** Every name {@link #get} accepts, sorted. */
     public static Set<String> names() {
         return new TreeSet<>(BY_NAME.keySet());

@@ -1,6 +1,7 @@
 package cthulhu.layers;
 
 import cthulhu.config.ConfigReader;
+import cthulhu.config.KerasVersion;
 import cthulhu.initializers.Initializers;
 
 import java.util.Arrays;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -25,21 +27,28 @@ import java.util.function.Function;
  *
  * <p>Every configuration may hold the keys of Keras's base layer, applied here to whatever the
  * factory returns: {@code name}, {@code trainable}, {@code batch_input_shape} (or
- * {@code input_shape}), and {@code dtype} and {@code batch_size}, which are ignored.
+ * Keras 3's {@code batch_shape}, or {@code input_shape}), and {@code dtype} (a name or Keras 3's
+ * dtype-policy object) and {@code batch_size}, which are ignored.
+ *
+ * <p>A configuration is read with the meanings of the Keras that wrote it
+ * ({@link #fromConfig(String, Map, KerasVersion)}): each built-in class reads the keys its Keras
+ * version used (Keras 3's {@code LeakyReLU} has {@code negative_slope} where Keras 2 had
+ * {@code alpha}) and activation names as that version computed them.
  * Custom layers join with {@link #register}.
  */
 public final class Layers {
 
     /** The keys of Keras's base layer, handled by this registry for every class. */
     private static final List<String> BASE_KEYS = List.of("name", "trainable", "batch_input_shape", "input_shape",
-            "batch_size", "dtype");
+            "batch_size", "dtype", "batch_shape");
 
-    private static final Map<String, Function<Map<String, Object>, ? extends Layer>> FACTORIES = new ConcurrentHashMap<>();
+    private static final Map<String, BiFunction<Map<String, Object>, KerasVersion, ? extends Layer>> FACTORIES =
+            new ConcurrentHashMap<>();
     private static final Set<String> BUILT_IN;
 
     static {
         builtIn("Dense", c -> {
-            Daoloth layer = new Daoloth(c.getInt("units"), c.getString("activation", null));
+            Daoloth layer = new Daoloth(c.getInt("units"), c.getActivation("activation"));
             layer.useBias(c.getBoolean("use_bias", true));
             Object kernel = c.get("kernel_initializer");
             if (kernel != null) {
@@ -50,17 +59,22 @@ public final class Layers {
                 layer.biasInitializer(Initializers.get(bias));
             }
             for (String key : List.of("kernel_regularizer", "bias_regularizer", "activity_regularizer",
-                    "kernel_constraint", "bias_constraint")) {
+                    "kernel_constraint", "bias_constraint", "quantization_config")) {
                 c.requireNull(key);
             }
+            if (c.getInt("lora_rank", 0) != 0) {
+                throw new IllegalArgumentException("The config of layer Dense sets 'lora_rank' to " + c.get("lora_rank")
+                        + ", which cthulhu does not support; merge the LoRA weights into the kernel before saving");
+            }
+            c.ignore("lora_alpha");
             int inputDim = c.getInt("input_dim", -1);
             if (inputDim > 0) {
                 layer.inputDim(inputDim);
             }
             return layer;
         });
-        builtIn("Activation", c -> new Azatoth(c.getString("activation", null)));
-        builtIn("LeakyReLU", c -> new LeakyReLU(c.getDouble("alpha", 0.3)));
+        builtIn("Activation", c -> new Azatoth(c.getActivation("activation")));
+        builtIn("LeakyReLU", c -> new LeakyReLU(c.getDouble(c.version().isKeras3() ? "negative_slope" : "alpha", 0.3)));
         builtIn("PReLU", c -> {
             PReLU layer = new PReLU();
             Object alpha = c.get("alpha_initializer");
@@ -96,8 +110,8 @@ public final class Layers {
 
     /** Registers a built-in class whose factory reads its own keys and rejects unknown ones. */
     private static void builtIn(String className, Function<ConfigReader, Layer> factory) {
-        FACTORIES.put(className, config -> {
-            ConfigReader reader = new ConfigReader("layer " + className, config);
+        FACTORIES.put(className, (config, version) -> {
+            ConfigReader reader = new ConfigReader("layer " + className, config, version);
             reader.ignore(BASE_KEYS.toArray(String[]::new));
             Layer layer = factory.apply(reader);
             reader.finish();
@@ -145,20 +159,32 @@ public final class Layers {
      *     unknown, missing or ill-typed key (naming it)
      */
     public static Layer fromConfig(String className, Map<String, Object> config) {
-        Function<Map<String, Object>, ? extends Layer> factory = FACTORIES.get(className);
+        return fromConfig(className, config, KerasVersion.CTHULHU);
+    }
+
+    /**
+     * Rebuilds a layer from a configuration written by the Keras {@code version}, as
+     * {@link #fromConfig(String, Map)} does for cthulhu's own: keys and activation names mean
+     * what they meant to that Keras.
+     *
+     * @throws IllegalArgumentException for an unknown class name (listing the known ones), or an
+     *     unknown, missing or ill-typed key (naming it)
+     */
+    public static Layer fromConfig(String className, Map<String, Object> config, KerasVersion version) {
+        BiFunction<Map<String, Object>, KerasVersion, ? extends Layer> factory = FACTORIES.get(className);
         if (factory == null) {
             throw new IllegalArgumentException("Unknown layer: " + className + ". Known layer classes: "
                     + String.join(", ", classNames()) + "; register a custom layer with Layers.register(\"" + className
                     + "\", config -> ...)");
         }
-        Layer layer = factory.apply(config);
+        Layer layer = factory.apply(config, version);
         ConfigReader base = new ConfigReader("layer " + className, config);
         String name = base.getString("name", null);
         if (name != null) {
             layer.setName(name);
         }
         layer.setTrainable(base.getBoolean("trainable", true));
-        int[] batchInputShape = base.getIntArray("batch_input_shape");
+        int[] batchInputShape = base.has("batch_shape") ? base.getIntArray("batch_shape") : base.getIntArray("batch_input_shape");
         int[] inputShape = base.getIntArray("input_shape");
         if (batchInputShape != null) {
             if (batchInputShape.length == 0) {
@@ -186,7 +212,7 @@ public final class Layers {
         if (BUILT_IN.contains(className)) {
             throw new IllegalArgumentException("'" + className + "' is a built-in layer class and cannot be replaced; choose another name");
         }
-        FACTORIES.put(className, factory);
+        FACTORIES.put(className, (config, version) -> factory.apply(config));
     }
 
     /** Every class name {@link #fromConfig} accepts, sorted. */
