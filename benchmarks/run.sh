@@ -3,7 +3,8 @@
 #
 #   benchmarks/run.sh [quick|full] [JMH include regex ...]
 #
-# full (default): every benchmark, ~15-25 minutes on two cores; quick: ~5 minutes, spot checks.
+# full (default): every benchmark, ~15-25 minutes on two cores; quick: ~8 minutes, spot checks
+# (the same warm-up as full, so the figures compare; shorter measurements, wider errors).
 # Writes benchmarks/target/results/<mode>-<UTC time>.json (JMH) and .md (the report), and
 # copies both to benchmarks/target/results/latest.{json,md}.
 # MVN_FLAGS adds Maven flags to the build (e.g. MVN_FLAGS=-o to build offline).

@@ -2,11 +2,10 @@ package cthulhu.activations;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.NameRegistry;
 
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Keras 2.2.4 activation functions, written once against {@link K}, and the one registry
@@ -24,9 +23,7 @@ public final class Activations {
     /** SELU's λ scale: 1.0507009873554804934193349852946. */
     public static final double SELU_SCALE = 1.0507009873554804934193349852946;
 
-    private static final Map<String, Activation> BY_NAME = new ConcurrentHashMap<>();
-    private static final Map<Activation, String> BY_FUNCTION = new ConcurrentHashMap<>();
-    private static final Set<String> BUILT_IN;
+    private static final NameRegistry<Activation> REGISTRY = new NameRegistry<>("activation function", "Activations");
 
     static {
         builtIn("softmax", Activations::softmax);
@@ -40,15 +37,13 @@ public final class Activations {
         builtIn("hard_sigmoid", Activations::hardSigmoid);
         builtIn("exponential", Activations::exponential);
         builtIn("linear", Activations::linear);
-        BUILT_IN = Set.copyOf(BY_NAME.keySet());
     }
 
     private Activations() {
     }
 
     private static void builtIn(String name, Activation a) {
-        BY_NAME.put(name, a);
-        BY_FUNCTION.put(a, name);
+        REGISTRY.builtIn(name, a);
     }
 
     /**
@@ -146,31 +141,25 @@ public final class Activations {
      * @throws IllegalArgumentException {@code "Unknown activation function: foo"} listing the valid names
      */
     public static Activation get(String name) {
-        if (name == null) {
-            return BY_NAME.get("linear");
-        }
-        Activation a = BY_NAME.get(name);
-        if (a == null) {
-            throw new IllegalArgumentException("Unknown activation function: " + name + ". Valid names: "
-                    + String.join(", ", names()));
-        }
-        return a;
+        return REGISTRY.get(name == null ? "linear" : name);
     }
 
     /**
-     * The name {@link #get} resolves to {@code activation}.
+     * The name {@link #get} resolves to {@code activation}: the name it is built in or registered
+     * under, or, for a method reference such as {@code K::tanh} or {@code Activations::selu}, the
+     * built-in activation that method computes.
      *
-     * @throws IllegalArgumentException for an activation that is neither built in nor registered,
-     *     saying how to register it
+     * @throws IllegalArgumentException for an activation that is neither built in, registered nor a
+     *     method reference to a built-in activation, saying how to register it
      */
     public static String serialize(Activation activation) {
-        String name = BY_FUNCTION.get(activation);
-        if (name == null) {
-            throw new IllegalArgumentException("Cannot serialize activation " + activation
-                    + ": it is neither built in nor registered. Register it first with Activations.register(\"name\", activation)"
-                    + " and use that same object in the model.");
+        if (activation != null) {
+            Optional<String> byMethod = MethodReferences.builtInName(activation, REGISTRY::isBuiltIn);
+            if (byMethod.isPresent()) {
+                return byMethod.get();
+            }
         }
-        return name;
+        return REGISTRY.serialize(activation);
     }
 
     /**
@@ -180,26 +169,16 @@ public final class Activations {
      * @throws IllegalArgumentException if the name is blank or a built-in name
      */
     public static void register(String name, Activation activation) {
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("An activation name must not be blank");
-        }
-        if (BUILT_IN.contains(name)) {
-            throw new IllegalArgumentException("'" + name + "' is a built-in activation and cannot be replaced; choose another name");
-        }
-        Activation previous = BY_NAME.put(name, activation);
-        if (previous != null) {
-            BY_FUNCTION.remove(previous, name);
-        }
-        BY_FUNCTION.put(activation, name);
+        REGISTRY.register(name, activation);
     }
 
     /** Whether {@code name} is one of the built-in activations (not a registered custom one). */
     public static boolean isBuiltIn(String name) {
-        return BUILT_IN.contains(name);
+        return REGISTRY.isBuiltIn(name);
     }
 
     /** Every name {@link #get} accepts, sorted. */
     public static Set<String> names() {
-        return new TreeSet<>(BY_NAME.keySet());
+        return REGISTRY.names();
     }
 }

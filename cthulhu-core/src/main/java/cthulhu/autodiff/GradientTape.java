@@ -108,12 +108,12 @@ public final class GradientTape implements AutoCloseable {
     /**
      * Takes over a tensor that a closing {@link cthulhu.backend.TensorScope} would release while an
      * open tape on this thread may still read it in {@link #gradient}: the outermost such tape
-     * releases it when that tape closes. Called by {@code TensorScope}; a scope opened inside a
+     * releases it when that tape closes. Called by {@code TensorScope} through {@link RecordingOps}; a scope opened inside a
      * tape therefore never frees what the tape needs.
      *
      * @return whether a tape took the tensor over
      */
-    public static boolean adopt(Tensor t) {
+    static boolean adopt(Tensor t) {
         GradientTape owner = null;
         for (GradientTape tape : OPEN.get()) {
             // Innermost first: the last match is the outermost tape, which closes last.

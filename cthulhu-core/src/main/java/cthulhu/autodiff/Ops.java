@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The differentiable operations behind {@link K}: each runs its forward computation on the
+ * The differentiable operations behind {@link K}, which reaches them through {@link RecordingOps}: each runs its forward computation on the
  * active backend, registers the result with the open {@link TensorScope}, and, while a
  * {@link GradientTape} records, records its one gradient rule. The rules are written against
  * {@link K}, so they hold on every backend; backends never implement gradients.

@@ -1,12 +1,10 @@
 package cthulhu.backend;
 
-import cthulhu.autodiff.GradientTape;
-import cthulhu.autodiff.Ops;
-
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.ServiceLoader;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -20,7 +18,7 @@ import java.util.function.Supplier;
  * available backend of highest priority). {@link #withBackend(String, Supplier)} and
  * {@link #withFloatx(String, Supplier)} override it for one thread and one block of code.
  *
- * <p>Every operation is differentiable while a {@link GradientTape} records (see
+ * <p>Every operation is differentiable while a {@link cthulhu.autodiff.GradientTape} records (see
  * {@link #gradient}), except the comparisons, {@link #sign} and {@link #argmax}. Binary
  * operations broadcast like NumPy; both operands must share a dtype and a backend. New tensors
  * are registered with the open {@link TensorScope}, if any. All methods are thread-safe.
@@ -33,6 +31,15 @@ public final class K {
     /** Per-thread overrides of the global context, innermost last. */
     private record Context(Backend backend, DType floatx) {
     }
+
+    /**
+     * The differentiable operations, from {@code cthulhu.autodiff}, found through the service
+     * registry so that this package does not depend on the package that depends on it.
+     */
+    static final DifferentiableOps OPS = ServiceLoader.load(DifferentiableOps.class, K.class.getClassLoader())
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("No " + DifferentiableOps.class.getName()
+                    + " on the class path: cthulhu-core's META-INF/services entry for it is missing; rebuild cthulhu-core"));
 
     private static final ThreadLocal<ArrayDeque<Context>> OVERRIDES = ThreadLocal.withInitial(ArrayDeque::new);
     private static volatile Backend globalBackend;
@@ -263,89 +270,89 @@ public final class K {
 
     /** The same values as {@code dtype}; differentiable. */
     public static Tensor cast(Tensor x, DType dtype) {
-        return Ops.cast(x, dtype);
+        return OPS.cast(x, dtype);
     }
 
     // ---- element-wise maps ----------------------------------------------------------------
 
     /** {@code |x|}. */
     public static Tensor abs(Tensor x) {
-        return Ops.unary(UnaryOp.ABS, x);
+        return OPS.unary(UnaryOp.ABS, x);
     }
 
     /** {@code -x}. */
     public static Tensor negate(Tensor x) {
-        return Ops.unary(UnaryOp.NEGATE, x);
+        return OPS.unary(UnaryOp.NEGATE, x);
     }
 
     /** {@code e^x}. */
     public static Tensor exp(Tensor x) {
-        return Ops.unary(UnaryOp.EXP, x);
+        return OPS.unary(UnaryOp.EXP, x);
     }
 
     /** {@code e^x - 1}, accurate for small {@code |x|}. */
     public static Tensor expm1(Tensor x) {
-        return Ops.unary(UnaryOp.EXPM1, x);
+        return OPS.unary(UnaryOp.EXPM1, x);
     }
 
     /** Natural logarithm. */
     public static Tensor log(Tensor x) {
-        return Ops.unary(UnaryOp.LOG, x);
+        return OPS.unary(UnaryOp.LOG, x);
     }
 
     /** {@code ln(1 + x)}, accurate for small {@code |x|}. */
     public static Tensor log1p(Tensor x) {
-        return Ops.unary(UnaryOp.LOG1P, x);
+        return OPS.unary(UnaryOp.LOG1P, x);
     }
 
     /** Square root. */
     public static Tensor sqrt(Tensor x) {
-        return Ops.unary(UnaryOp.SQRT, x);
+        return OPS.unary(UnaryOp.SQRT, x);
     }
 
     /** {@code x²}. */
     public static Tensor square(Tensor x) {
-        return Ops.unary(UnaryOp.SQUARE, x);
+        return OPS.unary(UnaryOp.SQUARE, x);
     }
 
     /** {@code -1}, {@code 0} or {@code 1} by sign; gradient zero. */
     public static Tensor sign(Tensor x) {
-        return Ops.unary(UnaryOp.SIGN, x);
+        return OPS.unary(UnaryOp.SIGN, x);
     }
 
     /** Hyperbolic tangent. */
     public static Tensor tanh(Tensor x) {
-        return Ops.unary(UnaryOp.TANH, x);
+        return OPS.unary(UnaryOp.TANH, x);
     }
 
     /** Logistic sigmoid {@code 1 / (1 + e^-x)}. */
     public static Tensor sigmoid(Tensor x) {
-        return Ops.unary(UnaryOp.SIGMOID, x);
+        return OPS.unary(UnaryOp.SIGMOID, x);
     }
 
     /** {@code 1 / x}. */
     public static Tensor reciprocal(Tensor x) {
-        return Ops.unary(UnaryOp.RECIPROCAL, x);
+        return OPS.unary(UnaryOp.RECIPROCAL, x);
     }
 
     /** Keras's hard sigmoid: {@code clip(0.2 · x + 0.5, 0, 1)}. */
     public static Tensor hardSigmoid(Tensor x) {
-        return Ops.hardSigmoid(x);
+        return OPS.hardSigmoid(x);
     }
 
     /** Softplus {@code ln(1 + e^x)}, stable for large {@code |x|} (softplus(100) = 100). */
     public static Tensor softplus(Tensor x) {
-        return Ops.softplus(x);
+        return OPS.softplus(x);
     }
 
     /** Softsign {@code x / (1 + |x|)}. */
     public static Tensor softsign(Tensor x) {
-        return Ops.softsign(x);
+        return OPS.softsign(x);
     }
 
     /** Rectified linear unit {@code max(x, 0)}. */
     public static Tensor relu(Tensor x) {
-        return Ops.relu(x, 0, null, 0);
+        return OPS.relu(x, 0, null, 0);
     }
 
     /**
@@ -354,12 +361,12 @@ public final class K {
      * otherwise.
      */
     public static Tensor relu(Tensor x, double alpha, Double maxValue, double threshold) {
-        return Ops.relu(x, alpha, maxValue, threshold);
+        return OPS.relu(x, alpha, maxValue, threshold);
     }
 
     /** Exponential linear unit: {@code x} for {@code x > 0}, {@code alpha · (e^x - 1)} otherwise. */
     public static Tensor elu(Tensor x, double alpha) {
-        return Ops.elu(x, alpha);
+        return OPS.elu(x, alpha);
     }
 
     /**
@@ -368,131 +375,131 @@ public final class K {
      * @throws IllegalArgumentException for a tensor of rank below 2, or an axis out of range
      */
     public static Tensor softmax(Tensor x, int axis) {
-        return Ops.softmax(x, axis);
+        return OPS.softmax(x, axis);
     }
 
     /** Clips to {@code [min, max]}; a {@code max} below {@code min} is taken as {@code min}. */
     public static Tensor clip(Tensor x, double min, double max) {
-        return Ops.clip(x, min, max);
+        return OPS.clip(x, min, max);
     }
 
     /** {@code x^a} element-wise. */
     public static Tensor pow(Tensor x, double a) {
-        return Ops.binary(BinaryOp.POW, x, a);
+        return OPS.binary(BinaryOp.POW, x, a);
     }
 
     /** {@code x^a} element-wise, with broadcasting. */
     public static Tensor pow(Tensor x, Tensor a) {
-        return Ops.binary(BinaryOp.POW, x, a);
+        return OPS.binary(BinaryOp.POW, x, a);
     }
 
     // ---- binary with broadcasting -----------------------------------------------------------
 
     /** {@code a + b}. */
     public static Tensor add(Tensor a, Tensor b) {
-        return Ops.binary(BinaryOp.ADD, a, b);
+        return OPS.binary(BinaryOp.ADD, a, b);
     }
 
     /** {@code a + b}. */
     public static Tensor add(Tensor a, double b) {
-        return Ops.binary(BinaryOp.ADD, a, b);
+        return OPS.binary(BinaryOp.ADD, a, b);
     }
 
     /** {@code a - b}. */
     public static Tensor subtract(Tensor a, Tensor b) {
-        return Ops.binary(BinaryOp.SUBTRACT, a, b);
+        return OPS.binary(BinaryOp.SUBTRACT, a, b);
     }
 
     /** {@code a - b}. */
     public static Tensor subtract(Tensor a, double b) {
-        return Ops.binary(BinaryOp.SUBTRACT, a, b);
+        return OPS.binary(BinaryOp.SUBTRACT, a, b);
     }
 
     /** {@code a · b} element-wise. */
     public static Tensor multiply(Tensor a, Tensor b) {
-        return Ops.binary(BinaryOp.MULTIPLY, a, b);
+        return OPS.binary(BinaryOp.MULTIPLY, a, b);
     }
 
     /** {@code a · b} element-wise. */
     public static Tensor multiply(Tensor a, double b) {
-        return Ops.binary(BinaryOp.MULTIPLY, a, b);
+        return OPS.binary(BinaryOp.MULTIPLY, a, b);
     }
 
     /** {@code a / b}. */
     public static Tensor divide(Tensor a, Tensor b) {
-        return Ops.binary(BinaryOp.DIVIDE, a, b);
+        return OPS.binary(BinaryOp.DIVIDE, a, b);
     }
 
     /** {@code a / b}. */
     public static Tensor divide(Tensor a, double b) {
-        return Ops.binary(BinaryOp.DIVIDE, a, b);
+        return OPS.binary(BinaryOp.DIVIDE, a, b);
     }
 
     /** The element-wise maximum; the gradient goes to {@code a} on ties. */
     public static Tensor maximum(Tensor a, Tensor b) {
-        return Ops.binary(BinaryOp.MAXIMUM, a, b);
+        return OPS.binary(BinaryOp.MAXIMUM, a, b);
     }
 
     /** The element-wise maximum with a scalar. */
     public static Tensor maximum(Tensor a, double b) {
-        return Ops.binary(BinaryOp.MAXIMUM, a, b);
+        return OPS.binary(BinaryOp.MAXIMUM, a, b);
     }
 
     /** The element-wise minimum; the gradient goes to {@code a} on ties. */
     public static Tensor minimum(Tensor a, Tensor b) {
-        return Ops.binary(BinaryOp.MINIMUM, a, b);
+        return OPS.binary(BinaryOp.MINIMUM, a, b);
     }
 
     /** The element-wise minimum with a scalar. */
     public static Tensor minimum(Tensor a, double b) {
-        return Ops.binary(BinaryOp.MINIMUM, a, b);
+        return OPS.binary(BinaryOp.MINIMUM, a, b);
     }
 
     /** 1 where {@code a > b}, else 0. */
     public static Tensor greater(Tensor a, Tensor b) {
-        return Ops.binary(BinaryOp.GREATER, a, b);
+        return OPS.binary(BinaryOp.GREATER, a, b);
     }
 
     /** 1 where {@code a > b}, else 0. */
     public static Tensor greater(Tensor a, double b) {
-        return Ops.binary(BinaryOp.GREATER, a, b);
+        return OPS.binary(BinaryOp.GREATER, a, b);
     }
 
     /** 1 where {@code a >= b}, else 0. */
     public static Tensor greaterEqual(Tensor a, Tensor b) {
-        return Ops.binary(BinaryOp.GREATER_EQUAL, a, b);
+        return OPS.binary(BinaryOp.GREATER_EQUAL, a, b);
     }
 
     /** 1 where {@code a >= b}, else 0. */
     public static Tensor greaterEqual(Tensor a, double b) {
-        return Ops.binary(BinaryOp.GREATER_EQUAL, a, b);
+        return OPS.binary(BinaryOp.GREATER_EQUAL, a, b);
     }
 
     /** 1 where {@code a == b}, else 0. */
     public static Tensor equal(Tensor a, Tensor b) {
-        return Ops.binary(BinaryOp.EQUAL, a, b);
+        return OPS.binary(BinaryOp.EQUAL, a, b);
     }
 
     /** 1 where {@code a == b}, else 0. */
     public static Tensor equal(Tensor a, double b) {
-        return Ops.binary(BinaryOp.EQUAL, a, b);
+        return OPS.binary(BinaryOp.EQUAL, a, b);
     }
 
     /** {@code a} where {@code condition} is non-zero, else {@code b}; all three broadcast. */
     public static Tensor where(Tensor condition, Tensor a, Tensor b) {
-        return Ops.where(condition, a, b);
+        return OPS.where(condition, a, b);
     }
 
     // ---- reductions -------------------------------------------------------------------------
 
     /** The sum along {@code axis} (negative counts from the end). */
     public static Tensor sum(Tensor x, int axis, boolean keepdims) {
-        return Ops.reduce(ReduceOp.SUM, x, axis, keepdims);
+        return OPS.reduce(ReduceOp.SUM, x, axis, keepdims);
     }
 
     /** The sum of all elements, as a scalar tensor. */
     public static Tensor sum(Tensor x) {
-        return Ops.reduce(ReduceOp.SUM, flatten(x), 0, false);
+        return OPS.reduce(ReduceOp.SUM, flatten(x), 0, false);
     }
 
     /** The mean along {@code axis}. */
@@ -507,17 +514,17 @@ public final class K {
 
     /** The largest element along {@code axis}. */
     public static Tensor max(Tensor x, int axis, boolean keepdims) {
-        return Ops.reduce(ReduceOp.MAX, x, axis, keepdims);
+        return OPS.reduce(ReduceOp.MAX, x, axis, keepdims);
     }
 
     /** The smallest element along {@code axis}. */
     public static Tensor min(Tensor x, int axis, boolean keepdims) {
-        return Ops.reduce(ReduceOp.MIN, x, axis, keepdims);
+        return OPS.reduce(ReduceOp.MIN, x, axis, keepdims);
     }
 
     /** The index of the largest element along {@code axis}, as a float tensor without that axis. */
     public static Tensor argmax(Tensor x, int axis) {
-        return Ops.argmax(x, axis);
+        return OPS.argmax(x, axis);
     }
 
     // ---- linear algebra and shapes ------------------------------------------------------------
@@ -542,7 +549,7 @@ public final class K {
                     + ") must equal the second-to-last of the second (" + kb + ")");
         }
         if (a.rank() == 2 && b.rank() == 2) {
-            return Ops.matmul(a, b, false, false);
+            return OPS.matmul(a, b, false, false);
         }
         int[] as = a.shape();
         int[] bs = b.shape();
@@ -559,7 +566,7 @@ public final class K {
             perm[b.rank() - 1] = b.rank() - 1;
             b2 = reshape(b.rank() == 2 ? b : transpose(b, perm), k, -1);
         }
-        Tensor product = Ops.matmul(a2, b2, false, false);
+        Tensor product = OPS.matmul(a2, b2, false, false);
         int[] shape = new int[as.length - 1 + Math.max(bs.length - 1, 0)];
         System.arraycopy(as, 0, shape, 0, as.length - 1);
         if (bs.length > 1) {
@@ -571,7 +578,7 @@ public final class K {
 
     /** {@code op(a) · op(b)} for rank-2 tensors, each optionally transposed. */
     public static Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
-        return Ops.matmul(a, b, transposeA, transposeB);
+        return OPS.matmul(a, b, transposeA, transposeB);
     }
 
     /**
@@ -581,11 +588,11 @@ public final class K {
      */
     public static Tensor dense(Tensor x, Tensor kernel, Tensor bias) {
         if (x.rank() == 2) {
-            return Ops.dense(x, kernel, bias);
+            return OPS.dense(x, kernel, bias);
         }
         int[] shape = x.shape();
         shape[shape.length - 1] = kernel.dim(-1);
-        return reshape(Ops.dense(reshape(x, -1, x.dim(-1)), kernel, bias), shape);
+        return reshape(OPS.dense(reshape(x, -1, x.dim(-1)), kernel, bias), shape);
     }
 
     /** Reverses the axes (Keras's {@code transpose}). */
@@ -594,22 +601,22 @@ public final class K {
         for (int i = 0; i < perm.length; i++) {
             perm[i] = perm.length - 1 - i;
         }
-        return Ops.transpose(x, perm);
+        return OPS.transpose(x, perm);
     }
 
     /** Permutes the axes: axis {@code i} of the result is axis {@code perm[i]} of {@code x}. */
     public static Tensor transpose(Tensor x, int... perm) {
-        return Ops.transpose(x, perm);
+        return OPS.transpose(x, perm);
     }
 
     /** The same elements in row-major order with a new shape; one dimension may be {@code -1}. */
     public static Tensor reshape(Tensor x, int... shape) {
-        return Ops.reshape(x, shape);
+        return OPS.reshape(x, shape);
     }
 
     /** The tensor as rank 1. */
     public static Tensor flatten(Tensor x) {
-        return x.rank() == 1 ? x : Ops.reshape(x, -1);
+        return x.rank() == 1 ? x : OPS.reshape(x, -1);
     }
 
     /** The shape of {@code x} (Keras's {@code int_shape}). */
@@ -619,22 +626,22 @@ public final class K {
 
     /** Repeats {@code x} to a shape it broadcasts to. */
     public static Tensor broadcastTo(Tensor x, int... shape) {
-        return Ops.broadcastTo(x, shape);
+        return OPS.broadcastTo(x, shape);
     }
 
     /** Elements {@code [start, end)} along {@code axis}. */
     public static Tensor slice(Tensor x, int axis, int start, int end) {
-        return Ops.slice(x, axis, start, end);
+        return OPS.slice(x, axis, start, end);
     }
 
     /** Joins tensors along {@code axis} (Keras's {@code concatenate}). */
     public static Tensor concatenate(List<Tensor> xs, int axis) {
-        return Ops.concat(xs, axis);
+        return OPS.concat(xs, axis);
     }
 
     /** The slices {@code indices[i]} along axis 0 (Keras's {@code gather}). */
     public static Tensor gather(Tensor x, int... indices) {
-        return Ops.take(x, indices);
+        return OPS.take(x, indices);
     }
 
     // ---- gradients --------------------------------------------------------------------------
@@ -645,11 +652,7 @@ public final class K {
      * operations.
      */
     public static Tensor gradient(Function<Tensor, Tensor> f, Tensor x) {
-        try (GradientTape tape = GradientTape.open()) {
-            tape.watch(x);
-            Tensor y = f.apply(x);
-            return tape.gradient(y, List.of(x)).get(0);
-        }
+        return OPS.gradient(f, x);
     }
 
     /**

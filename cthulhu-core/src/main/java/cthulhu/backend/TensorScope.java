@@ -1,7 +1,5 @@
 package cthulhu.backend;
 
-import cthulhu.autodiff.GradientTape;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,7 +23,7 @@ import java.util.Set;
  * }
  * }</pre>
  *
- * <p>A tensor that an open {@link GradientTape} recorded is not released by a scope closing
+ * <p>A tensor that an open {@link cthulhu.autodiff.GradientTape} recorded is not released by a scope closing
  * inside that tape: the tape takes it over and releases it when the tape closes, because its
  * gradient rules may still read it. Open the step's scope outside the tape to release everything
  * when the step ends.
@@ -130,7 +128,7 @@ public final class TensorScope implements AutoCloseable {
                 if (parent != null) {
                     parent.owned.add(t);
                 }
-            } else if (!GradientTape.adopt(t)) {
+            } else if (!K.OPS.adopt(t)) {
                 t.close();
             }
         }

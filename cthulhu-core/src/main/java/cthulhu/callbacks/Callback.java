@@ -1,11 +1,11 @@
 package cthulhu.callbacks;
 
-import cthulhu.models.Sequential;
+import cthulhu.models.Model;
 
 import java.util.Map;
 
 /**
- * Hooks into training (Keras's {@code Callback}). {@link Sequential#fit} calls them in this order:
+ * Hooks into training (Keras's {@code Callback}). {@link Model#fit} calls them in this order:
  * {@link #setModel}, {@link #setParams}, {@link #onTrainBegin}, then per epoch
  * {@link #onEpochBegin}, per batch {@link #onBatchBegin} / {@link #onBatchEnd}, then
  * {@link #onEpochEnd}, and finally {@link #onTrainEnd}. Every hook does nothing by default.
@@ -18,7 +18,7 @@ import java.util.Map;
 public interface Callback {
 
     /** Called once before training with the model being trained. */
-    default void setModel(Sequential model) {
+    default void setModel(Model model) {
     }
 
     /**

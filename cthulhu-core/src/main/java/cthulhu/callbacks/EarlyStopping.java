@@ -2,7 +2,7 @@ package cthulhu.callbacks;
 
 import cthulhu.backend.Tensor;
 import cthulhu.backend.TensorScope;
-import cthulhu.models.Sequential;
+import cthulhu.models.Model;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -26,7 +26,7 @@ public final class EarlyStopping implements Callback {
     private final int patience;
     private final Double baseline;
     private final boolean restoreBestWeights;
-    private Sequential model;
+    private Model model;
     private int wait;
     private int stoppedEpoch = -1;
     private double best;
@@ -74,7 +74,7 @@ public final class EarlyStopping implements Callback {
     }
 
     @Override
-    public void setModel(Sequential model) {
+    public void setModel(Model model) {
         this.model = model;
     }
 

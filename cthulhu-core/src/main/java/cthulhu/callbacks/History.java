@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Records each epoch's logs (Keras's {@code History}); {@link cthulhu.models.Sequential#fit}
+ * Records each epoch's logs (Keras's {@code History}); {@link cthulhu.models.Model#fit}
  * returns one. Keys are {@code loss}, then each compiled metric by the name it was compiled with
  * ({@code accuracy}, …), then {@code val_loss} and {@code val_<metric>} when validating.
  */

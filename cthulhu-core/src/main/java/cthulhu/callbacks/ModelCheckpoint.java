@@ -1,6 +1,6 @@
 package cthulhu.callbacks;
 
-import cthulhu.models.Sequential;
+import cthulhu.models.Model;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * Saves the model after each epoch (Keras 2.2.4's {@code ModelCheckpoint}), with
- * {@link Sequential#save}.
+ * {@link Model#save}.
  *
  * <p>The file path may contain Python-style fields filled from the epoch (from 1) and its logs:
  * {@code "model-{epoch:02d}-{val_loss:.2f}.cthulhu"} gives {@code model-03-0.42.cthulhu}. A field
@@ -30,7 +30,7 @@ public final class ModelCheckpoint implements Callback {
     private final Monitor monitor;
     private final boolean saveBestOnly;
     private final int period;
-    private Sequential model;
+    private Model model;
     private double best;
     private int sinceLastSave;
     private PrintStream out;
@@ -70,7 +70,7 @@ public final class ModelCheckpoint implements Callback {
     }
 
     @Override
-    public void setModel(Sequential model) {
+    public void setModel(Model model) {
         this.model = model;
     }
 

@@ -1,16 +1,14 @@
 package cthulhu.initializers;
 
 import cthulhu.config.ConfigReader;
+import cthulhu.config.NameRegistry;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -39,45 +37,48 @@ import java.util.stream.Collectors;
  */
 public final class Initializers {
 
-    private static final Map<String, Supplier<KerasInitializer>> BUILT_IN = new LinkedHashMap<>();
-    private static final Map<String, Function<ConfigReader, KerasInitializer>> CLASSES = new LinkedHashMap<>();
-    private static final Map<String, Initializer> REGISTERED = new ConcurrentHashMap<>();
-    private static final Map<Initializer, String> REGISTERED_NAMES = new ConcurrentHashMap<>();
+    /** Every name {@link #get(String)} accepts: the table's, the class names (with their defaults), the registered. */
+    private static final NameRegistry<Initializer> NAMES = new NameRegistry<>("initializer", "Initializers");
+    /** Keras's class names, each with the factory that reads its {@code config}. */
+    private static final NameRegistry<Function<ConfigReader, KerasInitializer>> CLASSES =
+            new NameRegistry<>("initializer class", "Initializers");
 
     static {
-        BUILT_IN.put("zeros", Zeros::new);
-        BUILT_IN.put("ones", Ones::new);
-        BUILT_IN.put("constant", Constant::new);
-        BUILT_IN.put("random_normal", RandomNormal::new);
-        BUILT_IN.put("random_uniform", RandomUniform::new);
-        BUILT_IN.put("truncated_normal", TruncatedNormal::new);
-        BUILT_IN.put("glorot_normal", () -> new VarianceScaling(1.0, "fan_avg", "normal"));
-        BUILT_IN.put("glorot_uniform", () -> new VarianceScaling(1.0, "fan_avg", "uniform"));
-        BUILT_IN.put("he_normal", () -> new VarianceScaling(2.0, "fan_in", "normal"));
-        BUILT_IN.put("he_uniform", () -> new VarianceScaling(2.0, "fan_in", "uniform"));
-        BUILT_IN.put("lecun_normal", () -> new VarianceScaling(1.0, "fan_in", "normal"));
-        BUILT_IN.put("lecun_uniform", () -> new VarianceScaling(1.0, "fan_in", "uniform"));
+        // Initializers are immutable records, so a name can give the same object every time.
+        NAMES.builtIn("zeros", new Zeros());
+        NAMES.builtIn("ones", new Ones());
+        NAMES.builtIn("constant", new Constant());
+        NAMES.builtIn("random_normal", new RandomNormal());
+        NAMES.builtIn("random_uniform", new RandomUniform());
+        NAMES.builtIn("truncated_normal", new TruncatedNormal());
+        NAMES.builtIn("glorot_normal", new VarianceScaling(1.0, "fan_avg", "normal"));
+        NAMES.builtIn("glorot_uniform", new VarianceScaling(1.0, "fan_avg", "uniform"));
+        NAMES.builtIn("he_normal", new VarianceScaling(2.0, "fan_in", "normal"));
+        NAMES.builtIn("he_uniform", new VarianceScaling(2.0, "fan_in", "uniform"));
+        NAMES.builtIn("lecun_normal", new VarianceScaling(1.0, "fan_in", "normal"));
+        NAMES.builtIn("lecun_uniform", new VarianceScaling(1.0, "fan_in", "uniform"));
 
-        CLASSES.put("Zeros", c -> new Zeros());
-        CLASSES.put("Ones", c -> new Ones());
-        CLASSES.put("Constant", c -> new Constant(c.getDouble("value", 0)));
-        CLASSES.put("RandomNormal", c -> new RandomNormal(c.getDouble("mean", 0), c.getDouble("stddev", 0.05),
+        CLASSES.builtIn("Zeros", c -> new Zeros());
+        CLASSES.builtIn("Ones", c -> new Ones());
+        CLASSES.builtIn("Constant", c -> new Constant(c.getDouble("value", 0)));
+        CLASSES.builtIn("RandomNormal", c -> new RandomNormal(c.getDouble("mean", 0), c.getDouble("stddev", 0.05),
                 c.getNullableLong("seed")));
-        CLASSES.put("RandomUniform", c -> new RandomUniform(c.getDouble("minval", -0.05), c.getDouble("maxval", 0.05),
+        CLASSES.builtIn("RandomUniform", c -> new RandomUniform(c.getDouble("minval", -0.05), c.getDouble("maxval", 0.05),
                 c.getNullableLong("seed")));
-        CLASSES.put("TruncatedNormal", c -> new TruncatedNormal(c.getDouble("mean", 0), c.getDouble("stddev", 0.05),
+        CLASSES.builtIn("TruncatedNormal", c -> new TruncatedNormal(c.getDouble("mean", 0), c.getDouble("stddev", 0.05),
                 c.getNullableLong("seed")));
         // tf.keras 2 and Keras 3 name Keras 2.2.4's truncated "normal" "truncated_normal".
-        CLASSES.put("VarianceScaling", c -> new VarianceScaling(c.getDouble("scale", 1.0), c.getString("mode", "fan_in"),
+        CLASSES.builtIn("VarianceScaling", c -> new VarianceScaling(c.getDouble("scale", 1.0), c.getString("mode", "fan_in"),
                 c.getString("distribution", "normal").replace("truncated_normal", "normal"), varianceSeed(c)));
         // The class names tf.keras and Keras 3 write for the named variance-scaling initializers.
         for (String name : List.of("glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform")) {
             String className = Arrays.stream(name.split("_")).map(w -> Character.toUpperCase(w.charAt(0)) + w.substring(1))
                     .collect(Collectors.joining());
-            CLASSES.put(className, c -> {
-                VarianceScaling v = (VarianceScaling) BUILT_IN.get(name).get();
-                return new VarianceScaling(v.scale(), v.mode(), v.distribution(), varianceSeed(c));
-            });
+            VarianceScaling v = (VarianceScaling) NAMES.get(name);
+            CLASSES.builtIn(className, c -> new VarianceScaling(v.scale(), v.mode(), v.distribution(), varianceSeed(c)));
+        }
+        for (String className : CLASSES.names()) {
+            NAMES.builtIn(className, deserialize(Map.of("class_name", className)));
         }
     }
 
@@ -91,21 +92,7 @@ public final class Initializers {
      * @throws IllegalArgumentException {@code "Unknown initializer: foo. Valid names: ..."}
      */
     public static Initializer get(String name) {
-        if (name == null) {
-            throw new IllegalArgumentException("An initializer name must not be null. Valid names: " + String.join(", ", names()));
-        }
-        Supplier<KerasInitializer> builtIn = BUILT_IN.get(name);
-        if (builtIn != null) {
-            return builtIn.get();
-        }
-        Initializer registered = REGISTERED.get(name);
-        if (registered != null) {
-            return registered;
-        }
-        if (CLASSES.containsKey(name)) {
-            return deserialize(Map.of("class_name", name));
-        }
-        throw new IllegalArgumentException("Unknown initializer: " + name + ". Valid names: " + String.join(", ", names()));
+        return NAMES.get(name);
     }
 
     /**
@@ -141,13 +128,7 @@ public final class Initializers {
             out.put("config", k.getConfig());
             return out;
         }
-        String name = REGISTERED_NAMES.get(initializer);
-        if (name == null) {
-            throw new IllegalArgumentException("Cannot serialize initializer " + initializer
-                    + ": it is neither built in nor registered. Register it first with Initializers.register(\"name\", initializer)"
-                    + " and use that same object.");
-        }
-        out.put("class_name", name);
+        out.put("class_name", NAMES.serialize(initializer));
         out.put("config", new LinkedHashMap<>());
         return out;
     }
@@ -170,19 +151,14 @@ public final class Initializers {
         }
         @SuppressWarnings("unchecked")
         Map<String, ?> arguments = (Map<String, ?>) config;
-        Function<ConfigReader, KerasInitializer> factory = CLASSES.get(name);
+        Function<ConfigReader, KerasInitializer> factory = CLASSES.find(name);
         if (factory == null) {
-            Initializer registered = REGISTERED.get(name);
-            if (registered != null && (arguments == null || arguments.isEmpty())) {
-                return registered;
+            Initializer named = NAMES.get(name);
+            if (arguments != null && !arguments.isEmpty()) {
+                throw new IllegalArgumentException("Initializer " + name + " takes no arguments, got " + arguments
+                        + "; give arguments to a Keras class instead: " + String.join(", ", CLASSES.names()));
             }
-            if (registered == null && BUILT_IN.containsKey(name)) {
-                return BUILT_IN.get(name).get();
-            }
-            throw new IllegalArgumentException("Unknown initializer: " + name + (registered != null
-                    ? " with arguments " + arguments + " (a registered initializer takes none)"
-                    : "") + ". Valid class names: " + String.join(", ", CLASSES.keySet())
-                    + "; registered names: " + new TreeSet<>(REGISTERED.keySet()));
+            return named;
         }
         ConfigReader reader = new ConfigReader("initializer " + name, arguments);
         reader.ignore("dtype"); // tf.keras 2 writes the dtype the initializer was built with
@@ -198,25 +174,12 @@ public final class Initializers {
      * @throws IllegalArgumentException if the name is blank or a built-in name or class name
      */
     public static void register(String name, Initializer initializer) {
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("An initializer name must not be blank");
-        }
-        if (BUILT_IN.containsKey(name) || CLASSES.containsKey(name)) {
-            throw new IllegalArgumentException("'" + name + "' is a built-in initializer and cannot be replaced; choose another name");
-        }
-        Initializer previous = REGISTERED.put(name, initializer);
-        if (previous != null) {
-            REGISTERED_NAMES.remove(previous, name);
-        }
-        REGISTERED_NAMES.put(initializer, name);
+        NAMES.register(name, initializer);
     }
 
     /** Every name {@link #get(String)} accepts, sorted: the table's names, Keras class names and registered names. */
     public static Set<String> names() {
-        Set<String> names = new TreeSet<>(BUILT_IN.keySet());
-        names.addAll(CLASSES.keySet());
-        names.addAll(REGISTERED.keySet());
-        return names;
+        return NAMES.names();
     }
 
     /** The seed of a variance-scaling config; Keras 3.15's {@code input_axes}/{@code output_axes} only when null. */

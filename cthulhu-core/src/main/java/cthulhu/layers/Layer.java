@@ -34,10 +34,12 @@ public abstract class Layer implements AutoCloseable {
 
     private String name;
     private int[] inputShape;
+    private List<int[]> inputShapes;
     private boolean built;
     private boolean declared;
     private boolean trainable = true;
     private final List<Variable> variables = new ArrayList<>();
+    private final List<Node> nodes = new ArrayList<>();
 
     /** The Keras class name used in saved configurations, e.g. {@code "Dense"}. */
     public abstract String className();
@@ -100,32 +102,72 @@ public abstract class Layer implements AutoCloseable {
      * @param training whether this call is part of a training step (dropout acts only then)
      * @throws IllegalArgumentException naming the layer, the expected and the given shape when
      *     the input does not fit, or both dtypes when the input's differs from the weights'
+     * @throws IllegalStateException for a layer that gives several outputs, which
+     *     {@link #call(List, boolean)} returns
      */
     public final Tensor call(Tensor inputs, boolean training) {
-        if (inputs.rank() == 0) {
-            throw new IllegalArgumentException("Layer " + getName() + " got a scalar; it expects a batch whose axis 0 "
-                    + "is the batch axis, e.g. shape [batch" + (inputShape == null ? ", features" : joined(inputShape, true))
-                    + "]; reshape the input with K.reshape");
+        List<Tensor> outputs = call(List.of(inputs), training);
+        if (outputs.size() != 1) {
+            throw new IllegalStateException("Layer " + getName() + " gives " + outputs.size()
+                    + " outputs; call it with call(List.of(x), training) to receive all of them");
         }
-        int[] sample = Arrays.copyOfRange(inputs.shape(), 1, inputs.rank());
-        ensureBuilt(sample);
-        int[] accepted = acceptedInputShape(inputShape);
+        return outputs.get(0);
+    }
+
+    /**
+     * Applies the layer to one batch per input, building it first if needed: a layer with several
+     * inputs (a merge) or several outputs (a recurrent layer returning its states) is called so.
+     *
+     * @param inputs one batch per input, axis 0 of each the batch axis
+     * @param training whether this call is part of a training step (dropout acts only then)
+     * @return one batch per output
+     * @throws IllegalArgumentException naming the layer, the expected and the given shapes when an
+     *     input does not fit, or both dtypes when an input's differs from the weights'
+     */
+    public final List<Tensor> call(List<Tensor> inputs, boolean training) {
+        List<int[]> samples = new ArrayList<>(inputs.size());
+        for (Tensor input : inputs) {
+            if (input.rank() == 0) {
+                throw new IllegalArgumentException("Layer " + getName() + " got a scalar; it expects a batch whose axis 0 "
+                        + "is the batch axis, e.g. shape [batch" + (inputShape == null ? ", features" : joined(inputShape, true))
+                        + "]; reshape the input with K.reshape");
+            }
+            samples.add(Arrays.copyOfRange(input.shape(), 1, input.rank()));
+        }
+        ensureBuilt(samples);
+        if (samples.size() != inputShapes.size()) {
+            throw new IllegalArgumentException("Layer " + getName() + " was built for " + inputShapes.size()
+                    + " input(s) but got " + samples.size() + "; call it with the same number of inputs");
+        }
+        for (int i = 0; i < samples.size(); i++) {
+            checkFits(inputShapes.get(i), samples.get(i), "input of shape " + Arrays.toString(inputs.get(i).shape()));
+        }
+        for (Tensor input : inputs) {
+            if (!variables.isEmpty() && variables.get(0).value().dtype() != input.dtype()) {
+                throw new IllegalArgumentException("Layer " + getName() + " holds " + variables.get(0).value().dtype()
+                        + " weights but got a " + input.dtype() + " input; cast the input with K.cast(x, DType."
+                        + variables.get(0).value().dtype().name() + ") or build the layer under the input's floatx");
+            }
+        }
+        return computeAll(inputs, training);
+    }
+
+    /**
+     * Checks one input sample shape against the shape the layer was built for.
+     *
+     * @param given how the input is described in the error, e.g. {@code "input of shape [2, 4]"}
+     */
+    private void checkFits(int[] builtShape, int[] sample, String given) {
+        int[] accepted = acceptedInputShape(builtShape);
         boolean leading = acceptsLeadingAxes();
         int extra = sample.length - accepted.length;
         if (extra < 0 || (extra > 0 && !leading)
                 || !Shapes.fits(accepted, Arrays.copyOfRange(sample, extra, sample.length))) {
             throw new IllegalArgumentException("Layer " + getName() + " was built for samples of shape "
-                    + Arrays.toString(inputShape) + " and expects batches of shape [batch" + (leading ? ", ..." : "")
+                    + Arrays.toString(builtShape) + " and expects batches of shape [batch" + (leading ? ", ..." : "")
                     + joined(accepted, true) + "]" + (Arrays.stream(accepted).anyMatch(d -> d < 0) ? " (None: any size)" : "")
-                    + ", but got input of shape " + Arrays.toString(inputs.shape())
-                    + "; reshape the input to fit, or use a new layer for this shape");
+                    + ", but got " + given + "; reshape the input to fit, or use a new layer for this shape");
         }
-        if (!variables.isEmpty() && variables.get(0).value().dtype() != inputs.dtype()) {
-            throw new IllegalArgumentException("Layer " + getName() + " holds " + variables.get(0).value().dtype()
-                    + " weights but got a " + inputs.dtype() + " input; cast the input with K.cast(x, DType."
-                    + variables.get(0).value().dtype().name() + ") or build the layer under the input's floatx");
-        }
-        return compute(inputs, training);
     }
 
     /**
@@ -135,18 +177,34 @@ public abstract class Layer implements AutoCloseable {
      *     ({@code inputShape}/{@code inputDim}) with another shape, or cannot take this one
      */
     public final void ensureBuilt(int[] sampleShape) {
+        ensureBuilt(List.of(sampleShape));
+    }
+
+    /**
+     * Builds the layer for inputs of the given sample shapes (one per input) if it is not built yet.
+     *
+     * @throws IllegalArgumentException naming the layer and the shapes when the layer was declared
+     *     with another shape, or cannot take these
+     */
+    public final void ensureBuilt(List<int[]> sampleShapes) {
         if (!built) {
-            if (inputShape != null && !Shapes.fits(inputShape, sampleShape)) {
+            if (inputShape != null && (sampleShapes.size() != 1 || !Shapes.fits(inputShape, sampleShapes.get(0)))) {
                 throw new IllegalArgumentException("Layer " + getName() + " was declared with input shape "
-                        + Arrays.toString(inputShape) + " but receives samples of shape " + Arrays.toString(sampleShape)
+                        + Arrays.toString(inputShape) + " but receives samples of shape " + shapesText(sampleShapes)
                         + "; change the declared input shape or reshape the input");
             }
-            int[] shape = sampleShape.clone();
-            computeOutputShape(shape);
-            build(shape);
-            inputShape = shape;
+            List<int[]> shapes = sampleShapes.stream().map(int[]::clone).toList();
+            buildAll(shapes);
+            inputShapes = shapes;
+            inputShape = shapes.get(0);
             built = true;
         }
+    }
+
+    /** {@code [4]} for one shape, {@code [[4], [3]]} for several. */
+    static String shapesText(List<int[]> shapes) {
+        return shapes.size() == 1 ? Arrays.toString(shapes.get(0))
+                : shapes.stream().map(Arrays::toString).toList().toString();
     }
 
     private static String joined(int[] shape, boolean leadingComma) {
@@ -292,7 +350,7 @@ public abstract class Layer implements AutoCloseable {
      * ({@code "dense"}). A model makes it unique with {@link LayerNames}, like Keras's {@code dense_1}.
      */
     public final String getName() {
-        return name != null ? name : LayerNames.snakeCase(className());
+        return name != null ? name : namePrefix();
     }
 
     /** Whether a name was given or assigned. */
@@ -377,6 +435,119 @@ public abstract class Layer implements AutoCloseable {
             paths.add("vars/" + i);
         }
         return paths;
+    }
+
+    // ---- graphs: several inputs and outputs, symbolic calls ---------------------------------
+
+    /**
+     * The per-sample shapes of the outputs for inputs of the given per-sample shapes, one per
+     * input. The default takes exactly one input and gives {@link #computeOutputShape} of it; a
+     * layer with several inputs (a merge) or several outputs (a recurrent layer returning its
+     * states) overrides it, with {@link #computeAll}.
+     *
+     * @throws IllegalArgumentException naming the layer and the shapes when it cannot take them
+     */
+    public List<int[]> computeOutputShapes(List<int[]> inputShapes) {
+        if (inputShapes.size() != 1) {
+            throw new IllegalArgumentException("Layer " + getName() + " (" + className() + ") takes one input but was given "
+                    + inputShapes.size() + ", of shapes " + shapesText(inputShapes)
+                    + "; merge them into one first, e.g. with Concatenate or Add");
+        }
+        return List.of(computeOutputShape(inputShapes.get(0)));
+    }
+
+    /**
+     * Applies the layer to one batch per input and returns one batch per output. The default
+     * applies {@link #compute} to the one input; layers that override
+     * {@link #computeOutputShapes} override this too.
+     */
+    protected List<Tensor> computeAll(List<Tensor> inputs, boolean training) {
+        return List.of(compute(inputs.get(0), training));
+    }
+
+    /**
+     * Builds the layer for inputs of the given per-sample shapes. The default checks them with
+     * {@link #computeOutputShapes}, then calls {@link #build} with the one input's shape.
+     */
+    protected void buildAll(List<int[]> inputShapes) {
+        computeOutputShapes(inputShapes);
+        build(inputShapes.get(0));
+    }
+
+    /** The per-sample shape of each input the layer was built for, or null before it is built. */
+    public final List<int[]> inputShapes() {
+        return inputShapes == null ? null : inputShapes.stream().map(int[]::clone).toList();
+    }
+
+    /**
+     * The prefix of the names a model gives this layer ({@code dense} → {@code dense_1}); the
+     * default is the class name in snake case ({@link LayerNames#snakeCase}).
+     */
+    protected String namePrefix() {
+        return LayerNames.snakeCase(className());
+    }
+
+    /**
+     * Connects the layer in a graph (Keras's {@code layer(inputs)}): builds it for the inputs'
+     * shapes if needed and returns the symbol of its output. Applying one layer object several
+     * times shares its weights.
+     *
+     * @throws IllegalArgumentException naming this layer, the layers that produce the inputs and
+     *     every shape involved when the layer cannot take them
+     * @throws IllegalStateException for a layer with several outputs, whose symbols {@link #applyAll} returns
+     */
+    public final Symbol apply(Symbol... inputs) {
+        List<Symbol> outputs = applyAll(inputs);
+        if (outputs.size() != 1) {
+            throw new IllegalStateException("Layer " + getName() + " gives " + outputs.size()
+                    + " outputs; connect it with applyAll to receive all of their symbols");
+        }
+        return outputs.get(0);
+    }
+
+    /**
+     * Connects the layer in a graph and returns the symbols of all its outputs; see {@link #apply}.
+     *
+     * @throws IllegalArgumentException naming this layer, the layers that produce the inputs and
+     *     every shape involved when the layer cannot take them
+     */
+    public final List<Symbol> applyAll(Symbol... inputs) {
+        if (inputs.length == 0 || Arrays.asList(inputs).contains(null)) {
+            throw new IllegalArgumentException("Layer " + getName() + " must be applied to one or more symbols (from Input.of"
+                    + " or another layer's apply), got " + Arrays.toString(inputs));
+        }
+        List<int[]> samples = Arrays.stream(inputs).map(Symbol::sampleShape).toList();
+        List<int[]> outputs;
+        try {
+            ensureBuilt(samples);
+            if (samples.size() == inputShapes.size()) {
+                for (int i = 0; i < samples.size(); i++) {
+                    checkFits(inputShapes.get(i), samples.get(i), "samples of shape " + Arrays.toString(samples.get(i)));
+                }
+            }
+            outputs = computeOutputShapes(samples);
+        } catch (IllegalArgumentException e) {
+            StringBuilder from = new StringBuilder();
+            for (Symbol in : inputs) {
+                from.append(from.length() == 0 ? "" : ", ").append("layer ").append(in.layer().getName()).append(" (")
+                        .append(in.layer().className()).append(") with samples of shape ").append(Arrays.toString(in.sampleShape()));
+            }
+            throw new IllegalArgumentException("Layer " + getName() + " (" + className() + ") cannot take the output of "
+                    + from + ": " + e.getMessage() + ". Change one of the layers so that their shapes agree", e);
+        }
+        return connect(Arrays.asList(inputs), outputs).outputs();
+    }
+
+    /** The calls of this layer in graphs, in the order they were made (Keras's {@code inbound_nodes}). */
+    public final List<Node> inboundNodes() {
+        return Collections.unmodifiableList(nodes);
+    }
+
+    /** Records a call of this layer on {@code inputs} giving outputs of the given shapes. */
+    final Node connect(List<Symbol> inputs, List<int[]> outputShapes) {
+        Node node = new Node(this, inputs, outputShapes);
+        nodes.add(node);
+        return node;
     }
 
     /** Releases the weights. */

@@ -36,7 +36,7 @@ public final class LayerNames {
             }
             return name;
         }
-        String prefix = snakeCase(layer.className());
+        String prefix = layer.namePrefix();
         String name;
         do {
             name = prefix + "_" + counters.merge(prefix, 1, Integer::sum);

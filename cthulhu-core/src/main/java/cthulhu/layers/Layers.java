@@ -2,6 +2,7 @@ package cthulhu.layers;
 
 import cthulhu.config.ConfigReader;
 import cthulhu.config.KerasVersion;
+import cthulhu.config.NameRegistry;
 import cthulhu.initializers.Initializers;
 
 import java.util.Arrays;
@@ -9,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -20,8 +19,10 @@ import java.util.function.Function;
  *
  * <p>Built in: {@code Dense} ({@link Daoloth}), {@code Activation} ({@link Azatoth}),
  * {@code LeakyReLU}, {@code PReLU}, {@code ELU}, {@code ThresholdedReLU}, {@code Softmax},
- * {@code ReLU}, {@code Dropout} ({@link Darkness}) and {@code AlphaDropout}
- * ({@link AlphaDarkness}). Their configurations use Keras's keys, so Keras 2.2.4's JSON reads
+ * {@code ReLU}, {@code Dropout} ({@link Darkness}), {@code AlphaDropout}
+ * ({@link AlphaDarkness}), {@code InputLayer} and the merge layers ({@code Add}, {@code Subtract},
+ * {@code Multiply}, {@code Average}, {@code Maximum}, {@code Minimum}, {@code Concatenate},
+ * {@code Dot}). Their configurations use Keras's keys, so Keras 2.2.4's JSON reads
  * too: the options Keras has and cthulhu lacks (regularizers, constraints, {@code noise_shape})
  * are accepted when null and rejected otherwise; unknown keys are rejected.
  *
@@ -42,9 +43,8 @@ public final class Layers {
     private static final List<String> BASE_KEYS = List.of("name", "trainable", "batch_input_shape", "input_shape",
             "batch_size", "dtype", "batch_shape");
 
-    private static final Map<String, BiFunction<Map<String, Object>, KerasVersion, ? extends Layer>> FACTORIES =
-            new ConcurrentHashMap<>();
-    private static final Set<String> BUILT_IN;
+    private static final NameRegistry<BiFunction<Map<String, Object>, KerasVersion, ? extends Layer>> FACTORIES =
+            new NameRegistry<>("layer", "Layers");
 
     static {
         builtIn("Dense", c -> {
@@ -102,7 +102,27 @@ public final class Layers {
             c.requireNull("noise_shape");
             return new AlphaDarkness(c.getDouble("rate"), c.getNullableLong("seed"));
         });
-        BUILT_IN = Set.copyOf(FACTORIES.keySet());
+        builtIn("InputLayer", c -> {
+            int[] batchShape = c.getIntArray("batch_input_shape");
+            if (batchShape == null || batchShape.length == 0) {
+                throw new IllegalArgumentException("The config of layer InputLayer needs 'batch_input_shape', e.g. [null, 64]");
+            }
+            for (String flag : List.of("sparse", "ragged")) {
+                if (c.getBoolean(flag, false)) {
+                    throw new IllegalArgumentException("The config of layer InputLayer sets '" + flag
+                            + "' to true, which cthulhu does not support; inputs are dense tensors");
+                }
+            }
+            return new InputLayer(Arrays.copyOfRange(batchShape, 1, batchShape.length));
+        });
+        builtIn("Add", c -> new Add());
+        builtIn("Subtract", c -> new Subtract());
+        builtIn("Multiply", c -> new Multiply());
+        builtIn("Average", c -> new Average());
+        builtIn("Maximum", c -> new Maximum());
+        builtIn("Minimum", c -> new Minimum());
+        builtIn("Concatenate", c -> new Concatenate(c.getInt("axis", -1)));
+        builtIn("Dot", c -> new Dot(c.getIntArray("axes")).normalize(c.getBoolean("normalize", false)));
     }
 
     private Layers() {
@@ -110,7 +130,7 @@ public final class Layers {
 
     /** Registers a built-in class whose factory reads its own keys and rejects unknown ones. */
     private static void builtIn(String className, Function<ConfigReader, Layer> factory) {
-        FACTORIES.put(className, (config, version) -> {
+        FACTORIES.builtIn(className, (config, version) -> {
             ConfigReader reader = new ConfigReader("layer " + className, config, version);
             reader.ignore(BASE_KEYS.toArray(String[]::new));
             Layer layer = factory.apply(reader);
@@ -171,13 +191,7 @@ public final class Layers {
      *     unknown, missing or ill-typed key (naming it)
      */
     public static Layer fromConfig(String className, Map<String, Object> config, KerasVersion version) {
-        BiFunction<Map<String, Object>, KerasVersion, ? extends Layer> factory = FACTORIES.get(className);
-        if (factory == null) {
-            throw new IllegalArgumentException("Unknown layer: " + className + ". Known layer classes: "
-                    + String.join(", ", classNames()) + "; register a custom layer with Layers.register(\"" + className
-                    + "\", config -> ...)");
-        }
-        Layer layer = factory.apply(config, version);
+        Layer layer = FACTORIES.get(className).apply(config, version);
         ConfigReader base = new ConfigReader("layer " + className, config);
         String name = base.getString("name", null);
         if (name != null) {
@@ -206,17 +220,11 @@ public final class Layers {
      * @throws IllegalArgumentException if the name is blank or a built-in class name
      */
     public static void register(String className, Function<Map<String, Object>, ? extends Layer> factory) {
-        if (className == null || className.isBlank()) {
-            throw new IllegalArgumentException("A layer class name must not be blank");
-        }
-        if (BUILT_IN.contains(className)) {
-            throw new IllegalArgumentException("'" + className + "' is a built-in layer class and cannot be replaced; choose another name");
-        }
-        FACTORIES.put(className, (config, version) -> factory.apply(config));
+        FACTORIES.register(className, (config, version) -> factory.apply(config));
     }
 
     /** Every class name {@link #fromConfig} accepts, sorted. */
     public static Set<String> classNames() {
-        return new TreeSet<>(FACTORIES.keySet());
+        return FACTORIES.names();
     }
 }

@@ -2,9 +2,10 @@ package cthulhu.losses;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
-import cthulhu.saving.NameRegistry;
+import cthulhu.config.NameRegistry;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -20,7 +21,7 @@ import java.util.Set;
  */
 public final class Losses {
 
-    private static final NameRegistry<Loss> REGISTRY = new NameRegistry<>("loss function");
+    private static final NameRegistry<Loss> REGISTRY = new NameRegistry<>("loss function", "Losses");
 
     static {
         REGISTRY.builtIn("mean_squared_error", Losses::meanSquaredError);
@@ -28,8 +29,37 @@ public final class Losses {
         REGISTRY.builtIn("mean_absolute_error", Losses::meanAbsoluteError);
         REGISTRY.builtIn("mae", REGISTRY.get("mean_absolute_error"));
         REGISTRY.builtIn("binary_crossentropy", Losses::binaryCrossentropy);
-        REGISTRY.builtIn("categorical_crossentropy", Losses::categoricalCrossentropy);
-        REGISTRY.builtIn("sparse_categorical_crossentropy", Losses::sparseCategoricalCrossentropy);
+        REGISTRY.builtIn("categorical_crossentropy", new Loss() {
+            @Override
+            public Tensor apply(Tensor yTrue, Tensor yPred) {
+                return categoricalCrossentropy(yTrue, yPred);
+            }
+
+            @Override
+            public String targetHint(int[] outputShape, int[] targetShape) {
+                return targetShape.length <= 1 && (targetShape.length == 0 || targetShape[0] == 1)
+                        ? "; for integer labels use sparse_categorical_crossentropy, or one-hot encode y" : "";
+            }
+        });
+        REGISTRY.builtIn("sparse_categorical_crossentropy", new Loss() {
+            @Override
+            public Tensor apply(Tensor yTrue, Tensor yPred) {
+                return sparseCategoricalCrossentropy(yTrue, yPred);
+            }
+
+            /** Integer labels: the output's shape without its class axis, or with a class axis of 1. */
+            @Override
+            public List<int[]> targetShapes(int[] outputShape) {
+                int[] column = outputShape.clone();
+                column[column.length - 1] = 1;
+                return List.of(Arrays.copyOf(outputShape, outputShape.length - 1), column);
+            }
+
+            @Override
+            public String targetHint(int[] outputShape, int[] targetShape) {
+                return Arrays.equals(outputShape, targetShape) ? "; for one-hot targets use categorical_crossentropy" : "";
+            }
+        });
     }
 
     private Losses() {
@@ -138,13 +168,7 @@ public final class Losses {
      *     how to register it
      */
     public static String serialize(Loss loss) {
-        String name = nameOf(loss).orElse(null);
-        if (name == null) {
-            throw new IllegalArgumentException("Cannot serialize loss " + loss
-                    + ": it is neither built in nor registered. Register it first with Losses.register(\"name\", loss)"
-                    + " and compile the model with that same object.");
-        }
-        return name;
+        return REGISTRY.serialize(loss);
     }
 
     /** The canonical name of {@code loss}, or empty when it is neither built in nor registered. */

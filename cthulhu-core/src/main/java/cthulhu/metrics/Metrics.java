@@ -4,7 +4,7 @@ import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.losses.Loss;
 import cthulhu.losses.Losses;
-import cthulhu.saving.NameRegistry;
+import cthulhu.config.NameRegistry;
 
 import java.util.Arrays;
 import java.util.Set;
@@ -24,9 +24,10 @@ public final class Metrics {
     /** The names that stand for the accuracy fitting the loss. */
     public static final Set<String> ACCURACY_NAMES = Set.of("accuracy", "acc");
 
-    private static final NameRegistry<Metric> REGISTRY = new NameRegistry<>("metric");
+    private static final NameRegistry<Metric> REGISTRY = new NameRegistry<>("metric", "Metrics");
 
     static {
+        ACCURACY_NAMES.forEach(REGISTRY::reserve);
         REGISTRY.builtIn("binary_accuracy", Metrics::binaryAccuracy);
         REGISTRY.builtIn("categorical_accuracy", Metrics::categoricalAccuracy);
         REGISTRY.builtIn("sparse_categorical_accuracy", Metrics::sparseCategoricalAccuracy);
@@ -47,13 +48,6 @@ public final class Metrics {
         for (String alias : aliases) {
             REGISTRY.builtIn(alias, metric);
         }
-    }
-
-    private static Metric lookUp(String name) {
-        if (!REGISTRY.contains(name)) {
-            throw new IllegalArgumentException("Unknown metric: " + name + ". Valid names: " + String.join(", ", names()));
-        }
-        return REGISTRY.get(name);
     }
 
     /** {@code mean(yTrue == round(yPred), axis = −1)}: predictions above 0.5 count as 1. */
@@ -96,7 +90,7 @@ public final class Metrics {
                     + " Metrics.get(name, loss, outputUnits) or name the accuracy explicitly (binary_accuracy,"
                     + " categorical_accuracy, sparse_categorical_accuracy)");
         }
-        return lookUp(name);
+        return REGISTRY.get(name);
     }
 
     /**
@@ -110,7 +104,7 @@ public final class Metrics {
      */
     public static Metric get(String name, Loss loss, int outputUnits) {
         if (!ACCURACY_NAMES.contains(name)) {
-            return lookUp(name);
+            return REGISTRY.get(name);
         }
         if (outputUnits == 1 || loss == Losses.get("binary_crossentropy")) {
             return REGISTRY.get("binary_accuracy");
@@ -128,13 +122,7 @@ public final class Metrics {
      *     saying how to register it
      */
     public static String serialize(Metric metric) {
-        String name = REGISTRY.nameOf(metric);
-        if (name == null) {
-            throw new IllegalArgumentException("Cannot serialize metric " + metric
-                    + ": it is neither built in nor registered. Register it first with Metrics.register(\"name\", metric)"
-                    + " and compile the model with that same object.");
-        }
-        return name;
+        return REGISTRY.serialize(metric);
     }
 
     /**
@@ -143,16 +131,11 @@ public final class Metrics {
      * @throws IllegalArgumentException if the name is blank, built in, or {@code accuracy}
      */
     public static void register(String name, Metric metric) {
-        if (ACCURACY_NAMES.contains(name)) {
-            throw new IllegalArgumentException("'" + name + "' is reserved for the accuracy that fits the loss; choose another name");
-        }
         REGISTRY.register(name, metric);
     }
 
     /** Every name {@link #get} accepts, sorted, {@code accuracy} and {@code acc} included. */
     public static Set<String> names() {
-        Set<String> names = REGISTRY.names();
-        names.addAll(ACCURACY_NAMES);
-        return names;
+        return REGISTRY.names();
     }
 }

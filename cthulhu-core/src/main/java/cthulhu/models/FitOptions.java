@@ -8,7 +8,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The options of {@link Sequential#fit(Tensor, Tensor, FitOptions)}, with Keras 2.2.4's defaults:
+ * The options of {@link Model#fit(Tensor, Tensor, FitOptions)}, with Keras 2.2.4's defaults:
  * 1 epoch, batch size 32, verbosity 1, shuffling each epoch, no validation, no callbacks.
  *
  * <pre>{@code
@@ -25,8 +25,8 @@ public final class FitOptions {
     private boolean shuffle = true;
     private Long seed;
     private double validationSplit;
-    private Tensor validationX;
-    private Tensor validationY;
+    private List<Tensor> validationX;
+    private List<Tensor> validationY;
     private int initialEpoch;
     private Boolean dynamicDisplay;
     private final List<Callback> callbacks = new ArrayList<>();
@@ -90,8 +90,19 @@ public final class FitOptions {
         if (x == null || y == null) {
             throw new IllegalArgumentException("validationData needs both x and y");
         }
-        this.validationX = x;
-        this.validationY = y;
+        return validationData(List.of(x), List.of(y));
+    }
+
+    /**
+     * Validation samples and targets of a model with several inputs or outputs: one tensor per
+     * input and one per output, in order; evaluated after each epoch.
+     */
+    public FitOptions validationData(List<Tensor> xs, List<Tensor> ys) {
+        if (xs == null || ys == null || xs.isEmpty() || ys.isEmpty()) {
+            throw new IllegalArgumentException("validationData needs both inputs and targets, got " + xs + " and " + ys);
+        }
+        this.validationX = List.copyOf(xs);
+        this.validationY = List.copyOf(ys);
         return this;
     }
 
@@ -143,11 +154,11 @@ public final class FitOptions {
         return validationSplit;
     }
 
-    Tensor validationX() {
+    List<Tensor> validationX() {
         return validationX;
     }
 
-    Tensor validationY() {
+    List<Tensor> validationY() {
         return validationY;
     }
 

@@ -2,9 +2,8 @@ package cthulhu.optimizers;
 
 import cthulhu.backend.K;
 import cthulhu.config.ConfigReader;
-import cthulhu.saving.NameRegistry;
+import cthulhu.config.NameRegistry;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,8 +15,8 @@ import java.util.function.Function;
  * one, with Keras 2.2.4's defaults.
  *
  * <p>An optimizer serializes to its name plus its {@link Optimizer#getConfig() config};
- * {@link #deserialize} rebuilds it. Names are matched exactly, then in lower case, so Keras's class
- * names ({@code "Adam"}, {@code "RMSprop"}) work too.
+ * {@link #deserialize} rebuilds it. Names are matched exactly, and built-in names in any case as
+ * Keras does, so Keras's class names ({@code "Adam"}, {@code "RMSprop"}) work too.
  */
 public final class Optimizers {
 
@@ -30,7 +29,7 @@ public final class Optimizers {
         Optimizer create(Map<String, Object> config);
     }
 
-    private static final NameRegistry<Factory> REGISTRY = new NameRegistry<>("optimizer");
+    private static final NameRegistry<Factory> REGISTRY = new NameRegistry<Factory>("optimizer", "Optimizers").builtInsInAnyCase();
     private static final Map<Class<? extends Optimizer>, String> NAME_BY_CLASS = new ConcurrentHashMap<>();
 
     static {
@@ -84,11 +83,7 @@ public final class Optimizers {
      *     config, naming it
      */
     public static Optimizer deserialize(String name, Map<String, Object> config) {
-        String key = name;
-        if (name != null && !REGISTRY.contains(name) && REGISTRY.contains(name.toLowerCase(Locale.ROOT))) {
-            key = name.toLowerCase(Locale.ROOT);
-        }
-        return REGISTRY.get(key).create(config);
+        return REGISTRY.get(name).create(config);
     }
 
     /**

@@ -218,8 +218,9 @@ class DaolothTest extends ConformanceTestBase {
         layer.setName("dense_5");
         assertThrowsWithMessage(IllegalArgumentException.class, layer::getConfig,
                 "dense_5", "not registered", "Activations.register");
-        Daoloth tanh = new Daoloth(2, K::tanh);
-        assertThrowsWithMessage(IllegalArgumentException.class, tanh::getConfig, "Activations.register");
+        Daoloth abs = new Daoloth(2, K::abs);
+        assertThrowsWithMessage(IllegalArgumentException.class, abs::getConfig, "Activations.register");
         assertEquals("tanh", new Daoloth(2, Activations.get("tanh")).getConfig().get("activation"));
+        assertEquals("tanh", new Daoloth(2, K::tanh).getConfig().get("activation"));
     }
 }

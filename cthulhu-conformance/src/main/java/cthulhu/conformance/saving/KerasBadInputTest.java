@@ -79,7 +79,7 @@ class KerasBadInputTest extends ConformanceTestBase {
         Path lambda = rewrite(good(dir, 4, 2), dir.resolve("lambda.keras"), "config.json",
                 replace("\"class_name\":\"Dense\"", "\"class_name\":\"Lambda\""));
         assertThrowsWithMessage(ModelFormatException.class, () -> Sequential.load(lambda),
-                "lambda.keras", "Lambda", "layer 'dense", "Known layer classes", "Dense", "LeakyReLU");
+                "lambda.keras", "Lambda", "layer 'dense", "Valid names", "Dense", "LeakyReLU");
     }
 
     @Test
