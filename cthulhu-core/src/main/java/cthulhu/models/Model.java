@@ -90,6 +90,20 @@ public abstract class Model implements AutoCloseable {
      */
     public abstract void save(Path path) throws IOException;
 
+    /**
+     * Reads a model from a file, recognising the format by its content
+     * ({@link cthulhu.saving.ModelFiles}): cthulhu's archive, a Keras 3 {@code .keras} zip, or a
+     * legacy HDF5 model written by Keras 2.x, tf.keras or Keras 3, compiled when the file holds a
+     * training configuration. Functional Keras graphs load when they are a chain of
+     * single-input layers.
+     *
+     * @throws IOException when the file cannot be read
+     * @throws cthulhu.saving.ModelFormatException naming the file and the problem
+     */
+    public static Model load(Path path) throws IOException {
+        return cthulhu.saving.ModelFiles.load(path);
+    }
+
     // ---- compiling --------------------------------------------------------------------------
 
     /**
