@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
 
 /**
  * The {@code cthulhu} command: {@code summary FILE}, {@code convert IN OUT} and
- * {@code predict FILE --input x.csv [--output y.csv]} for any model file cthulhu reads
+ * {@code predict FILE --input x.csv [--output y.csv]} ({@code convert --no-compile} leaves the
+ * training configuration out) for any model file cthulhu reads
  * (cthulhu's archive, Keras 3 {@code .keras}, legacy Keras {@code .h5}). Exit code 0 on success,
  * 1 when a file cannot be read or written (the message says why), 2 for a usage error.
  */
@@ -78,12 +79,15 @@ public final class Cthulhu implements Runnable {
         Path in;
         @Parameters(index = "1", paramLabel = "OUT", description = "The file to write.")
         Path out;
+        @Option(names = "--no-compile", description = "Leave out the optimizer, loss and metrics (for a training"
+                + " configuration the target format cannot hold).")
+        boolean noCompile;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
-            try (Sequential model = Sequential.load(in)) {
+            try (Sequential model = Sequential.load(in, !noCompile)) {
                 model.save(out);
             }
             spec.commandLine().getOut().println("Wrote " + out);

@@ -243,11 +243,7 @@ final class KerasModelConfig {
             String optimizerName = optimizerClass.substring(optimizerClass.indexOf('>') + 1).toLowerCase(Locale.ROOT);
             Optimizer built = Optimizers.deserialize(optimizerName, hyper);
             List<String> metricNames = new ArrayList<>();
-            if (metrics instanceof List<?> list) {
-                for (Object m : list) {
-                    metricNames.add(lossOrMetricName(m));
-                }
-            }
+            collectMetrics(metrics, metricNames);
             model.compile(built, Losses.get(lossOrMetricName(loss)), metricNames.toArray(String[]::new));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ModelFormatException(file, "its training configuration cannot be restored (" + e.getMessage()
@@ -255,10 +251,30 @@ final class KerasModelConfig {
         }
     }
 
-    /** A loss or metric: its name, or the snake-case name of Keras 3's {@code {"class_name": "MeanSquaredError"}}. */
+    /** Metric names from Keras's list, or tf.keras 2.13+'s list per output (flattened: one output here). */
+    private static void collectMetrics(Object metrics, List<String> names) {
+        if (metrics instanceof List<?> list) {
+            for (Object m : list) {
+                if (m instanceof List<?>) {
+                    collectMetrics(m, names);
+                } else {
+                    names.add(lossOrMetricName(m));
+                }
+            }
+        }
+    }
+
+    /**
+     * A loss or metric: its name; the snake-case name of Keras 3's {@code {"class_name":
+     * "MeanSquaredError"}}; the {@code name} of tf.keras's {@code MeanMetricWrapper}.
+     */
     private static String lossOrMetricName(Object identifier) {
         if (identifier instanceof String s) {
             return s;
+        }
+        if (identifier instanceof Map<?, ?> m && "MeanMetricWrapper".equals(m.get("class_name"))
+                && m.get("config") instanceof Map<?, ?> c && c.get("name") instanceof String name) {
+            return name;
         }
         if (identifier instanceof Map<?, ?> m && m.get("class_name") instanceof String className) {
             return kerasSnakeCase(className);
