@@ -93,7 +93,7 @@ final class KerasModelConfig {
                 }
                 if ("Sequential".equals(layerClass) || "Model".equals(layerClass) || "Functional".equals(layerClass)) {
                     throw new ModelFormatException(file, "layer '" + layerConfig.get("name") + "' is a nested " + layerClass
-                            + " model, which a Sequential model cannot hold; load it with Model.load");
+                            + " model; cthulhu does not read models nested in models yet");
                 }
                 try {
                     model.add(Layers.fromConfig(layerClass, layerConfig, semantics));
@@ -178,7 +178,7 @@ final class KerasModelConfig {
             if (!chained) {
                 throw new ModelFormatException(file, "its Functional graph is not a chain of single-input layers (layer '" + name
                         + "' takes " + inbound + (previous == null ? "" : " where a chain would take ['" + previous + "']")
-                        + "); a Sequential model cannot hold it — load it with Model.load");
+                        + "); cthulhu reads a Functional graph as a chain of single-input layers only");
             }
             previous = name;
         }
