@@ -540,21 +540,4 @@ public final class Ops {
         }
         return y;
     }
-
-    /**
-     * One Adam update on the active backend ({@link Backend#adam}; the formula is
-     * {@link cthulhu.backend.Composites#adam}), its results registered with the open
-     * {@link TensorScope}. An optimizer's update is not differentiable and is never recorded on a tape.
-     *
-     * @return {@code {p', m', v'}}, and AMSGrad's {@code v̂'} fourth when {@code vhat} is not null
-     */
-    public static Tensor[] adam(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vhat, double lr, long t, double beta1,
-            double beta2, double epsilon) {
-        Backend b = backendFor(param, grad, m, v, vhat);
-        Tensor[] next = b.adam(param, grad, m, v, vhat, lr, t, beta1, beta2, epsilon);
-        for (Tensor x : next) {
-            out(x);
-        }
-        return next;
-    }
 }

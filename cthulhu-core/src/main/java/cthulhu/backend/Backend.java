@@ -175,9 +175,13 @@ public interface Backend extends AutoCloseable {
         return Composites.dense(this, x, kernel, bias);
     }
 
-    /** {@link Composites#adam}: one Adam (or AMSGrad, when {@code vhat} is not null) update. */
-    default Tensor[] adam(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vhat, double lr, long t, double beta1,
-            double beta2, double epsilon) {
-        return Composites.adam(this, param, grad, m, v, vhat, lr, t, beta1, beta2, epsilon);
+    /**
+     * Runs an element-wise kernel over tensors of one shape and dtype into {@code outputs} new
+     * tensors of that shape and dtype ({@link K#mapElements}). The default copies the inputs to
+     * Java arrays and the results back ({@link ElementwisePass#copying}); a backend whose storage
+     * Java can address as NIO buffers overrides it to run {@link ElementwisePass} on that storage.
+     */
+    default Tensor[] mapElements(ElementKernel kernel, List<Tensor> inputs, int outputs) {
+        return ElementwisePass.copying(this, kernel, inputs, outputs);
     }
 }

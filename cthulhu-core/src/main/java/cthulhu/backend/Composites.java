@@ -106,45 +106,4 @@ public final class Composites {
             return b.binary(BinaryOp.ADD, product, bias);
         }
     }
-
-    /**
-     * One Adam update as Keras 2.2.4 writes it: with the step size
-     * {@code lr_t = lr · √(1 − β2^t) / (1 − β1^t)} (computed in double),
-     * {@code m' = β1·m + (1 − β1)·g}, {@code v' = β2·v + (1 − β2)·g²}, for AMSGrad
-     * {@code v̂' = max(v̂, v')}, and {@code p' = p − lr_t·m' / (√(v̂' or v') + ε)}.
-     *
-     * <p>{@code param}, {@code grad}, {@code m}, {@code v} and {@code vhat} have one shape.
-     *
-     * @param vhat AMSGrad's running maximum of {@code v}, or null for plain Adam
-     * @param t the step number, from 1
-     * @return {@code {p', m', v'}}, and {@code v̂'} fourth when {@code vhat} is given
-     */
-    public static Tensor[] adam(Backend b, Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vhat, double lr, long t,
-            double beta1, double beta2, double epsilon) {
-        double lrT = adamStepSize(lr, t, beta1, beta2);
-        Tensor m1;
-        try (Tensor kept = b.binary(BinaryOp.MULTIPLY, m, beta1);
-             Tensor added = b.binary(BinaryOp.MULTIPLY, grad, 1 - beta1)) {
-            m1 = b.binary(BinaryOp.ADD, kept, added);
-        }
-        Tensor v1;
-        try (Tensor squared = b.unary(UnaryOp.SQUARE, grad);
-             Tensor kept = b.binary(BinaryOp.MULTIPLY, v, beta2);
-             Tensor added = b.binary(BinaryOp.MULTIPLY, squared, 1 - beta2)) {
-            v1 = b.binary(BinaryOp.ADD, kept, added);
-        }
-        Tensor vhat1 = vhat == null ? null : b.binary(BinaryOp.MAXIMUM, vhat, v1);
-        try (Tensor root = b.unary(UnaryOp.SQRT, vhat1 == null ? v1 : vhat1);
-             Tensor denominator = b.binary(BinaryOp.ADD, root, epsilon);
-             Tensor scaled = b.binary(BinaryOp.MULTIPLY, m1, lrT);
-             Tensor step = b.binary(BinaryOp.DIVIDE, scaled, denominator)) {
-            Tensor p1 = b.binary(BinaryOp.SUBTRACT, param, step);
-            return vhat1 == null ? new Tensor[] {p1, m1, v1} : new Tensor[] {p1, m1, v1, vhat1};
-        }
-    }
-
-    /** Adam's step size at step {@code t} (from 1): {@code lr · √(1 − β2^t) / (1 − β1^t)}, in double. */
-    public static double adamStepSize(double lr, long t, double beta1, double beta2) {
-        return lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
-    }
 }

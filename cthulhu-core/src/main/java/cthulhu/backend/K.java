@@ -664,4 +664,41 @@ public final class K {
             return scope.keep(body.get());
         }
     }
+
+    // ---- fused element-wise passes -----------------------------------------------------------
+
+    /**
+     * Runs {@code kernel} over the elements of {@code inputs} in one pass over their storage and
+     * returns {@code outputs} new tensors of their shape and dtype: element {@code i} of each
+     * output is what the kernel computes from element {@code i} of every input. The kernel works
+     * in double (float32 elements are widened, and the results rounded once). The pass is not
+     * recorded by a {@link cthulhu.autodiff.GradientTape}: it is for updates such as an
+     * optimizer's, never differentiated.
+     *
+     * @throws IllegalArgumentException if there is no input or {@code outputs < 1}, if the inputs
+     *     differ in shape or dtype, or if one belongs to another backend
+     */
+    public static Tensor[] mapElements(ElementKernel kernel, int outputs, Tensor... inputs) {
+        if (inputs.length == 0 || outputs < 1) {
+            throw new IllegalArgumentException("mapElements needs at least one input and one output, got " + inputs.length
+                    + " inputs and " + outputs + " outputs");
+        }
+        Backend b = currentBackend();
+        Tensor first = inputs[0];
+        for (Tensor x : inputs) {
+            if (x.backend() != b) {
+                throw new IllegalArgumentException("mapElements on backend '" + b.name() + "' got a tensor of backend '"
+                        + x.backend().name() + "'; convert it with K.convert(tensor)");
+            }
+            if (x.dtype() != first.dtype() || !Arrays.equals(x.shape(), first.shape())) {
+                throw new IllegalArgumentException("mapElements takes tensors of one shape and dtype, got " + first.dtype()
+                        + Arrays.toString(first.shape()) + " and " + x.dtype() + Arrays.toString(x.shape()));
+            }
+        }
+        Tensor[] results = b.mapElements(kernel, List.of(inputs), outputs);
+        for (Tensor r : results) {
+            TensorScope.track(r);
+        }
+        return results;
+    }
 }

@@ -1,9 +1,8 @@
 package cthulhu.optimizers;
 
-import cthulhu.autodiff.Ops;
+import cthulhu.backend.ElementKernel;
 import cthulhu.backend.K;
-import cthulhu.backend.Tensor;
-import cthulhu.backend.Variable;
+import cthulhu.optimizers.schedules.LearningRateSchedule;
 
 import java.util.List;
 import java.util.Map;
@@ -19,14 +18,10 @@ import java.util.Map;
  * </pre>
  * With AMSGrad (Reddi et al., 2018) a third state {@code v̂ ← max(v̂, v)} replaces {@code v} in the
  * last line. Defaults: lr 0.001, β1 0.9, β2 0.999, ε = {@link K#epsilon()} (1e-7), decay 0, no
- * AMSGrad. Each variable's update is one call of the backend's {@code adam} composite, which a
- * backend may run as a fused kernel.
+ * AMSGrad.
  */
-public final class Adam extends Optimizer {
+public final class Adam extends MomentOptimizer {
 
-    private final double beta1;
-    private final double beta2;
-    private final double epsilon;
     private final boolean amsgrad;
 
     /** Adam with Keras's defaults: lr 0.001, β1 0.9, β2 0.999, ε = {@link K#epsilon()}, decay 0. */
@@ -36,6 +31,11 @@ public final class Adam extends Optimizer {
 
     /** Adam with the given learning rate and the other defaults. */
     public Adam(double lr) {
+        this(lr, 0.9, 0.999, K.epsilon(), 0, false);
+    }
+
+    /** Adam with a learning-rate schedule and the other defaults. */
+    public Adam(LearningRateSchedule lr) {
         this(lr, 0.9, 0.999, K.epsilon(), 0, false);
     }
 
@@ -49,33 +49,13 @@ public final class Adam extends Optimizer {
      * @throws IllegalArgumentException for a value out of range, naming it
      */
     public Adam(double lr, double beta1, double beta2, double epsilon, double decay, boolean amsgrad) {
-        super(lr, decay);
-        this.beta1 = requireBeta("beta_1", beta1);
-        this.beta2 = requireBeta("beta_2", beta2);
-        this.epsilon = requireNonNegative("epsilon", epsilon);
+        this(LearningRateSchedule.constant(lr), beta1, beta2, epsilon, decay, amsgrad);
+    }
+
+    /** As {@link #Adam(double, double, double, double, double, boolean)} with a learning-rate schedule. */
+    public Adam(LearningRateSchedule lr, double beta1, double beta2, double epsilon, double decay, boolean amsgrad) {
+        super(lr, decay, beta1, beta2, epsilon);
         this.amsgrad = amsgrad;
-    }
-
-    private double requireBeta(String name, double value) {
-        if (!(value >= 0 && value < 1)) {
-            throw new IllegalArgumentException("Adam: " + name + " must be in [0, 1), got " + value);
-        }
-        return value;
-    }
-
-    /** The decay of the first moment. */
-    public double beta1() {
-        return beta1;
-    }
-
-    /** The decay of the second moment. */
-    public double beta2() {
-        return beta2;
-    }
-
-    /** The fuzz factor. */
-    public double epsilon() {
-        return epsilon;
     }
 
     /** Whether the AMSGrad variant is used. */
@@ -90,25 +70,53 @@ public final class Adam extends Optimizer {
 
     @Override
     public Map<String, Object> getConfig() {
-        return config("lr", lr(), "beta_1", beta1, "beta_2", beta2, "decay", decay(), "epsilon", epsilon,
-                "amsgrad", amsgrad);
+        return config("beta_1", beta1(), "beta_2", beta2(), "decay", decay(), "epsilon", epsilon(), "amsgrad", amsgrad);
     }
 
     @Override
     protected List<String> slotNames() {
-        return amsgrad ? List.of("m", "v", "vhat") : List.of("m", "v");
+        return slots(amsgrad);
     }
 
     @Override
-    protected void update(Variable param, Tensor grad, List<Variable> state, double lr, long t) {
-        Tensor vhat = amsgrad ? state.get(2).value() : null;
-        Tensor[] next = Ops.adam(param.value(), grad, state.get(0).value(), state.get(1).value(), vhat, lr, t, beta1,
-                beta2, epsilon);
-        state.get(0).assign(next[1]);
-        state.get(1).assign(next[2]);
-        if (amsgrad) {
-            state.get(2).assign(next[3]);
-        }
-        param.assign(next[0]);
+    protected ElementKernel kernel(double lr, long t) {
+        return kernel(lr, t, beta1(), beta2(), epsilon(), amsgrad);
+    }
+
+    static List<String> slots(boolean amsgrad) {
+        return amsgrad ? List.of("m", "v", "vhat") : List.of("m", "v");
+    }
+
+    /** Adam's step size at step {@code t} (from 1): {@code lr · √(1 − β2^t) / (1 − β1^t)}. */
+    static double stepSize(double lr, long t, double beta1, double beta2) {
+        return lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
+    }
+
+    /** The update above over inputs {@code p, g, m, v[, v̂]} into {@code p', m', v'[, v̂']}; also {@link AdamW}'s. */
+    static ElementKernel kernel(double lr, long t, double beta1, double beta2, double epsilon, boolean amsgrad) {
+        double lrT = stepSize(lr, t, beta1, beta2);
+        double c1 = 1 - beta1;
+        double c2 = 1 - beta2;
+        return (in, out, n) -> {
+            double[] p = in[0];
+            double[] g = in[1];
+            double[] m = in[2];
+            double[] v = in[3];
+            double[] vhat = amsgrad ? in[4] : v;
+            double[] p1 = out[0];
+            double[] m1 = out[1];
+            double[] v1 = out[2];
+            double[] vhat1 = amsgrad ? out[3] : v1;
+            for (int i = 0; i < n; i++) {
+                double gi = g[i];
+                double mi = m[i] * beta1 + gi * c1;
+                double vi = v[i] * beta2 + (gi * gi) * c2;
+                m1[i] = mi;
+                v1[i] = vi;
+                double di = amsgrad ? Math.max(vhat[i], vi) : vi;
+                vhat1[i] = di;
+                p1[i] = p[i] - (mi * lrT) / (Math.sqrt(di) + epsilon);
+            }
+        };
     }
 }

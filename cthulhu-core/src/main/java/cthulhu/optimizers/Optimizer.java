@@ -1,9 +1,13 @@
 package cthulhu.optimizers;
 
+import cthulhu.backend.ElementKernel;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.TensorScope;
 import cthulhu.backend.Variable;
+import cthulhu.config.Requirements;
+import cthulhu.optimizers.schedules.LearningRateSchedule;
+import cthulhu.optimizers.schedules.LearningRateSchedules;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,23 +21,31 @@ import java.util.Map;
  * The base of every optimizer: turns gradients into new values of the trainable variables
  * (Keras 2.2.4's {@code Optimizer.get_updates}).
  *
- * <p>The learning rate decays with the step count as Keras's does:
- * {@code lr_t = lr / (1 + decay · iterations)}, where {@code iterations} counts the steps taken
- * before this one. Per-variable state (moments, accumulators) lives in non-trainable
- * {@link Variable}s created at the first step that sees the variable, initialized to zeros, and
- * released by {@link #close()}.
+ * <p>The learning rate is a number or a {@link LearningRateSchedule} of the step count, and
+ * decays as Keras 2.2.4's does: {@code lr_t = lr(iterations) / (1 + decay · iterations)}, where
+ * {@code iterations} counts the steps taken before this one. Per-variable state (moments,
+ * accumulators) lives in non-trainable {@link Variable}s created at the first step that sees the
+ * variable, initialized to zeros, and released by {@link #close()}.
  *
- * <p>Subclasses implement {@link #slotNames} and {@link #update}, writing every new value with
- * {@link Variable#assign}, which takes it out of the training step's {@link TensorScope} so that
- * it outlives the step while the step's intermediates are released.
+ * <p>Before the update the gradients are clipped ({@link #clipnorm}, {@link #globalClipnorm},
+ * {@link #clipvalue}); with Keras 3's {@link #weightDecay} each variable first shrinks by
+ * {@code p ← p − p · weight_decay · lr_t}.
+ *
+ * <p>Subclasses implement {@link #slotNames} and {@link #kernel}: the update of one element of a
+ * variable and its state, which runs for every variable as one fused pass over its storage
+ * ({@link K#mapElements}). The new values are written with {@link Variable#assign}, which takes
+ * them out of the training step's {@link TensorScope} so that they outlive the step while the
+ * step's intermediates are released.
  */
 public abstract class Optimizer implements AutoCloseable {
 
-    private final double lr;
+    private LearningRateSchedule learningRate;
     private final double decay;
     private long iterations;
     private double clipnorm;
     private double clipvalue;
+    private double globalClipnorm;
+    private double weightDecay;
     private final Map<Variable, List<Variable>> slots = new IdentityHashMap<>();
 
     /**
@@ -42,7 +54,19 @@ public abstract class Optimizer implements AutoCloseable {
      * @throws IllegalArgumentException for a negative or non-finite value, naming it
      */
     protected Optimizer(double lr, double decay) {
-        this.lr = requireNonNegative("lr", lr);
+        this(LearningRateSchedule.constant(lr), decay);
+    }
+
+    /**
+     * @param lr the learning rate as a function of the step count
+     * @param decay Keras 2.2.4's learning-rate decay per step, {@code >= 0}, applied on top of the schedule
+     * @throws IllegalArgumentException for a null schedule or a negative or non-finite decay
+     */
+    protected Optimizer(LearningRateSchedule lr, double decay) {
+        if (lr == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": the learning rate must not be null");
+        }
+        this.learningRate = lr;
         this.decay = requireNonNegative("decay", decay);
     }
 
@@ -54,23 +78,57 @@ public abstract class Optimizer implements AutoCloseable {
      *     negative or not finite
      */
     protected final double requireNonNegative(String name, double value) {
-        if (!(value >= 0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": " + name + " must be a finite number >= 0, got " + value);
-        }
-        return value;
+        return Requirements.nonNegative(getClass().getSimpleName(), name, value);
     }
 
     /**
      * Rescales the gradients before each step so that their global L2 norm
      * {@code n = √(Σ over all gradients of Σ g²)} is at most {@code clipnorm}: each {@code g}
-     * becomes {@code g · clipnorm / n} when {@code n ≥ clipnorm} (Keras's {@code clipnorm}).
-     * 0 (default) disables it.
+     * becomes {@code g · clipnorm / n} when {@code n ≥ clipnorm} (Keras 2.2.4's {@code clipnorm},
+     * which is global; Keras 3 renamed this {@code global_clipnorm} and made {@code clipnorm}
+     * per variable). 0 (default) disables it.
+     *
+     * @return this optimizer
+     * @throws IllegalArgumentException for a negative or non-finite value, or when
+     *     {@link #globalClipnorm} is set
+     */
+    public final Optimizer clipnorm(double clipnorm) {
+        this.clipnorm = requireNonNegative("clipnorm", clipnorm);
+        requireOneNormClip();
+        return this;
+    }
+
+    /**
+     * Keras 3's {@code global_clipnorm}: the gradients are rescaled by {@code c / max(n, c)} where
+     * {@code n} is the L2 norm of all of them together, as {@link #clipnorm} does. 0 (default)
+     * disables it.
+     *
+     * @return this optimizer
+     * @throws IllegalArgumentException for a negative or non-finite value, or when {@link #clipnorm}
+     *     is set (Keras 3 accepts only one of the two)
+     */
+    public final Optimizer globalClipnorm(double globalClipnorm) {
+        this.globalClipnorm = requireNonNegative("global_clipnorm", globalClipnorm);
+        requireOneNormClip();
+        return this;
+    }
+
+    private void requireOneNormClip() {
+        if (clipnorm > 0 && globalClipnorm > 0) {
+            throw new IllegalArgumentException(className() + ": set clipnorm (" + clipnorm + ") or global_clipnorm ("
+                    + globalClipnorm + "), not both: both clip the global norm of the gradients");
+        }
+    }
+
+    /**
+     * Keras 3's decoupled {@code weight_decay}: before its update each variable becomes
+     * {@code p − p · weight_decay · lr_t}. 0 (default; {@link AdamW}'s is 0.004) disables it.
      *
      * @return this optimizer
      * @throws IllegalArgumentException for a negative or non-finite value
      */
-    public final Optimizer clipnorm(double clipnorm) {
-        this.clipnorm = requireNonNegative("clipnorm", clipnorm);
+    public final Optimizer weightDecay(double weightDecay) {
+        this.weightDecay = requireNonNegative("weight_decay", weightDecay);
         return this;
     }
 
@@ -86,9 +144,29 @@ public abstract class Optimizer implements AutoCloseable {
         return this;
     }
 
-    /** The initial learning rate. */
+    /** The learning rate at step 0 (the schedule's initial rate). */
     public final double lr() {
-        return lr;
+        return learningRate.at(0);
+    }
+
+    /** The learning rate as a function of the step count (a constant for a plain number). */
+    public final LearningRateSchedule learningRate() {
+        return learningRate;
+    }
+
+    /**
+     * Replaces the learning rate by a constant from the next step on, as Keras's callbacks set
+     * {@code optimizer.lr}.
+     *
+     * @throws IllegalArgumentException for a negative or non-finite rate
+     */
+    public final void setLearningRate(double lr) {
+        learningRate = LearningRateSchedule.constant(requireNonNegative("lr", lr));
+    }
+
+    /** The weight decay ({@link #weightDecay(double)}). */
+    public final double weightDecay() {
+        return weightDecay;
     }
 
     /** The learning-rate decay per step. */
@@ -101,8 +179,9 @@ public abstract class Optimizer implements AutoCloseable {
         return iterations;
     }
 
-    /** The learning rate of the next step: {@code lr / (1 + decay · iterations)}. */
+    /** The learning rate of the next step: {@code lr(iterations) / (1 + decay · iterations)}. */
     public final double currentLearningRate() {
+        double lr = learningRate.at(iterations);
         return decay > 0 ? lr / (1 + decay * iterations) : lr;
     }
 
@@ -119,15 +198,14 @@ public abstract class Optimizer implements AutoCloseable {
     protected abstract List<String> slotNames();
 
     /**
-     * Computes one variable's update and writes it, and its new state, with {@link Variable#assign}.
+     * The update of one step, element by element, for every variable: its inputs are
+     * {@code p, g} and the state in the order of {@link #slotNames}; its outputs {@code p'} and
+     * the new state in the same order.
      *
-     * @param param the variable to update
-     * @param grad the gradient of the loss with respect to it, of its shape
-     * @param state its state, in the order of {@link #slotNames}
-     * @param lr the decayed learning rate of this step
+     * @param lr the learning rate of this step (scheduled and decayed)
      * @param t this step's number, starting at 1
      */
-    protected abstract void update(Variable param, Tensor grad, List<Variable> state, double lr, long t);
+    protected abstract ElementKernel kernel(double lr, long t);
 
     /**
      * Takes one step: updates every variable from its gradient, then counts the step.
@@ -151,16 +229,44 @@ public abstract class Optimizer implements AutoCloseable {
         List<Tensor> clipped = clip(grads);
         double rate = currentLearningRate();
         long t = iterations + 1;
+        ElementKernel kernel = withWeightDecay(kernel(rate, t), rate);
         for (int i = 0; i < params.size(); i++) {
             Variable p = params.get(i);
-            update(p, clipped.get(i), stateOf(p), rate, t);
+            List<Variable> state = stateOf(p);
+            Tensor[] in = new Tensor[2 + state.size()];
+            in[0] = p.value();
+            in[1] = clipped.get(i);
+            for (int k = 0; k < state.size(); k++) {
+                in[2 + k] = state.get(k).value();
+            }
+            Tensor[] next = K.mapElements(kernel, 1 + state.size(), in);
+            for (int k = 0; k < state.size(); k++) {
+                state.get(k).assign(next[1 + k]);
+            }
+            p.assign(next[0]);
         }
         iterations = t;
     }
 
-    /** The gradients after {@link #clipnorm} and {@link #clipvalue}, in that order. */
+    /** {@code kernel} applied to {@code p − p · weight_decay · lr} (the kernel's inputs are its own copies). */
+    private ElementKernel withWeightDecay(ElementKernel kernel, double lr) {
+        if (weightDecay == 0) {
+            return kernel;
+        }
+        double shrink = weightDecay * lr;
+        return (in, out, n) -> {
+            double[] p = in[0];
+            for (int i = 0; i < n; i++) {
+                p[i] = p[i] - p[i] * shrink;
+            }
+            kernel.apply(in, out, n);
+        };
+    }
+
+    /** The gradients after {@link #clipnorm} (or {@link #globalClipnorm}) and {@link #clipvalue}, in that order. */
     private List<Tensor> clip(List<Tensor> grads) {
         List<Tensor> out = grads;
+        double clipnorm = Math.max(this.clipnorm, globalClipnorm);
         if (clipnorm > 0) {
             double squares = 0;
             for (Tensor g : out) {
@@ -207,12 +313,14 @@ public abstract class Optimizer implements AutoCloseable {
     }
 
     /**
-     * A config map in insertion order for subclasses' {@link #getConfig}: the given keys and
-     * values, then {@code clipnorm} and {@code clipvalue} when they are set, as Keras's base
-     * optimizer adds them.
+     * A config map in insertion order for subclasses' {@link #getConfig}: {@code lr} (a number,
+     * or a schedule's {@code class_name} and {@code config}), the given keys and values, then
+     * {@code clipnorm}, {@code clipvalue}, {@code global_clipnorm} and {@code weight_decay} when
+     * they are set, as Keras's base optimizer adds them.
      */
     protected final Map<String, Object> config(Object... keysAndValues) {
         Map<String, Object> c = new LinkedHashMap<>();
+        c.put("lr", LearningRateSchedules.serialize(learningRate));
         for (int i = 0; i < keysAndValues.length; i += 2) {
             c.put((String) keysAndValues[i], keysAndValues[i + 1]);
         }
@@ -221,6 +329,12 @@ public abstract class Optimizer implements AutoCloseable {
         }
         if (clipvalue > 0) {
             c.put("clipvalue", clipvalue);
+        }
+        if (globalClipnorm > 0) {
+            c.put("global_clipnorm", globalClipnorm);
+        }
+        if (weightDecay > 0) {
+            c.put("weight_decay", weightDecay);
         }
         return c;
     }

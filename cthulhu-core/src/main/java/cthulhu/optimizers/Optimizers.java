@@ -3,6 +3,8 @@ package cthulhu.optimizers;
 import cthulhu.backend.K;
 import cthulhu.config.ConfigReader;
 import cthulhu.config.NameRegistry;
+import cthulhu.optimizers.schedules.LearningRateSchedule;
+import cthulhu.optimizers.schedules.LearningRateSchedules;
 
 import java.util.Map;
 import java.util.Set;
@@ -10,9 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The one registry of optimizer names: {@code sgd}, {@code rmsprop}, {@code adam}, and any
- * registered with {@link #register}. Optimizers hold state, so every {@link #get} returns a new
- * one, with Keras 2.2.4's defaults.
+ * The one registry of optimizer names: {@code sgd}, {@code rmsprop}, {@code adam},
+ * {@code adagrad}, {@code adadelta}, {@code adamax}, {@code nadam} (Keras 2.2.4's defaults),
+ * {@code adamw}, {@code lion} (Keras 3's), and any registered with {@link #register}. Optimizers
+ * hold state, so every {@link #get} returns a new one.
  *
  * <p>An optimizer serializes to its name plus its {@link Optimizer#getConfig() config};
  * {@link #deserialize} rebuilds it. Names are matched exactly, and built-in names in any case as
@@ -36,10 +39,24 @@ public final class Optimizers {
         builtIn("sgd", SGD.class, c -> read("sgd", c, r -> new SGD(lr(r, 0.01), r.getDouble("momentum", 0),
                 r.getDouble("decay", 0), r.getBoolean("nesterov", false))));
         builtIn("rmsprop", RMSprop.class, c -> read("rmsprop", c, r -> new RMSprop(lr(r, 0.001), r.getDouble("rho", 0.9),
-                r.getDouble("epsilon", K.epsilon()), r.getDouble("decay", 0))));
+                r.getDouble("momentum", 0), r.getDouble("epsilon", K.epsilon()), r.getBoolean("centered", false),
+                r.getDouble("decay", 0))));
         builtIn("adam", Adam.class, c -> read("adam", c, r -> new Adam(lr(r, 0.001), r.getDouble("beta_1", 0.9),
                 r.getDouble("beta_2", 0.999), r.getDouble("epsilon", K.epsilon()), r.getDouble("decay", 0),
                 r.getBoolean("amsgrad", false))));
+        builtIn("adagrad", Adagrad.class, c -> read("adagrad", c, r -> new Adagrad(lr(r, 0.01),
+                r.getDouble("epsilon", K.epsilon()), r.getDouble("decay", 0))));
+        builtIn("adadelta", Adadelta.class, c -> read("adadelta", c, r -> new Adadelta(lr(r, 1.0), r.getDouble("rho", 0.95),
+                r.getDouble("epsilon", K.epsilon()), r.getDouble("decay", 0))));
+        builtIn("adamax", Adamax.class, c -> read("adamax", c, r -> new Adamax(lr(r, 0.002), r.getDouble("beta_1", 0.9),
+                r.getDouble("beta_2", 0.999), r.getDouble("epsilon", K.epsilon()), r.getDouble("decay", 0))));
+        builtIn("nadam", Nadam.class, c -> read("nadam", c, r -> new Nadam(lr(r, 0.002), r.getDouble("beta_1", 0.9),
+                r.getDouble("beta_2", 0.999), r.getDouble("epsilon", K.epsilon()), r.getDouble("schedule_decay", 0.004))));
+        builtIn("adamw", AdamW.class, c -> read("adamw", c, r -> new AdamW(lr(r, 0.001), r.getDouble("weight_decay", 0.004),
+                r.getDouble("beta_1", 0.9), r.getDouble("beta_2", 0.999), r.getDouble("epsilon", 1e-7),
+                r.getBoolean("amsgrad", false))));
+        builtIn("lion", Lion.class, c -> read("lion", c, r -> new Lion(lr(r, 0.001), r.getDouble("beta_1", 0.9),
+                r.getDouble("beta_2", 0.99))));
     }
 
     private Optimizers() {
@@ -51,13 +68,22 @@ public final class Optimizers {
         Optimizer optimizer = body.apply(reader);
         optimizer.clipnorm(reader.getDouble("clipnorm", 0));
         optimizer.clipvalue(reader.getDouble("clipvalue", 0));
+        optimizer.globalClipnorm(reader.getDouble("global_clipnorm", 0));
+        if (reader.has("weight_decay")) {
+            optimizer.weightDecay(reader.getDouble("weight_decay"));
+        }
         reader.finish();
         return optimizer;
     }
 
-    /** The learning rate under Keras 2.2.4's key {@code lr}, or the later {@code learning_rate}. */
-    private static double lr(ConfigReader reader, double fallback) {
-        return reader.has("lr") ? reader.getDouble("lr") : reader.getDouble("learning_rate", fallback);
+    /**
+     * The learning rate under Keras 2.2.4's key {@code lr}, or the later {@code learning_rate}: a
+     * number or a schedule's {@code {"class_name": …, "config": {…}}}.
+     */
+    private static LearningRateSchedule lr(ConfigReader reader, double fallback) {
+        String key = reader.has("lr") ? "lr" : "learning_rate";
+        Object value = reader.get(key);
+        return value == null ? LearningRateSchedule.constant(fallback) : LearningRateSchedules.deserialize(value);
     }
 
     private static void builtIn(String name, Class<? extends Optimizer> type, Factory factory) {
@@ -76,8 +102,10 @@ public final class Optimizers {
 
     /**
      * A new optimizer of a name with the given hyper-parameters (Keras names: {@code lr},
-     * {@code momentum}, {@code beta_1}, …, and {@code clipnorm}, {@code clipvalue} for the built-in
-     * optimizers; {@code learning_rate} is accepted for {@code lr}).
+     * {@code momentum}, {@code beta_1}, …, and {@code clipnorm}, {@code clipvalue},
+     * {@code global_clipnorm}, {@code weight_decay} for the built-in optimizers;
+     * {@code learning_rate} is accepted for {@code lr}, and either may hold a schedule's
+     * {@code {"class_name": …, "config": {…}}}).
      *
      * @throws IllegalArgumentException for an unknown name, or an unknown key or bad value in the
      *     config, naming it

@@ -1,8 +1,7 @@
 package cthulhu.optimizers;
 
-import cthulhu.backend.K;
-import cthulhu.backend.Tensor;
-import cthulhu.backend.Variable;
+import cthulhu.backend.ElementKernel;
+import cthulhu.optimizers.schedules.LearningRateSchedule;
 
 import java.util.List;
 import java.util.Map;
@@ -33,6 +32,11 @@ public final class SGD extends Optimizer {
         this(lr, 0, 0, false);
     }
 
+    /** Plain SGD with a learning-rate schedule. */
+    public SGD(LearningRateSchedule lr) {
+        this(lr, 0, 0, false);
+    }
+
     /**
      * @param lr the learning rate, {@code >= 0}
      * @param momentum the momentum, {@code >= 0}
@@ -41,6 +45,11 @@ public final class SGD extends Optimizer {
      * @throws IllegalArgumentException for a negative or non-finite value
      */
     public SGD(double lr, double momentum, double decay, boolean nesterov) {
+        this(LearningRateSchedule.constant(lr), momentum, decay, nesterov);
+    }
+
+    /** As {@link #SGD(double, double, double, boolean)} with a learning-rate schedule. */
+    public SGD(LearningRateSchedule lr, double momentum, double decay, boolean nesterov) {
         super(lr, decay);
         this.momentum = requireNonNegative("momentum", momentum);
         this.nesterov = nesterov;
@@ -63,7 +72,7 @@ public final class SGD extends Optimizer {
 
     @Override
     public Map<String, Object> getConfig() {
-        return config("lr", lr(), "momentum", momentum, "decay", decay(), "nesterov", nesterov);
+        return config("momentum", momentum, "decay", decay(), "nesterov", nesterov);
     }
 
     @Override
@@ -72,14 +81,21 @@ public final class SGD extends Optimizer {
     }
 
     @Override
-    protected void update(Variable param, Tensor grad, List<Variable> state, double lr, long t) {
-        Variable velocity = state.get(0);
-        Tensor step = K.multiply(grad, lr);
-        Tensor v = K.subtract(K.multiply(velocity.value(), momentum), step);
-        Tensor p = nesterov
-                ? K.subtract(K.add(param.value(), K.multiply(v, momentum)), step)
-                : K.add(param.value(), v);
-        velocity.assign(v);
-        param.assign(p);
+    protected ElementKernel kernel(double lr, long t) {
+        double mu = momentum;
+        boolean nag = nesterov;
+        return (in, out, n) -> {
+            double[] p = in[0];
+            double[] g = in[1];
+            double[] v = in[2];
+            double[] p1 = out[0];
+            double[] v1 = out[1];
+            for (int i = 0; i < n; i++) {
+                double step = g[i] * lr;
+                double vi = v[i] * mu - step;
+                v1[i] = vi;
+                p1[i] = nag ? p[i] + vi * mu - step : p[i] + vi;
+            }
+        };
     }
 }

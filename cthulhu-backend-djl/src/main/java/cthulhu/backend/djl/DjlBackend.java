@@ -11,7 +11,8 @@ import cthulhu.backend.Backend;
 import cthulhu.backend.BinaryOp;
 import cthulhu.backend.Composites;
 import cthulhu.backend.DType;
-import cthulhu.backend.FusedAdam;
+import cthulhu.backend.ElementKernel;
+import cthulhu.backend.ElementwisePass;
 import cthulhu.backend.ReduceOp;
 import cthulhu.backend.Shapes;
 import cthulhu.backend.Tensor;
@@ -42,8 +43,8 @@ import java.util.List;
  * <p>Composites with an equivalent PyTorch kernel run as one or two native calls instead of four
  * to eight: softmax, softsign, softplus in float32 (libtorch returns {@code x} above 20, which
  * float32 cannot tell from the exact value but float64 can), relu and leaky relu at threshold 0,
- * and dense as {@code linear} ({@code addmm}); the Adam update runs as one pass in Java over the
- * tensors' memory. ELU keeps the default: libtorch computes {@code e^x - 1} without {@code expm1}
+ * and dense as {@code linear} ({@code addmm}); fused element-wise passes (an optimizer's update)
+ * run in Java over the tensors' memory. ELU keeps the default: libtorch computes {@code e^x - 1} without {@code expm1}
  * and loses small negative inputs.
  */
 public final class DjlBackend implements Backend {
@@ -512,29 +513,28 @@ public final class DjlBackend implements Backend {
     }
 
     /**
-     * {@link Composites#adam} as one pass in Java ({@link FusedAdam}) over the tensors' memory,
-     * which libtorch exposes as direct buffers: the same results as the composite's twelve
-     * kernels, in one read and one write of each element.
+     * {@inheritDoc} The pass runs in Java ({@link ElementwisePass}) over the tensors' memory, which
+     * libtorch exposes as direct buffers: an optimizer's update in one read and one write of each
+     * element where its formula would take a dozen kernels.
      */
     @Override
-    public Tensor[] adam(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vhat, double lr, long t, double beta1,
-            double beta2, double epsilon) {
-        int n = Math.toIntExact(param.size());
+    public Tensor[] mapElements(ElementKernel kernel, List<Tensor> inputs, int outputs) {
+        Tensor first = inputs.get(0);
+        int n = Math.toIntExact(first.size());
         if (n == 0) {
-            return Composites.adam(this, param, grad, m, v, vhat, lr, t, beta1, beta2, epsilon);
+            return ElementwisePass.copying(this, kernel, inputs, outputs);
         }
-        DType dtype = param.dtype();
-        List<Tensor> inputs = vhat == null ? List.of(param, grad, m, v) : List.of(param, grad, m, v, vhat);
+        DType dtype = first.dtype();
         // For a tensor that is not contiguous libtorch hands out a contiguous copy; the results are new and contiguous.
         ByteBuffer[] in = inputs.stream().map(x -> memory(nd(x))).toArray(ByteBuffer[]::new);
-        Tensor[] results = new Tensor[in.length - 1];
-        ByteBuffer[] out = new ByteBuffer[results.length];
-        for (int i = 0; i < out.length; i++) {
-            PtNDArray result = JniUtils.createEmptyNdArray(manager(), shape(param.shape()), type(dtype), CPU, SparseFormat.DENSE);
+        Tensor[] results = new Tensor[outputs];
+        ByteBuffer[] out = new ByteBuffer[outputs];
+        for (int i = 0; i < outputs; i++) {
+            PtNDArray result = JniUtils.createEmptyNdArray(manager(), shape(first.shape()), type(dtype), CPU, SparseFormat.DENSE);
             results[i] = wrap(result, dtype);
             out[i] = memory(result);
         }
-        FusedAdam.update(dtype, in, out, n, Composites.adamStepSize(lr, t, beta1, beta2), beta1, beta2, epsilon);
+        ElementwisePass.run(kernel, dtype, in, out, n);
         return results;
     }
 

@@ -4,7 +4,8 @@ import cthulhu.backend.Backend;
 import cthulhu.backend.BinaryOp;
 import cthulhu.backend.Composites;
 import cthulhu.backend.DType;
-import cthulhu.backend.FusedAdam;
+import cthulhu.backend.ElementKernel;
+import cthulhu.backend.ElementwisePass;
 import cthulhu.backend.ReduceOp;
 import cthulhu.backend.Shapes;
 import cthulhu.backend.Tensor;
@@ -85,7 +86,7 @@ import java.util.function.Supplier;
  * fails on very negative rows; empty tensors and empty inner dimensions of a matrix product never
  * reach libnd4j. The composites relu, softsign, hard sigmoid (float32) and clip run as single
  * native kernels, softmax as three, dense as one {@code gemm} plus an in-place bias add, elu,
- * softplus and the Adam update as one host pass.
+ * softplus and fused element-wise passes (an optimizer's update) as one host pass.
  *
  * <p>Speed: results are written into arrays released by closed tensors of the same type and shape
  * ({@link #cachedBytes()}), so an operation on a small tensor costs a kernel call rather than a
@@ -859,32 +860,45 @@ public final class Nd4jBackend implements Backend {
     }
 
     /**
-     * {@link Composites#adam} as one pass in Java over the native buffers ({@link FusedAdam}), with
-     * the composite's arithmetic and so its results: the composite takes twelve native kernels,
-     * and libnd4j's own Adam updater runs at half the speed of the Java pass (its square root is
-     * a library call per element) and rounds {@code 1 − β} in float.
+     * {@inheritDoc} The pass runs in Java over the arrays' native buffers ({@link ElementwisePass}),
+     * into new arrays allocated outside any workspace: an optimizer's update in one pass where its
+     * formula would take a dozen native kernels (libnd4j's own Adam updater measured at half the
+     * speed of the Java pass: its square root is a library call per element).
      */
     @Override
-    public Tensor[] adam(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vhat, double lr, long t, double beta1,
-            double beta2, double epsilon) {
-        if (param.size() == 0) {
-            return Composites.adam(this, param, grad, m, v, vhat, lr, t, beta1, beta2, epsilon);
+    public Tensor[] mapElements(ElementKernel kernel, List<Tensor> inputs, int outputs) {
+        Tensor first = inputs.get(0);
+        if (first.size() == 0) {
+            return ElementwisePass.copying(this, kernel, inputs, outputs);
         }
-        DType dtype = param.dtype();
+        DType dtype = first.dtype();
         return outsideWorkspaces(() -> {
-            List<Tensor> inputs = vhat == null ? List.of(param, grad, m, v) : List.of(param, grad, m, v, vhat);
-            INDArray[] in = inputs.stream().map(this::arr).toArray(INDArray[]::new);
-            Tensor[] results = new Tensor[in.length - 1];
-            INDArray[] out = new INDArray[results.length];
-            for (int i = 0; i < out.length; i++) {
+            INDArray[] given = inputs.stream().map(this::arr).toArray(INDArray[]::new);
+            // A view's buffer is its base's: the pass reads a row-major copy of it instead.
+            INDArray[] in = Arrays.stream(given).map(a -> dense(a) ? a : a.dup('c')).toArray(INDArray[]::new);
+            Tensor[] results = new Tensor[outputs];
+            INDArray[] out = new INDArray[outputs];
+            for (int i = 0; i < outputs; i++) {
                 out[i] = alloc(in[0]);
                 results[i] = new Nd4jTensor(this, out[i], dtype);
             }
-            FusedAdam.update(dtype, Arrays.stream(in).map(Nd4jBackend::memory).toArray(ByteBuffer[]::new),
-                    Arrays.stream(out).map(Nd4jBackend::memory).toArray(ByteBuffer[]::new), Math.toIntExact(param.size()),
-                    Composites.adamStepSize(lr, t, beta1, beta2), beta1, beta2, epsilon);
+            try {
+                ElementwisePass.run(kernel, dtype, Arrays.stream(in).map(Nd4jBackend::memory).toArray(ByteBuffer[]::new),
+                        Arrays.stream(out).map(Nd4jBackend::memory).toArray(ByteBuffer[]::new), Math.toIntExact(first.size()));
+            } finally {
+                for (int i = 0; i < in.length; i++) {
+                    if (in[i] != given[i]) {
+                        in[i].close();
+                    }
+                }
+            }
             return results;
         });
+    }
+
+    /** Whether the array's elements are its whole buffer, in row-major order. */
+    private static boolean dense(INDArray a) {
+        return !a.isView() && a.ordering() == 'c' && a.data().length() == a.length();
     }
 
     /** The array's buffer as bytes in native order. */

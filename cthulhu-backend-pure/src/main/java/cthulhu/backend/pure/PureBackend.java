@@ -4,13 +4,12 @@ import cthulhu.backend.Backend;
 import cthulhu.backend.BinaryOp;
 import cthulhu.backend.Composites;
 import cthulhu.backend.DType;
-import cthulhu.backend.FusedAdam;
+import cthulhu.backend.ElementKernel;
+import cthulhu.backend.ElementwisePass;
 import cthulhu.backend.ReduceOp;
 import cthulhu.backend.Shapes;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.UnaryOp;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 
@@ -548,31 +547,28 @@ public final class PureBackend implements Backend {
     }
 
     /**
-     * {@link Composites#adam} as one pass ({@link FusedAdam}) over the arrays: the composite's
-     * arithmetic and results, in one read and one write of each element instead of twelve.
+     * {@inheritDoc} The pass runs on the tensors' arrays and writes new arrays: one read and one
+     * write of each element.
      */
     @Override
-    public Tensor[] adam(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vhat, double lr, long t, double beta1,
-            double beta2, double epsilon) {
-        List<Tensor> inputs = vhat == null ? List.of(param, grad, m, v) : List.of(param, grad, m, v, vhat);
+    public Tensor[] mapElements(ElementKernel kernel, List<Tensor> inputs, int outputs) {
         PureTensor[] in = inputs.stream().map(this::pure).toArray(PureTensor[]::new);
-        int n = (int) param.size();
-        int[] shape = param.shape();
-        double lrT = Composites.adamStepSize(lr, t, beta1, beta2);
-        Tensor[] results = new Tensor[in.length - 1];
+        int n = (int) in[0].size();
+        int[] shape = in[0].shape();
+        Tensor[] results = new Tensor[outputs];
         if (in[0].floats() != null) {
-            float[][] out = new float[results.length][n];
-            FusedAdam.update(Arrays.stream(in).map(x -> FloatBuffer.wrap(x.floats())).toArray(FloatBuffer[]::new),
-                    Arrays.stream(out).map(FloatBuffer::wrap).toArray(FloatBuffer[]::new), n, lrT, beta1, beta2, epsilon);
-            for (int i = 0; i < results.length; i++) {
-                results[i] = PureTensor.ofFloats(this, shape, out[i]);
+            float[][] out = new float[outputs][n];
+            ElementwisePass.run(kernel, ElementwisePass.wrap(Arrays.stream(in).map(PureTensor::floats).toArray(float[][]::new)),
+                    ElementwisePass.wrap(out), n);
+            for (int k = 0; k < outputs; k++) {
+                results[k] = PureTensor.ofFloats(this, shape, out[k]);
             }
         } else {
-            double[][] out = new double[results.length][n];
-            FusedAdam.update(Arrays.stream(in).map(x -> DoubleBuffer.wrap(x.doubles())).toArray(DoubleBuffer[]::new),
-                    Arrays.stream(out).map(DoubleBuffer::wrap).toArray(DoubleBuffer[]::new), n, lrT, beta1, beta2, epsilon);
-            for (int i = 0; i < results.length; i++) {
-                results[i] = PureTensor.ofDoubles(this, shape, out[i]);
+            double[][] out = new double[outputs][n];
+            ElementwisePass.run(kernel, ElementwisePass.wrap(Arrays.stream(in).map(PureTensor::doubles).toArray(double[][]::new)),
+                    ElementwisePass.wrap(out), n);
+            for (int k = 0; k < outputs; k++) {
+                results[k] = PureTensor.ofDoubles(this, shape, out[k]);
             }
         }
         return results;

@@ -2,6 +2,8 @@ package cthulhu.conformance.backend;
 
 import cthulhu.backend.Backend;
 import cthulhu.backend.Composites;
+import cthulhu.backend.ElementKernel;
+import cthulhu.backend.ElementwisePass;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.conformance.ConformanceTestBase;
@@ -13,6 +15,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.List;
 import java.util.stream.Stream;
 
 import static cthulhu.conformance.TensorAssert.assertClose;
@@ -22,7 +25,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * Every composite a backend may override ({@code softmax, relu, elu, softplus, softsign,
- * hardSigmoid, clip, dense, adam}) against the default written over the primitives in
+ * hardSigmoid, clip, dense, mapElements}) against the default written over the primitives in
  * {@link Composites}, on the same backend: an override may be faster, never different. For a
  * backend that overrides nothing this holds trivially; the values themselves are checked
  * against independent references in the activation tests.
@@ -103,26 +106,31 @@ class CompositesTest extends ConformanceTestBase {
         assertSame(Composites.dense(b, row, kernel, bias), b.dense(row, kernel, bias), "dense of one row");
     }
 
-    static Stream<Arguments> adamParameters() {
-        return Stream.of(arguments(0.001, 1L, false), arguments(0.01, 7L, false), arguments(0.001, 3L, true),
-                arguments(0.0, 2L, false));
-    }
+    /** A kernel of two outputs with a root, a quotient and a maximum, for {@link #mapElements}. */
+    private static final ElementKernel KERNEL = (in, out, n) -> {
+        for (int i = 0; i < n; i++) {
+            out[0][i] = in[0][i] - in[1][i] * 0.1 / (Math.sqrt(Math.abs(in[2][i])) + 1e-7);
+            out[1][i] = Math.max(in[2][i], in[1][i] * in[1][i]);
+        }
+    };
 
-    @ParameterizedTest(name = "adam lr={0}, t={1}, amsgrad={2}")
-    @MethodSource("adamParameters")
-    void adam(double lr, long t, boolean amsgrad) {
+    @Test
+    void mapElements() {
         Backend b = K.currentBackend();
         Tensor p = K.constant(Reference.uniform(12, -2, 2, 8), 3, 4);
         Tensor g = K.constant(Reference.uniform(12, -1, 1, 9), 3, 4);
-        Tensor m = K.constant(Reference.uniform(12, -0.1, 0.1, 10), 3, 4);
         Tensor v = K.constant(Reference.uniform(12, 0.01, 1, 11), 3, 4);
-        Tensor vhat = amsgrad ? K.constant(Reference.uniform(12, 0.01, 1, 12), 3, 4) : null;
-        Tensor[] expected = Composites.adam(b, p, g, m, v, vhat, lr, t, 0.9, 0.999, 1e-7);
-        Tensor[] actual = b.adam(p, g, m, v, vhat, lr, t, 0.9, 0.999, 1e-7);
-        String[] names = {"p'", "m'", "v'", "vhat'"};
-        assertEquals(expected.length, actual.length, "results");
+        assertAll(ElementwisePass.copying(b, KERNEL, List.of(p, g, v), 2), b.mapElements(KERNEL, List.of(p, g, v), 2));
+        // Views (a transpose, a slice) as inputs: the pass reads their elements in row-major order.
+        Tensor pt = K.transpose(K.constant(Reference.uniform(12, -2, 2, 8), 4, 3));
+        Tensor gs = K.slice(K.constant(Reference.uniform(24, -1, 1, 9), 6, 4), 0, 3, 6);
+        assertAll(ElementwisePass.copying(b, KERNEL, List.of(pt, gs, v), 2), b.mapElements(KERNEL, List.of(pt, gs, v), 2));
+    }
+
+    private static void assertAll(Tensor[] expected, Tensor[] actual) {
+        assertEquals(expected.length, actual.length, "outputs");
         for (int i = 0; i < expected.length; i++) {
-            assertSame(expected[i], actual[i], "adam " + names[i]);
+            assertSame(expected[i], actual[i], "mapElements output " + i);
         }
     }
 }
