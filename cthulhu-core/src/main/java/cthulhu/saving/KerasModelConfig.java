@@ -36,9 +36,9 @@ final class KerasModelConfig {
     /** tf.keras and Keras 3 optimizer options without effect on the update: the name, EMA's momentum when EMA is off. */
     private static final Set<String> IGNORED_OPTIMIZER_KEYS = Set.of("name", "ema_momentum", "jit_compile");
     /** tf.keras and Keras 3 optimizer options cthulhu reads only at their defaults (null reads as default too). */
-    private static final Map<String, Object> DEFAULT_OPTIMIZER_KEYS = Map.of("weight_decay", 0.0, "global_clipnorm", 0.0,
-            "use_ema", false, "ema_overwrite_frequency", 0.0, "loss_scale_factor", 1.0, "gradient_accumulation_steps", 1.0,
-            "is_legacy_optimizer", false, "clipnorm", 0.0, "clipvalue", 0.0);
+    private static final Map<String, Object> DEFAULT_OPTIMIZER_KEYS = Map.of("use_ema", false,
+            "ema_overwrite_frequency", 0.0, "loss_scale_factor", 1.0, "gradient_accumulation_steps", 1.0,
+            "is_legacy_optimizer", false);
 
     /** Keys whose value is an activation, translated between cthulhu's and Keras 3's names on writing. */
     private static final Set<String> ACTIVATION_KEYS = Set.of("activation", "recurrent_activation");
@@ -232,14 +232,13 @@ final class KerasModelConfig {
                 boolean atDefault = value == null || value.equals(option.getValue())
                         || value instanceof Number n && n.doubleValue() == ((Number) option.getValue()).doubleValue();
                 if (!atDefault) {
-                    if (option.getKey().startsWith("clip")) {
-                        continue;
-                    }
                     throw new IllegalArgumentException("optimizer option '" + option.getKey() + "' = " + value
                             + " is not supported");
                 }
                 hyper.remove(option.getKey());
             }
+            // Keras writes options it leaves unset (clipnorm, weight_decay, …) as null.
+            hyper.values().removeIf(v -> v == null);
             String optimizerName = optimizerClass.substring(optimizerClass.indexOf('>') + 1).toLowerCase(Locale.ROOT);
             Optimizer built = Optimizers.deserialize(optimizerName, hyper);
             List<String> metricNames = new ArrayList<>();
@@ -365,6 +364,7 @@ final class KerasModelConfig {
         return switch (name) {
             case "sgd" -> "SGD";
             case "rmsprop" -> "RMSprop";
+            case "adamw" -> "AdamW";
             default -> Character.toUpperCase(name.charAt(0)) + name.substring(1);
         };
     }

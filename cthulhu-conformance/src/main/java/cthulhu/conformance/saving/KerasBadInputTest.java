@@ -4,6 +4,7 @@ import cthulhu.backend.K;
 import cthulhu.conformance.ConformanceTestBase;
 import cthulhu.layers.Daoloth;
 import cthulhu.models.Sequential;
+import cthulhu.optimizers.Adamax;
 import cthulhu.optimizers.RMSprop;
 import cthulhu.saving.ModelFormatException;
 import io.jhdf.HdfFile;
@@ -170,6 +171,13 @@ class KerasBadInputTest extends ConformanceTestBase {
         }
         try (Sequential model = Sequential.load(file, false)) {
             assertNull(model.getLoss());
+        }
+        // Written by Keras 3.3.3 compiled with Adamax(learning_rate=0.01) and loss mae (its compile_config).
+        try (Sequential model = Sequential.load(KerasFixtures.copy("OMLT__keras_linear_131_relu.keras", dir))) {
+            Adamax adamax = assertInstanceOf(Adamax.class, model.getOptimizer());
+            assertEquals(0.01, adamax.lr(), 1e-9);
+            model.fit(K.ones(2, 1), K.zeros(2, 1), 1, 2);
+            assertEquals(1, model.getOptimizer().iterations());
         }
     }
 }
