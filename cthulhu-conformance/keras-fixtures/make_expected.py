@@ -148,6 +148,9 @@ for f in sorted(os.listdir(os.path.join(SRC, "keras3"))) if "--with-keras3" in s
     y = np.loadtxt(os.path.join(SRC, "keras3", base + ".y0.csv"), delimiter=",", ndmin=2)
     save("keras3__" + f, x, y, meta["x"][0][1:], 1e-5, "Keras 3.15.1 (keras3/" + base + ".y0.csv)")
 
+# Where each file comes from (repository, path, commit, Keras version, license by repository).
+shutil.copy(os.path.join(SRC, "MANIFEST.tsv"), DST)
+
 with open(os.path.join(DST, "expected.tsv"), "w") as out:
     out.write("file\tinput_shape\ttolerance\tsource\n")
     out.write("\n".join(rows) + "\n")
