@@ -264,12 +264,16 @@ final class KerasModelConfig {
     }
 
     /**
-     * A loss or metric: its name; the snake-case name of Keras 3's {@code {"class_name":
-     * "MeanSquaredError"}}; the {@code name} of tf.keras's {@code MeanMetricWrapper}.
+     * A loss or metric: its name; tf.keras's serialized function {@code {"class_name": "function",
+     * "config": name}}; the snake-case name of Keras 3's {@code {"class_name": "MeanSquaredError"}};
+     * the {@code name} of tf.keras's {@code MeanMetricWrapper}.
      */
     private static String lossOrMetricName(Object identifier) {
         if (identifier instanceof String s) {
             return s;
+        }
+        if (identifier instanceof Map<?, ?> m && "function".equals(m.get("class_name")) && m.get("config") instanceof String name) {
+            return name;
         }
         if (identifier instanceof Map<?, ?> m && "MeanMetricWrapper".equals(m.get("class_name"))
                 && m.get("config") instanceof Map<?, ?> c && c.get("name") instanceof String name) {

@@ -179,5 +179,9 @@ class KerasBadInputTest extends ConformanceTestBase {
             model.fit(K.ones(2, 1), K.zeros(2, 1), 1, 2);
             assertEquals(1, model.getOptimizer().iterations());
         }
+        // Written by tf.keras 2.15 (.keras): its loss a serialized function, its metrics wrapped per output.
+        try (Sequential model = Sequential.load(KerasFixtures.copy("idaes-pse__idaes_keras_model.keras", dir))) {
+            assertEquals(java.util.List.of("mae", "mse"), model.getMetricNames());
+        }
     }
 }
