@@ -459,6 +459,11 @@ public final class Activations {
         REGISTRY.register(name, activation);
     }
 
+    /** Whether {@code name} is one of the built-in activations (not a registered custom one). */
+    public static boolean isBuiltIn(String name) {
+        return REGISTRY.isBuiltIn(name);
+    }
+
     /** Every name {@link #get} accepts, sorted. */
     public static Set<String> names() {
         return REGISTRY.names();

@@ -7,6 +7,7 @@ import cthulhu.backend.Shapes;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.Variable;
 import cthulhu.constraints.Constraint;
+import cthulhu.config.KerasVersion;
 import cthulhu.initializers.Initializer;
 import cthulhu.regularizers.Regularizer;
 
@@ -431,6 +432,32 @@ public abstract class Layer implements AutoCloseable {
                     + " Activations.register(\"my_activation\", fn) and build the layer with that same fn"
                     + " (or pass the name \"my_activation\" instead of the function).", e);
         }
+    }
+
+    /**
+     * The configuration as the Keras {@code version} wrote it: {@link #getConfig()} under the keys
+     * of that version. The default is {@link #getConfig()}; a layer whose keys changed between
+     * Keras versions overrides it (Keras 3's {@code LeakyReLU} has {@code negative_slope} for
+     * Keras 2's {@code alpha}). Activation names are mapped by the file writers.
+     *
+     * @throws IllegalArgumentException when that Keras has no such layer, or as {@link #getConfig()}
+     */
+    public Map<String, Object> getConfig(KerasVersion version) {
+        return getConfig();
+    }
+
+    /**
+     * Where a Keras 3 weights file ({@code model.weights.h5}) keeps each of this layer's
+     * variables, relative to the layer's group, in the order of {@link #variables()}: by default
+     * {@code vars/0}, {@code vars/1}, …. A layer whose Keras counterpart keeps its weights in a
+     * sublayer (a recurrent layer's {@code cell}) overrides it.
+     */
+    public List<String> kerasWeightPaths() {
+        List<String> paths = new ArrayList<>();
+        for (int i = 0; i < variables.size(); i++) {
+            paths.add("vars/" + i);
+        }
+        return paths;
     }
 
     // ---- graphs: several inputs and outputs, symbolic calls ---------------------------------

@@ -2,6 +2,7 @@ package cthulhu.layers;
 
 import cthulhu.config.ConfigReader;
 import cthulhu.constraints.Constraints;
+import cthulhu.config.KerasVersion;
 import cthulhu.config.NameRegistry;
 import cthulhu.initializers.Initializers;
 import cthulhu.regularizers.Regularizers;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -28,21 +30,27 @@ import java.util.function.Function;
  *
  * <p>Every configuration may hold the keys of Keras's base layer, applied here to whatever the
  * factory returns: {@code name}, {@code trainable}, {@code batch_input_shape} (or
- * {@code input_shape}), and {@code dtype} and {@code batch_size}, which are ignored.
+ * Keras 3's {@code batch_shape}, or {@code input_shape}), and {@code dtype} (a name or Keras 3's
+ * dtype-policy object) and {@code batch_size}, which are ignored.
+ *
+ * <p>A configuration is read with the meanings of the Keras that wrote it
+ * ({@link #fromConfig(String, Map, KerasVersion)}): each built-in class reads the keys its Keras
+ * version used (Keras 3's {@code LeakyReLU} has {@code negative_slope} where Keras 2 had
+ * {@code alpha}) and activation names as that version computed them.
  * Custom layers join with {@link #register}.
  */
 public final class Layers {
 
     /** The keys of Keras's base layer, handled by this registry for every class. */
     private static final List<String> BASE_KEYS = List.of("name", "trainable", "batch_input_shape", "input_shape",
-            "batch_size", "dtype");
+            "batch_size", "dtype", "batch_shape");
 
-    private static final NameRegistry<Function<Map<String, Object>, ? extends Layer>> FACTORIES =
+    private static final NameRegistry<BiFunction<Map<String, Object>, KerasVersion, ? extends Layer>> FACTORIES =
             new NameRegistry<>("layer", "Layers");
 
     static {
         builtIn("Dense", c -> {
-            Daoloth layer = new Daoloth(c.getInt("units"), c.getString("activation", null));
+            Daoloth layer = new Daoloth(c.getInt("units"), c.getActivation("activation"));
             layer.useBias(c.getBoolean("use_bias", true));
             Object kernel = c.get("kernel_initializer");
             if (kernel != null) {
@@ -57,14 +65,20 @@ public final class Layers {
             layer.activityRegularizer(Regularizers.deserialize(c.get("activity_regularizer")));
             layer.kernelConstraint(Constraints.deserialize(c.get("kernel_constraint")));
             layer.biasConstraint(Constraints.deserialize(c.get("bias_constraint")));
+            c.requireNull("quantization_config");
+            if (c.getInt("lora_rank", 0) != 0) {
+                throw new IllegalArgumentException("The config of layer Dense sets 'lora_rank' to " + c.get("lora_rank")
+                        + ", which cthulhu does not support; merge the LoRA weights into the kernel before saving");
+            }
+            c.ignore("lora_alpha");
             int inputDim = c.getInt("input_dim", -1);
             if (inputDim > 0) {
                 layer.inputDim(inputDim);
             }
             return layer;
         });
-        builtIn("Activation", c -> new Azatoth(c.getString("activation", null)));
-        builtIn("LeakyReLU", c -> new LeakyReLU(c.getDouble("alpha", 0.3)));
+        builtIn("Activation", c -> new Azatoth(c.getActivation("activation")));
+        builtIn("LeakyReLU", c -> new LeakyReLU(c.getDouble(c.version().isKeras3() ? "negative_slope" : "alpha", 0.3)));
         builtIn("PReLU", c -> {
             PReLU layer = new PReLU();
             Object alpha = c.get("alpha_initializer");
@@ -144,8 +158,8 @@ public final class Layers {
 
     /** Registers a built-in class whose factory reads its own keys and rejects unknown ones. */
     private static void builtIn(String className, Function<ConfigReader, Layer> factory) {
-        FACTORIES.builtIn(className, config -> {
-            ConfigReader reader = new ConfigReader("layer " + className, config);
+        FACTORIES.builtIn(className, (config, version) -> {
+            ConfigReader reader = new ConfigReader("layer " + className, config, version);
             reader.ignore(BASE_KEYS.toArray(String[]::new));
             Layer layer = factory.apply(reader);
             reader.finish();
@@ -193,14 +207,26 @@ public final class Layers {
      *     unknown, missing or ill-typed key (naming it)
      */
     public static Layer fromConfig(String className, Map<String, Object> config) {
-        Layer layer = FACTORIES.get(className).apply(config);
+        return fromConfig(className, config, KerasVersion.CTHULHU);
+    }
+
+    /**
+     * Rebuilds a layer from a configuration written by the Keras {@code version}, as
+     * {@link #fromConfig(String, Map)} does for cthulhu's own: keys and activation names mean
+     * what they meant to that Keras.
+     *
+     * @throws IllegalArgumentException for an unknown class name (listing the known ones), or an
+     *     unknown, missing or ill-typed key (naming it)
+     */
+    public static Layer fromConfig(String className, Map<String, Object> config, KerasVersion version) {
+        Layer layer = FACTORIES.get(className).apply(config, version);
         ConfigReader base = new ConfigReader("layer " + className, config);
         String name = base.getString("name", null);
         if (name != null) {
             layer.setName(name);
         }
         layer.setTrainable(base.getBoolean("trainable", true));
-        int[] batchInputShape = base.getIntArray("batch_input_shape");
+        int[] batchInputShape = base.has("batch_shape") ? base.getIntArray("batch_shape") : base.getIntArray("batch_input_shape");
         int[] inputShape = base.getIntArray("input_shape");
         if (batchInputShape != null) {
             if (batchInputShape.length == 0) {
@@ -222,7 +248,7 @@ public final class Layers {
      * @throws IllegalArgumentException if the name is blank or a built-in class name
      */
     public static void register(String className, Function<Map<String, Object>, ? extends Layer> factory) {
-        FACTORIES.register(className, factory);
+        FACTORIES.register(className, (config, version) -> factory.apply(config));
     }
 
     /** Every class name {@link #fromConfig} accepts, sorted. */

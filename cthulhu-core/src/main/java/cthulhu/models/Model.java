@@ -374,6 +374,20 @@ public class Model extends MultiTensorLayer {
         }
     }
 
+    /**
+     * Reads a model from a file, recognising the format by its content
+     * ({@link cthulhu.saving.ModelFiles}): cthulhu's archive, a Keras 3 {@code .keras} zip, or a
+     * legacy HDF5 model written by Keras 2.x, tf.keras or Keras 3, compiled when the file holds a
+     * training configuration; cthulhu's archive holds functional graphs too (and the optimizer's
+     * state). Functional Keras graphs load when they are a chain of single-input layers.
+     *
+     * @throws IOException when the file cannot be read
+     * @throws cthulhu.saving.ModelFormatException naming the file and the problem
+     */
+    public static Model load(Path path) throws IOException {
+        return cthulhu.saving.ModelFiles.load(path);
+    }
+
     // ---- compiling --------------------------------------------------------------------------
 
     /**
@@ -782,19 +796,6 @@ public class Model extends MultiTensorLayer {
     public void save(Path path) throws IOException {
         requireBuilt("its weights");
         ModelIO.save(this, path);
-    }
-
-    /**
-     * Loads a model saved by {@link #save}, functional or sequential: rebuilds the layers and
-     * their connections from the architecture through the layer registry, sets the weights, and
-     * compiles it again when a training configuration was saved, restoring the optimizer's state.
-     *
-     * @throws IOException when the file cannot be read
-     * @throws cthulhu.saving.ModelFormatException naming the file and the problem when it is
-     *     damaged or its weights do not match its architecture
-     */
-    public static Model load(Path path) throws IOException {
-        return ModelIO.load(path);
     }
 
     /**

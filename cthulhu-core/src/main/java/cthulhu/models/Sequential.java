@@ -8,6 +8,8 @@ import cthulhu.layers.Layer;
 import cthulhu.layers.LayerNames;
 import cthulhu.layers.Layers;
 import cthulhu.layers.Symbol;
+import cthulhu.saving.ModelFiles;
+import cthulhu.saving.ModelFormatException;
 import cthulhu.saving.ModelIO;
 
 import java.io.IOException;
@@ -280,14 +282,81 @@ public class Sequential extends Model {
     // ---- saving -----------------------------------------------------------------------------
 
     /**
-     * Loads a Sequential model saved by {@link #save}; see {@link Model#load}.
+     * Saves the model in the format its file name asks for ({@link ModelFiles}): {@code .keras}
+     * writes Keras 3's format, which Python Keras 3's {@code keras.models.load_model} reads;
+     * {@code .h5} Keras's legacy HDF5 format; any other name cthulhu's own archive
+     * (conventionally {@code model.cthulhu}; see {@link ModelIO}) with the architecture, the
+     * weights, the training configuration and the optimizer's state. The file is replaced atomically.
+     *
+     * @throws IOException when the file cannot be written
+     * @throws IllegalStateException before the model is built
+     * @throws IllegalArgumentException when a custom activation, loss or optimizer is not registered by name
+     */
+    @Override
+    public void save(Path path) throws IOException {
+        requireBuilt("its weights");
+        ModelFiles.save(this, path);
+    }
+
+    /**
+     * Loads a model from a file, recognising the format by its content ({@link ModelFiles}):
+     * cthulhu's archive, a Keras 3 {@code .keras} zip, or a legacy HDF5 model written by Keras
+     * 2.x, tf.keras or Keras 3. Rebuilds the layers through the layer registry with the meanings
+     * of the Keras that wrote the file, sets the weights, and compiles the model again when a
+     * training configuration was saved (cthulhu's archive also restores the optimizer's step
+     * count and state, so that training resumes where it stopped).
      *
      * @throws IOException when the file cannot be read
      * @throws cthulhu.saving.ModelFormatException naming the file and the problem when it is
      *     damaged, its weights do not match its architecture, or it holds another kind of model
      */
     public static Sequential load(Path path) throws IOException {
-        return ModelIO.load(path, Sequential.class);
+        return load(path, true);
+    }
+
+    /**
+     * Loads a model as {@link #load(Path)}; with {@code compile = false} a Keras file's
+     * optimizer, loss and metrics are not restored.
+     *
+     * @throws IOException when the file cannot be read
+     * @throws cthulhu.saving.ModelFormatException naming the file and the problem
+     */
+    public static Sequential load(Path path, boolean compile) throws IOException {
+        Model model = ModelFiles.load(path, compile);
+        if (model instanceof Sequential sequential) {
+            return sequential;
+        }
+        model.close();
+        throw new ModelFormatException(path, "it holds functional model " + model.getName()
+                + ", not a Sequential one; read it with Model.load");
+    }
+
+    /**
+     * Sets the weights from a Keras weights file: Keras 3's {@code .weights.h5}, a legacy
+     * {@code .h5} weights file, or the weights of an {@code .h5} model; layers are matched by
+     * name (legacy) or by position (Keras 3).
+     *
+     * @throws IOException when the file cannot be read
+     * @throws cthulhu.saving.ModelFormatException naming the file, layer and weight when one is
+     *     missing or its shape differs; the weights are then unchanged
+     * @throws IllegalStateException before the model is built
+     */
+    public void loadWeights(Path path) throws IOException {
+        requireBuilt("its weights");
+        ModelFiles.loadWeights(this, path);
+    }
+
+    /**
+     * Saves the weights only: Keras 3's layout for {@code *.weights.h5}, Keras 2's for other
+     * {@code *.h5} names.
+     *
+     * @throws IOException when the file cannot be written
+     * @throws IllegalArgumentException for a name not ending in {@code .h5}
+     * @throws IllegalStateException before the model is built
+     */
+    public void saveWeights(Path path) throws IOException {
+        requireBuilt("its weights");
+        ModelFiles.saveWeights(this, path);
     }
 
     /**

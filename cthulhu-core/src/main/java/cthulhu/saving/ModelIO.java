@@ -27,11 +27,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -129,14 +127,7 @@ public final class ModelIO {
         } finally {
             owned.forEach(Tensor::close);
         }
-        Path target = path.toAbsolutePath();
-        if (Files.isDirectory(target)) {
-            throw new IOException("Cannot save model to " + path + ": it is a directory; give a file name such as model.cthulhu");
-        }
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
-        try {
+        AtomicFile.write(path, tmp -> {
             try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
                 zip.putNextEntry(new ZipEntry(ARCHITECTURE));
                 zip.write(architecture);
@@ -150,14 +141,7 @@ public final class ModelIO {
                     zip.closeEntry();
                 }
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /**
