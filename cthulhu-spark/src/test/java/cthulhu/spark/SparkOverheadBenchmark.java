@@ -43,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * table with Spark's overhead as a ratio ({@code spark / plain − 1}).
  *
  * <p>Run from the repository root (about ten minutes on two cores):
- * {@code mvn -q -B -pl cthulhu-spark -am test-compile exec:exec -Dexec.executable=java}; JMH options
+ * {@code mvn -q -B -pl cthulhu-spark -am test-compile exec:exec -Dexec.executable=java -Dspark.bench.skip=false}; JMH options
  * go in {@code -Dbench.args="…"}.
  */
 @BenchmarkMode(Mode.SingleShotTime)
