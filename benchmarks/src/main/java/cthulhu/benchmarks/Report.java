@@ -150,6 +150,7 @@ public final class Report {
         dense(out, run);
         mlp(out, run);
         lstm(out, run);
+        serving(out, run);
         return out.toString();
     }
 
@@ -226,6 +227,7 @@ public final class Report {
                 lstmSamples(run, "step", "dl4j"), 1.2, "samples/s");
         ratioTarget(out, "pure LSTM training ≥ 0.6× raw DJL (PyTorch's fused LSTM)", lstmSamples(run, "step", "pure"),
                 rawLstm, 0.6, "samples/s");
+        servingTargets(out, run);
         out.append('\n');
     }
 
@@ -445,6 +447,97 @@ public final class Report {
 
     private static OptionalDouble epochSamples(Run run, String impl) {
         return scale(run.ops("MlpBenchmark.epoch", "impl", impl), (double) MlpBenchmark.BATCH * MlpBenchmark.EPOCH_BATCHES);
+    }
+
+    // ---- (f) serving ------------------------------------------------------------------------
+
+    private static final String[] SERVING_BATCHES = {"1", "32"};
+    private static final String[] THREADS = {"1", "2", "8"};
+
+    /** The raw forward pass each backend's predict is held against: its library's, or for pure its own SPI. */
+    private static OptionalDouble rawForwardMicros(Run run, String backend, String mlp, String batch) {
+        String method = backend.equals("pure") ? "pureSpi" : backend;
+        return microsPerOp(run.ops("PredictBaselineBenchmark." + method, "mlp", mlp, "batch", batch));
+    }
+
+    private static OptionalDouble predictMicros(Run run, String backend, String mlp, String batch) {
+        return microsPerOp(run.ops("PredictBenchmark.predict", "backend", backend, "mlp", mlp, "batch", batch));
+    }
+
+    private static OptionalDouble microsPerOp(OptionalDouble opsPerSecond) {
+        return opsPerSecond.isPresent() ? OptionalDouble.of(1e6 / opsPerSecond.getAsDouble()) : opsPerSecond;
+    }
+
+    private static void servingTargets(StringBuilder out, Run run) {
+        for (String b : BACKENDS) {
+            for (String mlp : ServingMlp.NAMES) {
+                for (String batch : SERVING_BATCHES) {
+                    OptionalDouble k = predictMicros(run, b, mlp, batch);
+                    OptionalDouble raw = rawForwardMicros(run, b, mlp, batch);
+                    String target = "`predict` " + b + ", " + mlp + ", batch " + batch + " ≤ 1.2 × raw forward + 2 µs";
+                    if (k.isEmpty() || raw.isEmpty()) {
+                        out.append("| ").append(target).append(" | n/a | n/a | not measured |\n");
+                        continue;
+                    }
+                    double limit = 1.2 * raw.getAsDouble() + 2;
+                    out.append("| ").append(target).append(" | ").append(fmt(k.getAsDouble())).append(" vs ")
+                            .append(fmt(raw.getAsDouble())).append(" µs (limit ").append(fmt(limit)).append(") | ")
+                            .append(String.format(Locale.ROOT, "%.2f×", k.getAsDouble() / raw.getAsDouble())).append(" | ")
+                            .append(yes(k.getAsDouble() <= limit)).append(" |\n");
+                }
+            }
+        }
+        for (String b : BACKENDS) {
+            OptionalDouble one = run.ops("PredictThreadsBenchmark.threads1", "backend", b);
+            OptionalDouble two = run.ops("PredictThreadsBenchmark.threads2", "backend", b);
+            OptionalDouble eight = run.ops("PredictThreadsBenchmark.threads8", "backend", b);
+            String target = "`predict` " + b + " from 1, 2, 8 threads on one model: throughput does not fall";
+            if (one.isEmpty() || two.isEmpty() || eight.isEmpty()) {
+                out.append("| ").append(target).append(" | n/a | n/a | not measured |\n");
+                continue;
+            }
+            // "Does not fall": each step within the 5 % that separates two runs of the same fork here.
+            boolean met = two.getAsDouble() >= 0.95 * one.getAsDouble() && eight.getAsDouble() >= 0.95 * two.getAsDouble();
+            out.append("| ").append(target).append(" | ").append(fmt(one.getAsDouble())).append(" → ")
+                    .append(fmt(two.getAsDouble())).append(" → ").append(fmt(eight.getAsDouble())).append(" calls/s | ")
+                    .append(String.format(Locale.ROOT, "%.2f×", eight.getAsDouble() / one.getAsDouble())).append(" | ")
+                    .append(yes(met)).append(" |\n");
+        }
+    }
+
+    private static void serving(StringBuilder out, Run run) {
+        out.append("### (f) Serving: `predict` vs the raw forward pass (µs per call)\n\n");
+        out.append("Raw forward: ND4J with preallocated outputs (`Nd4j.gemm`, `addiRowVector`, relu and softmax in place); ")
+                .append("DJL `NDArray`s in a sub-manager; for pure, its own SPI (`dense`, `relu`, `softmax`) without the model.\n\n");
+        out.append("| MLP | batch | backend | `predict` µs | raw forward µs | ratio | limit 1.2 × raw + 2 µs | met |\n");
+        out.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        for (String mlp : ServingMlp.NAMES) {
+            for (String batch : SERVING_BATCHES) {
+                for (String b : BACKENDS) {
+                    OptionalDouble k = predictMicros(run, b, mlp, batch);
+                    OptionalDouble raw = rawForwardMicros(run, b, mlp, batch);
+                    String limit = raw.isPresent() ? fmt(1.2 * raw.getAsDouble() + 2) : "n/a";
+                    String met = k.isPresent() && raw.isPresent() ? yes(k.getAsDouble() <= 1.2 * raw.getAsDouble() + 2) : "not measured";
+                    out.append("| ").append(mlp).append(" | ").append(batch).append(" | ").append(b).append(" | ")
+                            .append(fmt(k)).append(" | ").append(fmt(raw)).append(" | ").append(ratio(k, raw)).append(" | ")
+                            .append(limit).append(" | ").append(met).append(" |\n");
+                }
+            }
+        }
+        out.append("\nOne shared 64-64-10 model, one-sample `predict`, total calls/s over all threads ")
+                .append("(every output checked equal to the one-thread result):\n\n| backend");
+        for (String t : THREADS) {
+            out.append(" | ").append(t).append(t.equals("1") ? " thread" : " threads");
+        }
+        out.append(" |\n| ---").append(" | ---".repeat(THREADS.length)).append(" |\n");
+        for (String b : BACKENDS) {
+            out.append("| ").append(b);
+            for (String t : THREADS) {
+                out.append(" | ").append(fmt(run.ops("PredictThreadsBenchmark.threads" + t, "backend", b)));
+            }
+            out.append(" |\n");
+        }
+        out.append('\n');
     }
 
     // ---- formatting -------------------------------------------------------------------------

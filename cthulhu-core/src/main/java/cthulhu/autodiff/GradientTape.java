@@ -196,4 +196,19 @@ public final class GradientTape implements AutoCloseable {
         adopted.forEach(Tensor::close);
         adopted.clear();
     }
+
+    /**
+     * Runs {@code body} without recording on any tape of this thread: for updates of state that is
+     * not differentiated, such as a batch normalization's moving statistics during a training step.
+     */
+    public static <T> T withoutRecording(java.util.function.Supplier<T> body) {
+        boolean[] paused = PAUSED.get();
+        boolean wasPaused = paused[0];
+        paused[0] = true;
+        try {
+            return body.get();
+        } finally {
+            paused[0] = wasPaused;
+        }
+    }
 }

@@ -3,11 +3,13 @@ package cthulhu.autodiff;
 import cthulhu.backend.Backend;
 import cthulhu.backend.BinaryOp;
 import cthulhu.backend.K;
+import cthulhu.backend.PoolOp;
 import cthulhu.backend.ReduceOp;
 import cthulhu.backend.Shapes;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.TensorScope;
 import cthulhu.backend.UnaryOp;
+import cthulhu.backend.Window;
 
 import java.util.Arrays;
 import java.util.List;
@@ -22,17 +24,24 @@ import java.util.List;
  */
 public final class Ops {
 
+    /** {@code 2/√π}, the derivative of erf at 0. */
+    private static final double TWO_OVER_SQRT_PI = 1.1283791670955125738961589031215;
+
     private Ops() {
     }
 
     /**
-     * The active backend, after checking that every tensor belongs to it.
+     * The active backend, after checking that every tensor is open and belongs to it.
      *
+     * @throws IllegalStateException for a closed tensor, by {@link Tensor#requireOpen()}
      * @throws IllegalArgumentException naming both backends when a tensor belongs to another
      */
     static Backend backendFor(Tensor... xs) {
         Backend b = K.currentBackend();
         for (Tensor x : xs) {
+            if (x != null) {
+                x.requireOpen();
+            }
             if (x != null && x.backend() != b) {
                 throw new IllegalArgumentException("A tensor of backend '" + x.backend().name()
                         + "' was passed to an operation on backend '" + b.name()
@@ -79,6 +88,7 @@ public final class Ops {
             case TANH -> K.multiply(g, K.subtract(K.onesLike(y), K.square(y)));
             case SIGMOID -> K.multiply(g, K.multiply(y, K.subtract(K.onesLike(y), y)));
             case RECIPROCAL -> K.negate(K.multiply(g, K.square(y)));
+            case ERF -> K.multiply(g, K.multiply(K.exp(K.negate(K.square(x))), TWO_OVER_SQRT_PI));
         };
     }
 
@@ -537,6 +547,127 @@ public final class Ops {
                 need[1] ? matmul(x, g, true, false) : null,
                 need[2] ? reduce(ReduceOp.SUM, g, 0, false) : null
             }, x, kernel, bias);
+        }
+        return y;
+    }
+
+    // ---- windowed operations: convolution and pooling, channels-last -----------------------
+
+    /**
+     * The convolution of {@code x} {@code (n, spatial…, in)} with {@code kernel}
+     * {@code (w.size…, in, out)} over the window {@code w} ({@link Backend#conv}). Gradients:
+     * {@link #convTranspose} of the output gradient for {@code x}, {@link #convKernelGradient}
+     * for the kernel.
+     *
+     * @throws IllegalArgumentException naming the shapes when ranks, channels or the kernel's
+     *     size do not fit, or the window is larger than the padded input
+     */
+    public static Tensor conv(Tensor x, Tensor kernel, Window w) {
+        Backend b = backendFor(x, kernel);
+        sameDtype(x, kernel);
+        checkConv(x.shape(), kernel, w, "input");
+        int[] spatial = Arrays.copyOfRange(x.shape(), 1, w.rank() + 1);
+        Tensor y = out(b.conv(x, kernel, w));
+        if (GradientTape.recording()) {
+            GradientTape.record(y, (g, need) -> new Tensor[] {
+                need[0] ? convTranspose(g, kernel, w, spatial) : null,
+                need[1] ? convKernelGradient(x, g, w) : null
+            }, x, kernel);
+        }
+        return y;
+    }
+
+    /**
+     * The transposed convolution: the gradient of {@link #conv} with respect to its input, as a
+     * function of the output gradient {@code g} {@code (n, out…, kernel's out)}; the result is
+     * {@code (n, spatial…, kernel's in)} ({@link Backend#convTranspose}). Gradients: {@link #conv}
+     * of the output gradient for {@code g}, {@link #convKernelGradient} for the kernel.
+     *
+     * @param spatial the spatial shape of the result, whose convolution by the window gives {@code g}'s
+     * @throws IllegalArgumentException naming the shapes when they do not fit
+     */
+    public static Tensor convTranspose(Tensor g, Tensor kernel, Window w, int[] spatial) {
+        Backend b = backendFor(g, kernel);
+        sameDtype(g, kernel);
+        int r = w.rank();
+        int[] inShape = new int[r + 2];
+        inShape[0] = g.dim(0);
+        System.arraycopy(spatial, 0, inShape, 1, r);
+        inShape[r + 1] = kernel.rank() == r + 2 ? kernel.dim(r) : -1;
+        int[] outShape = checkConv(inShape, kernel, w, "result");
+        if (!Arrays.equals(outShape, g.shape())) {
+            throw new IllegalArgumentException("A transposed convolution to " + Arrays.toString(inShape) + " with kernel "
+                    + Arrays.toString(kernel.shape()) + " and " + w + " takes an input of shape "
+                    + Arrays.toString(outShape) + ", got " + Arrays.toString(g.shape()));
+        }
+        int[] spatialCopy = spatial.clone();
+        Tensor y = out(b.convTranspose(g, kernel, w, spatialCopy));
+        if (GradientTape.recording()) {
+            GradientTape.record(y, (gy, need) -> new Tensor[] {
+                need[0] ? conv(gy, kernel, w) : null,
+                need[1] ? convKernelGradient(gy, g, w) : null
+            }, g, kernel);
+        }
+        return y;
+    }
+
+    /**
+     * The gradient of {@link #conv} with respect to its kernel, for input {@code x} and output
+     * gradient {@code g} ({@link Backend#convKernelGradient}); shape {@code (w.size…, in, out)}.
+     * Gradients: {@link #convTranspose} for {@code x}, {@link #conv} for {@code g}.
+     */
+    public static Tensor convKernelGradient(Tensor x, Tensor g, Window w) {
+        Backend b = backendFor(x, g);
+        sameDtype(x, g);
+        int r = w.rank();
+        int[] spatial = Arrays.copyOfRange(x.shape(), 1, r + 1);
+        Tensor y = out(b.convKernelGradient(x, g, w));
+        if (GradientTape.recording()) {
+            GradientTape.record(y, (gk, need) -> new Tensor[] {
+                need[0] ? convTranspose(g, gk, w, spatial) : null,
+                need[1] ? conv(x, gk, w) : null
+            }, x, g);
+        }
+        return y;
+    }
+
+    /** Checks a convolution's operands; returns its output shape. */
+    private static int[] checkConv(int[] x, Tensor kernel, Window w, String what) {
+        int r = w.rank();
+        int[] k = kernel.shape();
+        if (x.length != r + 2 || k.length != r + 2 || x[r + 1] != k[r]
+                || !Arrays.equals(Arrays.copyOf(k, r), w.size())) {
+            throw new IllegalArgumentException("A convolution over " + r + " spatial axes takes an " + what
+                    + " (batch, spatial…, in) and a kernel (" + Arrays.toString(w.size()).replaceAll("[\\[\\]]", "")
+                    + ", in, out) of rank " + (r + 2) + "; got " + what + " " + Arrays.toString(x) + " and kernel "
+                    + Arrays.toString(k));
+        }
+        int[] outSpatial = w.outputSpatial(Arrays.copyOfRange(x, 1, r + 1));
+        int[] shape = new int[r + 2];
+        shape[0] = x[0];
+        System.arraycopy(outSpatial, 0, shape, 1, r);
+        shape[r + 1] = k[r + 1];
+        return shape;
+    }
+
+    /**
+     * Max or average pooling of each channel of {@code x} {@code (n, spatial…, c)} over the window
+     * ({@link Backend#pool}); gradient {@link Backend#poolGradient}.
+     *
+     * @throws IllegalArgumentException naming the shapes when the rank does not fit or the window
+     *     is larger than the padded input
+     */
+    public static Tensor pool(PoolOp op, Tensor x, Window w) {
+        Backend b = backendFor(x);
+        int r = w.rank();
+        if (x.rank() != r + 2) {
+            throw new IllegalArgumentException("Pooling over " + r + " spatial axes takes an input (batch, spatial…, channels)"
+                    + " of rank " + (r + 2) + ", got " + Arrays.toString(x.shape()));
+        }
+        w.outputSpatial(Arrays.copyOfRange(x.shape(), 1, r + 1));
+        Tensor y = out(b.pool(op, x, w));
+        if (GradientTape.recording()) {
+            GradientTape.record(y, (g, need) -> new Tensor[] {out(b.poolGradient(op, x, y, g, w))}, x);
         }
         return y;
     }

@@ -3,9 +3,11 @@ package cthulhu.autodiff;
 import cthulhu.backend.BinaryOp;
 import cthulhu.backend.DType;
 import cthulhu.backend.DifferentiableOps;
+import cthulhu.backend.PoolOp;
 import cthulhu.backend.ReduceOp;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.UnaryOp;
+import cthulhu.backend.Window;
 
 import java.util.List;
 import java.util.function.Function;
@@ -144,5 +146,20 @@ public final class RecordingOps implements DifferentiableOps {
     @Override
     public boolean adopt(Tensor t) {
         return GradientTape.adopt(t);
+    }
+
+    @Override
+    public Tensor conv(Tensor x, Tensor kernel, Window w) {
+        return Ops.conv(x, kernel, w);
+    }
+
+    @Override
+    public Tensor convTranspose(Tensor x, Tensor kernel, Window w, int[] spatial) {
+        return Ops.convTranspose(x, kernel, w, spatial);
+    }
+
+    @Override
+    public Tensor pool(PoolOp op, Tensor x, Window w) {
+        return Ops.pool(op, x, w);
     }
 }

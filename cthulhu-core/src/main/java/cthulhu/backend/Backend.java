@@ -184,4 +184,37 @@ public interface Backend extends AutoCloseable {
     default Tensor[] mapElements(ElementKernel kernel, List<Tensor> inputs, int outputs) {
         return ElementwisePass.copying(this, kernel, inputs, outputs);
     }
+
+    // ---- windowed operations: defaults over the primitives in ConvComposites; override only for speed ----
+
+    /**
+     * {@link ConvComposites#conv}: the convolution of a channels-last {@code x}
+     * {@code (n, spatial…, in)} with a kernel {@code (w.size…, in, out)}.
+     */
+    default Tensor conv(Tensor x, Tensor kernel, Window w) {
+        return ConvComposites.conv(this, x, kernel, w);
+    }
+
+    /**
+     * {@link ConvComposites#convTranspose}: the gradient of {@link #conv} with respect to its
+     * input, for a convolution whose input had spatial shape {@code spatial}.
+     */
+    default Tensor convTranspose(Tensor g, Tensor kernel, Window w, int[] spatial) {
+        return ConvComposites.convTranspose(this, g, kernel, w, spatial);
+    }
+
+    /** {@link ConvComposites#convKernelGradient}: the gradient of {@link #conv} with respect to its kernel. */
+    default Tensor convKernelGradient(Tensor x, Tensor g, Window w) {
+        return ConvComposites.convKernelGradient(this, x, g, w);
+    }
+
+    /** {@link ConvComposites#pool}: max or average pooling of a channels-last {@code x}. */
+    default Tensor pool(PoolOp op, Tensor x, Window w) {
+        return ConvComposites.pool(this, op, x, w);
+    }
+
+    /** {@link ConvComposites#poolGradient}: the gradient of {@link #pool} with respect to {@code x}. */
+    default Tensor poolGradient(PoolOp op, Tensor x, Tensor y, Tensor g, Window w) {
+        return ConvComposites.poolGradient(this, op, x, y, g, w);
+    }
 }

@@ -93,4 +93,15 @@ public interface DifferentiableOps {
      * @return whether a tape took the tensor over
      */
     boolean adopt(Tensor t);
+
+    // ---- convolution and pooling, channels-last ----
+
+    /** The convolution of {@code x} with {@code kernel} over the window {@code w}; see {@link K#conv}. */
+    Tensor conv(Tensor x, Tensor kernel, Window w);
+
+    /** The transposed convolution to spatial shape {@code spatial}; see {@link K#convTranspose}. */
+    Tensor convTranspose(Tensor x, Tensor kernel, Window w, int[] spatial);
+
+    /** Max or average pooling over the window {@code w}; see {@link K#pool}. */
+    Tensor pool(PoolOp op, Tensor x, Window w);
 }

@@ -335,6 +335,14 @@ public final class K {
         return OPS.unary(UnaryOp.RECIPROCAL, x);
     }
 
+    /**
+     * The error function {@code erf(x) = 2/√π · ∫₀ˣ e^(−t²) dt}, accurate to a few ulps of the
+     * stored type; gradient {@code 2/√π · e^(−x²)}.
+     */
+    public static Tensor erf(Tensor x) {
+        return OPS.unary(UnaryOp.ERF, x);
+    }
+
     /** Keras's hard sigmoid: {@code clip(0.2 · x + 0.5, 0, 1)}. */
     public static Tensor hardSigmoid(Tensor x) {
         return OPS.hardSigmoid(x);
@@ -663,6 +671,42 @@ public final class K {
         try (TensorScope scope = TensorScope.open()) {
             return scope.keep(body.get());
         }
+    }
+
+    // ---- convolution and pooling (channels-last) -----------------------------------------------
+
+    /**
+     * The convolution of {@code x} {@code (batch, spatial…, in)} with {@code kernel}
+     * {@code (size…, in, out)} over the window {@code w} (strides, dilation, explicit padding),
+     * TensorFlow's cross-correlation; shape {@code (batch, w.outputSpatial…, out)}. Differentiable
+     * in both operands.
+     *
+     * @throws IllegalArgumentException naming the shapes when they do not fit the window
+     */
+    public static Tensor conv(Tensor x, Tensor kernel, Window w) {
+        return OPS.conv(x, kernel, w);
+    }
+
+    /**
+     * The transposed convolution of {@code x} {@code (batch, in…, out)} with {@code kernel}
+     * {@code (size…, channels, out)}: the gradient of {@link #conv} with respect to its input,
+     * giving {@code (batch, spatial…, channels)}. Differentiable in both operands.
+     *
+     * @param spatial the result's spatial shape, whose convolution by {@code w} has {@code x}'s
+     * @throws IllegalArgumentException naming the shapes when they do not fit the window
+     */
+    public static Tensor convTranspose(Tensor x, Tensor kernel, Window w, int... spatial) {
+        return OPS.convTranspose(x, kernel, w, spatial);
+    }
+
+    /**
+     * Max or average pooling of each channel of {@code x} {@code (batch, spatial…, channels)}
+     * over the window {@code w}; an average counts only the cells inside the input.
+     *
+     * @throws IllegalArgumentException naming the shapes when they do not fit the window
+     */
+    public static Tensor pool(PoolOp op, Tensor x, Window w) {
+        return OPS.pool(op, x, w);
     }
 
     // ---- fused element-wise passes -----------------------------------------------------------

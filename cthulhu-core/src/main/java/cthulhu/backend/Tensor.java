@@ -81,6 +81,39 @@ public abstract class Tensor implements AutoCloseable {
         return false;
     }
 
+    /** {@code values} rounded to float, for backends converting their storage. */
+    public static float[] narrow(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+
+    /** {@code values} as doubles (exactly), for backends converting their storage. */
+    public static double[] widen(float[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+
+    /**
+     * Refuses a closed tensor with the same message on every backend; every operation of
+     * {@link K} calls it for its inputs, and backends for reads.
+     *
+     * @throws IllegalStateException {@code "This tensor [2, 3] (float32) has been closed, …"}
+     *     if {@link #isClosed()}
+     */
+    public final void requireOpen() {
+        if (isClosed()) {
+            throw new IllegalStateException("This tensor " + Arrays.toString(shape) + " (" + dtype
+                    + ") has been closed, by close() or by the TensorScope it was created in. Keep it past the scope"
+                    + " with scope.keep(tensor), or hold it in a Variable.");
+        }
+    }
+
     /** Shape, dtype, backend and values, e.g. {@code Tensor(shape=[2], dtype=float32, backend=pure, [1.0, 2.0])}. */
     @Override
     public String toString() {

@@ -36,7 +36,8 @@ public final class TensorScope implements AutoCloseable {
     private static final ThreadLocal<ArrayDeque<TensorScope>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
 
     private final List<Tensor> owned = new ArrayList<>();
-    private final Set<Tensor> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Made at the first {@link #keep}: a scope per request when serving should cost little. */
+    private Set<Tensor> kept;
     private final Thread thread = Thread.currentThread();
     private boolean closed;
 
@@ -78,7 +79,9 @@ public final class TensorScope implements AutoCloseable {
             for (int i = owned.size() - 1; i >= 0; i--) {
                 if (owned.get(i) == t) {
                     owned.remove(i);
-                    scope.kept.remove(t);
+                    if (scope.kept != null) {
+                        scope.kept.remove(t);
+                    }
                     return t;
                 }
             }
@@ -93,6 +96,9 @@ public final class TensorScope implements AutoCloseable {
      * @return {@code t}, for chaining
      */
     public <T extends Tensor> T keep(T t) {
+        if (kept == null) {
+            kept = Collections.newSetFromMap(new IdentityHashMap<>());
+        }
         kept.add(t);
         return t;
     }
@@ -124,7 +130,7 @@ public final class TensorScope implements AutoCloseable {
         closed = true;
         TensorScope parent = stack.peek();
         for (Tensor t : owned) {
-            if (kept.contains(t)) {
+            if (kept != null && kept.contains(t)) {
                 if (parent != null) {
                     parent.owned.add(t);
                 }
@@ -133,5 +139,18 @@ public final class TensorScope implements AutoCloseable {
             }
         }
         owned.clear();
+    }
+
+    /**
+     * Releases {@code t} now, before the scope that owns it closes: it leaves every open scope of
+     * this thread and is closed, unless an open {@link cthulhu.autodiff.GradientTape} still reads it, which then
+     * releases it when it closes. For a tensor that is surely no longer needed, such as an
+     * intermediate of a model's graph whose last consumer has run.
+     */
+    public static void release(Tensor t) {
+        detach(t);
+        if (!K.OPS.adopt(t)) {
+            t.close();
+        }
     }
 }

@@ -25,5 +25,10 @@ public enum UnaryOp {
     /** Logistic function {@code 1 / (1 + e^-x)}. */
     SIGMOID,
     /** {@code 1 / x}. */
-    RECIPROCAL
+    RECIPROCAL,
+    /**
+     * The error function {@code erf(x) = 2/√π · ∫₀ˣ e^(−t²) dt}, odd, ±1 at ±∞, to within a few
+     * ulps of the stored type.
+     */
+    ERF
 }

@@ -53,4 +53,13 @@ public interface Callback {
     /** After a training batch, with its loss and metrics. */
     default void onBatchEnd(int batch, Map<String, Double> logs) {
     }
+
+    /**
+     * Called after {@link #onTrainBegin}, in callback order, with the epoch training would start
+     * at; returns the epoch to start at. A callback that restores an interrupted run
+     * ({@link BackupAndRestore}) returns the epoch it reached; the default keeps {@code planned}.
+     */
+    default int initialEpoch(int planned) {
+        return planned;
+    }
 }

@@ -1,5 +1,6 @@
 package cthulhu.callbacks;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -38,6 +39,17 @@ public final class History implements Callback {
     /** The indices (from 0) of the epochs run. */
     public List<Integer> epoch() {
         return List.copyOf(epochs);
+    }
+
+    /**
+     * Writes the loss and metric curves, training and validation, against the epoch as a PNG
+     * chart (one panel per quantity), replacing {@code path} atomically.
+     *
+     * @throws IllegalArgumentException when {@code path} does not end in {@code .png} or no epoch was recorded
+     * @throws java.io.UncheckedIOException when the file cannot be written
+     */
+    public void plot(Path path) {
+        CurvePlot.write(history, epochs, path);
     }
 
     @Override

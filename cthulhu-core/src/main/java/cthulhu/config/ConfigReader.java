@@ -21,14 +21,49 @@ public final class ConfigReader {
     private final String owner;
     private final Map<String, ?> config;
     private final Set<String> read = new LinkedHashSet<>();
+    private final KerasVersion version;
 
     /**
+     * A reader of a configuration with cthulhu's own meanings ({@link KerasVersion#CTHULHU}).
+     *
      * @param owner what the configuration describes, for messages, e.g. {@code "layer Dense"}
      * @param config the configuration; null reads as empty
      */
     public ConfigReader(String owner, Map<String, ?> config) {
+        this(owner, config, KerasVersion.CTHULHU);
+    }
+
+    /**
+     * A reader of a configuration written by the Keras {@code version}.
+     *
+     * @param owner what the configuration describes, for messages, e.g. {@code "layer Dense"}
+     * @param config the configuration; null reads as empty
+     * @param version the Keras that wrote it
+     */
+    public ConfigReader(String owner, Map<String, ?> config, KerasVersion version) {
         this.owner = owner;
         this.config = config == null ? Map.of() : config;
+        this.version = version;
+    }
+
+    /** The Keras that wrote the configuration. */
+    public KerasVersion version() {
+        return version;
+    }
+
+    /**
+     * An optional activation, as the cthulhu name computing what the writing Keras computed
+     * ({@link KerasVersion#activationName}); null when absent or null.
+     *
+     * @throws IllegalArgumentException when the value is neither a name nor a serialized function
+     */
+    public String getActivation(String key) {
+        Object v = get(key);
+        try {
+            return version.activationName(v);
+        } catch (IllegalArgumentException e) {
+            throw error(key, v, "an activation name");
+        }
     }
 
     /** Whether the key is present (even with a null value). */

@@ -3,10 +3,13 @@ package cthulhu.initializers;
 import cthulhu.config.ConfigReader;
 import cthulhu.config.NameRegistry;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The one registry of initializer names (Keras 2.2.4's {@code keras.initializers.get},
@@ -65,8 +68,16 @@ public final class Initializers {
                 c.getNullableLong("seed")));
         CLASSES.builtIn("TruncatedNormal", c -> new TruncatedNormal(c.getDouble("mean", 0), c.getDouble("stddev", 0.05),
                 c.getNullableLong("seed")));
+        // tf.keras 2 and Keras 3 name Keras 2.2.4's truncated "normal" "truncated_normal".
         CLASSES.builtIn("VarianceScaling", c -> new VarianceScaling(c.getDouble("scale", 1.0), c.getString("mode", "fan_in"),
-                c.getString("distribution", "normal"), c.getNullableLong("seed")));
+                c.getString("distribution", "normal").replace("truncated_normal", "normal"), varianceSeed(c)));
+        // The class names tf.keras and Keras 3 write for the named variance-scaling initializers.
+        for (String name : List.of("glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform")) {
+            String className = Arrays.stream(name.split("_")).map(w -> Character.toUpperCase(w.charAt(0)) + w.substring(1))
+                    .collect(Collectors.joining());
+            VarianceScaling v = (VarianceScaling) NAMES.get(name);
+            CLASSES.builtIn(className, c -> new VarianceScaling(v.scale(), v.mode(), v.distribution(), varianceSeed(c)));
+        }
         NAMES.builtIn("orthogonal", new Orthogonal());
         CLASSES.builtIn("Orthogonal", c -> new Orthogonal(c.getDouble("gain", 1.0), c.getNullableLong("seed")));
         for (String className : CLASSES.names()) {
@@ -153,6 +164,7 @@ public final class Initializers {
             return named;
         }
         ConfigReader reader = new ConfigReader("initializer " + name, arguments);
+        reader.ignore("dtype"); // tf.keras 2 writes the dtype the initializer was built with
         KerasInitializer initializer = factory.apply(reader);
         reader.finish();
         return initializer;
@@ -171,6 +183,13 @@ public final class Initializers {
     /** Every name {@link #get(String)} accepts, sorted: the table's names, Keras class names and registered names. */
     public static Set<String> names() {
         return NAMES.names();
+    }
+
+    /** The seed of a variance-scaling config; Keras 3.15's {@code input_axes}/{@code output_axes} only when null. */
+    private static Long varianceSeed(ConfigReader c) {
+        c.requireNull("input_axes");
+        c.requireNull("output_axes");
+        return c.getNullableLong("seed");
     }
 
     static void checkSpread(String owner, String key, double value) {

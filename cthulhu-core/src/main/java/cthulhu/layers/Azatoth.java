@@ -24,15 +24,12 @@ public final class Azatoth extends ShapePreservingLayer {
     }
 
     /**
-     * @param activation the function, e.g. {@code K::tanh}; to save the layer, a custom one must be
+     * @param activation the function, e.g. {@code K::tanh}; null means {@code linear}, as in Keras
+     *     and {@link Daoloth}; to save the layer, a custom one must be
      *     {@linkplain Activations#register registered}
-     * @throws NullPointerException if {@code activation} is null
      */
     public Azatoth(Activation activation) {
-        if (activation == null) {
-            throw new NullPointerException("Azatoth needs an activation; use Activations.get(\"linear\") for the identity");
-        }
-        this.activation = activation;
+        this.activation = activation == null ? Activations.get(null) : activation;
     }
 
     /** The activation applied. */

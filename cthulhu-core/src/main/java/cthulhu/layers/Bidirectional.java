@@ -2,6 +2,7 @@ package cthulhu.layers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.KerasVersion;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,7 +55,9 @@ public final class Bidirectional extends Layer {
         config.remove("batch_input_shape");
         config.put("go_backwards", !recurrent.isGoBackwards());
         this.backward = (Recurrent<?>) Layers.fromConfig(layer.className(), config);
-        String name = layer.getName();
+        // Keras names the wrapped layer's two runs forward_<name> and backward_<name>; a name read
+        // back from Keras's own config already has the prefix.
+        String name = layer.getName().startsWith("forward_") ? layer.getName().substring("forward_".length()) : layer.getName();
         forward.setName("forward_" + name);
         backward.setName("backward_" + name);
     }
@@ -231,17 +234,67 @@ public final class Bidirectional extends Layer {
         return K.transpose(K.gather(K.transpose(x, 1, 0, 2), order), 1, 0, 2);
     }
 
+    /**
+     * Keras 3 keeps the two layers' weights under {@code forward_layer/} and
+     * {@code backward_layer/}: {@code forward_layer/cell/vars/0}, ….
+     */
+    @Override
+    public List<String> kerasWeightPaths() {
+        List<String> paths = new ArrayList<>();
+        forward.kerasWeightPaths().forEach(p -> paths.add("forward_layer/" + p));
+        backward.kerasWeightPaths().forEach(p -> paths.add("backward_layer/" + p));
+        return paths;
+    }
+
+    /**
+     * Checks Keras 3's {@code backward_layer}, which it writes even when it is the forward layer's
+     * mirror: cthulhu makes that mirror itself, and takes no other.
+     *
+     * @param backwardLayer the backward layer as read from the config
+     * @throws IllegalArgumentException naming both configs when it is not the mirror
+     */
+    void checkBackwardLayer(Layer backwardLayer) {
+        Map<String, Object> expected = mirrorConfig(backward);
+        Map<String, Object> given = mirrorConfig(backwardLayer);
+        if (!given.equals(expected)) {
+            throw new IllegalArgumentException("The config of layer Bidirectional " + getName() + " has a backward_layer that is"
+                    + " not the mirror of its forward layer: expected " + expected + ", got " + given + "; cthulhu's"
+                    + " Bidirectional runs a copy of the forward layer backwards, so remove backward_layer or make it that copy");
+        }
+    }
+
+    /** What makes a layer the mirror of another: its class and config, but for its name and initializers. */
+    private static Map<String, Object> mirrorConfig(Layer layer) {
+        Map<String, Object> config = new LinkedHashMap<>(layer.getConfig());
+        config.keySet().removeAll(List.of("name", "batch_input_shape", "kernel_initializer", "recurrent_initializer",
+                "bias_initializer"));
+        config.put("class_name", layer.className());
+        return config;
+    }
+
     @Override
     protected Map<String, Object> layerConfig() {
         Map<String, Object> config = new LinkedHashMap<>();
-        Map<String, Object> inner = new LinkedHashMap<>(Layers.serialize(forward));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> innerConfig = new LinkedHashMap<>((Map<String, Object>) inner.get("config"));
-        String name = (String) innerConfig.get("name");
-        innerConfig.put("name", name.substring("forward_".length()));
-        inner.put("config", innerConfig);
-        config.put("layer", inner);
+        config.put("layer", wrappedLayer(KerasVersion.CTHULHU));
         config.put("merge_mode", mergeMode);
         return config;
+    }
+
+    /** The config with the wrapped layer's under that Keras version's keys. */
+    @Override
+    public Map<String, Object> getConfig(KerasVersion version) {
+        Map<String, Object> config = getConfig();
+        config.put("layer", wrappedLayer(version));
+        return config;
+    }
+
+    /** The wrapped layer as the user made it: the forward layer without its {@code forward_} prefix. */
+    private Map<String, Object> wrappedLayer(KerasVersion version) {
+        Map<String, Object> config = new LinkedHashMap<>(forward.getConfig(version));
+        config.put("name", ((String) config.get("name")).substring("forward_".length()));
+        Map<String, Object> inner = new LinkedHashMap<>();
+        inner.put("class_name", forward.className());
+        inner.put("config", config);
+        return inner;
     }
 }

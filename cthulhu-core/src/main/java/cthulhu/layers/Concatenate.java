@@ -13,7 +13,7 @@ import java.util.Map;
  * axis, as Keras does: the default −1 is the last axis, 1 the first axis of a sample). The inputs
  * must have the same rank and the same dimensions on every other axis.
  */
-public final class Concatenate extends MultiInputLayer {
+public final class Concatenate extends MultiTensorLayer {
 
     private final int axis;
 

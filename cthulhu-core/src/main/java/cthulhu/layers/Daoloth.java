@@ -5,8 +5,12 @@ import cthulhu.activations.Activations;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.Variable;
+import cthulhu.constraints.Constraint;
+import cthulhu.constraints.Constraints;
 import cthulhu.initializers.Initializer;
 import cthulhu.initializers.Initializers;
+import cthulhu.regularizers.Regularizer;
+import cthulhu.regularizers.Regularizers;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,7 +25,9 @@ import java.util.Objects;
  * {@code glorot_uniform}, then {@code bias} of shape {@code units}, initialized by {@code zeros}
  * (none when {@code useBias(false)}). An input of rank above 2 ({@code [batch, …, inputDim]}) is
  * contracted along its last axis, giving {@code [batch, …, units]}. The affine map runs through
- * {@link K#dense}, a backend's fused kernel where it has one.
+ * {@link K#dense}, a backend's fused kernel where it has one. Optional regularizers (on the
+ * kernel, the bias and the output) add penalties to the training loss; optional constraints
+ * project the kernel and bias after each update.
  *
  * <pre>{@code
  * Layer hidden = new Daoloth(64, "relu").inputDim(784);
@@ -34,6 +40,10 @@ public final class Daoloth extends Layer {
     private boolean useBias = true;
     private Initializer kernelInitializer = Initializers.get("glorot_uniform");
     private Initializer biasInitializer = Initializers.get("zeros");
+    private Regularizer kernelRegularizer;
+    private Regularizer biasRegularizer;
+    private Constraint kernelConstraint;
+    private Constraint biasConstraint;
     private Variable kernel;
     private Variable bias;
 
@@ -121,6 +131,40 @@ public final class Daoloth extends Layer {
         return this;
     }
 
+    /** A penalty on the kernel added to the training loss (Keras's {@code kernel_regularizer}), e.g. {@code Regularizers.l2(0.01)}. */
+    public Daoloth kernelRegularizer(Regularizer regularizer) {
+        checkNotBuilt("kernelRegularizer");
+        this.kernelRegularizer = regularizer;
+        return this;
+    }
+
+    /** A penalty on the bias added to the training loss (Keras's {@code bias_regularizer}). */
+    public Daoloth biasRegularizer(Regularizer regularizer) {
+        checkNotBuilt("biasRegularizer");
+        this.biasRegularizer = regularizer;
+        return this;
+    }
+
+    /** A penalty on the layer's output added to the training loss (Keras's {@code activity_regularizer}). */
+    public Daoloth activityRegularizer(Regularizer regularizer) {
+        setActivityRegularizer(regularizer);
+        return this;
+    }
+
+    /** A constraint applied to the kernel after each update (Keras's {@code kernel_constraint}), e.g. {@code new MaxNorm()}. */
+    public Daoloth kernelConstraint(Constraint constraint) {
+        checkNotBuilt("kernelConstraint");
+        this.kernelConstraint = constraint;
+        return this;
+    }
+
+    /** A constraint applied to the bias after each update (Keras's {@code bias_constraint}). */
+    public Daoloth biasConstraint(Constraint constraint) {
+        checkNotBuilt("biasConstraint");
+        this.biasConstraint = constraint;
+        return this;
+    }
+
     /** The output dimension. */
     public int units() {
         return units;
@@ -159,9 +203,10 @@ public final class Daoloth extends Layer {
 
     @Override
     protected void build(int[] inputShape) {
-        kernel = addWeight("kernel", kernelInitializer, inputShape[inputShape.length - 1], units);
+        kernel = addWeight("kernel", kernelInitializer, kernelRegularizer, kernelConstraint,
+                inputShape[inputShape.length - 1], units);
         if (useBias) {
-            bias = addWeight("bias", biasInitializer, units);
+            bias = addWeight("bias", biasInitializer, biasRegularizer, biasConstraint, units);
         }
     }
 
@@ -178,6 +223,11 @@ public final class Daoloth extends Layer {
         config.put("use_bias", useBias);
         config.put("kernel_initializer", Initializers.serialize(kernelInitializer));
         config.put("bias_initializer", Initializers.serialize(biasInitializer));
+        config.put("kernel_regularizer", Regularizers.serialize(kernelRegularizer));
+        config.put("bias_regularizer", Regularizers.serialize(biasRegularizer));
+        config.put("activity_regularizer", Regularizers.serialize(getActivityRegularizer()));
+        config.put("kernel_constraint", Constraints.serialize(kernelConstraint));
+        config.put("bias_constraint", Constraints.serialize(biasConstraint));
         return config;
     }
 }

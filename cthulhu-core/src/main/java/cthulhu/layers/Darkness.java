@@ -3,6 +3,7 @@ package cthulhu.layers;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,6 +16,7 @@ import java.util.Map;
 public final class Darkness extends ShapePreservingLayer {
 
     private final DropoutNoise noise;
+    private Integer[] noiseShape;
 
     /**
      * Unseeded dropout: masks come from {@link cthulhu.initializers.Seeds}.
@@ -42,6 +44,34 @@ public final class Darkness extends ShapePreservingLayer {
         return noise.rate();
     }
 
+    /**
+     * Keras's {@code noise_shape}: the shape of the dropout mask, which is broadcast over the
+     * input, so that an axis of size 1 drops the same units at every position along it (for
+     * inputs {@code (batch, timesteps, features)}, {@code noiseShape(null, 1, null)} drops the same
+     * features at every time step). A null dimension takes the input's size. Null (the default)
+     * draws one mask element per input element.
+     *
+     * @return this layer
+     * @throws IllegalArgumentException if a dimension is below 1
+     */
+    public Darkness noiseShape(Integer... shape) {
+        if (shape != null) {
+            for (Integer d : shape) {
+                if (d != null && d < 1) {
+                    throw new IllegalArgumentException("Darkness " + getName() + ": noise_shape dimensions must be at least 1"
+                            + " or null (the input's size), got " + Arrays.toString(shape));
+                }
+            }
+        }
+        this.noiseShape = shape == null ? null : shape.clone();
+        return this;
+    }
+
+    /** The mask's shape as given to {@link #noiseShape}, or null. */
+    public Integer[] noiseShape() {
+        return noiseShape == null ? null : noiseShape.clone();
+    }
+
     @Override
     public String className() {
         return "Dropout";
@@ -52,13 +82,37 @@ public final class Darkness extends ShapePreservingLayer {
         if (!training || noise.rate() == 0) {
             return inputs;
         }
-        return K.multiply(inputs, K.multiply(noise.keepMask(inputs), 1 / (1 - noise.rate())));
+        return K.multiply(inputs, K.multiply(noise.keepMask(maskShape(inputs.shape()), inputs.dtype()), 1 / (1 - noise.rate())));
+    }
+
+    /**
+     * The noise shape resolved against the input's.
+     *
+     * @throws IllegalArgumentException naming both shapes when the mask does not broadcast to the input
+     */
+    private int[] maskShape(int[] input) {
+        if (noiseShape == null) {
+            return input;
+        }
+        int[] mask = new int[input.length];
+        boolean fits = noiseShape.length == input.length;
+        for (int i = 0; fits && i < input.length; i++) {
+            mask[i] = noiseShape[i] == null ? input[i] : noiseShape[i];
+            fits = mask[i] == input[i] || mask[i] == 1;
+        }
+        if (!fits) {
+            throw new IllegalArgumentException("Darkness " + getName() + ": noise_shape " + Arrays.toString(noiseShape)
+                    + " does not broadcast to the input's shape " + Arrays.toString(input) + "; give each axis the input's"
+                    + " size, 1 or null, batch axis included");
+        }
+        return mask;
     }
 
     @Override
     protected Map<String, Object> layerConfig() {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("rate", noise.rate());
+        config.put("noise_shape", noiseShape == null ? null : Arrays.asList(noiseShape));
         config.put("seed", noise.seed());
         return config;
     }

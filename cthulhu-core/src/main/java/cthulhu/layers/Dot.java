@@ -16,7 +16,7 @@ import java.util.Map;
  * when that is empty, {@code [1]}. With {@code normalize}, each input is first scaled to unit L2
  * norm along its axis, {@code x / sqrt(max(Σ x², 1e-12))}, so the product is the cosine similarity.
  */
-public final class Dot extends MultiInputLayer {
+public final class Dot extends MultiTensorLayer {
 
     /** TensorFlow's {@code l2_normalize} floor on the squared norm. */
     private static final double NORM_EPSILON = 1e-12;

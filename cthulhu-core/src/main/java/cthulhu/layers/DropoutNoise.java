@@ -39,9 +39,19 @@ final class DropoutNoise {
 
     /** 1 where an element of {@code inputs} is kept (probability {@code 1 - rate}), 0 elsewhere, in the inputs' dtype. */
     Tensor keepMask(Tensor inputs) {
-        Tensor uniform = K.randomUniform(inputs.shape(), 0, 1, nextSeed());
+        return keepMask(inputs.shape(), inputs.dtype());
+    }
+
+    /** As {@link #keepMask(Tensor)} for a mask of {@code shape}, which broadcasts to the inputs' (a noise shape). */
+    Tensor keepMask(Tensor inputs, int[] shape) {
+        return keepMask(shape, inputs.dtype());
+    }
+
+    /** A mask of the given shape and type: 1 with probability {@code 1 − rate}, else 0. */
+    Tensor keepMask(int[] shape, cthulhu.backend.DType dtype) {
+        Tensor uniform = K.randomUniform(shape, 0, 1, nextSeed());
         Tensor keep = K.greaterEqual(uniform, rate);
-        return keep.dtype() == inputs.dtype() ? keep : K.cast(keep, inputs.dtype());
+        return keep.dtype() == dtype ? keep : K.cast(keep, dtype);
     }
 
     private synchronized long nextSeed() {

@@ -3,6 +3,7 @@ package cthulhu.layers;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.Variable;
+import cthulhu.config.KerasVersion;
 import cthulhu.initializers.Initializer;
 import cthulhu.initializers.Initializers;
 
@@ -153,6 +154,16 @@ public final class Embedding extends Layer {
             return mask;
         }
         return K.subtract(K.onesLike(inputs), K.equal(inputs, 0));
+    }
+
+    /** Keras 3 has no {@code input_length}: the input's shape declares the length. */
+    @Override
+    public Map<String, Object> getConfig(KerasVersion version) {
+        Map<String, Object> config = getConfig();
+        if (version.isKeras3()) {
+            config.remove("input_length");
+        }
+        return config;
     }
 
     @Override

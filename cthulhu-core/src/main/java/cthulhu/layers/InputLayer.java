@@ -21,8 +21,8 @@ public final class InputLayer extends Layer {
         declareInputShape(shape);
     }
 
-    /** The one output symbol of this input layer, made at its first request. */
-    Symbol symbol() {
+    /** The one output symbol of this input layer (its node 0), made at its first request. */
+    public Symbol symbol() {
         if (inboundNodes().isEmpty()) {
             ensureBuilt(inputShape());
             connect(List.of(), List.of(inputShape()));

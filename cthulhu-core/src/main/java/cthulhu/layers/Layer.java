@@ -6,7 +6,10 @@ import cthulhu.backend.K;
 import cthulhu.backend.Shapes;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.Variable;
+import cthulhu.constraints.Constraint;
+import cthulhu.config.KerasVersion;
 import cthulhu.initializers.Initializer;
+import cthulhu.regularizers.Regularizer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,6 +32,15 @@ import java.util.Map;
  * accepts samples of the shape it was built for; {@link #acceptedInputShape} and
  * {@link #acceptsLeadingAxes} loosen that where Keras's input spec does. Every shape error is
  * raised here, at the layer's boundary, naming the layer, the shapes and the fix.
+ *
+ * <p>In a graph, {@link #apply} connects the layer to {@link Symbol}s (from {@link Input#of} or
+ * other layers) and returns the symbol of its output; every call is a {@link Node}, and calling
+ * one layer object twice shares its weights. A layer with several inputs (a merge) or several
+ * outputs (a recurrent layer that returns its states) overrides {@link #computeOutputShapes} and
+ * {@link #computeAll}, is run by {@link #call(List, boolean)} and connected by {@link #applyAll};
+ * the one-tensor methods stay what single-input layers implement. A model runs the layer once per
+ * node and may release an output as soon as the nodes that take it have run, so a layer returns
+ * tensors it does not keep itself.
  */
 public abstract class Layer implements AutoCloseable {
 
@@ -38,9 +50,13 @@ public abstract class Layer implements AutoCloseable {
     private boolean built;
     private boolean declared;
     private boolean trainable = true;
+    private volatile boolean closed;
     private final List<Variable> variables = new ArrayList<>();
     private final Map<Variable, String> weightPaths = new IdentityHashMap<>();
     private final List<Node> nodes = new ArrayList<>();
+    private final Map<Variable, Regularizer> regularizers = new IdentityHashMap<>();
+    private final Map<Variable, Constraint> constraints = new IdentityHashMap<>();
+    private Regularizer activityRegularizer;
 
     /** The Keras class name used in saved configurations, e.g. {@code "Dense"}. */
     public abstract String className();
@@ -124,6 +140,7 @@ public abstract class Layer implements AutoCloseable {
      * @return one batch per output
      * @throws IllegalArgumentException naming the layer, the expected and the given shapes when an
      *     input does not fit, or both dtypes when an input's differs from the weights'
+     * @throws IllegalStateException naming the layer when it (or its model) has been closed
      */
     public final List<Tensor> call(List<Tensor> inputs, boolean training) {
         return call(inputs, null, training);
@@ -154,6 +171,10 @@ public abstract class Layer implements AutoCloseable {
      *     reads a mask gets one of the wrong shape
      */
     public final List<Tensor> call(List<Tensor> inputs, List<Tensor> masks, boolean training) {
+        if (closed) {
+            throw new IllegalStateException("Layer " + getName() + " has been closed, by close() on it or on its model:"
+                    + " its weights are released. Build a new layer, or load the saved model again.");
+        }
         List<int[]> samples = new ArrayList<>(inputs.size());
         for (Tensor input : inputs) {
             if (input.rank() == 0) {
@@ -179,7 +200,9 @@ public abstract class Layer implements AutoCloseable {
             }
         }
         boolean masked = masks != null && masks.stream().anyMatch(m -> m != null);
-        return masked ? computeAll(inputs, masks, training) : computeAll(inputs, training);
+        List<Tensor> outputs = masked ? computeAll(inputs, masks, training) : computeAll(inputs, training);
+        outputs.forEach(o -> LayerLosses.record(activityRegularizer, o));
+        return outputs;
     }
 
     /**
@@ -312,17 +335,17 @@ public abstract class Layer implements AutoCloseable {
     }
 
     /** The layer's variables in creation order (Keras's {@code weights}). */
-    public final List<Variable> variables() {
+    public List<Variable> variables() {
         return Collections.unmodifiableList(variables);
     }
 
     /** The variables optimizers update: all of them when the layer is trainable, none otherwise. */
-    public final List<Variable> trainableVariables() {
+    public List<Variable> trainableVariables() {
         return trainable ? variables.stream().filter(Variable::trainable).toList() : List.of();
     }
 
     /** The current values of the weights, in creation order. The layer owns them: do not close them. */
-    public final List<Tensor> getWeights() {
+    public List<Tensor> getWeights() {
         return variables.stream().map(Variable::value).toList();
     }
 
@@ -332,7 +355,7 @@ public abstract class Layer implements AutoCloseable {
      * @throws IllegalArgumentException if the count or a shape differs, naming the layer and both shapes
      * @throws IllegalStateException if the layer is not built yet
      */
-    public final void setWeights(List<Tensor> weights) {
+    public void setWeights(List<Tensor> weights) {
         if (!built) {
             throw new IllegalStateException("Layer " + getName() + " has no weights yet: call it or add it to a model with a known input shape first");
         }
@@ -359,7 +382,7 @@ public abstract class Layer implements AutoCloseable {
     /** The number of scalars in the weights. */
     public final long countParams() {
         long n = 0;
-        for (Variable v : variables) {
+        for (Variable v : variables()) {
             n += Shapes.size(v.shape());
         }
         return n;
@@ -490,13 +513,19 @@ public abstract class Layer implements AutoCloseable {
     /**
      * Makes the weights of a layer this one wraps part of this layer's weights, after this
      * layer's own, so that models train, save and load them through this layer. The wrapped
-     * layer must be built; its variables are shared, not copied, and released by this layer's
-     * {@link #close}.
+     * layer must be built; its variables (with their regularizers and constraints) are shared,
+     * not copied, and released by this layer's {@link #close}.
      */
     protected final void adoptWeights(Layer inner) {
         for (Variable v : inner.variables) {
             variables.add(v);
             weightPaths.put(v, inner.getName() + "/" + inner.weightPath(v));
+            if (inner.regularizers.containsKey(v)) {
+                regularizers.put(v, inner.regularizers.get(v));
+            }
+            if (inner.constraints.containsKey(v)) {
+                constraints.put(v, inner.constraints.get(v));
+            }
         }
     }
 
@@ -507,6 +536,32 @@ public abstract class Layer implements AutoCloseable {
      */
     public final String weightPath(Variable v) {
         return weightPaths.getOrDefault(v, v.name());
+    }
+
+    /**
+     * The configuration as the Keras {@code version} wrote it: {@link #getConfig()} under the keys
+     * of that version. The default is {@link #getConfig()}; a layer whose keys changed between
+     * Keras versions overrides it (Keras 3's {@code LeakyReLU} has {@code negative_slope} for
+     * Keras 2's {@code alpha}). Activation names are mapped by the file writers.
+     *
+     * @throws IllegalArgumentException when that Keras has no such layer, or as {@link #getConfig()}
+     */
+    public Map<String, Object> getConfig(KerasVersion version) {
+        return getConfig();
+    }
+
+    /**
+     * Where a Keras 3 weights file ({@code model.weights.h5}) keeps each of this layer's
+     * variables, relative to the layer's group, in the order of {@link #variables()}: by default
+     * {@code vars/0}, {@code vars/1}, …. A layer whose Keras counterpart keeps its weights in a
+     * sublayer (a recurrent layer's {@code cell}) overrides it.
+     */
+    public List<String> kerasWeightPaths() {
+        List<String> paths = new ArrayList<>();
+        for (int i = 0; i < variables.size(); i++) {
+            paths.add("vars/" + i);
+        }
+        return paths;
     }
 
     // ---- graphs: several inputs and outputs, symbolic calls ---------------------------------
@@ -622,9 +677,67 @@ public abstract class Layer implements AutoCloseable {
         return node;
     }
 
-    /** Releases the weights. */
+    // ---- regularizers and constraints ------------------------------------------------------
+
+    /**
+     * Creates a trainable weight, as {@link #addWeight(String, Initializer, int...)}, with a
+     * penalty added to the training loss ({@link #weightPenalties}) and a constraint applied after
+     * each update ({@link #applyConstraints}); either may be null.
+     */
+    protected final Variable addWeight(String name, Initializer initializer, Regularizer regularizer,
+            Constraint constraint, int... shape) {
+        Variable v = addWeight(name, initializer, shape);
+        if (regularizer != null) {
+            regularizers.put(v, regularizer);
+        }
+        if (constraint != null) {
+            constraints.put(v, constraint);
+        }
+        return v;
+    }
+
+    /**
+     * The penalties of this layer's regularized weights, each a scalar computed now with
+     * {@code K} (so differentiable under a tape), in weight order; empty when there is none.
+     */
+    public final List<Tensor> weightPenalties() {
+        List<Tensor> out = new ArrayList<>();
+        for (Variable v : variables) {
+            Regularizer r = regularizers.get(v);
+            if (r != null) {
+                out.add(r.apply(v.value()));
+            }
+        }
+        return out;
+    }
+
+    /** Projects every constrained weight: {@code w ← constraint(w)}. Training calls it after each update. */
+    public final void applyConstraints() {
+        for (Variable v : variables) {
+            Constraint c = constraints.get(v);
+            if (c != null) {
+                v.assign(c.apply(v.value()));
+            }
+        }
+    }
+
+    /**
+     * Sets the penalty on this layer's output (Keras's {@code activity_regularizer}), added to the
+     * loss of each training and evaluation step that calls the layer inside a {@link LayerLosses}.
+     */
+    protected final void setActivityRegularizer(Regularizer regularizer) {
+        this.activityRegularizer = regularizer;
+    }
+
+    /** The penalty on this layer's output, or null. */
+    public final Regularizer getActivityRegularizer() {
+        return activityRegularizer;
+    }
+
+    /** Releases the weights; calling the layer afterwards is an error. */
     @Override
     public void close() {
+        closed = true;
         variables.forEach(Variable::close);
     }
 

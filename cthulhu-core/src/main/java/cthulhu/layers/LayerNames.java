@@ -51,8 +51,8 @@ public final class LayerNames {
      * {@code "leaky_re_lu"}, {@code "ThresholdedReLU"} → {@code "thresholded_re_lu"}.
      */
     public static String snakeCase(String className) {
-        String s = className.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
-        s = s.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+        String s = className.replaceAll("(.)([A-Z][a-z0-9]+)", "$1_$2");
+        s = s.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
         return s.startsWith("_") ? "private" + s : s;
     }
 }

@@ -1,14 +1,18 @@
 package cthulhu.layers;
 
 import cthulhu.config.ConfigReader;
+import cthulhu.constraints.Constraints;
+import cthulhu.config.KerasVersion;
 import cthulhu.config.NameRegistry;
 import cthulhu.initializers.Initializers;
+import cthulhu.regularizers.Regularizers;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -21,28 +25,34 @@ import java.util.function.Function;
  * ({@link AlphaDarkness}), {@code InputLayer} and the merge layers ({@code Add}, {@code Subtract},
  * {@code Multiply}, {@code Average}, {@code Maximum}, {@code Minimum}, {@code Concatenate},
  * {@code Dot}); for sequences {@code Embedding}, {@code Masking}, {@code SimpleRNN}, {@code LSTM},
- * {@code GRU}, {@code Bidirectional}, {@code TimeDistributed}, {@code RepeatVector},
- * {@code GlobalAveragePooling1D} and {@code LayerNormalization}. Their configurations use Keras's keys, so Keras 2.2.4's JSON reads
- * too: the options Keras has and cthulhu lacks (regularizers, constraints, {@code noise_shape})
- * are accepted when null and rejected otherwise; unknown keys are rejected.
+ * {@code GRU}, {@code Bidirectional}, {@code TimeDistributed}, {@code RepeatVector} and
+ * {@code LayerNormalization}. Their configurations use Keras's keys, so Keras 2.2.4's JSON reads
+ * too, regularizers and constraints included: the options Keras has and cthulhu lacks
+ * ({@code noise_shape}) are accepted when null and rejected otherwise; unknown keys are rejected.
  *
  * <p>Every configuration may hold the keys of Keras's base layer, applied here to whatever the
  * factory returns: {@code name}, {@code trainable}, {@code batch_input_shape} (or
- * {@code input_shape}), and {@code dtype} and {@code batch_size}, which are ignored.
+ * Keras 3's {@code batch_shape}, or {@code input_shape}), and {@code dtype} (a name or Keras 3's
+ * dtype-policy object) and {@code batch_size}, which are ignored.
+ *
+ * <p>A configuration is read with the meanings of the Keras that wrote it
+ * ({@link #fromConfig(String, Map, KerasVersion)}): each built-in class reads the keys its Keras
+ * version used (Keras 3's {@code LeakyReLU} has {@code negative_slope} where Keras 2 had
+ * {@code alpha}) and activation names as that version computed them.
  * Custom layers join with {@link #register}.
  */
 public final class Layers {
 
     /** The keys of Keras's base layer, handled by this registry for every class. */
     private static final List<String> BASE_KEYS = List.of("name", "trainable", "batch_input_shape", "input_shape",
-            "batch_size", "dtype");
+            "batch_size", "dtype", "batch_shape");
 
-    private static final NameRegistry<Function<Map<String, Object>, ? extends Layer>> FACTORIES =
+    private static final NameRegistry<BiFunction<Map<String, Object>, KerasVersion, ? extends Layer>> FACTORIES =
             new NameRegistry<>("layer", "Layers");
 
     static {
         builtIn("Dense", c -> {
-            Daoloth layer = new Daoloth(c.getInt("units"), c.getString("activation", null));
+            Daoloth layer = new Daoloth(c.getInt("units"), c.getActivation("activation"));
             layer.useBias(c.getBoolean("use_bias", true));
             Object kernel = c.get("kernel_initializer");
             if (kernel != null) {
@@ -52,26 +62,33 @@ public final class Layers {
             if (bias != null) {
                 layer.biasInitializer(Initializers.get(bias));
             }
-            for (String key : List.of("kernel_regularizer", "bias_regularizer", "activity_regularizer",
-                    "kernel_constraint", "bias_constraint")) {
-                c.requireNull(key);
+            layer.kernelRegularizer(Regularizers.deserialize(c.get("kernel_regularizer")));
+            layer.biasRegularizer(Regularizers.deserialize(c.get("bias_regularizer")));
+            layer.activityRegularizer(Regularizers.deserialize(c.get("activity_regularizer")));
+            layer.kernelConstraint(Constraints.deserialize(c.get("kernel_constraint")));
+            layer.biasConstraint(Constraints.deserialize(c.get("bias_constraint")));
+            c.requireNull("quantization_config");
+            if (c.getInt("lora_rank", 0) != 0) {
+                throw new IllegalArgumentException("The config of layer Dense sets 'lora_rank' to " + c.get("lora_rank")
+                        + ", which cthulhu does not support; merge the LoRA weights into the kernel before saving");
             }
+            c.ignore("lora_alpha");
             int inputDim = c.getInt("input_dim", -1);
             if (inputDim > 0) {
                 layer.inputDim(inputDim);
             }
             return layer;
         });
-        builtIn("Activation", c -> new Azatoth(c.getString("activation", null)));
-        builtIn("LeakyReLU", c -> new LeakyReLU(c.getDouble("alpha", 0.3)));
+        builtIn("Activation", c -> new Azatoth(c.getActivation("activation")));
+        builtIn("LeakyReLU", c -> new LeakyReLU(c.getDouble(c.version().isKeras3() ? "negative_slope" : "alpha", 0.3)));
         builtIn("PReLU", c -> {
             PReLU layer = new PReLU();
             Object alpha = c.get("alpha_initializer");
             if (alpha != null) {
                 layer.alphaInitializer(Initializers.get(alpha));
             }
-            c.requireNull("alpha_regularizer");
-            c.requireNull("alpha_constraint");
+            layer.alphaRegularizer(Regularizers.deserialize(c.get("alpha_regularizer")));
+            layer.alphaConstraint(Constraints.deserialize(c.get("alpha_constraint")));
             int[] shared = c.getIntArray("shared_axes");
             if (shared != null) {
                 layer.sharedAxes(shared);
@@ -83,10 +100,8 @@ public final class Layers {
         builtIn("Softmax", c -> new Softmax(c.getInt("axis", -1)));
         builtIn("ReLU", c -> new ReLU(c.getNullableDouble("max_value", null), c.getDouble("negative_slope", 0),
                 c.getDouble("threshold", 0)));
-        builtIn("Dropout", c -> {
-            c.requireNull("noise_shape");
-            return new Darkness(c.getDouble("rate"), c.getNullableLong("seed"));
-        });
+        builtIn("Dropout", c -> new Darkness(c.getDouble("rate"), c.getNullableLong("seed"))
+                .noiseShape(noiseShape(c.get("noise_shape"))));
         builtIn("AlphaDropout", c -> {
             c.requireNull("noise_shape");
             return new AlphaDarkness(c.getDouble("rate"), c.getNullableLong("seed"));
@@ -112,6 +127,32 @@ public final class Layers {
         builtIn("Minimum", c -> new Minimum());
         builtIn("Concatenate", c -> new Concatenate(c.getInt("axis", -1)));
         builtIn("Dot", c -> new Dot(c.getIntArray("axes")).normalize(c.getBoolean("normalize", false)));
+        // Layers for images: each reads its own Keras config.
+        builtIn("Conv1D", Conv1D::fromConfig);
+        builtIn("Conv2D", Conv2D::fromConfig);
+        builtIn("Conv2DTranspose", Conv2DTranspose::fromConfig);
+        builtIn("DepthwiseConv2D", DepthwiseConv2D::fromConfig);
+        builtIn("SeparableConv2D", SeparableConv2D::fromConfig);
+        builtIn("MaxPooling1D", MaxPooling1D::fromConfig);
+        builtIn("MaxPooling2D", MaxPooling2D::fromConfig);
+        builtIn("AveragePooling1D", AveragePooling1D::fromConfig);
+        builtIn("AveragePooling2D", AveragePooling2D::fromConfig);
+        builtIn("GlobalMaxPooling1D", GlobalMaxPooling1D::fromConfig);
+        builtIn("GlobalMaxPooling2D", GlobalMaxPooling2D::fromConfig);
+        builtIn("GlobalAveragePooling1D", GlobalAveragePooling1D::fromConfig);
+        builtIn("GlobalAveragePooling2D", GlobalAveragePooling2D::fromConfig);
+        builtIn("Flatten", Flatten::fromConfig);
+        builtIn("Reshape", Reshape::fromConfig);
+        builtIn("Permute", Permute::fromConfig);
+        builtIn("ZeroPadding1D", ZeroPadding1D::fromConfig);
+        builtIn("ZeroPadding2D", ZeroPadding2D::fromConfig);
+        builtIn("Cropping1D", Cropping1D::fromConfig);
+        builtIn("Cropping2D", Cropping2D::fromConfig);
+        builtIn("UpSampling1D", UpSampling1D::fromConfig);
+        builtIn("UpSampling2D", UpSampling2D::fromConfig);
+        builtIn("SpatialDropout1D", SpatialDropout1D::fromConfig);
+        builtIn("SpatialDropout2D", SpatialDropout2D::fromConfig);
+        builtIn("BatchNormalization", BatchNormalization::fromConfig);
         sequenceLayers();
     }
 
@@ -127,7 +168,8 @@ public final class Layers {
             if (init != null) {
                 layer.embeddingsInitializer(Initializers.get(init));
             }
-            for (String key : List.of("embeddings_regularizer", "activity_regularizer", "embeddings_constraint")) {
+            for (String key : List.of("embeddings_regularizer", "activity_regularizer", "embeddings_constraint",
+                    "quantization_config")) {
                 c.requireNull(key);
             }
             int[] length = c.getIntArray("input_length");
@@ -144,27 +186,14 @@ public final class Layers {
         builtIn("GRU", c -> Recurrent.fromConfig(new GRU(c.getInt("units")), c)
                 .resetAfter(c.getBoolean("reset_after", false)));
         builtIn("Bidirectional", c -> {
-            Object inner = c.get("layer");
-            if (!(inner instanceof Map<?, ?> layer)) {
-                throw new IllegalArgumentException("The config of layer Bidirectional needs 'layer', the wrapped layer's"
-                        + " {\"class_name\": ..., \"config\": {...}}, got " + inner);
+            Bidirectional layer = new Bidirectional(wrapped("Bidirectional", c, "layer")).mergeMode(c.getString("merge_mode", "concat"));
+            if (c.get("backward_layer") != null) {
+                layer.checkBackwardLayer(wrapped("Bidirectional", c, "backward_layer"));
             }
-            c.requireNull("backward_layer");
-            return new Bidirectional(deserialize(layer)).mergeMode(c.getString("merge_mode", "concat"));
+            return layer;
         });
-        builtIn("TimeDistributed", c -> {
-            Object inner = c.get("layer");
-            if (!(inner instanceof Map<?, ?> layer)) {
-                throw new IllegalArgumentException("The config of layer TimeDistributed needs 'layer', the wrapped layer's"
-                        + " {\"class_name\": ..., \"config\": {...}}, got " + inner);
-            }
-            return new TimeDistributed(deserialize(layer));
-        });
+        builtIn("TimeDistributed", c -> new TimeDistributed(wrapped("TimeDistributed", c, "layer")));
         builtIn("RepeatVector", c -> new RepeatVector(c.getInt("n")));
-        builtIn("GlobalAveragePooling1D", c -> {
-            c.ignore("keepdims");
-            return new GlobalAveragePooling1D(c.getString("data_format", "channels_last"));
-        });
         builtIn("LayerNormalization", c -> {
             int[] axis = c.getIntArray("axis");
             if (axis != null && !(axis.length == 1 && axis[0] == -1)) {
@@ -192,10 +221,27 @@ public final class Layers {
         });
     }
 
+    /**
+     * The layer a wrapper's config holds under {@code key}, read with the wrapper's Keras version.
+     *
+     * @throws IllegalArgumentException naming the wrapper and the key when it is not a layer's
+     *     {@code {"class_name": ..., "config": {...}}}
+     */
+    private static Layer wrapped(String wrapper, ConfigReader c, String key) {
+        if (!(c.get(key) instanceof Map<?, ?> layer) || !(layer.get("class_name") instanceof String className)
+                || (layer.get("config") != null && !(layer.get("config") instanceof Map))) {
+            throw new IllegalArgumentException("The config of layer " + wrapper + " needs '" + key + "', the wrapped layer's"
+                    + " {\"class_name\": ..., \"config\": {...}}, got " + c.get(key));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = layer.get("config") == null ? Map.of() : (Map<String, Object>) layer.get("config");
+        return fromConfig(className, config, c.version());
+    }
+
     /** Registers a built-in class whose factory reads its own keys and rejects unknown ones. */
     private static void builtIn(String className, Function<ConfigReader, Layer> factory) {
-        FACTORIES.builtIn(className, config -> {
-            ConfigReader reader = new ConfigReader("layer " + className, config);
+        FACTORIES.builtIn(className, (config, version) -> {
+            ConfigReader reader = new ConfigReader("layer " + className, config, version);
             reader.ignore(BASE_KEYS.toArray(String[]::new));
             Layer layer = factory.apply(reader);
             reader.finish();
@@ -243,14 +289,26 @@ public final class Layers {
      *     unknown, missing or ill-typed key (naming it)
      */
     public static Layer fromConfig(String className, Map<String, Object> config) {
-        Layer layer = FACTORIES.get(className).apply(config);
+        return fromConfig(className, config, KerasVersion.CTHULHU);
+    }
+
+    /**
+     * Rebuilds a layer from a configuration written by the Keras {@code version}, as
+     * {@link #fromConfig(String, Map)} does for cthulhu's own: keys and activation names mean
+     * what they meant to that Keras.
+     *
+     * @throws IllegalArgumentException for an unknown class name (listing the known ones), or an
+     *     unknown, missing or ill-typed key (naming it)
+     */
+    public static Layer fromConfig(String className, Map<String, Object> config, KerasVersion version) {
+        Layer layer = FACTORIES.get(className).apply(config, version);
         ConfigReader base = new ConfigReader("layer " + className, config);
         String name = base.getString("name", null);
         if (name != null) {
             layer.setName(name);
         }
         layer.setTrainable(base.getBoolean("trainable", true));
-        int[] batchInputShape = base.getIntArray("batch_input_shape");
+        int[] batchInputShape = base.has("batch_shape") ? base.getIntArray("batch_shape") : base.getIntArray("batch_input_shape");
         int[] inputShape = base.getIntArray("input_shape");
         if (batchInputShape != null) {
             if (batchInputShape.length == 0) {
@@ -272,11 +330,30 @@ public final class Layers {
      * @throws IllegalArgumentException if the name is blank or a built-in class name
      */
     public static void register(String className, Function<Map<String, Object>, ? extends Layer> factory) {
-        FACTORIES.register(className, factory);
+        FACTORIES.register(className, (config, version) -> factory.apply(config));
     }
 
     /** Every class name {@link #fromConfig} accepts, sorted. */
     public static Set<String> classNames() {
         return FACTORIES.names();
+    }
+
+    /** Keras's {@code noise_shape}: null, or a list of sizes and nulls. */
+    private static Integer[] noiseShape(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof List<?> list)) {
+            throw new IllegalArgumentException("Dropout: noise_shape must be null or a list of sizes and nulls, got " + value);
+        }
+        Integer[] shape = new Integer[list.size()];
+        for (int i = 0; i < shape.length; i++) {
+            Object d = list.get(i);
+            if (d != null && !(d instanceof Number)) {
+                throw new IllegalArgumentException("Dropout: noise_shape must be null or a list of sizes and nulls, got " + value);
+            }
+            shape[i] = d == null ? null : ((Number) d).intValue();
+        }
+        return shape;
     }
 }

@@ -2,6 +2,7 @@ package cthulhu.layers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.KerasVersion;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,6 +44,16 @@ public final class LeakyReLU extends ShapePreservingLayer {
     protected Map<String, Object> layerConfig() {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("alpha", alpha);
+        return config;
+    }
+
+    /** Keras 3 names {@code alpha} {@code negative_slope}. */
+    @Override
+    public Map<String, Object> getConfig(KerasVersion version) {
+        Map<String, Object> config = getConfig();
+        if (version.isKeras3()) {
+            config.put("negative_slope", config.remove("alpha"));
+        }
         return config;
     }
 }

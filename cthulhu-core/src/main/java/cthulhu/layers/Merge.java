@@ -15,7 +15,7 @@ import java.util.Map;
  * each pair of dimensions equal or one of them 1; an input of lower rank gains axes of size 1
  * after its batch axis.
  */
-public abstract class Merge extends MultiInputLayer {
+public abstract class Merge extends MultiTensorLayer {
 
     /** For subclasses. */
     protected Merge() {

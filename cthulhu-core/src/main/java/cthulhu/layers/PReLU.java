@@ -3,8 +3,12 @@ package cthulhu.layers;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.Variable;
+import cthulhu.constraints.Constraint;
+import cthulhu.constraints.Constraints;
 import cthulhu.initializers.Initializer;
 import cthulhu.initializers.Initializers;
+import cthulhu.regularizers.Regularizer;
+import cthulhu.regularizers.Regularizers;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -25,6 +29,8 @@ import java.util.Objects;
 public final class PReLU extends ShapePreservingLayer {
 
     private Initializer alphaInitializer = Initializers.get("zeros");
+    private Regularizer alphaRegularizer;
+    private Constraint alphaConstraint;
     private int[] sharedAxes;
     private Variable alpha;
 
@@ -41,6 +47,20 @@ public final class PReLU extends ShapePreservingLayer {
     public PReLU alphaInitializer(Initializer initializer) {
         checkNotBuilt("alphaInitializer");
         this.alphaInitializer = Objects.requireNonNull(initializer, "initializer");
+        return this;
+    }
+
+    /** A penalty on {@code alpha} added to the training loss (Keras's {@code alpha_regularizer}). */
+    public PReLU alphaRegularizer(Regularizer regularizer) {
+        checkNotBuilt("alphaRegularizer");
+        this.alphaRegularizer = regularizer;
+        return this;
+    }
+
+    /** A constraint applied to {@code alpha} after each update (Keras's {@code alpha_constraint}). */
+    public PReLU alphaConstraint(Constraint constraint) {
+        checkNotBuilt("alphaConstraint");
+        this.alphaConstraint = constraint;
         return this;
     }
 
@@ -107,7 +127,7 @@ public final class PReLU extends ShapePreservingLayer {
 
     @Override
     protected void build(int[] inputShape) {
-        alpha = addWeight("alpha", alphaInitializer, alphaShape(inputShape));
+        alpha = addWeight("alpha", alphaInitializer, alphaRegularizer, alphaConstraint, alphaShape(inputShape));
     }
 
     @Override
@@ -120,6 +140,8 @@ public final class PReLU extends ShapePreservingLayer {
     protected Map<String, Object> layerConfig() {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("alpha_initializer", Initializers.serialize(alphaInitializer));
+        config.put("alpha_regularizer", Regularizers.serialize(alphaRegularizer));
+        config.put("alpha_constraint", Constraints.serialize(alphaConstraint));
         config.put("shared_axes", sharedAxes == null ? null : Arrays.stream(sharedAxes).boxed().toList());
         return config;
     }

@@ -34,7 +34,8 @@ import java.util.Objects;
  *
  * <p>Masks (from {@link Embedding#maskZero} or {@link Masking}): at a masked step the states keep
  * their previous values and the step's output repeats the previous output (zeros, or the
- * initial state, before the first unmasked step) — Keras 2.2.4's rule. The output mask is the
+ * initial state, before the first unmasked step) — Keras 2.2.4's rule — or, with
+ * {@link #zeroOutputForMask}, zeros. The output mask is the
  * input mask with {@link #returnSequences}, none otherwise.
  *
  * <p>Dropout (training only, Keras's {@code implementation=1}): one mask per gate, drawn once
@@ -68,6 +69,7 @@ public abstract class Recurrent<L extends Recurrent<L>> extends Layer {
     private boolean returnState;
     private boolean goBackwards;
     private boolean stateful;
+    private boolean zeroOutputForMask;
     private Tensor[] heldStates;
     /** The weights, set by {@link #build}; {@code bias} is null without a bias. */
     protected Variable kernel;
@@ -157,6 +159,16 @@ public abstract class Recurrent<L extends Recurrent<L>> extends Layer {
     /** Whether to process the steps from the last to the first; default false. */
     public L goBackwards(boolean goBackwards) {
         this.goBackwards = goBackwards;
+        return self();
+    }
+
+    /**
+     * Keras 3's {@code zero_output_for_mask}: with {@link #returnSequences}, whether a masked
+     * step outputs zeros instead of repeating the previous output; default false (Keras 2.2.4's
+     * rule). The states carry over either way.
+     */
+    public L zeroOutputForMask(boolean zeroOutputForMask) {
+        this.zeroOutputForMask = zeroOutputForMask;
         return self();
     }
 
@@ -444,7 +456,11 @@ public abstract class Recurrent<L extends Recurrent<L>> extends Layer {
             }
             states = next;
             if (outputs != null) {
-                outputs.add(K.reshape(states[0], batch, 1, units));
+                Tensor out = states[0];
+                if (zeroOutputForMask && maskByStep != null) {
+                    out = K.multiply(out, K.reshape(K.slice(maskByStep, 0, t, t + 1), batch, 1));
+                }
+                outputs.add(K.reshape(out, batch, 1, units));
             }
         }
         if (stateful) {
@@ -558,7 +574,17 @@ public abstract class Recurrent<L extends Recurrent<L>> extends Layer {
         config.put("go_backwards", goBackwards);
         config.put("stateful", stateful);
         config.put("unroll", false);
+        config.put("zero_output_for_mask", zeroOutputForMask);
         return config;
+    }
+
+    /**
+     * Keras 3 keeps a recurrent layer's weights in its cell: {@code cell/vars/0} (kernel),
+     * {@code cell/vars/1} (recurrent kernel), {@code cell/vars/2} (bias).
+     */
+    @Override
+    public List<String> kerasWeightPaths() {
+        return super.kerasWeightPaths().stream().map(p -> "cell/" + p).toList();
     }
 
     /** Keras's regularizer and constraint keys, which cthulhu accepts only as null. */
@@ -571,10 +597,11 @@ public abstract class Recurrent<L extends Recurrent<L>> extends Layer {
      * {@code use_cudnn} read and ignored (they change how, not what, is computed).
      */
     static <L extends Recurrent<L>> L fromConfig(L layer, ConfigReader c) {
-        String activation = c.getString("activation", "tanh");
-        layer.activation(activation);
+        layer.activation(c.has("activation") ? c.getActivation("activation") : "tanh");
         if (layer.gates() > 1) {
-            layer.recurrentActivation(c.getString("recurrent_activation", "hard_sigmoid"));
+            // Keras 3 made sigmoid the default where Keras 2.2.4 had hard_sigmoid.
+            String byDefault = c.version().isKeras3() ? "sigmoid" : "hard_sigmoid";
+            layer.recurrentActivation(c.has("recurrent_activation") ? c.getActivation("recurrent_activation") : byDefault);
         }
         layer.useBias(c.getBoolean("use_bias", true));
         Object kernel = c.get("kernel_initializer");
@@ -596,7 +623,8 @@ public abstract class Recurrent<L extends Recurrent<L>> extends Layer {
         layer.returnState(c.getBoolean("return_state", false));
         layer.goBackwards(c.getBoolean("go_backwards", false));
         layer.stateful(c.getBoolean("stateful", false));
-        c.ignore("implementation", "unroll", "use_cudnn", "seed", "zero_output_for_mask");
+        layer.zeroOutputForMask(c.getBoolean("zero_output_for_mask", false));
+        c.ignore("implementation", "unroll", "use_cudnn", "seed");
         return layer;
     }
 

@@ -2,6 +2,7 @@ package cthulhu.layers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.KerasVersion;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,5 +45,20 @@ public final class ThresholdedReLU extends ShapePreservingLayer {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("theta", theta);
         return config;
+    }
+
+    /**
+     * Keras 2's configuration.
+     *
+     * @throws IllegalArgumentException for Keras 3, which has no ThresholdedReLU layer
+     */
+    @Override
+    public Map<String, Object> getConfig(KerasVersion version) {
+        if (version.isKeras3()) {
+            throw new IllegalArgumentException("Layer " + getName() + " is a ThresholdedReLU, which Keras 3 removed, so"
+                    + " Keras 3 could not load the file; save the model in cthulhu's own format, or replace the layer by"
+                    + " ReLU(null, 0, theta), which differs only at x = theta");
+        }
+        return getConfig();
     }
 }

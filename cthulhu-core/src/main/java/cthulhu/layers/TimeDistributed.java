@@ -2,9 +2,11 @@ package cthulhu.layers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.KerasVersion;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -92,10 +94,27 @@ public final class TimeDistributed extends Layer {
         return K.reshape(out, outShape);
     }
 
+    /** Keras 3 keeps the wrapped layer's weights under {@code layer/}: {@code layer/vars/0}, …. */
+    @Override
+    public List<String> kerasWeightPaths() {
+        return layer.kerasWeightPaths().stream().map(p -> "layer/" + p).toList();
+    }
+
     @Override
     protected Map<String, Object> layerConfig() {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("layer", Layers.serialize(layer));
+        return config;
+    }
+
+    /** The config with the wrapped layer's under that Keras version's keys. */
+    @Override
+    public Map<String, Object> getConfig(KerasVersion version) {
+        Map<String, Object> config = getConfig();
+        Map<String, Object> inner = new LinkedHashMap<>();
+        inner.put("class_name", layer.className());
+        inner.put("config", layer.getConfig(version));
+        config.put("layer", inner);
         return config;
     }
 }

@@ -1,13 +1,18 @@
 package cthulhu.losses;
 
+import cthulhu.activations.Activations;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.config.NameRegistry;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The Keras 2.2.4 loss functions, written once against {@link K}, and the one registry of loss
@@ -22,6 +27,11 @@ import java.util.Set;
 public final class Losses {
 
     private static final NameRegistry<Loss> REGISTRY = new NameRegistry<>("loss function", "Losses");
+    private static final Map<String, Function<Map<String, Object>, Loss>> CLASSES = Map.of(
+            "BinaryCrossentropy", BinaryCrossentropy::fromConfig,
+            "CategoricalCrossentropy", CategoricalCrossentropy::fromConfig,
+            "SparseCategoricalCrossentropy", SparseCategoricalCrossentropy::fromConfig,
+            "Huber", Huber::fromConfig);
 
     static {
         REGISTRY.builtIn("mean_squared_error", Losses::meanSquaredError);
@@ -60,6 +70,23 @@ public final class Losses {
                 return Arrays.equals(outputShape, targetShape) ? "; for one-hot targets use categorical_crossentropy" : "";
             }
         });
+        REGISTRY.builtIn("mean_absolute_percentage_error", Losses::meanAbsolutePercentageError);
+        REGISTRY.builtIn("mape", REGISTRY.get("mean_absolute_percentage_error"));
+        REGISTRY.builtIn("mean_squared_logarithmic_error", Losses::meanSquaredLogarithmicError);
+        REGISTRY.builtIn("msle", REGISTRY.get("mean_squared_logarithmic_error"));
+        REGISTRY.builtIn("squared_hinge", Losses::squaredHinge);
+        REGISTRY.builtIn("hinge", Losses::hinge);
+        REGISTRY.builtIn("categorical_hinge", Losses::categoricalHinge);
+        REGISTRY.builtIn("logcosh", Losses::logcosh);
+        REGISTRY.builtIn("log_cosh", REGISTRY.get("logcosh"));
+        REGISTRY.builtIn("kullback_leibler_divergence", Losses::kullbackLeiblerDivergence);
+        REGISTRY.builtIn("kld", REGISTRY.get("kullback_leibler_divergence"));
+        REGISTRY.builtIn("kl_divergence", REGISTRY.get("kullback_leibler_divergence"));
+        REGISTRY.builtIn("poisson", Losses::poisson);
+        REGISTRY.builtIn("cosine_proximity", Losses::cosineProximity);
+        REGISTRY.builtIn("cosine_similarity", Losses::cosineSimilarity);
+        REGISTRY.builtIn("huber", Losses::huber);
+        REGISTRY.builtIn("bce", REGISTRY.get("binary_crossentropy"));
     }
 
     private Losses() {
@@ -117,6 +144,185 @@ public final class Losses {
     }
 
     /**
+     * Binary cross-entropy with Keras 3's options: targets smoothed to {@code y · (1 − s) + s/2};
+     * with {@code fromLogits} the predictions are logits {@code z} and the loss is the stable
+     * {@code mean(softplus(z) − z · y, axis = −1)}, finite for any {@code z}; otherwise
+     * {@link #binaryCrossentropy(Tensor, Tensor)} of the smoothed targets.
+     *
+     * @throws IllegalArgumentException if {@code labelSmoothing} is outside {@code [0, 1]}
+     */
+    public static Tensor binaryCrossentropy(Tensor yTrue, Tensor yPred, boolean fromLogits, double labelSmoothing) {
+        checkLabelSmoothing(labelSmoothing);
+        Tensor y = labelSmoothing == 0 ? yTrue : K.add(K.multiply(yTrue, 1 - labelSmoothing), labelSmoothing / 2);
+        if (!fromLogits) {
+            return binaryCrossentropy(y, yPred);
+        }
+        return K.mean(K.subtract(K.softplus(yPred), K.multiply(yPred, y)), -1, false);
+    }
+
+    /**
+     * Categorical cross-entropy with Keras 3's options: targets smoothed to
+     * {@code y · (1 − s) + s / classes}; with {@code fromLogits} the predictions are logits and the
+     * loss is {@code −Σ y · log_softmax(z)} over the last axis, finite for any {@code z}; otherwise
+     * {@link #categoricalCrossentropy(Tensor, Tensor)} of the smoothed targets.
+     *
+     * @throws IllegalArgumentException if {@code labelSmoothing} is outside {@code [0, 1]}
+     */
+    public static Tensor categoricalCrossentropy(Tensor yTrue, Tensor yPred, boolean fromLogits, double labelSmoothing) {
+        checkLabelSmoothing(labelSmoothing);
+        Tensor y = labelSmoothing == 0 ? yTrue
+                : K.add(K.multiply(yTrue, 1 - labelSmoothing), labelSmoothing / yPred.dim(-1));
+        if (!fromLogits) {
+            return categoricalCrossentropy(y, yPred);
+        }
+        return K.negate(K.sum(K.multiply(y, Activations.logSoftmax(yPred)), -1, false));
+    }
+
+    /**
+     * Sparse categorical cross-entropy; with {@code fromLogits} the predictions are logits and the
+     * loss is {@code −log_softmax(z)[label]}, finite for any {@code z}.
+     *
+     * @throws IllegalArgumentException as {@link #sparseCategoricalCrossentropy(Tensor, Tensor)}
+     */
+    public static Tensor sparseCategoricalCrossentropy(Tensor yTrue, Tensor yPred, boolean fromLogits) {
+        if (!fromLogits) {
+            return sparseCategoricalCrossentropy(yTrue, yPred);
+        }
+        return K.negate(K.sum(K.multiply(oneHot(yTrue, yPred), Activations.logSoftmax(yPred)), -1, false));
+    }
+
+    /**
+     * {@code 100 · mean(|yTrue − yPred| / max(|yTrue|, ε), axis = −1)} (Keras 2.2.4), a percentage;
+     * names {@code mean_absolute_percentage_error}, {@code mape}.
+     */
+    public static Tensor meanAbsolutePercentageError(Tensor yTrue, Tensor yPred) {
+        Tensor relative = K.divide(K.abs(K.subtract(yTrue, yPred)), K.maximum(K.abs(yTrue), K.epsilon()));
+        return K.multiply(K.mean(relative, -1, false), 100);
+    }
+
+    /**
+     * {@code mean((ln(max(yPred, ε) + 1) − ln(max(yTrue, ε) + 1))², axis = −1)} (Keras 2.2.4);
+     * names {@code mean_squared_logarithmic_error}, {@code msle}.
+     */
+    public static Tensor meanSquaredLogarithmicError(Tensor yTrue, Tensor yPred) {
+        double eps = K.epsilon();
+        Tensor difference = K.subtract(K.log1p(K.maximum(yPred, eps)), K.log1p(K.maximum(yTrue, eps)));
+        return K.mean(K.square(difference), -1, false);
+    }
+
+    /** {@code mean(max(1 − yTrue · yPred, 0)², axis = −1)} for targets ±1 (Keras 2.2.4). */
+    public static Tensor squaredHinge(Tensor yTrue, Tensor yPred) {
+        return K.mean(K.square(hingeMargin(yTrue, yPred)), -1, false);
+    }
+
+    /** {@code mean(max(1 − yTrue · yPred, 0), axis = −1)} for targets ±1 (Keras 2.2.4). */
+    public static Tensor hinge(Tensor yTrue, Tensor yPred) {
+        return K.mean(hingeMargin(yTrue, yPred), -1, false);
+    }
+
+    private static Tensor hingeMargin(Tensor yTrue, Tensor yPred) {
+        return K.relu(K.subtract(K.onesLike(yPred), K.multiply(yTrue, yPred)));
+    }
+
+    /**
+     * {@code max(0, max((1 − yTrue) · yPred) − Σ yTrue · yPred + 1)} over the last axis, for one-hot
+     * targets: the best wrong score against the right one (Keras 2.2.4).
+     */
+    public static Tensor categoricalHinge(Tensor yTrue, Tensor yPred) {
+        Tensor positive = K.sum(K.multiply(yTrue, yPred), -1, false);
+        Tensor negative = K.max(K.multiply(K.subtract(K.onesLike(yTrue), yTrue), yPred), -1, false);
+        return K.relu(K.add(K.subtract(negative, positive), 1));
+    }
+
+    /**
+     * {@code mean(ln cosh(yPred − yTrue), axis = −1)}, as {@code d + softplus(−2d) − ln 2} so that
+     * large errors do not overflow (Keras 2.2.4); names {@code logcosh} and Keras 3's {@code log_cosh}.
+     */
+    public static Tensor logcosh(Tensor yTrue, Tensor yPred) {
+        Tensor d = K.subtract(yPred, yTrue);
+        return K.mean(K.subtract(K.add(d, K.softplus(K.multiply(d, -2))), Math.log(2)), -1, false);
+    }
+
+    /**
+     * {@code Σ y · ln(y / p)} over the last axis with {@code y = clip(yTrue, ε, 1)},
+     * {@code p = clip(yPred, ε, 1)} (Keras 2.2.4); names {@code kullback_leibler_divergence},
+     * {@code kld}, and Keras 3's {@code kl_divergence}.
+     */
+    public static Tensor kullbackLeiblerDivergence(Tensor yTrue, Tensor yPred) {
+        double eps = K.epsilon();
+        Tensor y = K.clip(yTrue, eps, 1);
+        Tensor p = K.clip(yPred, eps, 1);
+        return K.sum(K.multiply(y, K.log(K.divide(y, p))), -1, false);
+    }
+
+    /** {@code mean(yPred − yTrue · ln(yPred + ε), axis = −1)}: the Poisson negative log-likelihood up to a constant (Keras 2.2.4). */
+    public static Tensor poisson(Tensor yTrue, Tensor yPred) {
+        return K.mean(K.subtract(yPred, K.multiply(yTrue, K.log(K.add(yPred, K.epsilon())))), -1, false);
+    }
+
+    /**
+     * Keras 2.2.4's {@code cosine_proximity}: the negative cosine {@code −Σ ŷ · p̂} over the last
+     * axis, each side scaled by {@code 1 / √max(Σ x², 10⁻¹²)} (TensorFlow's {@code l2_normalize}).
+     * Ranges from −1 (same direction) to 1.
+     */
+    public static Tensor cosineProximity(Tensor yTrue, Tensor yPred) {
+        return negativeCosine(yTrue, yPred, 1e-12);
+    }
+
+    /**
+     * Keras 3's {@code cosine_similarity} loss: the negative cosine as {@link #cosineProximity},
+     * each side scaled by {@code 1 / √max(Σ x², ε²)}; 0 when either side is a zero vector.
+     */
+    public static Tensor cosineSimilarity(Tensor yTrue, Tensor yPred) {
+        double eps = K.epsilon();
+        return negativeCosine(yTrue, yPred, eps * eps);
+    }
+
+    private static Tensor negativeCosine(Tensor yTrue, Tensor yPred, double floor) {
+        return K.negate(K.sum(K.multiply(l2Normalize(yTrue, floor), l2Normalize(yPred, floor)), -1, false));
+    }
+
+    private static Tensor l2Normalize(Tensor x, double floor) {
+        return K.divide(x, K.sqrt(K.maximum(K.sum(K.square(x), -1, true), floor)));
+    }
+
+    /** Huber loss with Keras 3's {@code delta} = 1; see {@link #huber(Tensor, Tensor, double)}. */
+    public static Tensor huber(Tensor yTrue, Tensor yPred) {
+        return huber(yTrue, yPred, 1);
+    }
+
+    /**
+     * Huber loss (Keras 3): {@code mean(e²/2 where |e| <= δ, else δ · |e| − δ²/2, axis = −1)} with
+     * {@code e = yPred − yTrue}: quadratic near 0, linear beyond {@code delta}.
+     */
+    public static Tensor huber(Tensor yTrue, Tensor yPred, double delta) {
+        Tensor e = K.subtract(yPred, yTrue);
+        Tensor abs = K.abs(e);
+        Tensor quadratic = K.multiply(K.square(e), 0.5);
+        Tensor linear = K.subtract(K.multiply(abs, delta), 0.5 * delta * delta);
+        return K.mean(K.where(K.greater(abs, delta), linear, quadratic), -1, false);
+    }
+
+    /** @throws IllegalArgumentException if {@code s} is outside {@code [0, 1]} */
+    static void checkLabelSmoothing(double s) {
+        if (!(s >= 0 && s <= 1)) {
+            throw new IllegalArgumentException("label_smoothing must be in [0, 1], got " + s);
+        }
+    }
+
+    /** A boolean of a Keras config, false when absent. */
+    static boolean flag(Map<String, Object> config, String key) {
+        Object v = config.get(key);
+        return v instanceof Boolean b ? b : v != null && Boolean.parseBoolean(v.toString());
+    }
+
+    /** A number of a Keras config, {@code absent} when missing. */
+    static double number(Map<String, Object> config, String key, double absent) {
+        Object v = config.get(key);
+        return v instanceof Number n ? n.doubleValue() : v == null ? absent : Double.parseDouble(v.toString());
+    }
+
+    /**
      * The one-hot encoding, of the shape of {@code yPred}, of integer labels stored as floats.
      *
      * @param labels of shape {@code yPred.shape[:-1]} or {@code yPred.shape[:-1] + [1]}
@@ -149,6 +355,47 @@ public final class Losses {
         }
         Tensor classIndex = K.constant(labels.dtype(), range, classes);
         return K.equal(K.reshape(labels, column), classIndex);
+    }
+
+    /**
+     * The loss saved under {@code serialized}: a name (see {@link #get}) or Keras 3's
+     * {@code {"class_name": …, "config": {…}}} of a {@link ParameterizedLoss} ({@code BinaryCrossentropy},
+     * {@code CategoricalCrossentropy}, {@code SparseCategoricalCrossentropy}, {@code Huber}).
+     *
+     * @throws IllegalArgumentException for an unknown name or class, listing the known ones
+     */
+    public static Loss deserialize(Object serialized) {
+        if (serialized instanceof String name) {
+            return get(name);
+        }
+        if (serialized instanceof Map<?, ?> map && map.get("class_name") instanceof String className) {
+            Function<Map<String, Object>, Loss> factory = CLASSES.get(className);
+            if (factory == null) {
+                throw new IllegalArgumentException("Unknown loss class: " + className + ". Known classes: "
+                        + String.join(", ", new TreeSet<>(CLASSES.keySet())));
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> config = map.get("config") instanceof Map<?, ?> c ? (Map<String, Object>) c : Map.of();
+            return factory.apply(config);
+        }
+        throw new IllegalArgumentException("A saved loss is a name or {\"class_name\": …, \"config\": {…}}, got " + serialized);
+    }
+
+    /**
+     * What {@link #deserialize} reads back as {@code loss}: its name when it has one, else the
+     * {@code {"class_name", "config"}} of a {@link ParameterizedLoss}.
+     *
+     * @throws IllegalArgumentException for a loss that is none of these, saying how to register it
+     */
+    public static Object serializeConfig(Loss loss) {
+        Optional<String> name = nameOf(loss);
+        if (name.isEmpty() && loss instanceof ParameterizedLoss p) {
+            Map<String, Object> saved = new LinkedHashMap<>();
+            saved.put("class_name", p.className());
+            saved.put("config", p.getConfig());
+            return saved;
+        }
+        return serialize(loss);
     }
 
     /**

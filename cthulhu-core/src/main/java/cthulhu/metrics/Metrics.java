@@ -2,18 +2,26 @@ package cthulhu.metrics;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.NameRegistry;
+import cthulhu.losses.BinaryCrossentropy;
 import cthulhu.losses.Loss;
 import cthulhu.losses.Losses;
-import cthulhu.config.NameRegistry;
+import cthulhu.losses.SparseCategoricalCrossentropy;
 
 import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The Keras 2.2.4 metrics, written against {@link K}, and the one registry of metric names.
  *
  * <p>Names: {@code binary_accuracy}, {@code categorical_accuracy},
- * {@code sparse_categorical_accuracy}, every loss name (a loss is also a metric), and
+ * {@code sparse_categorical_accuracy}, {@code top_k_categorical_accuracy} and
+ * {@code sparse_top_k_categorical_accuracy} (k = {@value #DEFAULT_K}; other k through
+ * {@link #topKCategoricalAccuracy(int)}), Keras 3's stateful {@code precision}, {@code recall}
+ * and {@code auc} ({@link #stateful(String)}), every loss name (a loss is also a metric), and
  * {@code accuracy} / {@code acc}, which stand for the accuracy that fits the model's loss and
  * are resolved by {@link #get(String, Loss, int)} exactly as Keras chooses: binary accuracy for
  * {@code binary_crossentropy} or a single output unit, sparse categorical accuracy for
@@ -21,13 +29,20 @@ import java.util.Set;
  */
 public final class Metrics {
 
+    /** The default {@code k} of the top-k accuracies, Keras's 5. */
+    public static final int DEFAULT_K = 5;
+
     /** The names that stand for the accuracy fitting the loss. */
     public static final Set<String> ACCURACY_NAMES = Set.of("accuracy", "acc");
+    /** Keras 3's stateful metrics by name: a new instance for each model that names one. */
+    private static final Map<String, Supplier<StatefulMetric>> STATEFUL = Map.of(
+            "precision", Precision::new, "recall", Recall::new, "auc", AUC::new);
 
     private static final NameRegistry<Metric> REGISTRY = new NameRegistry<>("metric", "Metrics");
 
     static {
         ACCURACY_NAMES.forEach(REGISTRY::reserve);
+        STATEFUL.keySet().forEach(REGISTRY::reserve);
         REGISTRY.builtIn("binary_accuracy", Metrics::binaryAccuracy);
         REGISTRY.builtIn("categorical_accuracy", Metrics::categoricalAccuracy);
         REGISTRY.builtIn("sparse_categorical_accuracy", Metrics::sparseCategoricalAccuracy);
@@ -36,6 +51,19 @@ public final class Metrics {
         lossMetric("binary_crossentropy");
         lossMetric("categorical_crossentropy");
         lossMetric("sparse_categorical_crossentropy");
+        REGISTRY.builtIn("top_k_categorical_accuracy", topKCategoricalAccuracy(DEFAULT_K));
+        REGISTRY.builtIn("sparse_top_k_categorical_accuracy", sparseTopKCategoricalAccuracy(DEFAULT_K));
+        lossMetric("mean_absolute_percentage_error", "mape");
+        lossMetric("mean_squared_logarithmic_error", "msle");
+        lossMetric("squared_hinge");
+        lossMetric("hinge");
+        lossMetric("categorical_hinge");
+        lossMetric("logcosh", "log_cosh");
+        lossMetric("kullback_leibler_divergence", "kld", "kl_divergence");
+        lossMetric("poisson");
+        lossMetric("cosine_proximity");
+        lossMetric("cosine_similarity");
+        lossMetric("huber");
     }
 
     private Metrics() {
@@ -79,12 +107,79 @@ public final class Metrics {
     }
 
     /**
+     * 1 where the class {@code argmax(yTrue)} is among the {@code k} largest predictions, else 0
+     * (Keras's {@code top_k_categorical_accuracy}): where scores tie at the boundary, every tied
+     * class counts as in the top {@code k}, as TensorFlow's {@code in_top_k}.
+     *
+     * @throws IllegalArgumentException if {@code k < 1}
+     */
+    public static Tensor topKCategoricalAccuracy(Tensor yTrue, Tensor yPred, int k) {
+        checkK("top_k_categorical_accuracy", k);
+        return inTopK(Losses.oneHot(K.argmax(yTrue, -1), yPred), yPred, k);
+    }
+
+    /**
+     * 1 where the integer label is among the {@code k} largest predictions, else 0 (Keras's
+     * {@code sparse_top_k_categorical_accuracy}); ties as {@link #topKCategoricalAccuracy}.
+     *
+     * @param yTrue labels of shape {@code yPred.shape[:-1]} or {@code yPred.shape[:-1] + [1]}
+     * @throws IllegalArgumentException if {@code k < 1}, or labels that do not fit, naming the shapes
+     */
+    public static Tensor sparseTopKCategoricalAccuracy(Tensor yTrue, Tensor yPred, int k) {
+        checkK("sparse_top_k_categorical_accuracy", k);
+        return inTopK(Losses.oneHot(yTrue, yPred), yPred, k);
+    }
+
+    /** {@link #topKCategoricalAccuracy(Tensor, Tensor, int)} as a metric with a fixed {@code k}. */
+    public static Metric topKCategoricalAccuracy(int k) {
+        checkK("top_k_categorical_accuracy", k);
+        return (yTrue, yPred) -> topKCategoricalAccuracy(yTrue, yPred, k);
+    }
+
+    /** {@link #sparseTopKCategoricalAccuracy(Tensor, Tensor, int)} as a metric with a fixed {@code k}. */
+    public static Metric sparseTopKCategoricalAccuracy(int k) {
+        checkK("sparse_top_k_categorical_accuracy", k);
+        return (yTrue, yPred) -> sparseTopKCategoricalAccuracy(yTrue, yPred, k);
+    }
+
+    private static void checkK(String metric, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException(metric + ": k must be at least 1, got " + k);
+        }
+    }
+
+    /** 1 where fewer than {@code k} predictions exceed the target's, the target marked by the 0/1 {@code target}. */
+    private static Tensor inTopK(Tensor target, Tensor yPred, int k) {
+        Tensor targetScore = K.sum(K.multiply(target, yPred), -1, true);
+        Tensor above = K.sum(K.greater(yPred, targetScore), -1, false);
+        return K.greater(K.negate(above), -k);
+    }
+
+    /**
+     * A new instance of the stateful metric of a name ({@code precision}, {@code recall},
+     * {@code auc}: Keras 3's {@link Precision}, {@link Recall}, {@link AUC} with their defaults),
+     * or empty for any other name.
+     */
+    public static Optional<StatefulMetric> stateful(String name) {
+        Supplier<StatefulMetric> make = STATEFUL.get(name);
+        return make == null ? Optional.empty() : Optional.of(make.get());
+    }
+
+    private static void checkNotStateful(String name) {
+        if (STATEFUL.containsKey(name)) {
+            throw new IllegalArgumentException("The metric '" + name + "' accumulates over an epoch; make one with"
+                    + " Metrics.stateful(\"" + name + "\")");
+        }
+    }
+
+    /**
      * The metric of a name; {@code accuracy} needs the loss, see {@link #get(String, Loss, int)}.
      *
      * @throws IllegalArgumentException {@code "Unknown metric: foo. Valid names: …"}, or for
      *     {@code accuracy}, which depends on the loss
      */
     public static Metric get(String name) {
+        checkNotStateful(name);
         if (ACCURACY_NAMES.contains(name)) {
             throw new IllegalArgumentException("The metric '" + name + "' depends on the loss; resolve it with"
                     + " Metrics.get(name, loss, outputUnits) or name the accuracy explicitly (binary_accuracy,"
@@ -103,13 +198,14 @@ public final class Metrics {
      * @throws IllegalArgumentException {@code "Unknown metric: foo. Valid names: …"}
      */
     public static Metric get(String name, Loss loss, int outputUnits) {
+        checkNotStateful(name);
         if (!ACCURACY_NAMES.contains(name)) {
             return REGISTRY.get(name);
         }
-        if (outputUnits == 1 || loss == Losses.get("binary_crossentropy")) {
+        if (outputUnits == 1 || loss == Losses.get("binary_crossentropy") || loss instanceof BinaryCrossentropy) {
             return REGISTRY.get("binary_accuracy");
         }
-        if (loss == Losses.get("sparse_categorical_crossentropy")) {
+        if (loss == Losses.get("sparse_categorical_crossentropy") || loss instanceof SparseCategoricalCrossentropy) {
             return REGISTRY.get("sparse_categorical_accuracy");
         }
         return REGISTRY.get("categorical_accuracy");

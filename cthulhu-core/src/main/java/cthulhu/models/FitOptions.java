@@ -4,8 +4,11 @@ import cthulhu.backend.Tensor;
 import cthulhu.callbacks.Callback;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The options of {@link Model#fit(Tensor, Tensor, FitOptions)}, with Keras 2.2.4's defaults:
@@ -15,7 +18,8 @@ import java.util.List;
  * model.fit(x, y, new FitOptions().epochs(60).batchSize(32).validationSplit(0.2).seed(42).verbose(2));
  * }</pre>
  *
- * Every setter returns {@code this}; the object is read when {@code fit} starts.
+ * Every setter returns {@code this}; the object is read when {@code fit} starts. The getters
+ * serve other trainers of the same options (such as a data-parallel one).
  */
 public final class FitOptions {
 
@@ -29,6 +33,10 @@ public final class FitOptions {
     private List<Tensor> validationY;
     private int initialEpoch;
     private Boolean dynamicDisplay;
+    private int validationFreq = 1;
+    private double[] sampleWeight;
+    private Map<Integer, Double> classWeight;
+    private Set<Integer> validationEpochs;
     private final List<Callback> callbacks = new ArrayList<>();
 
     /**
@@ -115,6 +123,55 @@ public final class FitOptions {
         return this;
     }
 
+    /**
+     * Keras's {@code validation_freq} as a number: validate after every {@code n}-th epoch
+     * (epochs counted from 1, so {@code n = 2} validates after epochs 2, 4, …); default 1, every epoch.
+     *
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
+    public FitOptions validationFreq(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("validationFreq must be >= 1 (validate every n-th epoch), got " + n);
+        }
+        this.validationFreq = n;
+        this.validationEpochs = null;
+        return this;
+    }
+
+    /**
+     * Keras's {@code validation_freq} as a collection: validate after exactly these epochs,
+     * counted from 1.
+     *
+     * @throws IllegalArgumentException if an epoch is below 1 or the collection is empty
+     */
+    public FitOptions validationFreq(Collection<Integer> epochs) {
+        if (epochs == null || epochs.isEmpty() || epochs.stream().anyMatch(e -> e == null || e < 1)) {
+            throw new IllegalArgumentException("validationFreq needs epochs counted from 1, got " + epochs);
+        }
+        this.validationEpochs = Set.copyOf(epochs);
+        return this;
+    }
+
+    /**
+     * Keras's {@code sample_weight}: one weight per training sample, {@code >= 0}, multiplying its
+     * loss; the batch loss is {@code mean(loss · w) / mean(w ≠ 0)} (Keras 2.2.4). Overrides
+     * {@link #classWeight}. Checked against the data when {@code fit} starts.
+     */
+    public FitOptions sampleWeight(double... weights) {
+        this.sampleWeight = weights == null ? null : weights.clone();
+        return this;
+    }
+
+    /**
+     * Keras's {@code class_weight}: the weight of each class index, applied to every sample of
+     * that class (the argmax of a one-hot target, or the integer label) as a sample weight. Every
+     * class present in the targets must have a weight. Checked against the data when {@code fit} starts.
+     */
+    public FitOptions classWeight(Map<Integer, Double> weights) {
+        this.classWeight = weights == null ? null : Map.copyOf(weights);
+        return this;
+    }
+
     /** Adds callbacks, called in the order given. */
     public FitOptions callbacks(Callback... callbacks) {
         Collections.addAll(this.callbacks, callbacks);
@@ -130,47 +187,71 @@ public final class FitOptions {
         return this;
     }
 
-    int epochs() {
+    /** The epoch to train up to. */
+    public int epochs() {
         return epochs;
     }
 
-    int batchSize() {
+    /** The samples per gradient step. */
+    public int batchSize() {
         return batchSize;
     }
 
-    int verbose() {
+    /** The verbosity: 0, 1 or 2. */
+    public int verbose() {
         return verbose;
     }
 
-    boolean shuffle() {
+    /** Whether to shuffle before each epoch. */
+    public boolean shuffle() {
         return shuffle;
     }
 
-    Long seed() {
+    /** The shuffling seed, or null when unseeded. */
+    public Long seed() {
         return seed;
     }
 
-    double validationSplit() {
+    /** The fraction of samples held out for validation. */
+    public double validationSplit() {
         return validationSplit;
     }
 
-    List<Tensor> validationX() {
+    /** The validation inputs, one tensor per model input, or null. */
+    public List<Tensor> validationX() {
         return validationX;
     }
 
-    List<Tensor> validationY() {
+    /** The validation targets, one tensor per model output, or null. */
+    public List<Tensor> validationY() {
         return validationY;
     }
 
-    int initialEpoch() {
+    /** The epoch to start from. */
+    public int initialEpoch() {
         return initialEpoch;
     }
 
-    Boolean dynamicDisplay() {
+    /** Whether the progress bar redraws in place, or null for the default. */
+    public Boolean dynamicDisplay() {
         return dynamicDisplay;
     }
 
-    List<Callback> callbacks() {
+    /** Whether to validate after the 0-based {@code epoch}. */
+    boolean validatesAfter(int epoch) {
+        return validationEpochs != null ? validationEpochs.contains(epoch + 1) : (epoch + 1) % validationFreq == 0;
+    }
+
+    double[] sampleWeight() {
+        return sampleWeight;
+    }
+
+    Map<Integer, Double> classWeight() {
+        return classWeight;
+    }
+
+    /** The callbacks, in order; a copy. */
+    public List<Callback> callbacks() {
         return List.copyOf(callbacks);
     }
 }

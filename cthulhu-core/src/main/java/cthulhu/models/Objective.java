@@ -7,10 +7,12 @@ import cthulhu.losses.Loss;
 import cthulhu.losses.Losses;
 import cthulhu.metrics.Metric;
 import cthulhu.metrics.Metrics;
+import cthulhu.metrics.StatefulMetric;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a compiled model minimises and reports, resolved for its outputs: one loss and one loss
@@ -24,7 +26,7 @@ import java.util.List;
 final class Objective {
 
     /** One reported metric: its log key, the output it reads and the function. */
-    private record OutputMetric(String key, int output, Metric metric) {
+    private record OutputMetric(String key, int output, Metric metric, StatefulMetric stateful) {
     }
 
     private final List<String> outputNames;
@@ -54,10 +56,72 @@ final class Objective {
             int units = (int) Shapes.size(outputShapes.get(k));
             for (String m : metricNames.get(k)) {
                 String key = several ? outputNames.get(k) + "_" + m : m;
-                metrics.add(new OutputMetric(key, k, Metrics.get(m, losses.get(k), units)));
+                StatefulMetric stateful = Metrics.stateful(m).orElse(null);
+                metrics.add(new OutputMetric(key, k, stateful != null ? null : Metrics.get(m, losses.get(k), units), stateful));
                 keys.add(key);
             }
         }
+    }
+
+    /**
+     * The objective of a model's outputs from the losses, loss weights and metrics as compiled:
+     * each a value for every output, a list in output order, or a map by output name (loss
+     * weights default to 1, metrics to none).
+     *
+     * @throws IllegalArgumentException when a list's length is not the number of outputs, a map
+     *     names something that is not an output, or an output has no loss, listing the outputs
+     */
+    static Objective resolve(String model, List<String> names, List<int[]> shapes, Object lossSpec, Object weightSpec,
+                             Object metricSpec) {
+        List<Loss> losses = perOutput(model, "losses", lossSpec, names, null, Loss.class);
+        List<Double> weights = perOutput(model, "loss weights", weightSpec, names, 1.0, Double.class);
+        List<List<String>> metrics = new ArrayList<>();
+        for (String n : names) {
+            metrics.add(metricSpec instanceof Map<?, ?> m ? namesOf(m.get(n)) : namesOf(metricSpec));
+        }
+        if (metricSpec instanceof Map<?, ?> m) {
+            perOutput(model, "metrics", m, names, List.of(), Object.class);
+        }
+        return new Objective(names, shapes, losses, weights.stream().mapToDouble(Double::doubleValue).toArray(), metrics);
+    }
+
+    private static List<String> namesOf(Object list) {
+        return list == null ? List.of() : ((List<?>) list).stream().map(String.class::cast).toList();
+    }
+
+    /** One value per output from a value for all, a list in output order, or a map by output name. */
+    private static <T> List<T> perOutput(String model, String what, Object spec, List<String> names, T missing, Class<T> type) {
+        List<T> out = new ArrayList<>();
+        if (spec instanceof List<?> list) {
+            if (list.size() != names.size()) {
+                throw new IllegalArgumentException("Model " + model + " has " + names.size() + " output(s) " + names + " but "
+                        + list.size() + " " + what + " were given; give one per output, in the order of the outputs");
+            }
+            list.forEach(v -> out.add(type.cast(v)));
+        } else if (spec instanceof Map<?, ?> map) {
+            for (Object key : map.keySet()) {
+                if (!names.contains(key)) {
+                    throw new IllegalArgumentException("Unknown output '" + key + "' in the " + what + " of model " + model
+                            + "; its outputs are " + names);
+                }
+            }
+            for (String n : names) {
+                Object v = map.get(n);
+                if (v == null && missing == null) {
+                    throw new IllegalArgumentException("Output " + n + " of model " + model + " has no entry in the " + what
+                            + " " + map.keySet() + "; give one for each output " + names);
+                }
+                out.add(type.cast(v == null ? missing : v));
+            }
+        } else {
+            names.forEach(n -> out.add(type.cast(spec == null ? missing : spec)));
+        }
+        return out;
+    }
+
+    /** The loss of output {@code k}. */
+    Loss loss(int k) {
+        return losses.get(k);
     }
 
     /** The log keys of one batch or epoch, in display order. */
@@ -67,9 +131,27 @@ final class Objective {
 
     /** Each output's loss averaged over the batch. */
     List<Tensor> outputLosses(List<Tensor> ys, List<Tensor> outputs) {
+        return outputLosses(ys, outputs, null);
+    }
+
+    /**
+     * The mean loss of each output, each sample's loss weighted by {@code weights} (one per sample,
+     * or null for none) as Keras 2.2.4 does: {@code mean(loss · w) / mean(w ≠ 0)}, 0 when every
+     * weight of the batch is 0.
+     */
+    List<Tensor> outputLosses(List<Tensor> ys, List<Tensor> outputs, Tensor weights) {
         List<Tensor> values = new ArrayList<>();
         for (int k = 0; k < losses.size(); k++) {
-            values.add(K.mean(losses.get(k).apply(ys.get(k), outputs.get(k))));
+            Tensor perSample = losses.get(k).apply(ys.get(k), outputs.get(k));
+            if (weights == null) {
+                values.add(K.mean(perSample));
+                continue;
+            }
+            while (perSample.rank() > 1) {
+                perSample = K.mean(perSample, -1, false);
+            }
+            Tensor nonZero = K.maximum(K.mean(K.greater(weights, 0)), Double.MIN_NORMAL);
+            values.add(K.divide(K.mean(K.multiply(perSample, weights)), nonZero));
         }
         return values;
     }
@@ -95,9 +177,31 @@ final class Objective {
             }
         }
         for (OutputMetric m : metrics) {
-            values[i++] = scalar(K.mean(m.metric().apply(ys.get(m.output()), outputs.get(m.output()))));
+            Tensor y = ys.get(m.output());
+            Tensor out = outputs.get(m.output());
+            if (m.stateful() != null) {
+                m.stateful().update(y, out);
+                values[i++] = m.stateful().result();
+            } else {
+                values[i++] = scalar(K.mean(m.metric().apply(y, out)));
+            }
         }
         return values;
+    }
+
+    /** Forgets what the stateful metrics accumulated: at the start of each epoch and evaluation. */
+    void resetStates() {
+        metrics.stream().filter(m -> m.stateful() != null).forEach(m -> m.stateful().reset());
+    }
+
+    /** For each of {@link #keys}, whether {@link #values} gives the value accumulated so far rather than the batch's. */
+    boolean[] accumulated() {
+        boolean[] accumulated = new boolean[keys.size()];
+        int first = keys.size() - metrics.size();
+        for (int j = 0; j < metrics.size(); j++) {
+            accumulated[first + j] = metrics.get(j).stateful() != null;
+        }
+        return accumulated;
     }
 
     /**

@@ -8,6 +8,8 @@ import cthulhu.backend.Variable;
 import cthulhu.callbacks.Callback;
 import cthulhu.callbacks.History;
 import cthulhu.callbacks.ProgbarLogger;
+import cthulhu.layers.Layer;
+import cthulhu.layers.LayerLosses;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,6 +71,8 @@ final class TrainingLoop {
                 keys.add("val_" + k);
             }
         }
+        double[] weights = SampleWeights.of("fit", options.sampleWeight(), options.classWeight(), ys.get(0), n,
+                SampleWeights.classes(model.outputShapes().get(0)));
         int batchSize = options.batchSize();
         int steps = (trainIdx.length + batchSize - 1) / batchSize;
         History history = new History();
@@ -95,7 +99,11 @@ final class TrainingLoop {
         Random random = options.seed() != null ? new Random(options.seed()) : new Random();
         model.setStopTraining(false);
         callbacks.forEach(c -> c.onTrainBegin(new LinkedHashMap<>()));
-        for (int epoch = options.initialEpoch(); epoch < options.epochs() && !model.isStopTraining(); epoch++) {
+        int start = options.initialEpoch();
+        for (Callback c : callbacks) {
+            start = c.initialEpoch(start);
+        }
+        for (int epoch = start; epoch < options.epochs() && !model.isStopTraining(); epoch++) {
             for (Callback c : callbacks) {
                 c.onEpochBegin(epoch, new LinkedHashMap<>());
             }
@@ -103,7 +111,8 @@ final class TrainingLoop {
             if (options.shuffle()) {
                 shuffle(order, random);
             }
-            EpochMeans means = new EpochMeans(objective.keys().size());
+            objective.resetStates();
+            EpochMeans means = new EpochMeans(objective.accumulated());
             for (int b = 0; b < steps && !model.isStopTraining(); b++) {
                 int[] idx = Arrays.copyOfRange(order, b * batchSize, Math.min(order.length, (b + 1) * batchSize));
                 Map<String, Double> batchLogs = new LinkedHashMap<>();
@@ -112,7 +121,7 @@ final class TrainingLoop {
                 for (Callback c : callbacks) {
                     c.onBatchBegin(b, batchLogs);
                 }
-                double[] values = trainStep(objective, xs, ys, idx);
+                double[] values = trainStep(objective, xs, ys, idx, weights);
                 means.add(values, idx.length);
                 for (int i = 0; i < values.length; i++) {
                     batchLogs.put(keys.get(i), values[i]);
@@ -126,8 +135,8 @@ final class TrainingLoop {
             for (int i = 0; i < epochValues.length; i++) {
                 epochLogs.put(keys.get(i), epochValues[i]);
             }
-            if (valIdx != null) {
-                double[] val = evaluate(objective, valXs, valYs, valIdx, batchSize);
+            if (valIdx != null && options.validatesAfter(epoch)) {
+                double[] val = evaluate(objective, valXs, valYs, valIdx, batchSize, null);
                 for (int i = 0; i < val.length; i++) {
                     epochLogs.put("val_" + keys.get(i), val[i]);
                 }
@@ -142,17 +151,23 @@ final class TrainingLoop {
 
     /** Keras's {@code evaluate}: the logged values averaged over the samples, in batches. */
     double[] evaluate(List<Tensor> xs, List<Tensor> ys, int batchSize, String method) {
+        return evaluate(xs, ys, batchSize, method, null);
+    }
+
+    /** Keras's {@code evaluate} with {@code sample_weight} (null for none), weighting the losses as {@code fit} does. */
+    double[] evaluate(List<Tensor> xs, List<Tensor> ys, int batchSize, String method, double[] sampleWeight) {
         model.requireCompiled(method);
         requirePositive("batchSize", batchSize);
         int n = checkData(method, xs, ys);
-        return evaluate(model.objective(), xs, ys, range(0, n), batchSize);
+        double[] weights = SampleWeights.of(method, sampleWeight, null, ys.get(0), n, SampleWeights.classes(model.outputShapes().get(0)));
+        return evaluate(model.objective(), xs, ys, range(0, n), batchSize, weights);
     }
 
     /** Keras's {@code train_on_batch}: one step on all of {@code (xs, ys)}. */
     double[] trainOnBatch(List<Tensor> xs, List<Tensor> ys) {
         model.requireCompiled("trainOnBatch");
         int n = checkData("trainOnBatch", xs, ys);
-        return trainStep(model.objective(), xs, ys, range(0, n));
+        return trainStep(model.objective(), xs, ys, range(0, n), null);
     }
 
     /**
@@ -195,16 +210,17 @@ final class TrainingLoop {
         }
     }
 
-    private double[] evaluate(Objective objective, List<Tensor> xs, List<Tensor> ys, int[] indices, int batchSize) {
-        EpochMeans means = new EpochMeans(objective.keys().size());
+    private double[] evaluate(Objective objective, List<Tensor> xs, List<Tensor> ys, int[] indices, int batchSize,
+                              double[] weights) {
+        objective.resetStates();
+        EpochMeans means = new EpochMeans(objective.accumulated());
         for (int start = 0; start < indices.length; start += batchSize) {
             int[] idx = Arrays.copyOfRange(indices, start, Math.min(indices.length, start + batchSize));
             try (TensorScope scope = TensorScope.open()) {
                 List<Tensor> bx = rows(xs, idx);
                 List<Tensor> by = rows(ys, idx);
-                List<Tensor> outputs = model.forward(bx, false);
-                List<Tensor> losses = objective.outputLosses(by, outputs);
-                means.add(objective.values(objective.weightedLoss(losses), losses, by, outputs), idx.length);
+                Pass pass = pass(objective, bx, by, SampleWeights.batch(weights, idx, by.get(0)), false);
+                means.add(objective.values(pass.total(), pass.losses(), by, pass.outputs()), idx.length);
             }
         }
         return means.means();
@@ -216,26 +232,57 @@ final class TrainingLoop {
      *
      * @return the batch's logged values (before the update), in the order of {@link Objective#keys}
      */
-    private double[] trainStep(Objective objective, List<Tensor> xs, List<Tensor> ys, int[] idx) {
-        List<Variable> variables = model.trainableVariables();
+    private double[] trainStep(Objective objective, List<Tensor> xs, List<Tensor> ys, int[] idx, double[] weights) {
         try (TensorScope scope = TensorScope.open()) {
-            List<Tensor> bx = rows(xs, idx);
             List<Tensor> by = rows(ys, idx);
-            List<Tensor> outputs;
-            List<Tensor> losses;
-            Tensor total;
-            List<Tensor> grads;
-            try (GradientTape tape = GradientTape.open()) {
-                List<Tensor> values = variables.stream().map(Variable::value).toList();
-                tape.watch(values);
-                outputs = model.forward(bx, true);
-                losses = objective.outputLosses(by, outputs);
-                total = objective.weightedLoss(losses);
-                grads = tape.gradient(total, values);
-            }
-            double[] logged = objective.values(total, losses, by, outputs);
-            model.getOptimizer().applyGradients(variables, grads);
-            return logged;
+            BatchGradients step = gradients(objective, rows(xs, idx), by, SampleWeights.batch(weights, idx, by.get(0)));
+            model.getOptimizer().applyGradients(model.trainableVariables(), step.gradients());
+            model.getLayers().forEach(Layer::applyConstraints);
+            return step.logs();
+        }
+    }
+
+    /** The first half of a step, without the update; see {@link Model#computeGradients}. */
+    BatchGradients computeGradients(List<Tensor> xs, List<Tensor> ys) {
+        model.requireCompiled("computeGradients");
+        checkData("computeGradients", xs, ys);
+        return gradients(model.objective(), xs, ys, null);
+    }
+
+    /**
+     * One batch's logged values (before any update), in the order of {@link Objective#keys}, and
+     * the gradients of the minimised loss with respect to every trainable variable;
+     * {@code sampleWeights} may be null.
+     */
+    private BatchGradients gradients(Objective objective, List<Tensor> bx, List<Tensor> by, Tensor sampleWeights) {
+        List<Variable> variables = model.trainableVariables();
+        Pass pass;
+        List<Tensor> grads;
+        try (GradientTape tape = GradientTape.open()) {
+            List<Tensor> values = variables.stream().map(Variable::value).toList();
+            tape.watch(values);
+            pass = pass(objective, bx, by, sampleWeights, true);
+            grads = tape.gradient(pass.total(), values);
+        }
+        return new BatchGradients(objective.values(pass.total(), pass.losses(), by, pass.outputs()), grads);
+    }
+
+    /** A forward pass's outputs, per-output losses and the total loss. */
+    private record Pass(List<Tensor> outputs, List<Tensor> losses, Tensor total) {
+    }
+
+    /**
+     * The forward pass and the loss that training minimises and reports, as Keras's: the
+     * objective's weighted loss plus the layers' regularization penalties (their weights', and
+     * the activity of the layers this pass called); {@code sampleWeights} may be null.
+     */
+    private Pass pass(Objective objective, List<Tensor> bx, List<Tensor> by, Tensor sampleWeights, boolean training) {
+        try (LayerLosses layerLosses = LayerLosses.open()) {
+            List<Tensor> outputs = model.forward(bx, training);
+            List<Tensor> losses = objective.outputLosses(by, outputs, sampleWeights);
+            Tensor total = objective.weightedLoss(losses);
+            Tensor penalty = layerLosses.total(model.getLayers());
+            return new Pass(outputs, losses, penalty == null ? total : K.add(total, penalty));
         }
     }
 
@@ -272,18 +319,23 @@ final class TrainingLoop {
         return n;
     }
 
-    /** Sums of batch values weighted by batch size, for an epoch's or an evaluation's means. */
+    /**
+     * Sums of batch values weighted by batch size, for an epoch's or an evaluation's means; a
+     * stateful metric's value is already accumulated, so its latest is kept instead.
+     */
     private static final class EpochMeans {
         private final double[] sums;
+        private final boolean[] accumulated;
         private int samples;
 
-        EpochMeans(int count) {
-            sums = new double[count];
+        EpochMeans(boolean[] accumulated) {
+            this.accumulated = accumulated.clone();
+            sums = new double[accumulated.length];
         }
 
         void add(double[] values, int batchSamples) {
             for (int i = 0; i < values.length; i++) {
-                sums[i] += values[i] * batchSamples;
+                sums[i] = accumulated[i] ? values[i] : sums[i] + values[i] * batchSamples;
             }
             samples += batchSamples;
         }
@@ -291,7 +343,7 @@ final class TrainingLoop {
         double[] means() {
             double[] means = new double[sums.length];
             for (int i = 0; i < sums.length; i++) {
-                means[i] = sums[i] / Math.max(samples, 1);
+                means[i] = accumulated[i] ? sums[i] : sums[i] / Math.max(samples, 1);
             }
             return means;
         }

@@ -11,6 +11,10 @@ import cthulhu.backend.Variable;
 import cthulhu.layers.Layer;
 import cthulhu.layers.Layers;
 import cthulhu.losses.Losses;
+import cthulhu.layers.InputLayer;
+import cthulhu.layers.Symbol;
+import cthulhu.losses.Loss;
+import cthulhu.models.Model;
 import cthulhu.models.Sequential;
 import cthulhu.optimizers.Optimizer;
 import cthulhu.optimizers.Optimizers;
@@ -23,13 +27,12 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +43,7 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Saves and loads a {@link Sequential} model as one zip archive (conventionally
+ * Saves and loads a {@link Model} (functional or {@link Sequential}) as one zip archive (conventionally
  * {@code model.cthulhu}) holding two or three entries:
  *
  * <dl>
@@ -48,12 +51,16 @@ import java.util.zip.ZipOutputStream;
  *   <dd>The architecture as Keras-style JSON:
  *   {@code {"class_name": "Sequential", "config": {"name": …, "layers": [{"class_name": "Dense",
  *   "config": {…}}, …], "build_input_shape": [null, 64]}, "backend": "pure", "training_config":
- *   {"optimizer_config": {"class_name": "adam", "config": {…}}, "loss": …, "metrics": […]}}}.
+ *   {"optimizer_config": {"class_name": "adam", "config": {…}}, "loss": …, "metrics": […]}}}; a
+ *   functional model's {@code config} holds Keras's {@code layers} with their {@code inbound_nodes},
+ *   {@code input_layers} and {@code output_layers} instead ({@link Model#getConfig}), and models
+ *   nest as layers. Several outputs save {@code loss}, {@code loss_weights} and {@code metrics} as
+ *   lists or maps by output name, as they were compiled.
  *   Layers are written by {@link Layers#serialize} and rebuilt by {@link Layers#deserialize}, so
  *   custom activations, initializers and layers load when registered by name.
  *   {@code training_config} is present when the model was compiled.</dd>
  *   <dt>{@value #WEIGHTS}</dt>
- *   <dd>The weights, in the order of {@link Sequential#variables()}, in this binary format (all
+ *   <dd>The weights, in the order of {@link Model#variables()}, in this binary format (all
  *   integers and floats big-endian):
  *   <pre>
  *   magic      4 bytes   "CTHW" (0x43 0x54 0x48 0x57)
@@ -61,6 +68,7 @@ import java.util.zip.ZipOutputStream;
  *   count      int32     number of weights
  *   count times:
  *     name     uint16 length + modified UTF-8 (Java's DataOutput.writeUTF), e.g. "dense_1/kernel:0"
+ *              (a nested model's layers prefixed by its name: "encoder/dense_1/kernel:0")
  *     dtype    uint8     0 = float32, 1 = float64
  *     rank     int32, then rank × int32 dimensions
  *     data     product(dimensions) IEEE-754 values of the dtype, row-major
@@ -108,7 +116,7 @@ public final class ModelIO {
      * @throws IOException when the file cannot be written
      * @throws IllegalArgumentException when a layer, loss or optimizer cannot be serialized by name
      */
-    public static void save(Sequential model, Path path) throws IOException {
+    public static void save(Model model, Path path) throws IOException {
         byte[] architecture = JSON.writeValueAsBytes(architecture(model));
         byte[] weights = encode(modelWeights(model));
         List<Tensor> owned = new ArrayList<>();
@@ -119,14 +127,7 @@ public final class ModelIO {
         } finally {
             owned.forEach(Tensor::close);
         }
-        Path target = path.toAbsolutePath();
-        if (Files.isDirectory(target)) {
-            throw new IOException("Cannot save model to " + path + ": it is a directory; give a file name such as model.cthulhu");
-        }
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
-        try {
+        AtomicFile.write(path, tmp -> {
             try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
                 zip.putNextEntry(new ZipEntry(ARCHITECTURE));
                 zip.write(architecture);
@@ -140,14 +141,7 @@ public final class ModelIO {
                     zip.closeEntry();
                 }
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /**
@@ -156,7 +150,7 @@ public final class ModelIO {
      *
      * @throws IllegalArgumentException when a layer, loss or optimizer cannot be serialized by name
      */
-    public static String toJson(Sequential model) {
+    public static String toJson(Model model) {
         try {
             return JSON.writeValueAsString(architecture(model));
         } catch (JsonProcessingException e) {
@@ -171,7 +165,16 @@ public final class ModelIO {
      * @throws IllegalArgumentException when the JSON is malformed or names a layer, activation,
      *     loss or optimizer unknown here, saying which
      */
-    public static Sequential fromJson(String json) {
+    public static Model fromJson(String json) {
+        return fromJson(json, Model.class);
+    }
+
+    /**
+     * As {@link #fromJson(String)}, requiring a model of {@code type}.
+     *
+     * @throws IllegalArgumentException also when the JSON holds another kind of model
+     */
+    public static <T extends Model> T fromJson(String json, Class<T> type) {
         Map<String, Object> root;
         try {
             @SuppressWarnings("unchecked")
@@ -180,7 +183,7 @@ public final class ModelIO {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Not a model's JSON: " + e.getOriginalMessage(), e);
         }
-        Sequential model = rebuild(root);
+        T model = rebuild(root, type);
         try {
             compile(model, root);
         } catch (RuntimeException e) {
@@ -191,47 +194,66 @@ public final class ModelIO {
     }
 
     /** The architecture and training configuration as a JSON-ready map. */
-    public static Map<String, Object> architecture(Sequential model) {
-        List<Object> layers = new ArrayList<>();
-        for (Layer l : model.getLayers()) {
-            layers.add(Layers.serialize(l));
-        }
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("name", model.getName());
-        config.put("layers", layers);
-        if (model.isBuilt()) {
-            List<Integer> shape = new ArrayList<>();
-            shape.add(null);
-            for (int d : model.inputShape()) {
-                shape.add(d);
-            }
-            config.put("build_input_shape", shape);
-        }
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("class_name", "Sequential");
-        root.put("config", config);
+    public static Map<String, Object> architecture(Model model) {
+        Map<String, Object> root = new LinkedHashMap<>(Layers.serialize(model));
         root.put("backend", K.backend());
-        if (model.getLoss() != null) {
+        if (model.getLossSpec() != null) {
             Optimizer optimizer = model.getOptimizer();
             Map<String, Object> optimizerConfig = new LinkedHashMap<>();
             optimizerConfig.put("class_name", Optimizers.serialize(optimizer));
             optimizerConfig.put("config", optimizer.getConfig());
             Map<String, Object> training = new LinkedHashMap<>();
             training.put("optimizer_config", optimizerConfig);
-            training.put("loss", Losses.serialize(model.getLoss()));
-            training.put("metrics", model.getMetricNames());
+            training.put("loss", lossNames(model.getLossSpec()));
+            if (model.getLossWeightSpec() != null) {
+                training.put("loss_weights", model.getLossWeightSpec());
+            }
+            training.put("metrics", model.getMetricSpec());
             root.put("training_config", training);
         }
         return root;
     }
 
-    /** The model's weights in the order of {@link Sequential#variables()}, named {@code layer/weight:0}. */
-    private static Map<String, Tensor> modelWeights(Sequential model) {
-        Map<String, Tensor> weights = new LinkedHashMap<>();
+    /**
+     * The losses as compiled ({@link Losses#serializeConfig}: a name, or a Keras 3 loss config for
+     * a loss with options): one, a list, or a map of output names to them.
+     */
+    private static Object lossNames(Object spec) {
+        if (spec instanceof Loss loss) {
+            return Losses.serializeConfig(loss);
+        }
+        if (spec instanceof List<?> list) {
+            return list.stream().map(l -> Losses.serializeConfig((Loss) l)).toList();
+        }
+        Map<String, Object> names = new LinkedHashMap<>();
+        ((Map<?, ?>) spec).forEach((k, v) -> names.put((String) k, Losses.serializeConfig((Loss) v)));
+        return names;
+    }
+
+    /**
+     * The path of each variable of the model, as the weights entry names it: the path of the layer
+     * that owns it ({@code dense_1}, or {@code encoder/dense_1} inside a nested model) and the
+     * variable's path within that layer ({@link Layer#weightPath}: {@code kernel}, or
+     * {@code forward_lstm/kernel} in a wrapper).
+     */
+    private static Map<Variable, String> weightPaths(Model model) {
+        Map<Variable, String> paths = new IdentityHashMap<>();
         for (Layer l : model.getLayers()) {
-            for (Variable v : l.variables()) {
-                weights.put(l.getName() + "/" + l.weightPath(v) + ":0", v.value());
+            if (l instanceof Model nested) {
+                weightPaths(nested).forEach((v, path) -> paths.putIfAbsent(v, l.getName() + "/" + path));
+            } else {
+                l.variables().forEach(v -> paths.putIfAbsent(v, l.getName() + "/" + l.weightPath(v)));
             }
+        }
+        return paths;
+    }
+
+    /** The model's weights in the order of {@link Model#variables()}, named {@code layer/weight:0}. */
+    private static Map<String, Tensor> modelWeights(Model model) {
+        Map<Variable, String> paths = weightPaths(model);
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        for (Variable v : model.variables()) {
+            weights.put(paths.get(v) + ":0", v.value());
         }
         return weights;
     }
@@ -240,7 +262,7 @@ public final class ModelIO {
      * The optimizer's step count (as a float64 scalar named {@code iterations}) and its state for
      * each trainable variable in order, named {@code layer/weight/slot:0}; empty before the first step.
      */
-    private static Map<String, Tensor> optimizerState(Sequential model, List<Tensor> owned) {
+    private static Map<String, Tensor> optimizerState(Model model, List<Tensor> owned) {
         Optimizer optimizer = model.getOptimizer();
         Map<String, Tensor> state = new LinkedHashMap<>();
         if (optimizer == null || optimizer.iterations() == 0) {
@@ -250,11 +272,11 @@ public final class ModelIO {
         Tensor iterations = TensorScope.detach(K.constant(DType.FLOAT64, new double[] {optimizer.iterations()}));
         owned.add(iterations);
         state.put("iterations", iterations);
-        for (Layer l : model.getLayers()) {
-            for (Variable v : l.trainableVariables()) {
-                for (Variable slot : optimizer.stateOf(v)) {
-                    state.put(l.getName() + "/" + l.weightPath(v) + slot.name().substring(v.name().length()) + ":0", slot.value());
-                }
+        Map<Variable, String> paths = weightPaths(model);
+        for (Variable v : model.trainableVariables()) {
+            for (Variable slot : optimizer.stateOf(v)) {
+                // The slot is named after its variable ("kernel/m"): the slot's part follows the variable's path.
+                state.put(paths.get(v) + slot.name().substring(v.name().length()) + ":0", slot.value());
             }
         }
         return state;
@@ -305,7 +327,16 @@ public final class ModelIO {
      *     mismatched, or its architecture names a layer, activation, loss or optimizer unknown here
      * @throws IOException when the file cannot be read
      */
-    public static Sequential load(Path path) throws IOException {
+    public static Model load(Path path) throws IOException {
+        return load(path, Model.class);
+    }
+
+    /**
+     * As {@link #load(Path)}, requiring a model of {@code type}.
+     *
+     * @throws ModelFormatException also when the file holds another kind of model
+     */
+    public static <T extends Model> T load(Path path, Class<T> type) throws IOException {
         if (!Files.isRegularFile(path)) {
             throw new NoSuchFileException(path.toString(), null,
                     "no saved model there; save one with model.save(path)");
@@ -332,9 +363,9 @@ public final class ModelIO {
         }
         List<SavedWeight> weights = decode(path, WEIGHTS, weightBytes);
         List<SavedWeight> optimizerState = optimizerBytes == null ? List.of() : decode(path, OPTIMIZER, optimizerBytes);
-        Sequential model;
+        T model;
         try {
-            model = rebuild(root);
+            model = rebuild(root, type);
         } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
             throw new ModelFormatException(path, "its architecture cannot be rebuilt: " + e.getMessage(), e);
         }
@@ -357,7 +388,7 @@ public final class ModelIO {
     private static byte[] entry(ZipFile zip, Path path, String name) throws IOException {
         ZipEntry e = zip.getEntry(name);
         if (e == null) {
-            throw new ModelFormatException(path, "the archive has no entry '" + name + "'; it was not written by Sequential.save");
+            throw new ModelFormatException(path, "the archive has no entry '" + name + "'; it was not written by Model.save");
         }
         try (InputStream in = zip.getInputStream(e)) {
             return in.readAllBytes();
@@ -443,12 +474,30 @@ public final class ModelIO {
         }
     }
 
-    private static Sequential rebuild(Map<String, Object> root) {
-        if (!"Sequential".equals(root.get("class_name"))) {
-            throw new IllegalArgumentException("class_name is " + root.get("class_name") + "; only Sequential models load");
+    /** The model of a JSON root {@code {"class_name", "config"}}, which must be of {@code type}. */
+    private static <T extends Model> T rebuild(Map<String, Object> root, Class<T> type) {
+        Object className = root.get("class_name");
+        if (!(className instanceof String) || !(root.get("config") instanceof Map<?, ?>)) {
+            throw new IllegalArgumentException("a model needs a string 'class_name' and an object 'config', got class_name "
+                    + className);
         }
-        Object configObject = root.get("config");
-        if (!(configObject instanceof Map<?, ?> config) || !(config.get("layers") instanceof List<?> layers)) {
+        Layer layer = Layers.deserialize(root);
+        if (!type.isInstance(layer)) {
+            layer.close();
+            throw new IllegalArgumentException("class_name is " + className + ", which is not a " + type.getSimpleName()
+                    + (layer instanceof Model ? "; load it with Model.load" : "; only models load"));
+        }
+        return type.cast(layer);
+    }
+
+    /**
+     * A Sequential model from its Keras configuration ({@code name}, {@code layers},
+     * {@code build_input_shape}); the factory of class {@code Sequential} in {@link Layers}.
+     *
+     * @throws IllegalArgumentException when the configuration is malformed or names an unknown layer
+     */
+    public static Sequential sequentialFromConfig(Map<String, Object> config) {
+        if (!(config.get("layers") instanceof List<?> layers)) {
             throw new IllegalArgumentException("'config' must be an object with a 'layers' list");
         }
         Object name = config.get("name");
@@ -466,7 +515,7 @@ public final class ModelIO {
                 }
                 int[] sample = new int[shape.size() - 1];
                 for (int i = 1; i < shape.size(); i++) {
-                    sample[i - 1] = ((Number) shape.get(i)).intValue();
+                    sample[i - 1] = shape.get(i) == null ? -1 : ((Number) shape.get(i)).intValue();
                 }
                 model.build(sample);
             }
@@ -477,15 +526,141 @@ public final class ModelIO {
         return model;
     }
 
-    private static void setWeights(Path path, Sequential model, List<SavedWeight> saved) throws ModelFormatException {
-        List<String> expected = new ArrayList<>();
-        List<Variable> variables = new ArrayList<>();
-        for (Layer l : model.getLayers()) {
-            for (Variable v : l.variables()) {
-                expected.add(l.getName() + "/" + l.weightPath(v) + ":0");
-                variables.add(v);
-            }
+    /**
+     * A functional model from its Keras configuration: {@code layers} (each with {@code name},
+     * {@code class_name}, {@code config} and {@code inbound_nodes}), {@code input_layers} and
+     * {@code output_layers}. Layers are rebuilt through {@link Layers}, then called on their
+     * inbound nodes in dependency order, as Keras's {@code from_config} does; the factory of
+     * classes {@code Model} and {@code Functional} in {@link Layers}.
+     *
+     * @throws IllegalArgumentException when the configuration is malformed, names a layer twice or
+     *     a layer or node that does not exist, or its nodes depend on each other in a cycle
+     */
+    public static Model functionalFromConfig(Map<String, Object> config) {
+        if (!(config.get("layers") instanceof List<?> entries)) {
+            throw new IllegalArgumentException("a functional model's 'config' must hold a 'layers' list");
         }
+        Map<String, Layer> byName = new LinkedHashMap<>();
+        Map<Layer, List<?>> pending = new IdentityHashMap<>();
+        Map<Layer, List<List<Symbol>>> made = new IdentityHashMap<>();
+        try {
+            for (Object e : entries) {
+                if (!(e instanceof Map<?, ?> entry) || !(entry.get("inbound_nodes") instanceof List<?> inbound)) {
+                    throw new IllegalArgumentException("each layer must be an object {\"name\", \"class_name\", \"config\","
+                            + " \"inbound_nodes\"}, got " + e);
+                }
+                Layer layer = Layers.deserialize(entry);
+                if (entry.get("name") instanceof String n && !n.equals(layer.getName())) {
+                    layer.setName(n);
+                }
+                if (byName.put(layer.getName(), layer) != null) {
+                    throw new IllegalArgumentException("the layer name '" + layer.getName() + "' is used twice; all layer names"
+                            + " of a model must be unique");
+                }
+                pending.put(layer, new ArrayList<>(inbound));
+                List<List<Symbol>> nodes = new ArrayList<>();
+                if (layer instanceof InputLayer input) {
+                    nodes.add(List.of(input.symbol()));
+                } else if (layer instanceof Model) {
+                    nodes.add(null);
+                }
+                made.put(layer, nodes);
+            }
+            boolean progress = true;
+            while (progress) {
+                progress = false;
+                for (Layer layer : byName.values()) {
+                    List<?> waiting = pending.get(layer);
+                    while (!waiting.isEmpty()) {
+                        List<Symbol> inputs = resolveNode(waiting.get(0), layer, byName, made);
+                        if (inputs == null) {
+                            break;
+                        }
+                        waiting.remove(0);
+                        made.get(layer).add(layer.applyAll(inputs.toArray(Symbol[]::new)));
+                        progress = true;
+                    }
+                }
+            }
+            for (Layer layer : byName.values()) {
+                if (!pending.get(layer).isEmpty()) {
+                    throw new IllegalArgumentException("the inbound node " + pending.get(layer).get(0) + " of layer " + layer.getName()
+                            + " can never be made: its inputs form a cycle or name a node that no layer makes");
+                }
+            }
+            List<Symbol> inputs = endpoints("input_layers", config.get("input_layers"), byName, made);
+            List<Symbol> outputs = endpoints("output_layers", config.get("output_layers"), byName, made);
+            Object name = config.get("name");
+            return name instanceof String s ? new Model(inputs, outputs, s) : new Model(inputs, outputs);
+        } catch (RuntimeException e) {
+            byName.values().forEach(Layer::close);
+            throw e;
+        }
+    }
+
+    /** The symbols a node of {@code layer} takes, or null while one of them is not made yet. */
+    private static List<Symbol> resolveNode(Object node, Layer layer, Map<String, Layer> byName,
+                                            Map<Layer, List<List<Symbol>>> made) {
+        if (!(node instanceof List<?> refs) || refs.isEmpty()) {
+            throw new IllegalArgumentException("an inbound node of layer " + layer.getName()
+                    + " must be a list of [layer, node index, output index, kwargs], got " + node);
+        }
+        List<Symbol> inputs = new ArrayList<>();
+        for (Object ref : refs) {
+            Symbol s = symbol("the inbound nodes of layer " + layer.getName(), ref, byName, made);
+            if (s == null) {
+                return null;
+            }
+            inputs.add(s);
+        }
+        return inputs;
+    }
+
+    /**
+     * The symbol a reference {@code [layer, node index, output index, …]} names, or null when that
+     * node is not made yet.
+     */
+    private static Symbol symbol(String where, Object ref, Map<String, Layer> byName, Map<Layer, List<List<Symbol>>> made) {
+        if (!(ref instanceof List<?> r) || r.size() < 3 || !(r.get(0) instanceof String name)
+                || !(r.get(1) instanceof Number node) || !(r.get(2) instanceof Number index)) {
+            throw new IllegalArgumentException(where + " must hold [layer name, node index, output index], got " + ref);
+        }
+        Layer from = byName.get(name);
+        if (from == null) {
+            throw new IllegalArgumentException(where + " name the layer '" + name + "', which is not among the model's layers "
+                    + byName.keySet());
+        }
+        List<List<Symbol>> nodes = made.get(from);
+        if (node.intValue() >= nodes.size() || nodes.get(node.intValue()) == null) {
+            return null;
+        }
+        List<Symbol> outputs = nodes.get(node.intValue());
+        if (index.intValue() < 0 || index.intValue() >= outputs.size()) {
+            throw new IllegalArgumentException(where + " name output " + index + " of layer " + name + ", which has "
+                    + outputs.size() + " output(s)");
+        }
+        return outputs.get(index.intValue());
+    }
+
+    private static List<Symbol> endpoints(String key, Object refs, Map<String, Layer> byName,
+                                          Map<Layer, List<List<Symbol>>> made) {
+        if (!(refs instanceof List<?> list) || list.isEmpty()) {
+            throw new IllegalArgumentException("a functional model's config needs a non-empty '" + key + "' list, got " + refs);
+        }
+        List<Symbol> symbols = new ArrayList<>();
+        for (Object ref : list) {
+            Symbol s = symbol("'" + key + "'", ref, byName, made);
+            if (s == null) {
+                throw new IllegalArgumentException("'" + key + "' names " + ref + ", a node that no layer makes");
+            }
+            symbols.add(s);
+        }
+        return symbols;
+    }
+
+    private static void setWeights(Path path, Model model, List<SavedWeight> saved) throws ModelFormatException {
+        List<Variable> variables = model.variables();
+        List<String> expected = new ArrayList<>(modelWeights(model).keySet());
         if (saved.size() != variables.size()) {
             throw new ModelFormatException(path, "its architecture has " + variables.size() + " weights " + expected + " but "
                     + WEIGHTS + " holds " + saved.size() + " " + saved.stream().map(SavedWeight::name).toList());
@@ -507,7 +682,7 @@ public final class ModelIO {
         }
     }
 
-    private static void restoreOptimizer(Path path, Sequential model, List<SavedWeight> saved) throws ModelFormatException {
+    private static void restoreOptimizer(Path path, Model model, List<SavedWeight> saved) throws ModelFormatException {
         Optimizer optimizer = model.getOptimizer();
         if (optimizer == null) {
             throw new ModelFormatException(path, "it holds " + OPTIMIZER + " but no training_config to rebuild the optimizer from");
@@ -546,23 +721,63 @@ public final class ModelIO {
         optimizer.setIterations((long) iterations.data()[0]);
     }
 
-    private static void compile(Sequential model, Map<String, Object> root) {
+    private static void compile(Model model, Map<String, Object> root) {
         if (!(root.get("training_config") instanceof Map<?, ?> training)) {
             return;
         }
+        Object loss = training.get("loss");
         if (!(training.get("optimizer_config") instanceof Map<?, ?> optimizerConfig)
                 || !(optimizerConfig.get("class_name") instanceof String optimizerName)
-                || !(training.get("loss") instanceof String loss)) {
-            throw new IllegalArgumentException("'training_config' needs 'optimizer_config' {class_name, config} and a string 'loss'");
+                || !(loss instanceof String || loss instanceof List<?> || loss instanceof Map<?, ?>)) {
+            throw new IllegalArgumentException("'training_config' needs 'optimizer_config' {class_name, config} and a 'loss'"
+                    + " (a name or loss config, a list of them or a map of output names to them)");
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> hyper = optimizerConfig.get("config") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-        List<String> metrics = new ArrayList<>();
-        if (training.get("metrics") instanceof List<?> list) {
-            for (Object o : list) {
-                metrics.add(String.valueOf(o));
+        Optimizer optimizer = Optimizers.deserialize(optimizerName, hyper);
+        Object weights = training.get("loss_weights");
+        Object metrics = training.get("metrics");
+        boolean single = loss instanceof String || loss instanceof Map<?, ?> m && m.containsKey("class_name");
+        if (single && !(weights instanceof Map<?, ?>) && !(metrics instanceof Map<?, ?>)) {
+            if (weights == null) {
+                model.compile(optimizer, Losses.deserialize(loss), strings(metrics).toArray(String[]::new));
+            } else {
+                model.compile(optimizer, model.outputs().stream().map(o -> Losses.deserialize(loss)).toList(), doubles(weights),
+                        strings(metrics).toArray(String[]::new));
             }
+        } else if (loss instanceof List<?> names && !(weights instanceof Map<?, ?>) && !(metrics instanceof Map<?, ?>)) {
+            model.compile(optimizer, names.stream().map(Losses::deserialize).toList(),
+                    weights == null ? null : doubles(weights), strings(metrics).toArray(String[]::new));
+        } else {
+            List<String> outputs = model.outputs().stream().map(s -> s.layer().getName()).toList();
+            Map<String, Loss> losses = new LinkedHashMap<>();
+            Map<String, Double> lossWeights = new LinkedHashMap<>();
+            Map<String, List<String>> outputMetrics = new LinkedHashMap<>();
+            for (int k = 0; k < outputs.size(); k++) {
+                String o = outputs.get(k);
+                Object l = loss instanceof Map<?, ?> map ? map.get(o) : loss instanceof List<?> list ? list.get(k) : loss;
+                if (l != null) {
+                    losses.put(o, Losses.deserialize(l));
+                }
+                Object w = weights instanceof Map<?, ?> map ? map.get(o) : weights instanceof List<?> list ? list.get(k) : null;
+                if (w != null) {
+                    lossWeights.put(o, ((Number) w).doubleValue());
+                }
+                Object ms = metrics instanceof Map<?, ?> map ? map.get(o) : metrics;
+                outputMetrics.put(o, strings(ms));
+            }
+            model.compile(optimizer, losses, lossWeights, outputMetrics);
         }
-        model.compile(Optimizers.deserialize(optimizerName, hyper), Losses.get(loss), metrics.toArray(String[]::new));
+    }
+
+    private static List<String> strings(Object list) {
+        return list instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
+    }
+
+    private static List<Double> doubles(Object list) {
+        if (!(list instanceof List<?> l)) {
+            throw new IllegalArgumentException("'loss_weights' must be a list of numbers or a map of output names to numbers, got " + list);
+        }
+        return l.stream().map(v -> ((Number) v).doubleValue()).toList();
     }
 }

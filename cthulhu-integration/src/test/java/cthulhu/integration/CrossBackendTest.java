@@ -66,14 +66,16 @@ class CrossBackendTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"float32", "float64"})
     void everyActivationAndItsGradientAgree(String floatx) {
-        assertEquals(11, Activations.names().size(), "the eleven Keras activations: " + Activations.names());
+        assertTrue(Activations.names().containsAll(List.of("softmax", "elu", "selu", "softplus", "softsign", "relu", "tanh",
+                "sigmoid", "hard_sigmoid", "exponential", "linear")), "the Keras 2.2.4 activations among " + Activations.names());
         for (String name : Activations.names()) {
             Activation a = Activations.get(name);
             Map<String, double[]> values = OnEachBackend.run(floatx, () -> a.apply(K.constant(POINTS, SHAPE)).toDoubleArray());
-            Map<String, double[]> gradients = OnEachBackend.run(floatx, () -> {
-                Tensor w = K.constant(WEIGHTS, SHAPE);
-                return K.gradient(x -> K.multiply(a.apply(x), w), K.constant(POINTS, SHAPE)).toDoubleArray();
-            });
+            Map<String, double[]> gradients = OnEachBackend.run(floatx, () -> K.gradient(x -> {
+                Tensor out = a.apply(x);   // glu halves the last axis: weigh the output's own shape
+                int size = java.util.Arrays.stream(out.shape()).reduce(1, (p, q) -> p * q);
+                return K.multiply(out, K.constant(java.util.Arrays.copyOf(WEIGHTS, size), out.shape()));
+            }, K.constant(POINTS, SHAPE)).toDoubleArray());
             OnEachBackend.assertAgree(floatx + " " + name, values, oneOperation(floatx));
             OnEachBackend.assertAgree(floatx + " " + name + " gradient", gradients, oneOperation(floatx));
         }

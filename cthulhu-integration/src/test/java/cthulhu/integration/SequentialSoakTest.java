@@ -56,7 +56,7 @@ class SequentialSoakTest {
     }
 
     /** The backend's own count of live native memory: bytes for nd4j, arrays for djl. */
-    private static LongSupplier liveCounter(String backend) {
+    static LongSupplier liveCounter(String backend) {
         if (backend.equals("nd4j")) {
             return Nd4jBackend::liveBytes;
         }

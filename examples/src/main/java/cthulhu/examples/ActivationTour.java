@@ -13,7 +13,7 @@ import java.util.Locale;
  */
 public final class ActivationTour {
 
-    private static final double[] INPUTS = {-3, -1, -0.5, 0, 0.5, 1, 3};
+    private static final double[] INPUTS = {-3, -1, -0.5, 0, 0.5, 1, 3, 6};
 
     private ActivationTour() {
     }
@@ -21,18 +21,19 @@ public final class ActivationTour {
     /** Runs the tour; takes no arguments. */
     public static void main(String[] args) {
         System.out.printf("backend: %s, floatx: %s, epsilon: %s%n%n", K.backend(), K.floatx(), K.epsilon());
-        System.out.printf(Locale.ROOT, "%-14s %-6s%s%n", "activation", "", row(INPUTS));
+        System.out.printf(Locale.ROOT, "%-16s %-6s%s%n", "activation", "", row(INPUTS));
         for (String name : Activations.names()) {
             Activation a = Activations.get(name);
             // A row of inputs: softmax needs a batch axis and normalises across the row.
             Tensor x = K.constant(INPUTS, 1, INPUTS.length);
             Tensor y = a.apply(x);
             Tensor dy = K.gradient(a::apply, x);
-            System.out.printf(Locale.ROOT, "%-14s %-6s%s%n", name, "f(x)", row(y.toDoubleArray()));
-            System.out.printf(Locale.ROOT, "%-14s %-6s%s%n", "", "f'(x)", row(dy.toDoubleArray()));
+            System.out.printf(Locale.ROOT, "%-16s %-6s%s%n", name, "f(x)", row(y.toDoubleArray()));
+            System.out.printf(Locale.ROOT, "%-16s %-6s%s%n", "", "f'(x)", row(dy.toDoubleArray()));
         }
         System.out.println();
-        System.out.println("f'(x) is d sum(f(x)) / dx: for softmax, whose outputs sum to 1, it is 0 everywhere.");
+        System.out.println("f'(x) is d sum(f(x)) / dx: for softmax and sparsemax, whose outputs sum to 1, it is 0"
+                + " everywhere; glu gates the first half of the row by the second, so it prints half as many values.");
     }
 
     private static String row(double[] values) {

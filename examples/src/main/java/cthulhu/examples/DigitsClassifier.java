@@ -2,25 +2,20 @@ package cthulhu.examples;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.callbacks.History;
 import cthulhu.initializers.Seeds;
 import cthulhu.layers.Daoloth;
 import cthulhu.models.FitOptions;
 import cthulhu.models.Sequential;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Trains a 64-64-10 multilayer perceptron on the UCI handwritten digits and reports its accuracy
@@ -37,10 +32,6 @@ import java.util.zip.GZIPInputStream;
  */
 public final class DigitsClassifier {
 
-    private static final String DATA = "/digits/digits.csv.gz";
-    private static final int PIXELS = 64;
-    private static final int CLASSES = 10;
-
     private DigitsClassifier() {
     }
 
@@ -52,27 +43,31 @@ public final class DigitsClassifier {
      */
     public static void main(String[] args) throws IOException {
         Path file = args.length > 0 ? Path.of(args[0]) : Path.of(System.getProperty("java.io.tmpdir"), "digits.cthulhu");
-        List<double[]> rows = readDigits();
+        List<double[]> rows = DigitsData.read();
         // The file is grouped by class; shuffle with a fixed seed, then hold out the last fifth.
         Collections.shuffle(rows, new Random(42));
         int split = rows.size() * 4 / 5;
-        Tensor xTrain = features(rows.subList(0, split));
-        Tensor yTrain = oneHot(rows.subList(0, split));
-        Tensor xTest = features(rows.subList(split, rows.size()));
-        Tensor yTest = oneHot(rows.subList(split, rows.size()));
+        Tensor xTrain = DigitsData.features(rows.subList(0, split));
+        Tensor yTrain = DigitsData.oneHot(rows.subList(0, split));
+        Tensor xTest = DigitsData.features(rows.subList(split, rows.size()));
+        Tensor yTest = DigitsData.oneHot(rows.subList(split, rows.size()));
         System.out.printf("Backend %s, %s; %d training and %d held-out images%n", K.backend(), K.floatx(), split,
                 rows.size() - split);
 
         Seeds.reset(42);
         try (Sequential model = new Sequential("digits")) {
-            model.add(new Daoloth(64, "relu").inputShape(PIXELS));
-            model.add(new Daoloth(CLASSES, "softmax"));
+            model.add(new Daoloth(64, "relu").inputShape(DigitsData.PIXELS));
+            model.add(new Daoloth(DigitsData.CLASSES, "softmax"));
             model.compile("adam", "categorical_crossentropy", "accuracy");
             model.summary();
 
             long start = System.nanoTime();
-            model.fit(xTrain, yTrain, new FitOptions().epochs(40).batchSize(32).seed(42).verbose(1));
+            History history = model.fit(xTrain, yTrain, new FitOptions().epochs(40).batchSize(32).seed(42).verbose(1)
+                    .validationData(xTest, yTest));
             double seconds = (System.nanoTime() - start) / 1e9;
+            Path curves = file.resolveSibling("digits-curves.png");
+            history.plot(curves);
+            System.out.println("Loss and accuracy curves, training and held-out: " + curves);
 
             double[] lossAndAccuracy = model.evaluate(xTest, yTest);
             System.out.printf(Locale.ROOT, "Trained in %.1f s. Held-out loss %.4f, accuracy %.2f %%%n",
@@ -92,45 +87,5 @@ public final class DigitsClassifier {
                         file, Files.size(file), after.length);
             }
         }
-    }
-
-    /** The rows of the data set: 64 pixels then the label. */
-    private static List<double[]> readDigits() throws IOException {
-        InputStream raw = DigitsClassifier.class.getResourceAsStream(DATA);
-        if (raw == null) {
-            throw new IOException("The digits data set is missing from the classpath at " + DATA);
-        }
-        List<double[]> rows = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.US_ASCII))) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                double[] row = Arrays.stream(line.split(",")).mapToDouble(Double::parseDouble).toArray();
-                if (row.length != PIXELS + 1) {
-                    throw new IOException("Line " + (rows.size() + 1) + " of " + DATA + " has " + row.length
-                            + " values; expected " + (PIXELS + 1));
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
-    }
-
-    /** Pixels scaled from 0..16 to [0, 1], shape [n, 64]. */
-    private static Tensor features(List<double[]> rows) {
-        double[] x = new double[rows.size() * PIXELS];
-        for (int r = 0; r < rows.size(); r++) {
-            for (int c = 0; c < PIXELS; c++) {
-                x[r * PIXELS + c] = rows.get(r)[c] / 16.0;
-            }
-        }
-        return K.constant(x, rows.size(), PIXELS);
-    }
-
-    /** One-hot labels, shape [n, 10]. */
-    private static Tensor oneHot(List<double[]> rows) {
-        double[] y = new double[rows.size() * CLASSES];
-        for (int r = 0; r < rows.size(); r++) {
-            y[r * CLASSES + (int) rows.get(r)[PIXELS]] = 1;
-        }
-        return K.constant(y, rows.size(), CLASSES);
     }
 }

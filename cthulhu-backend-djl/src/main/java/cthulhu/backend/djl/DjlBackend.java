@@ -59,6 +59,8 @@ public final class DjlBackend implements Backend {
 
     private final Object lock = new Object();
     private volatile PtNDManager manager;
+    /** {@link #zero}'s scalars by {@link DType#ordinal()}, replaced whole so that readers need no lock. */
+    private volatile PtNDArray[] zeros = new PtNDArray[DType.values().length];
 
     /** Creates the backend; the engine loads later, in {@link #checkAvailable()} or at first use. */
     public DjlBackend() {
@@ -232,6 +234,7 @@ public final class DjlBackend implements Backend {
             case SIGN -> sign(a);
             case TANH -> JniUtils.tanh(a);
             case SIGMOID -> JniUtils.sigmoid(a);
+            case ERF -> JniUtils.erf(a);
             case RECIPROCAL -> {
                 try (PtNDArray one = scalar(1, x.dtype())) {
                     yield JniUtils.div(one, a);
@@ -477,8 +480,9 @@ public final class DjlBackend implements Backend {
             return maxValue == null ? wrap(JniUtils.leakyRelu(a, alpha), x.dtype())
                     : Composites.relu(this, x, alpha, maxValue, threshold);
         }
+        PtNDArray zero = zero(x.dtype());
         PtNDArray kept;
-        try (PtNDArray zero = scalar(0, x.dtype()); PtNDArray above = JniUtils.gt(a, zero)) {
+        try (PtNDArray above = JniUtils.gt(a, zero)) {
             kept = JniUtils.where(above, a, zero);
         }
         if (maxValue == null) {
@@ -507,9 +511,7 @@ public final class DjlBackend implements Backend {
     /** {@inheritDoc} libtorch's {@code linear} on a transposed view of the kernel: one {@code addmm}. */
     @Override
     public Tensor dense(Tensor x, Tensor kernel, Tensor bias) {
-        try (PtNDArray weight = JniUtils.transpose(nd(kernel), 0, 1)) {
-            return wrap(JniUtils.linear(nd(x), weight, bias == null ? null : nd(bias)), x.dtype());
-        }
+        return wrap(JniUtils.linear(nd(x), djl(kernel).transposed(), bias == null ? null : nd(bias)), x.dtype());
     }
 
     /**
@@ -546,15 +548,41 @@ public final class DjlBackend implements Backend {
     // ---- plumbing ---------------------------------------------------------------------------
 
     private PtNDArray nd(Tensor t) {
+        return djl(t).array();
+    }
+
+    private DjlTensor djl(Tensor t) {
         if (!(t instanceof DjlTensor d) || t.backend() != this) {
             throw new IllegalArgumentException("A tensor owned by another backend ('" + t.backend().name()
                     + "') was passed to this djl backend; convert it with K.convert(tensor)");
         }
-        return d.array();
+        return d;
     }
 
     private DjlTensor wrap(PtNDArray array, DType dtype) {
         return new DjlTensor(this, array, dtype);
+    }
+
+    /**
+     * A scalar 0 of {@code dtype}, made once per manager and kept, so that relu, called once per
+     * layer per request when serving, does not make and free it each time.
+     */
+    private PtNDArray zero(DType dtype) {
+        PtNDArray[] cached = zeros;
+        PtNDArray z = cached[dtype.ordinal()];
+        if (z != null && !z.isReleased()) {
+            return z;
+        }
+        synchronized (lock) {
+            PtNDArray[] next = zeros.clone();
+            z = next[dtype.ordinal()];
+            if (z == null || z.isReleased()) {
+                z = scalar(0, dtype);
+                next[dtype.ordinal()] = z;
+                zeros = next;
+            }
+            return z;
+        }
     }
 
     private PtNDArray scalar(double value, DType dtype) {

@@ -2,10 +2,10 @@ package cthulhu.backend.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import cthulhu.backend.DType;
 import cthulhu.backend.Tensor;
 
-import java.util.Arrays;
 
 /**
  * A tensor of the {@link DjlBackend}: a handle on one PyTorch {@link NDArray} in CPU memory.
@@ -17,6 +17,8 @@ import java.util.Arrays;
 public final class DjlTensor extends Tensor {
 
     private final PtNDArray array;
+    /** The transposed view {@link #transposed()} made, kept for the next dense layer call; null until then. */
+    private volatile PtNDArray transposed;
 
     DjlTensor(DjlBackend backend, PtNDArray array, DType dtype) {
         super(backend, toInts(array.getShape().getShape()), dtype);
@@ -42,45 +44,52 @@ public final class DjlTensor extends Tensor {
     }
 
     PtNDArray array() {
-        if (array.isReleased()) {
-            throw new IllegalStateException("This djl tensor " + Arrays.toString(shape()) + " (" + dtype()
-                    + ") has been closed, by close() or by the TensorScope it was created in. Keep it past the scope "
-                    + "with scope.keep(tensor), or hold it in a Variable.");
-        }
+        requireOpen();
         return array;
     }
 
     /** {@inheritDoc} */
     @Override
     public float[] toFloatArray() {
-        if (dtype() == DType.FLOAT32) {
-            return array().toFloatArray();
-        }
-        double[] d = array().toDoubleArray();
-        float[] out = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            out[i] = (float) d[i];
-        }
-        return out;
+        return dtype() == DType.FLOAT32 ? array().toFloatArray() : narrow(array().toDoubleArray());
     }
 
     /** {@inheritDoc} */
     @Override
     public double[] toDoubleArray() {
-        if (dtype() == DType.FLOAT64) {
-            return array().toDoubleArray();
-        }
-        float[] f = array().toFloatArray();
-        double[] out = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            out[i] = f[i];
-        }
-        return out;
+        return dtype() == DType.FLOAT64 ? array().toDoubleArray() : widen(array().toFloatArray());
     }
 
-    /** Frees the native array now; closing again does nothing. */
+    /**
+     * The transpose of this rank-2 tensor, as a view made once and kept: the tensor is immutable,
+     * so the dense layer's {@code linear}, which takes its weight transposed, need not make a
+     * view (two native calls) on every call with the same kernel, as a serving model does.
+     *
+     * @throws IllegalStateException if the tensor is closed
+     */
+    PtNDArray transposed() {
+        requireOpen();
+        PtNDArray t = transposed;
+        if (t != null && !t.isReleased()) {
+            return t;
+        }
+        // Made under the lock so that threads serving one model share one view; read without it.
+        synchronized (this) {
+            if (transposed == null || transposed.isReleased()) {
+                transposed = JniUtils.transpose(array, 0, 1);
+            }
+            return transposed;
+        }
+    }
+
+    /** Frees the native array now, and its kept transposed view; closing again does nothing. */
     @Override
     public void close() {
+        synchronized (this) {
+            if (transposed != null) {
+                transposed.close();
+            }
+        }
         array.close();
     }
 

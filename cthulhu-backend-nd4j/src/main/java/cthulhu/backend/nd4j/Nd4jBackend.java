@@ -49,6 +49,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.same.Negative;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Reciprocal;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Square;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.HardSigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Log;
@@ -237,7 +238,7 @@ public final class Nd4jBackend implements Backend {
             }
             return dtype == DType.FLOAT32
                     ? Nd4j.create(data, longs(shape), DataType.FLOAT)
-                    : Nd4j.create(toDoubles(data), longs(shape), DataType.DOUBLE);
+                    : Nd4j.create(Tensor.widen(data), longs(shape), DataType.DOUBLE);
         });
     }
 
@@ -250,7 +251,7 @@ public final class Nd4jBackend implements Backend {
             }
             return dtype == DType.FLOAT64
                     ? Nd4j.create(data, longs(shape), DataType.DOUBLE)
-                    : Nd4j.create(toFloats(data), longs(shape), DataType.FLOAT);
+                    : Nd4j.create(Tensor.narrow(data), longs(shape), DataType.FLOAT);
         });
     }
 
@@ -294,6 +295,7 @@ public final class Nd4jBackend implements Backend {
                         case SQUARE -> new Square(in, out);
                         case SIGMOID -> new Sigmoid(in, out);
                         case RECIPROCAL -> new Reciprocal(in, out);
+                        case ERF -> new Erf(in, out);
                         default -> throw new IllegalStateException("Unhandled unary op " + op);
                     });
                     yield out;
@@ -550,7 +552,7 @@ public final class Nd4jBackend implements Backend {
                 // libnd4j's argmax passes over NaN; NumPy's (and the pure backend's) returns the first NaN.
                 double[] indices = HostKernels.argmax(x.toDoubleArray(), x.shape(), axis);
                 return x.dtype() == DType.FLOAT32
-                        ? Nd4j.create(toFloats(indices), longs(shape), DataType.FLOAT)
+                        ? Nd4j.create(Tensor.narrow(indices), longs(shape), DataType.FLOAT)
                         : Nd4j.create(indices, longs(shape), DataType.DOUBLE);
             }
             INDArray indices = alloc(DataType.INT64, shape);
@@ -1013,22 +1015,6 @@ public final class Nd4jBackend implements Backend {
         long[] out = new long[shape.length];
         for (int i = 0; i < shape.length; i++) {
             out[i] = shape[i];
-        }
-        return out;
-    }
-
-    private static double[] toDoubles(float[] data) {
-        double[] out = new double[data.length];
-        for (int i = 0; i < data.length; i++) {
-            out[i] = data[i];
-        }
-        return out;
-    }
-
-    private static float[] toFloats(double[] data) {
-        float[] out = new float[data.length];
-        for (int i = 0; i < data.length; i++) {
-            out[i] = (float) data[i];
         }
         return out;
     }

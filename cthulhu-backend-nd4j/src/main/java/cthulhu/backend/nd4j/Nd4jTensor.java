@@ -4,7 +4,6 @@ import cthulhu.backend.DType;
 import cthulhu.backend.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -57,11 +56,7 @@ public final class Nd4jTensor extends Tensor {
      * @throws IllegalStateException if the tensor is closed
      */
     public INDArray array() {
-        if (closed.get()) {
-            throw new IllegalStateException("This ND4J tensor of shape " + Arrays.toString(shape())
-                    + " was closed (by its TensorScope or an explicit close()); keep it with TensorScope.keep "
-                    + "if it must outlive the scope");
-        }
+        requireOpen();
         return array;
     }
 

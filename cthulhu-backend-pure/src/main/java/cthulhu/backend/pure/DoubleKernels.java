@@ -83,6 +83,11 @@ final class DoubleKernels {
                     out[i] = 1 / x[i];
                 }
                 break;
+            case ERF:
+                for (int i = from; i < to; i++) {
+                    out[i] = ErrorFunction.erf(x[i]);
+                }
+                break;
             default:
                 throw new IllegalArgumentException("Unknown unary operation " + op);
         }

@@ -83,6 +83,11 @@ final class FloatKernels {
                     out[i] = 1 / x[i];
                 }
                 break;
+            case ERF:
+                for (int i = from; i < to; i++) {
+                    out[i] = (float) ErrorFunction.erf(x[i]);
+                }
+                break;
             default:
                 throw new IllegalArgumentException("Unknown unary operation " + op);
         }

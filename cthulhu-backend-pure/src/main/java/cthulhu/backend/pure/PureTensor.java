@@ -9,12 +9,14 @@ import cthulhu.backend.Tensor;
  * {@code float[]} (for {@link DType#FLOAT32}) or {@code double[]} (for {@link DType#FLOAT64}).
  *
  * <p>The array is never written after construction, so tensors that differ only in shape (a
- * reshape) may share it. The garbage collector owns the storage; {@link #close()} does nothing.
+ * reshape) may share it. The garbage collector owns the storage; {@link #close()} only marks the
+ * tensor closed, so that using it afterwards fails as it does on the native backends.
  */
 final class PureTensor extends Tensor {
 
     private final float[] floats;
     private final double[] doubles;
+    private volatile boolean closed;
 
     private PureTensor(Backend backend, int[] shape, DType dtype, float[] floats, double[] doubles) {
         super(backend, shape, dtype);
@@ -48,26 +50,24 @@ final class PureTensor extends Tensor {
     }
 
     @Override
+    public void close() {
+        closed = true;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
     public float[] toFloatArray() {
-        if (floats != null) {
-            return floats.clone();
-        }
-        float[] out = new float[doubles.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) doubles[i];
-        }
-        return out;
+        requireOpen();
+        return floats != null ? floats.clone() : narrow(doubles);
     }
 
     @Override
     public double[] toDoubleArray() {
-        if (doubles != null) {
-            return doubles.clone();
-        }
-        double[] out = new double[floats.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = floats[i];
-        }
-        return out;
+        requireOpen();
+        return doubles != null ? doubles.clone() : widen(floats);
     }
 }

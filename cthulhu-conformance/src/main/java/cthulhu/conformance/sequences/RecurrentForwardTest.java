@@ -116,6 +116,18 @@ class RecurrentForwardTest extends ConformanceTestBase {
 
     @ParameterizedTest
     @EnumSource(Cell.class)
+    void zeroOutputForMaskGivesZerosAtMaskedSteps(Cell cell) {
+        Recurrent<?> layer = withWeights(layer(cell).returnSequences(true).zeroOutputForMask(true), cell);
+        Tensor y = layer.call(K.constant(X, BATCH, STEPS, IN), K.constant(MASK, BATCH, STEPS), false);
+        double[] expected = reference(cell).run(Reference.stored(X), BATCH, STEPS, false, MASK, true, null).output();
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] *= MASK[i / UNITS];
+        }
+        assertTensor(expected, new int[] {BATCH, STEPS, UNITS}, y, tolerance());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Cell.class)
     void maskedBackwardsRunReturnsItsLastUnmaskedState(Cell cell) {
         Recurrent<?> layer = withWeights(layer(cell).goBackwards(true), cell);
         Tensor y = layer.call(K.constant(X, BATCH, STEPS, IN), K.constant(MASK, BATCH, STEPS), false);

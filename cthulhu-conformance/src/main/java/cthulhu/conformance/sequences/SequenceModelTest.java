@@ -6,10 +6,12 @@ import cthulhu.conformance.ConformanceTestBase;
 import cthulhu.conformance.Reference;
 import cthulhu.conformance.Tolerance;
 import cthulhu.layers.Bidirectional;
+import cthulhu.layers.Concatenate;
 import cthulhu.layers.Daoloth;
 import cthulhu.layers.Embedding;
 import cthulhu.layers.GRU;
 import cthulhu.layers.GlobalAveragePooling1D;
+import cthulhu.layers.Input;
 import cthulhu.layers.LSTM;
 import cthulhu.layers.Layer;
 import cthulhu.layers.LayerNormalization;
@@ -17,8 +19,10 @@ import cthulhu.layers.Layers;
 import cthulhu.layers.Masking;
 import cthulhu.layers.RepeatVector;
 import cthulhu.layers.SimpleRNN;
+import cthulhu.layers.Symbol;
 import cthulhu.layers.TimeDistributed;
 import cthulhu.models.FitOptions;
+import cthulhu.models.Model;
 import cthulhu.models.Sequential;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The layers for sequences inside models: masks made by {@code Embedding(maskZero)} and
- * {@code Masking} reach the recurrent layer through {@link Sequential} (a padded sequence
- * predicts what its unpadded part does), every layer's Keras config round-trips through
+ * {@code Masking} reach the recurrent layer through {@link Sequential} and functional
+ * {@link Model} graphs alike (a padded sequence predicts what its unpadded part does), every layer's Keras config round-trips through
  * {@link Layers}, a model saves and loads exactly, and a model trains.
  */
 class SequenceModelTest extends ConformanceTestBase {
@@ -62,6 +66,49 @@ class SequenceModelTest extends ConformanceTestBase {
         double[] unpadded = plain.predict(K.constant(new double[] {3, 1, 5}, 1, 3)).toDoubleArray();
         double[] twice = new double[] {unpadded[0], unpadded[1], unpadded[0], unpadded[1]};
         assertTensor(twice, new int[] {2, 2}, y, Tolerance.current().times(10));
+    }
+
+    /** The same Embedding(maskZero) → LSTM → softmax chain as a functional graph. */
+    private static Model functionalEmbeddingLstm(int steps) {
+        Symbol ids = Input.of("ids", steps);
+        Symbol h = new LSTM(4).apply(new Embedding(6, 3).maskZero(true).apply(ids));
+        return new Model(ids, new Daoloth(2, "softmax").apply(h));
+    }
+
+    @Test
+    void aFunctionalModelMasksAsSequentialDoes() {
+        Tensor x = K.constant(new double[] {0, 3, 1, 5, 0, 0, 0, 0, 0, 3, 1, 5}, 2, 6);
+        try (Sequential sequential = embeddingLstm(6); Model functional = functionalEmbeddingLstm(6);
+             Model plain = functionalEmbeddingLstm(3)) {
+            functional.setWeights(sequential.getWeights());
+            plain.setWeights(sequential.getWeights());
+            Tensor y = functional.predict(x);
+            assertExactly(sequential.predict(x).toDoubleArray(), y);
+            double[] unpadded = plain.predict(K.constant(new double[] {3, 1, 5}, 1, 3)).toDoubleArray();
+            double[] twice = new double[] {unpadded[0], unpadded[1], unpadded[0], unpadded[1]};
+            assertTensor(twice, new int[] {2, 2}, y, Tolerance.current().times(10));
+        }
+    }
+
+    @Test
+    void masksFollowEveryBranchOfAGraph() {
+        // One embedding's mask reaches two branches: an LSTM, and the steps' masked mean.
+        Symbol ids = Input.of("ids", 5);
+        Symbol e = new Embedding(6, 3).maskZero(true).apply(ids);
+        Symbol both = new Concatenate().apply(new LSTM(2).apply(e), new GlobalAveragePooling1D().apply(e));
+        Symbol idsShort = Input.of("short", 2);
+        try (Model padded = new Model(ids, both); Model plain = new Model(idsShort, rebuilt(padded, idsShort))) {
+            Tensor y = padded.predict(K.constant(new double[] {4, 0, 0, 2, 0}, 1, 5));
+            double[] expected = plain.predict(K.constant(new double[] {4, 2}, 1, 2)).toDoubleArray();
+            assertTensor(expected, new int[] {1, 5}, y, Tolerance.current().times(10));
+        }
+    }
+
+    /** The graph of {@code model} (an embedding feeding an LSTM and a mean) on a new input, sharing its layers. */
+    private static Symbol rebuilt(Model model, Symbol input) {
+        List<Layer> layers = model.getLayers();
+        Symbol e = layers.get(1).apply(input);
+        return layers.get(4).apply(layers.get(2).apply(e), layers.get(3).apply(e));
     }
 
     @Test

@@ -1,9 +1,9 @@
 package cthulhu.optimizers.schedules;
 
 import cthulhu.config.ConfigReader;
+import cthulhu.config.KerasObjects;
 import cthulhu.config.NameRegistry;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -48,17 +48,7 @@ public final class LearningRateSchedules {
         if (value instanceof Number n) {
             return LearningRateSchedule.constant(n.doubleValue());
         }
-        if (!(value instanceof Map<?, ?> map) || !(map.get("class_name") instanceof String name)) {
-            throw new IllegalArgumentException("A learning rate must be a number or {\"class_name\": ..., \"config\": {...}}, got "
-                    + value);
-        }
-        Object config = map.get("config");
-        ConfigReader reader = new ConfigReader("learning-rate schedule " + name,
-                config instanceof Map<?, ?> c ? stringKeys(c) : Map.of());
-        reader.ignore("name");
-        LearningRateSchedule schedule = REGISTRY.get(name).apply(reader);
-        reader.finish();
-        return schedule;
+        return KerasObjects.deserialize("learning-rate schedule", value, REGISTRY);
     }
 
     /** A number for a constant rate, else the schedule's {@code {"class_name": …, "config": {…}}}. */
@@ -66,10 +56,7 @@ public final class LearningRateSchedules {
         if (schedule instanceof ConstantLearningRate) {
             return schedule.at(0);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("class_name", schedule.className());
-        out.put("config", schedule.getConfig());
-        return out;
+        return KerasObjects.serialize(schedule.className(), schedule.getConfig());
     }
 
     private static List<Number> numbers(ConfigReader reader, String key) {
@@ -79,11 +66,5 @@ public final class LearningRateSchedules {
         }
         throw new IllegalArgumentException("In the config of PiecewiseConstantDecay, '" + key
                 + "' must be a list of numbers, but it is " + v);
-    }
-
-    private static Map<String, Object> stringKeys(Map<?, ?> map) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        map.forEach((k, v) -> out.put(String.valueOf(k), v));
-        return out;
     }
 }

@@ -5,14 +5,15 @@ import cthulhu.backend.Tensor;
 import java.util.List;
 
 /**
- * The base of layers that take several inputs (merges, {@link Concatenate}, {@link Dot}): they
- * implement {@link #computeOutputShapes} and {@link #computeAll}; the one-input methods route to
- * them, so that a single input meets the layer's own error for too few inputs.
+ * The base of layers that take several inputs or give several outputs (merges,
+ * {@link Concatenate}, {@link Dot}, models): they implement {@link #computeOutputShapes} and
+ * {@link #computeAll}; the one-tensor methods route to them, so that a single input meets the
+ * layer's own rules (a merge's error for too few inputs).
  */
-public abstract class MultiInputLayer extends Layer {
+public abstract class MultiTensorLayer extends Layer {
 
     /** For subclasses. */
-    protected MultiInputLayer() {
+    protected MultiTensorLayer() {
     }
 
     @Override

@@ -1,0 +1,106 @@
+package cthulhu.benchmarks;
+
+import cthulhu.backend.Backend;
+import cthulhu.backend.Tensor;
+import cthulhu.models.Sequential;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One shared model serving from 1, 2 and 8 threads: one-sample {@code predict} of the
+ * {@code 64-64-10} {@link ServingMlp}, total calls per second over all threads. Every call's
+ * output is compared with the one computed alone in setup; a difference fails the run, so the
+ * throughput is only reported for identical results.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 4, time = 1)
+@Fork(value = 1, jvmArgsAppend = {Bench.HEAP, Bench.ADD_VECTOR_MODULE, Bench.VECTOR_MODULE})
+public class PredictThreadsBenchmark {
+
+    /** The model every thread shares, and the one-thread reference output. */
+    @State(Scope.Benchmark)
+    public static class Shared {
+        @Param({"pure", "nd4j", "djl"})
+        public String backend;
+        Backend b;
+        Sequential model;
+        Tensor x;
+        float[] reference;
+        final AtomicLong mismatches = new AtomicLong();
+
+        @Setup
+        public void setUp() {
+            b = Bench.backend(backend);
+            ServingMlp spec = new ServingMlp("64-64-10");
+            model = spec.cthulhu(b);
+            x = spec.input(b, 1);
+            reference = predict(this);
+        }
+
+        @TearDown(Level.Iteration)
+        public void check() {
+            if (mismatches.get() > 0) {
+                throw new IllegalStateException(mismatches.get() + " concurrent predictions on " + backend
+                        + " differed from the one-thread result " + Arrays.toString(reference));
+            }
+        }
+
+        @TearDown
+        public void tearDown() {
+            x.close();
+            model.close();
+        }
+    }
+
+    private static float[] predict(Shared s) {
+        return Bench.on(s.b, () -> {
+            try (Tensor y = s.model.predict(s.x)) {
+                return y.toFloatArray();
+            }
+        });
+    }
+
+    private static float[] checked(Shared s) {
+        float[] y = predict(s);
+        if (!Arrays.equals(y, s.reference)) {
+            s.mismatches.incrementAndGet();
+        }
+        return y;
+    }
+
+    @Benchmark
+    @Threads(1)
+    public float[] threads1(Shared s) {
+        return checked(s);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public float[] threads2(Shared s) {
+        return checked(s);
+    }
+
+    @Benchmark
+    @Threads(8)
+    public float[] threads8(Shared s) {
+        return checked(s);
+    }
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Exports every Keras fixture of the conformance suite with cthulhu (.keras and .h5), then has
+# Python Keras 3 load each export and predict; its predictions must match cthulhu's within 1e-5.
+# Needs Java 17, Maven and Python 3 with keras, jax and numpy (pip install keras jax).
+# Not part of `mvn verify`. Usage: cthulhu-cli/keras-check/check-exports.sh [WORK_DIR]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+work=${1:-$(mktemp -d)}
+mkdir -p "$work"
+fixtures="$root/cthulhu-conformance/src/main/resources/cthulhu/conformance/keras"
+
+mvn -q -B -f "$root/pom.xml" -pl cthulhu-cli -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
+jar="$root/cthulhu-cli/target/cthulhu.jar"
+
+tail -n +2 "$fixtures/expected.tsv" | cut -f1 | while read -r f; do
+  for ext in keras h5; do
+    # With its training configuration when the target format can hold it, else without (noted).
+    if java -jar "$jar" convert "$fixtures/$f" "$work/$f.$ext" > /dev/null 2> "$work/$f.$ext.err" \
+        || java -jar "$jar" convert --no-compile "$fixtures/$f" "$work/$f.$ext" > /dev/null 2>> "$work/$f.$ext.err"; then
+      java -jar "$jar" predict "$work/$f.$ext" --input "$fixtures/$f.x.csv" --output "$work/$f.$ext.cthulhu.csv"
+    fi
+  done
+done
+
+python3 "$here/compare_with_keras.py" "$work" "$fixtures"

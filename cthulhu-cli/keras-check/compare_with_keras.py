@@ -1,0 +1,41 @@
+"""Loads every model cthulhu exported (WORK/*.keras, WORK/*.h5) with Python Keras 3 and compares
+its predictions for the fixture's inputs with cthulhu's (WORK/<file>.cthulhu.csv), within 1e-5
+absolute. A file cthulhu refused to export (WORK/<file>.err, e.g. a layer Keras 3 removed) is
+reported with cthulhu's reason and not counted. Usage: compare_with_keras.py WORK FIXTURES"""
+import os
+import sys
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+import keras
+import numpy as np
+
+work, fixtures = sys.argv[1], sys.argv[2]
+rows = [line.rstrip("\n").split("\t") for line in open(os.path.join(fixtures, "expected.tsv"))][1:]
+passed = failed = 0
+for name, shape, _, _ in rows:
+    x = np.loadtxt(os.path.join(fixtures, name + ".x.csv"), delimiter=",", ndmin=2).astype("float32")
+    x = x.reshape((len(x),) + tuple(int(d) for d in shape.split(",")))
+    for ext in ("keras", "h5"):
+        exported = os.path.join(work, name + "." + ext)
+        if not os.path.exists(exported):
+            reason = open(exported + ".err").read().strip().splitlines()[-1] if os.path.exists(exported + ".err") else "?"
+            print(f"not exported  {name}.{ext}: {reason}")
+            continue
+        try:
+            model = keras.models.load_model(exported)
+            keras_y = np.asarray(model.predict(x, verbose=0)).reshape(len(x), -1)
+            cthulhu_y = np.loadtxt(exported + ".cthulhu.csv", delimiter=",", ndmin=2)
+            diff = float(np.max(np.abs(keras_y - cthulhu_y)))
+            ok = diff <= 1e-5
+            compiled = "compiled " + type(model.optimizer).__name__ if getattr(model, "optimizer", None) else "not compiled"
+            err = exported + ".err"
+            if os.path.exists(err) and os.path.getsize(err) > 0:
+                compiled += "; exported without training config: " + open(err).read().strip().splitlines()[0][:160]
+            print(f"{'ok' if ok else 'MISMATCH':13} {name}.{ext}: max |keras - cthulhu| = {diff:.2e} ({compiled})")
+        except Exception as e:  # a file Keras cannot load is a failure of the export
+            ok = False
+            print(f"LOAD FAILED   {name}.{ext}: {str(e).splitlines()[0][:200]}")
+        passed += ok
+        failed += not ok
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)

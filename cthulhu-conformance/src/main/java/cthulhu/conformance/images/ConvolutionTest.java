@@ -1,0 +1,262 @@
+package cthulhu.conformance.images;
+
+import cthulhu.autodiff.GradientTape;
+import cthulhu.backend.Backend;
+import cthulhu.backend.ConvComposites;
+import cthulhu.backend.K;
+import cthulhu.backend.PoolOp;
+import cthulhu.backend.Tensor;
+import cthulhu.backend.Window;
+import cthulhu.conformance.ConformanceTestBase;
+import cthulhu.conformance.GradientCheck;
+import cthulhu.conformance.Reference;
+import cthulhu.conformance.Tolerance;
+import cthulhu.conformance.images.ConvReference.Geometry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import static cthulhu.conformance.TensorAssert.assertClose;
+import static cthulhu.conformance.TensorAssert.assertShape;
+import static cthulhu.conformance.TensorAssert.assertTensor;
+import static cthulhu.conformance.TensorAssert.assertThrowsWithMessage;
+
+/**
+ * The windowed operations of the backend — {@link K#conv}, {@link K#convTranspose},
+ * {@link K#pool} and their gradients — against the direct loops of {@link ConvReference} in
+ * double precision, hand-worked cases and central finite differences; and every backend
+ * override against {@link ConvComposites} on the same backend.
+ */
+class ConvolutionTest extends ConformanceTestBase {
+
+    /** A geometry with its input: batch, spatial shape, input and output channels. */
+    record Case(String name, int n, int[] spatial, int cin, int cout, Geometry g) {
+
+        Window window() {
+            return new Window(g.size(), g.strides(), g.dilation(), g.before(), g.after());
+        }
+
+        int[] inShape() {
+            return ConvReference.shape(n, spatial, cin);
+        }
+
+        int[] kernelShape() {
+            int[] s = java.util.Arrays.copyOf(g.size(), g.rank() + 2);
+            s[g.rank()] = cin;
+            s[g.rank() + 1] = cout;
+            return s;
+        }
+
+        int[] outShape(int channels) {
+            return ConvReference.shape(n, g.out(spatial), channels);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static Geometry geometry(int[] size, int[] strides, int[] dilation, int[] before, int[] after) {
+        return new Geometry(size, strides, dilation, before, after);
+    }
+
+    static Stream<Case> cases() {
+        return Stream.of(
+                new Case("1-D stride 2, padding 1/1", 2, new int[] {7}, 2, 3,
+                        geometry(new int[] {3}, new int[] {2}, new int[] {1}, new int[] {1}, new int[] {1})),
+                new Case("1-D dilation 3, causal padding", 1, new int[] {9}, 1, 2,
+                        geometry(new int[] {2}, new int[] {1}, new int[] {3}, new int[] {3}, new int[] {0})),
+                new Case("2-D asymmetric padding", 2, new int[] {5, 6}, 2, 3,
+                        geometry(new int[] {3, 2}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 0}, new int[] {1, 1})),
+                new Case("2-D strides 2x3, same-like padding", 1, new int[] {7, 6}, 3, 2,
+                        geometry(new int[] {3, 3}, new int[] {2, 3}, new int[] {1, 1}, new int[] {0, 1}, new int[] {1, 1})),
+                new Case("2-D dilation 2, stride 2", 2, new int[] {8, 7}, 2, 2,
+                        geometry(new int[] {2, 3}, new int[] {2, 1}, new int[] {2, 2}, new int[] {0, 0}, new int[] {0, 0})),
+                new Case("2-D stride above size: unread cells", 1, new int[] {7, 7}, 2, 1,
+                        geometry(new int[] {2, 2}, new int[] {3, 3}, new int[] {1, 1}, new int[] {0, 0}, new int[] {0, 0})));
+    }
+
+    /** Small cases for central differences, which evaluate the operation twice per element. */
+    static Stream<Case> smallCases() {
+        return Stream.of(
+                new Case("1-D stride 2, padding 1/1", 1, new int[] {5}, 2, 2,
+                        geometry(new int[] {3}, new int[] {2}, new int[] {1}, new int[] {1}, new int[] {1})),
+                new Case("2-D strides 2x1, dilation 2, asymmetric padding", 1, new int[] {5, 4}, 2, 2,
+                        geometry(new int[] {2, 2}, new int[] {2, 1}, new int[] {1, 2}, new int[] {0, 1}, new int[] {1, 1})));
+    }
+
+    private static double[] input(Case c, long seed) {
+        return Reference.stored(Reference.uniform(c.inShape(), -1, 1, seed));
+    }
+
+    private static double[] kernel(Case c, long seed) {
+        return Reference.stored(Reference.uniform(c.kernelShape(), -1, 1, seed));
+    }
+
+    /** Sums of products of up to a few dozen terms, rounded in float32 along the way. */
+    private static Tolerance sums() {
+        return Tolerance.current().times(20);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void convolutionMatchesTheDirectLoop(Case c) {
+        double[] x = input(c, 1);
+        double[] w = kernel(c, 2);
+        Tensor y = K.conv(K.constant(x, c.inShape()), K.constant(w, c.kernelShape()), c.window());
+        assertTensor(ConvReference.conv(x, c.n(), c.spatial(), c.cin(), w, c.cout(), c.g()), c.outShape(c.cout()), y, sums());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void transposedConvolutionMatchesTheDirectLoop(Case c) {
+        double[] gy = Reference.stored(Reference.uniform(c.outShape(c.cout()), -1, 1, 3));
+        double[] w = kernel(c, 2);
+        Tensor dx = K.convTranspose(K.constant(gy, c.outShape(c.cout())), K.constant(w, c.kernelShape()), c.window(),
+                c.spatial());
+        assertTensor(ConvReference.convTranspose(gy, c.n(), c.spatial(), c.cin(), w, c.cout(), c.g()), c.inShape(), dx, sums());
+    }
+
+    /** The gradients of {@code Σ conv(x, w) · gy}: the adjoint loops of the reference. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void convolutionGradientsMatchTheAdjointLoops(Case c) {
+        double[] x = input(c, 1);
+        double[] w = kernel(c, 2);
+        double[] gy = Reference.stored(Reference.uniform(c.outShape(c.cout()), -1, 1, 3));
+        Tensor xt = K.constant(x, c.inShape());
+        Tensor wt = K.constant(w, c.kernelShape());
+        List<Tensor> grads;
+        try (GradientTape tape = GradientTape.open()) {
+            tape.watch(List.of(xt, wt));
+            Tensor loss = K.sum(K.multiply(K.conv(xt, wt, c.window()), K.constant(gy, c.outShape(c.cout()))));
+            grads = tape.gradient(loss, List.of(xt, wt));
+        }
+        assertTensor(ConvReference.convTranspose(gy, c.n(), c.spatial(), c.cin(), w, c.cout(), c.g()), c.inShape(),
+                grads.get(0), sums());
+        assertTensor(ConvReference.convKernelGradient(x, c.n(), c.spatial(), c.cin(), gy, c.cout(), c.g()), c.kernelShape(),
+                grads.get(1), sums());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("smallCases")
+    void convolutionGradientsMatchFiniteDifferences(Case c) {
+        double[] x = input(c, 4);
+        double[] w = kernel(c, 5);
+        double[] gy = Reference.uniform(c.outShape(c.cout()), -1, 1, 6);
+        int[] out = c.outShape(c.cout());
+        GradientCheck.check(t -> K.multiply(K.conv(t, K.constant(w, c.kernelShape()), c.window()), K.constant(gy, out)),
+                x, c.inShape());
+        GradientCheck.check(t -> K.multiply(K.conv(K.constant(x, c.inShape()), t, c.window()), K.constant(gy, out)),
+                w, c.kernelShape());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("smallCases")
+    void transposedConvolutionGradientsMatchFiniteDifferences(Case c) {
+        int[] out = c.outShape(c.cout());
+        double[] g = Reference.uniform(out, -1, 1, 7);
+        double[] w = kernel(c, 8);
+        double[] weights = Reference.uniform(c.inShape(), -1, 1, 9);
+        GradientCheck.check(t -> K.multiply(K.convTranspose(t, K.constant(w, c.kernelShape()), c.window(), c.spatial()),
+                K.constant(weights, c.inShape())), g, out);
+        GradientCheck.check(t -> K.multiply(K.convTranspose(K.constant(g, out), t, c.window(), c.spatial()),
+                K.constant(weights, c.inShape())), w, c.kernelShape());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void poolingMatchesTheDirectLoop(Case c) {
+        double[] x = input(c, 10);
+        Tensor xt = K.constant(x, c.inShape());
+        assertTensor(ConvReference.pool(true, x, c.n(), c.spatial(), c.cin(), c.g()), c.outShape(c.cin()),
+                K.pool(PoolOp.MAX, xt, c.window()));
+        assertTensor(ConvReference.pool(false, x, c.n(), c.spatial(), c.cin(), c.g()), c.outShape(c.cin()),
+                K.pool(PoolOp.AVERAGE, xt, c.window()), sums());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("smallCases")
+    void poolingGradientsMatchFiniteDifferences(Case c) {
+        // Distinct values more than 2h apart, so that no window's maximum ties or swaps under the differences.
+        double[] x = input(c, 11);
+        double[] weights = Reference.uniform(c.outShape(c.cin()), -1, 1, 12);
+        int[] out = c.outShape(c.cin());
+        for (PoolOp op : PoolOp.values()) {
+            GradientCheck.check(t -> K.multiply(K.pool(op, t, c.window()), K.constant(weights, out)), x, c.inShape());
+        }
+    }
+
+    /** Every override of the backend against the composite on the same backend. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void overridesAgreeWithTheComposites(Case c) {
+        Backend b = K.currentBackend();
+        Window win = c.window();
+        int[] out = c.outShape(c.cout());
+        Tensor x = K.constant(input(c, 1), c.inShape());
+        Tensor w = K.constant(kernel(c, 2), c.kernelShape());
+        Tensor g = K.constant(Reference.uniform(out, -1, 1, 3), out);
+        same(ConvComposites.conv(b, x, w, win), b.conv(x, w, win), "conv");
+        same(ConvComposites.convTranspose(b, g, w, win, c.spatial()), b.convTranspose(g, w, win, c.spatial()),
+                "convTranspose");
+        same(ConvComposites.convKernelGradient(b, x, g, win), b.convKernelGradient(x, g, win), "convKernelGradient");
+        int[] pooled = c.outShape(c.cin());
+        Tensor gp = K.constant(Reference.uniform(pooled, -1, 1, 4), pooled);
+        for (PoolOp op : PoolOp.values()) {
+            try (Tensor y = ConvComposites.pool(b, op, x, win)) {
+                same(ConvComposites.pool(b, op, x, win), b.pool(op, x, win), "pool " + op);
+                same(ConvComposites.poolGradient(b, op, x, y, gp, win), b.poolGradient(op, x, y, gp, win),
+                        "poolGradient " + op);
+            }
+        }
+    }
+
+    private static void same(Tensor expected, Tensor actual, String what) {
+        try (expected; actual) {
+            assertShape(expected.shape(), actual);
+            assertClose(expected.toDoubleArray(), actual.toDoubleArray(), sums(), what + " (expected: ConvComposites on the same backend)");
+        }
+    }
+
+    @Test
+    void handWorkedConvolutions() {
+        // [1, 2, 3, 4] ⊛ [1, −1]: each pair's difference, −1.
+        assertTensor(new double[] {-1, -1, -1}, new int[] {1, 3, 1},
+                K.conv(K.constant(new double[] {1, 2, 3, 4}, 1, 4, 1), K.constant(new double[] {1, -1}, 2, 1, 1), Window.of(2)));
+        // 1…9 in a 3×3 grid, summed over each 2×2 block: 1+2+4+5, 2+3+5+6, 4+5+7+8, 5+6+8+9.
+        assertTensor(new double[] {12, 16, 24, 28}, new int[] {1, 2, 2, 1},
+                K.conv(K.constant(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 1, 3, 3, 1), K.ones(2, 2, 1, 1), Window.of(2, 2)));
+    }
+
+    @Test
+    void handWorkedSamePaddedAveragePoolCountsOnlyRealCells() {
+        // 3×3 grid 1…9, 2×2 windows with stride 2 and TensorFlow's same padding (0 before, 1 after):
+        // {1,2,4,5} → 3, {3,6} → 4.5, {7,8} → 7.5, {9} → 9.
+        Window w = new Window(new int[] {2, 2}, new int[] {2, 2}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1});
+        Tensor x = K.constant(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 1, 3, 3, 1);
+        assertTensor(new double[] {3, 4.5, 7.5, 9}, new int[] {1, 2, 2, 1}, K.pool(PoolOp.AVERAGE, x, w));
+        assertTensor(new double[] {5, 6, 8, 9}, new int[] {1, 2, 2, 1}, K.pool(PoolOp.MAX, x, w));
+    }
+
+    @Test
+    void maxPoolSendsATiedGradientToTheFirstMaximum() {
+        // TensorFlow's rule: a window whose maximum appears twice passes its gradient to the first.
+        Tensor g = K.gradient(t -> K.pool(PoolOp.MAX, t, Window.of(2)), K.constant(new double[] {3, 3, 1, 2}, 1, 4, 1));
+        assertTensor(new double[] {1, 1, 0, 1}, new int[] {1, 4, 1}, g);
+    }
+
+    @Test
+    void aWindowLargerThanThePaddedInputIsAnError() {
+        assertThrowsWithMessage(IllegalArgumentException.class,
+                () -> K.conv(K.ones(1, 3, 3, 1), K.ones(4, 2, 1, 1), Window.of(4, 2)), "extent 4", "3 + 0 + 0 = 3");
+        assertThrowsWithMessage(IllegalArgumentException.class,
+                () -> K.conv(K.ones(1, 3, 3), K.ones(2, 2, 1, 1), Window.of(2, 2)), "rank 4", "[1, 3, 3]");
+        assertThrowsWithMessage(IllegalArgumentException.class,
+                () -> new Window(new int[] {2}, new int[] {0}, new int[] {1}, new int[] {0}, new int[] {0}), "strides", "[0]");
+    }
+}

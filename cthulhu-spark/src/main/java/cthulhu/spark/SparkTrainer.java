@@ -1,0 +1,579 @@
+package cthulhu.spark;
+
+import cthulhu.backend.K;
+import cthulhu.backend.Shapes;
+import cthulhu.backend.Tensor;
+import cthulhu.backend.TensorScope;
+import cthulhu.backend.Variable;
+import cthulhu.callbacks.Callback;
+import cthulhu.callbacks.History;
+import cthulhu.callbacks.ProgbarLogger;
+import cthulhu.losses.Losses;
+import cthulhu.models.FitOptions;
+import cthulhu.models.Model;
+import cthulhu.models.Sequential;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Random;
+import java.util.function.Supplier;
+
+/**
+ * Trains, evaluates and applies a cthulhu model over a Spark {@code Dataset}, data-parallel.
+ *
+ * <pre>{@code
+ * SparkTrainer trainer = new SparkTrainer(spark).parameterAveraging(8);
+ * History h = trainer.fit(model, train, "features", "label", new FitOptions().epochs(10).batchSize(32).seed(1));
+ * double[] lossAndAccuracy = trainer.evaluate(model, test, "features", "label");
+ * Dataset<Row> scored = trainer.predict(model, test, "features", "prediction");
+ * }</pre>
+ *
+ * <p><b>Columns.</b> Features and labels are {@code array<double>}, {@code array<float>} or Spark
+ * ML {@code Vector} columns (labels may also be numbers, e.g. class indices for
+ * {@code sparse_categorical_crossentropy}). A row's features are the model's input sample in
+ * row-major order, so their width is the product of the input shape; labels likewise for the
+ * output shape, or width 1 for sparse labels.
+ *
+ * <p><b>Training</b> is synchronous. The rows are read once into one cached block per
+ * partition; each epoch every partition orders its rows (shuffled with a generator seeded by the
+ * fit's seed, the epoch and the partition, unless shuffling is off) and cuts them into batches of
+ * {@code batchSize} rows — the batch size is per partition, so one step over {@code k} partitions
+ * trains on up to {@code k · batchSize} rows. The driver ships the weights in a broadcast, tasks
+ * compute on their shards with the model's own single-machine steps, {@code treeReduce} adds
+ * their results, and the driver updates the model:
+ * <ul>
+ *   <li>{@link #gradientAveraging()} (default): per step, each partition's gradient of its
+ *   batch's mean loss, averaged over the step's samples, and one optimizer step on the driver —
+ *   exactly the single-machine step on the union of the partitions' batches;</li>
+ *   <li>{@link #parameterAveraging(int)}: each partition takes {@code averagingFrequency} local
+ *   optimizer steps from the shipped weights and optimizer state, and the driver sets the model
+ *   to their average weighted by the samples each trained on (DL4J's
+ *   {@code ParameterAveragingTrainingMaster}); with frequency 1 and plain SGD this again equals
+ *   the large-batch step.</li>
+ * </ul>
+ * Gradient averaging changes only what the optimizer updates; variables a layer itself updates
+ * in its training forward pass (such as moving statistics) keep their driver values. Parameter
+ * averaging averages every variable.
+ * Callbacks and the returned {@link History} run on the driver as in {@link Model#fit(cthulhu.backend.Tensor, cthulhu.backend.Tensor, FitOptions)};
+ * one synchronisation is one "batch" for them. A failed task is retried by Spark and recomputes
+ * the same batches from the same broadcast; results are combined from task results, never
+ * accumulated as side effects, so a retried shard counts once.
+ *
+ * <p><b>Executors</b> deserialise the model once per JVM (per concurrent task) from a broadcast of
+ * its saved bytes and run the backend named by the Spark setting {@code spark.cthulhu.backend}
+ * when set, else the one their own discovery chooses ({@code -Dcthulhu.backend} in
+ * {@code spark.executor.extraJavaOptions}, {@code CTHULHU_BACKEND} via
+ * {@code spark.executorEnv.CTHULHU_BACKEND}, …); they compute in the float type of the model's
+ * weights. A backend that cannot load there fails the job with a {@link WorkerBackendException}
+ * naming the executor and the backend.
+ *
+ * <p>A trainer's settings are read when a method starts; a trainer is used by one thread at a time.
+ */
+public final class SparkTrainer {
+
+    /** Rows per batch of {@link #predict} by default. */
+    public static final int DEFAULT_PREDICT_BATCH_SIZE = 1024;
+
+    private final SparkSession spark;
+    private int averagingFrequency;
+    private int numPartitions;
+    private int treeDepth = 2;
+    private int predictBatchSize = DEFAULT_PREDICT_BATCH_SIZE;
+
+    /**
+     * A trainer on {@code spark}, averaging gradients each step, using the dataset's own partitions.
+     *
+     * @throws IllegalArgumentException when {@code spark} is null
+     */
+    public SparkTrainer(SparkSession spark) {
+        if (spark == null) {
+            throw new IllegalArgumentException("SparkTrainer needs a SparkSession, e.g. SparkSession.builder().master(\"local[*]\").getOrCreate()");
+        }
+        this.spark = spark;
+    }
+
+    /**
+     * Synchronises every step by averaging the partitions' gradients (the default).
+     *
+     * @return this trainer
+     */
+    public SparkTrainer gradientAveraging() {
+        this.averagingFrequency = 0;
+        return this;
+    }
+
+    /**
+     * Lets each partition take {@code averagingFrequency} local optimizer steps between
+     * synchronisations, which average the weights and the optimizer's state.
+     *
+     * @return this trainer
+     * @throws IllegalArgumentException when {@code averagingFrequency < 1}
+     */
+    public SparkTrainer parameterAveraging(int averagingFrequency) {
+        requirePositive("averagingFrequency", averagingFrequency);
+        this.averagingFrequency = averagingFrequency;
+        return this;
+    }
+
+    /**
+     * Repartitions the data into {@code numPartitions} before training or evaluating; 0 (default)
+     * keeps the dataset's partitions.
+     *
+     * @return this trainer
+     * @throws IllegalArgumentException when negative
+     */
+    public SparkTrainer numPartitions(int numPartitions) {
+        if (numPartitions < 0) {
+            throw new IllegalArgumentException("numPartitions must be >= 0 (0 keeps the dataset's partitions), got " + numPartitions);
+        }
+        this.numPartitions = numPartitions;
+        return this;
+    }
+
+    /**
+     * The depth of {@code treeReduce}'s combining tree, {@code >= 1}; default 2.
+     *
+     * @return this trainer
+     */
+    public SparkTrainer treeDepth(int depth) {
+        requirePositive("treeDepth", depth);
+        this.treeDepth = depth;
+        return this;
+    }
+
+    /**
+     * The rows per batch of {@link #predict}, {@code >= 1}; default {@value #DEFAULT_PREDICT_BATCH_SIZE}.
+     *
+     * @return this trainer
+     */
+    public SparkTrainer predictBatchSize(int rows) {
+        requirePositive("predictBatchSize", rows);
+        this.predictBatchSize = rows;
+        return this;
+    }
+
+    // ---- fit ----------------------------------------------------------------------------------
+
+    /**
+     * Trains {@code model} on the rows of {@code data} (Keras's {@code fit}, data-parallel); see the
+     * class documentation for how. From {@code options}: epochs, initial epoch, batch size (per
+     * partition), shuffle, seed (a random one when unset), verbosity, callbacks and validation data
+     * (evaluated on the driver after each epoch). The model ends with the trained weights and
+     * optimizer state.
+     *
+     * @return the history of each epoch's {@code loss}, metrics, {@code val_loss}, …
+     * @throws IllegalStateException before {@code model.compile}
+     * @throws IllegalArgumentException before any training job runs when a column is missing or of
+     *     a type cthulhu cannot read, a row's features or labels have the wrong width (naming the
+     *     column, the partition and row, its width and the model's), the dataset is empty, it has
+     *     fewer rows than partitions × batch size, or {@code validationSplit} is set (hold out a
+     *     Dataset and pass it as validation data instead), or the model is not a {@link Sequential}
+     * @throws WorkerBackendException when an executor cannot load the backend
+     */
+    public History fit(Model model, Dataset<Row> data, String featuresCol, String labelCol, FitOptions options) {
+        return fit(stack(model, "fit"), data, featuresCol, labelCol, options);
+    }
+
+    private History fit(Sequential model, Dataset<Row> data, String featuresCol, String labelCol, FitOptions options) {
+        requireCompiled(model, "fit");
+        if (options.validationSplit() > 0) {
+            throw new IllegalArgumentException("SparkTrainer.fit: validationSplit " + options.validationSplit()
+                    + " has no meaning for a distributed Dataset; split it (e.g. data.randomSplit) and pass the held-out part"
+                    + " as FitOptions.validationData, or evaluate it with SparkTrainer.evaluate");
+        }
+        int batchSize = options.batchSize();
+        try (Shards shards = Shards.read(this, model, data, featuresCol, labelCol, "SparkTrainer.fit")) {
+            long rows = shards.rows();
+            int partitions = shards.partitions();
+            if (rows < (long) partitions * batchSize) {
+                throw new IllegalArgumentException("SparkTrainer.fit: the dataset has " + rows + " rows, fewer than its " + partitions
+                        + " partitions × batch size " + batchSize + " = " + (long) partitions * batchSize
+                        + "; every partition needs a full batch. Use fewer partitions (numPartitions) or a smaller batch size");
+            }
+            long seed = options.seed() != null ? options.seed() : new Random().nextLong();
+            ShardSteps.Batches batches = new ShardSteps.Batches(options.shuffle(), seed, batchSize, shards.labelShape());
+            return new Run(model, shards, options, batches).train();
+        }
+    }
+
+    /** One fit: the callbacks, the epoch loop and the synchronisations. */
+    private final class Run {
+        private final Sequential model;
+        private final Shards shards;
+        private final FitOptions options;
+        private final ShardSteps.Batches batches;
+        private final int stepsPerEpoch;
+        private final int syncsPerEpoch;
+        private final List<String> keys = new ArrayList<>();
+        private final List<Callback> callbacks = new ArrayList<>();
+        private final History history = new History();
+
+        Run(Sequential model, Shards shards, FitOptions options, ShardSteps.Batches batches) {
+            this.model = model;
+            this.shards = shards;
+            this.options = options;
+            this.batches = batches;
+            this.stepsPerEpoch = shards.steps(batches.batchSize());
+            this.syncsPerEpoch = averagingFrequency == 0 ? stepsPerEpoch : (stepsPerEpoch + averagingFrequency - 1) / averagingFrequency;
+        }
+
+        History train() {
+            Tensor valX = options.validationX() == null ? null : options.validationX().get(0);
+            Tensor valY = options.validationY() == null ? null : options.validationY().get(0);
+            keys.add("loss");
+            keys.addAll(model.getMetricNames());
+            if (valX != null) {
+                for (String k : List.copyOf(keys)) {
+                    keys.add("val_" + k);
+                }
+            }
+            if (options.verbose() > 0) {
+                boolean dynamic = options.dynamicDisplay() != null ? options.dynamicDisplay() : System.console() != null;
+                callbacks.add(new ProgbarLogger(System.out, options.verbose(), dynamic));
+            }
+            callbacks.addAll(options.callbacks());
+            callbacks.add(history);
+            Map<String, Object> params = new HashMap<>();
+            params.put("epochs", options.epochs());
+            params.put("steps", syncsPerEpoch);
+            params.put("samples", (int) shards.rows());
+            params.put("validation_samples", valX == null ? 0 : valX.dim(0));
+            params.put("batch_size", batches.batchSize());
+            params.put("verbose", options.verbose());
+            params.put("metrics", List.copyOf(keys));
+            for (Callback c : callbacks) {
+                c.setModel(model);
+                c.setParams(params);
+            }
+            model.setStopTraining(false);
+            callbacks.forEach(c -> c.onTrainBegin(new LinkedHashMap<>()));
+            for (int epoch = options.initialEpoch(); epoch < options.epochs() && !model.isStopTraining(); epoch++) {
+                for (Callback c : callbacks) {
+                    c.onEpochBegin(epoch, new LinkedHashMap<>());
+                }
+                double[] sums = new double[model.getMetricNames().size() + 1];
+                long seen = 0;
+                for (int b = 0; b < syncsPerEpoch && !model.isStopTraining(); b++) {
+                    Map<String, Double> batchLogs = new LinkedHashMap<>();
+                    batchLogs.put("batch", (double) b);
+                    for (Callback c : callbacks) {
+                        c.onBatchBegin(b, batchLogs);
+                    }
+                    Sums result = averagingFrequency == 0 ? gradientStep(epoch, b) : averagingRound(epoch, b);
+                    double[] logs = result.meanLogs();
+                    batchLogs.put("size", (double) result.samples());
+                    for (int i = 0; i < logs.length; i++) {
+                        batchLogs.put(keys.get(i), logs[i]);
+                        sums[i] += logs[i] * result.samples();
+                    }
+                    seen += result.samples();
+                    for (Callback c : callbacks) {
+                        c.onBatchEnd(b, batchLogs);
+                    }
+                }
+                Map<String, Double> epochLogs = new LinkedHashMap<>();
+                for (int i = 0; i < sums.length; i++) {
+                    epochLogs.put(keys.get(i), sums[i] / Math.max(seen, 1));
+                }
+                if (valX != null) {
+                    double[] val = model.evaluate(valX, valY, batches.batchSize());
+                    for (int i = 0; i < val.length; i++) {
+                        epochLogs.put("val_" + keys.get(i), val[i]);
+                    }
+                }
+                for (Callback c : callbacks) {
+                    c.onEpochEnd(epoch, epochLogs);
+                }
+            }
+            callbacks.forEach(c -> c.onTrainEnd(new LinkedHashMap<>()));
+            return history;
+        }
+
+        /** One step: the partitions' gradients of batch {@code step}, averaged, applied by the driver's optimizer. */
+        private Sums gradientStep(int epoch, int step) {
+            Broadcast<double[][]> weights = shards.context().broadcast(ModelState.capture(model, false));
+            try {
+                Broadcast<byte[]> saved = shards.saved();
+                Worker worker = shards.worker();
+                ShardSteps.Batches b = batches;
+                Sums total = call(() -> shards.rdd()
+                        .map(shard -> worker.run(() -> ShardSteps.gradients(shard, saved, weights.value(), b, epoch, step)))
+                        .treeReduce(Sums::add, treeDepth));
+                try (TensorScope scope = TensorScope.open()) {
+                    List<Variable> trainable = model.trainableVariables();
+                    double[][] mean = total.meanTensors();
+                    List<Tensor> grads = new ArrayList<>();
+                    for (int i = 0; i < mean.length; i++) {
+                        Variable v = trainable.get(i);
+                        grads.add(K.constant(v.value().dtype(), mean[i], v.shape()));
+                    }
+                    model.getOptimizer().applyGradients(trainable, grads);
+                }
+                return total;
+            } finally {
+                weights.destroy();
+            }
+        }
+
+        /** One round of parameter averaging: local steps from the shipped state, then the sample-weighted average. */
+        private Sums averagingRound(int epoch, int round) {
+            Broadcast<double[][]> state = shards.context().broadcast(ModelState.capture(model, true));
+            try {
+                Broadcast<byte[]> saved = shards.saved();
+                Worker worker = shards.worker();
+                ShardSteps.Batches b = batches;
+                long iterations = model.getOptimizer().iterations();
+                int first = round * averagingFrequency;
+                int count = averagingFrequency;
+                Sums total = call(() -> shards.rdd()
+                        .map(shard -> worker.run(() -> ShardSteps.localSteps(shard, saved, state.value(), iterations, b, epoch, first, count)))
+                        .treeReduce(Sums::add, treeDepth));
+                ModelState.restore(model, total.meanTensors(), true);
+                model.getOptimizer().setIterations(iterations + total.steps());
+                return total;
+            } finally {
+                state.destroy();
+            }
+        }
+    }
+
+    // ---- evaluate -----------------------------------------------------------------------------
+
+    /**
+     * The loss and metrics of {@code model} on the rows of {@code data} in inference mode,
+     * averaged over the rows (Keras's {@code evaluate}): each partition evaluates its rows with
+     * the model's own {@code evaluate} in batches of 32, and the driver averages, weighting by rows.
+     *
+     * @return the loss first, then each compiled metric in order
+     * @throws IllegalStateException before {@code model.compile}
+     * @throws IllegalArgumentException for missing or ill-typed columns, rows of the wrong width, an empty
+     *     dataset, or a model that is not a {@link Sequential}
+     * @throws WorkerBackendException when an executor cannot load the backend
+     */
+    public double[] evaluate(Model model, Dataset<Row> data, String featuresCol, String labelCol) {
+        return evaluate(stack(model, "evaluate"), data, featuresCol, labelCol);
+    }
+
+    private double[] evaluate(Sequential model, Dataset<Row> data, String featuresCol, String labelCol) {
+        requireCompiled(model, "evaluate");
+        try (Shards shards = Shards.read(this, model, data, featuresCol, labelCol, "SparkTrainer.evaluate")) {
+            Broadcast<byte[]> saved = shards.saved();
+            Worker worker = shards.worker();
+            ShardSteps.Batches batches = new ShardSteps.Batches(false, 0, Sequential.DEFAULT_BATCH_SIZE, shards.labelShape());
+            Sums total = call(() -> shards.rdd()
+                    .map(shard -> worker.run(() -> ShardSteps.evaluate(shard, saved, batches)))
+                    .treeReduce(Sums::add, treeDepth));
+            return total.meanLogs();
+        }
+    }
+
+    // ---- predict ------------------------------------------------------------------------------
+
+    /**
+     * {@code data} with one more column, {@code outputCol}: the model's output for each row's
+     * features, flattened row-major into an {@code array<double>}. Lazy like any Spark
+     * transformation: each partition runs when the result is computed, predicting batches of
+     * {@link #predictBatchSize} rows with a model deserialised once per executor JVM (per
+     * concurrent task) from a broadcast of the saved model. Row order and the other columns are kept.
+     *
+     * @throws IllegalStateException when the model is not built (its input shape unknown)
+     * @throws IllegalArgumentException now when the features column is missing or of the wrong type,
+     *     {@code outputCol} already exists, or the model is not a {@link Sequential}; when the result is computed, a row of the wrong width
+     *     fails its task with a message naming the column, the width and the model's input
+     */
+    public Dataset<Row> predict(Model model, Dataset<Row> data, String featuresCol, String outputCol) {
+        return predict(stack(model, "predict"), data, featuresCol, outputCol);
+    }
+
+    private Dataset<Row> predict(Sequential model, Dataset<Row> data, String featuresCol, String outputCol) {
+        String method = "SparkTrainer.predict";
+        if (!model.isBuilt()) {
+            throw new IllegalStateException(method + ": model " + model.getName() + " is not built, so its input is unknown;"
+                    + " declare the input shape on its first layer, call build(...), or fit it first");
+        }
+        StructType schema = data.schema();
+        ColumnType kind = ColumnType.of(schema, featuresCol, "features", false, method);
+        if (outputCol == null || Arrays.asList(schema.fieldNames()).contains(outputCol)) {
+            throw new IllegalArgumentException(method + ": the output column '" + outputCol + "' "
+                    + (outputCol == null ? "must be named" : "already exists") + "; the dataset's columns are "
+                    + Arrays.toString(schema.fieldNames()) + ". Choose a new name");
+        }
+        int featureIndex = schema.fieldIndex(featuresCol);
+        int[] inputShape = model.inputShape();
+        int width = (int) Shapes.size(inputShape);
+        StructType outSchema = schema.add(outputCol, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+        Broadcast<byte[]> saved = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(saveToBytes(model));
+        Worker worker = worker(model);
+        int batch = predictBatchSize;
+        MapPartitionsFunction<Row, Row> score = rows -> scored(rows, batch, kind, featureIndex, featuresCol, inputShape, width, saved, worker);
+        return data.mapPartitions(score, Encoders.row(outSchema));
+    }
+
+    /** {@code rows} with their predictions appended, computed {@code batch} rows at a time as they are consumed. */
+    private static Iterator<Row> scored(Iterator<Row> rows, int batch, ColumnType kind, int featureIndex, String featuresCol,
+                                        int[] inputShape, int width, Broadcast<byte[]> saved, Worker worker) {
+        return new Iterator<>() {
+            private Iterator<Row> chunk = Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                if (!chunk.hasNext() && rows.hasNext()) {
+                    chunk = worker.run(() -> predictChunk(rows, batch, kind, featureIndex, featuresCol, inputShape, width, saved));
+                }
+                return chunk.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return chunk.next();
+            }
+        };
+    }
+
+    /** The next up-to-{@code batch} rows of {@code rows} with their predictions appended. */
+    private static Iterator<Row> predictChunk(Iterator<Row> rows, int batch, ColumnType kind, int featureIndex, String featuresCol,
+                                              int[] inputShape, int width, Broadcast<byte[]> saved) {
+        List<Row> in = new ArrayList<>(batch);
+        double[] x = new double[batch * width];
+        while (in.size() < batch && rows.hasNext()) {
+            Row row = rows.next();
+            double[] f = kind.read(row, featureIndex, featuresCol);
+            if (f.length != width) {
+                throw new IllegalArgumentException("SparkTrainer.predict: a row's features column '" + featuresCol + "' holds "
+                        + f.length + " values but the model's input " + Arrays.toString(inputShape) + " takes " + width
+                        + " per row; row " + row);
+            }
+            System.arraycopy(f, 0, x, in.size() * width, width);
+            in.add(row);
+        }
+        int n = in.size();
+        int[] shape = new int[inputShape.length + 1];
+        shape[0] = n;
+        System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
+        double[] y;
+        Sequential model = ExecutorModels.borrow(saved);
+        try (TensorScope scope = TensorScope.open()) {
+            y = model.predict(K.constant(Arrays.copyOf(x, n * width), shape), n).toDoubleArray();
+        } finally {
+            ExecutorModels.giveBack(saved, model);
+        }
+        int out = y.length / Math.max(n, 1);
+        List<Row> scored = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Row row = in.get(i);
+            Object[] values = new Object[row.length() + 1];
+            for (int c = 0; c < row.length(); c++) {
+                values[c] = row.get(c);
+            }
+            values[row.length()] = Arrays.copyOfRange(y, i * out, (i + 1) * out);
+            scored.add(RowFactory.create(values));
+        }
+        return scored.iterator();
+    }
+
+    // ---- shared -------------------------------------------------------------------------------
+
+    /** The executors' backend (from {@link Worker#BACKEND_CONF}, else their discovery) and the model's float type. */
+    Worker worker(Sequential model) {
+        String backend = spark.conf().getOption(Worker.BACKEND_CONF).getOrElse(() -> null);
+        List<Variable> variables = model.variables();
+        String floatx = variables.isEmpty() ? K.floatx() : variables.get(0).value().dtype().kerasName();
+        return new Worker(backend, floatx);
+    }
+
+    SparkSession spark() {
+        return spark;
+    }
+
+    int numPartitionsSetting() {
+        return numPartitions;
+    }
+
+    /** The model saved as cthulhu's archive, as bytes to broadcast. */
+    static byte[] saveToBytes(Sequential model) {
+        try {
+            Path file = Files.createTempFile("cthulhu-model", ".cthulhu");
+            try {
+                model.save(file);
+                return Files.readAllBytes(file);
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot save model " + model.getName() + " to ship it to the executors: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs a Spark action; a job that failed because an executor could not load the backend is
+     * reported as the {@link WorkerBackendException} itself, other failures as they come.
+     */
+    static <T> T call(Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (Exception e) {
+            // Scala's actions throw SparkException, a checked exception they do not declare.
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof WorkerBackendException w) {
+                    throw new WorkerBackendException(w.getMessage(), e);
+                }
+            }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The model as the stack of layers the executors rebuild from its saved file.
+     *
+     * @throws IllegalArgumentException for another kind of model
+     */
+    private static Sequential stack(Model model, String method) {
+        if (model instanceof Sequential sequential) {
+            return sequential;
+        }
+        throw new IllegalArgumentException("SparkTrainer." + method + ": model " + model.getName() + " is a "
+                + model.getClass().getSimpleName() + "; SparkTrainer ships Sequential models to the executors"
+                + " (Sequential.save and Sequential.load)");
+    }
+
+    private static void requireCompiled(Sequential model, String method) {
+        if (model.getLoss() == null) {
+            throw new IllegalStateException("You must compile model " + model.getName() + " before calling SparkTrainer." + method
+                    + ", e.g. model.compile(\"adam\", \"categorical_crossentropy\", \"accuracy\")");
+        }
+    }
+
+    private static void requirePositive(String what, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(what + " must be >= 1, got " + value);
+        }
+    }
+
+}

@@ -1,0 +1,93 @@
+package cthulhu.spark;
+
+import cthulhu.activations.Activations;
+import cthulhu.backend.K;
+import cthulhu.callbacks.History;
+import cthulhu.layers.Daoloth;
+import cthulhu.losses.Losses;
+import cthulhu.models.Sequential;
+import cthulhu.optimizers.SGD;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Failures on the executors: a task that fails once is retried by Spark and its shard counts
+ * once; a backend that cannot load there is an error naming the executor and the backend.
+ */
+class SparkTrainerFaultTest {
+
+    /** Calls of the activation in partition 1's first attempts left before one of them fails; 0 = never. */
+    private static final AtomicInteger CALLS_BEFORE_FAILURE = new AtomicInteger();
+    private static final AtomicInteger FAILURES = new AtomicInteger();
+
+    static {
+        // An activation that, while armed, fails the first attempt of a task on partition 1 once:
+        // a task failure in the middle of training, with no hook in the trainer.
+        Activations.register("tanh_failing_once", x -> {
+            TaskContext task = TaskContext.get();
+            if (task != null && task.partitionId() == 1 && task.attemptNumber() == 0
+                    && CALLS_BEFORE_FAILURE.get() > 0 && CALLS_BEFORE_FAILURE.decrementAndGet() == 0) {
+                FAILURES.incrementAndGet();
+                throw new IllegalStateException("a task failing on purpose");
+            }
+            return K.tanh(x);
+        });
+    }
+
+    @Test
+    void aTaskFailingOnceIsRetriedAndItsShardCountsOnce() {
+        K.withFloatx("float64", () -> {
+            double[][] x = LocalSpark.features(64, 4, 5);
+            Dataset<Row> data = LocalSpark.dataset(x, LocalSpark.oneHot(x, 3), 2, LocalSpark.DOUBLES, LocalSpark.DOUBLES);
+            SparkTrainer trainer = new SparkTrainer(LocalSpark.session());
+            try (Sequential clean = model(); Sequential faulty = model()) {
+                SparkTrainerEquivalenceTest.copyWeights(clean, faulty);
+                History expected = trainer.fit(clean, data, "features", "label", SparkTrainerEquivalenceTest.options());
+                int failuresBefore = FAILURES.get();
+                CALLS_BEFORE_FAILURE.set(6);
+                History actual = trainer.fit(faulty, data, "features", "label", SparkTrainerEquivalenceTest.options());
+                assertEquals(failuresBefore + 1, FAILURES.get(), "the task failed once");
+                SparkTrainerEquivalenceTest.assertClose(expected.history().get("loss"), actual.history().get("loss"), 1e-12);
+                SparkTrainerEquivalenceTest.assertClose(SparkTrainerEquivalenceTest.weights(clean),
+                        SparkTrainerEquivalenceTest.weights(faulty), 1e-12);
+                assertEquals(clean.getOptimizer().iterations(), faulty.getOptimizer().iterations());
+            }
+        });
+    }
+
+    @Test
+    @Timeout(120)
+    void aBackendThatCannotLoadOnAnExecutorIsAnErrorNamingExecutorAndBackend() {
+        double[][] x = LocalSpark.features(16, 4, 5);
+        Dataset<Row> data = LocalSpark.dataset(x, LocalSpark.oneHot(x, 3), 2, LocalSpark.DOUBLES, LocalSpark.DOUBLES);
+        try (Sequential model = model()) {
+            LocalSpark.session().conf().set(Worker.BACKEND_CONF, "nd4j");
+            try {
+                WorkerBackendException e = assertThrows(WorkerBackendException.class,
+                        () -> new SparkTrainer(LocalSpark.session()).evaluate(model, data, "features", "label"));
+                assertTrue(e.getMessage().contains("Executor driver on host "), e.getMessage());
+                assertTrue(e.getMessage().contains("backend 'nd4j'"), e.getMessage());
+                assertTrue(e.getMessage().contains("io.cthulhu:cthulhu-backend-nd4j"), e.getMessage());
+            } finally {
+                LocalSpark.session().conf().unset(Worker.BACKEND_CONF);
+            }
+        }
+    }
+
+    private static Sequential model() {
+        Sequential m = new Sequential();
+        m.add(new Daoloth(8, "tanh_failing_once").inputShape(4));
+        m.add(new Daoloth(3, "softmax"));
+        m.compile(new SGD(0.1), Losses.get("categorical_crossentropy"), "accuracy");
+        return m;
+    }
+}
