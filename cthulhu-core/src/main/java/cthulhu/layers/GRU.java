@@ -6,6 +6,7 @@ import cthulhu.backend.Tensor;
 import cthulhu.backend.Variable;
 import cthulhu.initializers.Initializer;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -81,9 +82,10 @@ public final class GRU extends Recurrent<GRU> {
     @Override
     Tensor[] step(Tensor x, Tensor[] states, Step step) {
         Tensor h = states[0];
-        Tensor xz = K.slice(x, 1, 0, units);
-        Tensor xr = K.slice(x, 1, units, 2 * units);
-        Tensor xh = K.slice(x, 1, 2 * units, 3 * units);
+        List<Tensor> xs = K.split(x, 1, 3);
+        Tensor xz = xs.get(0);
+        Tensor xr = xs.get(1);
+        Tensor xh = xs.get(2);
         Tensor z;
         Tensor r;
         Tensor candidate;
@@ -92,13 +94,14 @@ public final class GRU extends Recurrent<GRU> {
             if (bias != null) {
                 inner = K.add(inner, K.reshape(K.slice(bias.value(), 0, 1, 2), 3 * units));
             }
-            z = recurrentActivation().apply(K.add(xz, K.slice(inner, 1, 0, units)));
-            r = recurrentActivation().apply(K.add(xr, K.slice(inner, 1, units, 2 * units)));
-            candidate = activation().apply(K.add(xh, K.multiply(r, K.slice(inner, 1, 2 * units, 3 * units))));
+            List<Tensor> hs = K.split(inner, 1, 3);
+            z = recurrentActivation().apply(K.add(xz, hs.get(0)));
+            r = recurrentActivation().apply(K.add(xr, hs.get(1)));
+            candidate = activation().apply(K.add(xh, K.multiply(r, hs.get(2))));
         } else {
-            Tensor inner = step.recurrent(h, 0, 2, units);
-            z = recurrentActivation().apply(K.add(xz, K.slice(inner, 1, 0, units)));
-            r = recurrentActivation().apply(K.add(xr, K.slice(inner, 1, units, 2 * units)));
+            List<Tensor> hs = K.split(step.recurrent(h, 0, 2, units), 1, 2);
+            z = recurrentActivation().apply(K.add(xz, hs.get(0)));
+            r = recurrentActivation().apply(K.add(xr, hs.get(1)));
             candidate = activation().apply(K.add(xh, K.dot(K.multiply(r, step.dropped(h, 2)), step.columns(2, 1, units))));
         }
         Tensor next = K.add(K.multiply(z, h), K.multiply(K.subtract(K.onesLike(z), z), candidate));

@@ -6,6 +6,7 @@ import cthulhu.backend.Tensor;
 import cthulhu.backend.Variable;
 import cthulhu.initializers.Initializer;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -74,11 +75,11 @@ public final class LSTM extends Recurrent<LSTM> {
     @Override
     Tensor[] step(Tensor x, Tensor[] states, Step step) {
         Tensor h = states[0];
-        Tensor z = K.add(x, step.recurrent(h, 0, 4, units));
-        Tensor i = recurrentActivation().apply(K.slice(z, 1, 0, units));
-        Tensor f = recurrentActivation().apply(K.slice(z, 1, units, 2 * units));
-        Tensor candidate = activation().apply(K.slice(z, 1, 2 * units, 3 * units));
-        Tensor o = recurrentActivation().apply(K.slice(z, 1, 3 * units, 4 * units));
+        List<Tensor> gates = K.split(K.add(x, step.recurrent(h, 0, 4, units)), 1, 4);
+        Tensor i = recurrentActivation().apply(gates.get(0));
+        Tensor f = recurrentActivation().apply(gates.get(1));
+        Tensor candidate = activation().apply(gates.get(2));
+        Tensor o = recurrentActivation().apply(gates.get(3));
         Tensor c = K.add(K.multiply(f, states[1]), K.multiply(i, candidate));
         return new Tensor[] {K.multiply(o, activation().apply(c)), c};
     }

@@ -431,25 +431,25 @@ public abstract class Recurrent<L extends Recurrent<L>> extends Layer {
     private List<Tensor> run(Tensor inputs, Tensor mask, List<Tensor> initialState, boolean training) {
         int batch = inputs.dim(0);
         int steps = inputs.dim(1);
-        Tensor maskByStep = null;
+        List<Tensor> maskByStep = null;
         if (mask != null) {
             Masks.checkShape(this, mask, inputs, steps);
-            maskByStep = K.transpose(mask, 1, 0);
+            maskByStep = K.split(K.transpose(mask, 1, 0), 0, steps);
         }
         Tensor[] states = initialStates(initialState, batch, inputs);
         boolean dropInputs = training && dropout > 0;
         boolean dropRecurrent = training && recurrentDropout > 0;
         Tensor projected = project(inputs, dropInputs ? noiseMasks(inputNoise, batch, inputs.dim(2), inputs) : null);
-        // Step-major, so that each step's slice is contiguous.
-        Tensor byStep = K.transpose(projected, 1, 0, 2);
+        // Step-major, so that each step's piece is contiguous; one split, whose gradient is one concatenation.
+        List<Tensor> byStep = K.split(K.transpose(projected, 1, 0, 2), 0, steps);
         Step step = new Step(recurrentKernel.value(), dropRecurrent ? noiseMasks(recurrentNoise, batch, units, inputs) : null);
         List<Tensor> outputs = returnSequences ? new ArrayList<>(steps) : null;
         for (int i = 0; i < steps; i++) {
             int t = goBackwards ? steps - 1 - i : i;
-            Tensor x = K.reshape(K.slice(byStep, 0, t, t + 1), batch, -1);
+            Tensor x = K.reshape(byStep.get(t), batch, -1);
             Tensor[] next = step(x, states, step);
             if (maskByStep != null) {
-                Tensor keep = K.reshape(K.slice(maskByStep, 0, t, t + 1), batch, 1);
+                Tensor keep = K.reshape(maskByStep.get(t), batch, 1);
                 for (int s = 0; s < next.length; s++) {
                     next[s] = K.where(keep, next[s], states[s]);
                 }
@@ -458,7 +458,7 @@ public abstract class Recurrent<L extends Recurrent<L>> extends Layer {
             if (outputs != null) {
                 Tensor out = states[0];
                 if (zeroOutputForMask && maskByStep != null) {
-                    out = K.multiply(out, K.reshape(K.slice(maskByStep, 0, t, t + 1), batch, 1));
+                    out = K.multiply(out, K.reshape(maskByStep.get(t), batch, 1));
                 }
                 outputs.add(K.reshape(out, batch, 1, units));
             }
