@@ -19,7 +19,7 @@ class WaveClassifierTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"pure", "nd4j", "djl"})
     void lstmLearnsTheWaveShapes(String backend) {
-        double accuracy = K.withBackend(backend, () -> WaveClassifier.trainAndEvaluate(600, 300, 12, 1));
+        double accuracy = K.withBackend(backend, () -> WaveClassifier.trainAndEvaluate(600, 300, 16, 1));
         System.out.printf(Locale.ROOT, "wave classifier on %s: %.1f %% held-out accuracy%n", backend, 100 * accuracy);
         assertTrue(accuracy >= 0.9, backend + " reached only " + accuracy + " held-out accuracy");
     }
