@@ -254,13 +254,25 @@ public abstract class Optimizer implements AutoCloseable {
             return kernel;
         }
         double shrink = weightDecay * lr;
-        return (in, out, n) -> {
+        ElementKernel doubles = (in, out, n) -> {
             double[] p = in[0];
             for (int i = 0; i < n; i++) {
                 p[i] = p[i] - p[i] * shrink;
             }
             kernel.apply(in, out, n);
         };
+        ElementKernel.FloatKernel floats = kernel.floats();
+        if (floats == null) {
+            return doubles;
+        }
+        float shrinkf = (float) shrink;
+        return ElementKernel.of(doubles, (in, out, n) -> {
+            float[] p = in[0];
+            for (int i = 0; i < n; i++) {
+                p[i] = p[i] - p[i] * shrinkf;
+            }
+            floats.apply(in, out, n);
+        });
     }
 
     /** The gradients after {@link #clipnorm} (or {@link #globalClipnorm}) and {@link #clipvalue}, in that order. */
