@@ -94,6 +94,12 @@ public final class Losses {
         REGISTRY.builtIn("categorical_focal_crossentropy", new CategoricalFocalCrossentropy(0.25, 2, false, 0));
         REGISTRY.builtIn("dice", Losses::dice);
         REGISTRY.builtIn("tversky", new Tversky(0.5, 0.5));
+        // Keras 2.2.4's upper-case and short aliases, and Keras 3's BCE.
+        for (String[] alias : new String[][] {{"MSE", "mean_squared_error"}, {"MAE", "mean_absolute_error"},
+            {"MAPE", "mean_absolute_percentage_error"}, {"MSLE", "mean_squared_logarithmic_error"},
+            {"KLD", "kullback_leibler_divergence"}, {"cosine", "cosine_proximity"}, {"BCE", "binary_crossentropy"}}) {
+            REGISTRY.builtIn(alias[0], REGISTRY.get(alias[1]));
+        }
     }
 
     private Losses() {

@@ -81,6 +81,12 @@ public final class Metrics {
         lossMetric("huber");
         REGISTRY.builtIn("pearson_correlation", Metrics::pearsonCorrelation);
         REGISTRY.builtIn("concordance_correlation", Metrics::concordanceCorrelation);
+        // Keras 2.2.4's upper-case and short aliases, and Keras 3's bce/BCE.
+        for (String[] alias : new String[][] {{"MSE", "mean_squared_error"}, {"MAE", "mean_absolute_error"},
+            {"MAPE", "mean_absolute_percentage_error"}, {"MSLE", "mean_squared_logarithmic_error"},
+            {"cosine", "cosine_proximity"}, {"bce", "binary_crossentropy"}, {"BCE", "binary_crossentropy"}}) {
+            REGISTRY.builtIn(alias[0], REGISTRY.get(alias[1]));
+        }
     }
 
     /**

@@ -114,6 +114,20 @@ class Keras3ToolboxTest extends ConformanceTestBase {
     }
 
     @Test
+    void kerasUpperCaseAndShortAliasesResolveToTheirLoss() {
+        for (String[] alias : new String[][] {{"MSE", "mean_squared_error"}, {"MAE", "mean_absolute_error"},
+            {"MAPE", "mean_absolute_percentage_error"}, {"MSLE", "mean_squared_logarithmic_error"},
+            {"KLD", "kullback_leibler_divergence"}, {"cosine", "cosine_proximity"}, {"BCE", "binary_crossentropy"}}) {
+            assertSame(Losses.get(alias[1]), Losses.get(alias[0]), alias[0]);
+            assertEquals(alias[1], Losses.serialize(Losses.get(alias[0])));
+        }
+        for (String alias : new String[] {"MSE", "MAE", "MAPE", "MSLE", "cosine", "bce", "BCE"}) {
+            assertTrue(Metrics.names().contains(alias), alias);
+        }
+        assertSame(Metrics.get("mse"), Metrics.get("MSE"));
+    }
+
+    @Test
     void correlationMetricsMatchKeras3() {
         double[] y = {0, 1, 0.5, 1, 1, 0.2};
         double[] p = {0.1, 0.9, 0.5, 1, 0.9, 0.2};
