@@ -160,6 +160,10 @@ class RegularizationTest extends ConformanceTestBase {
         assertEquals("L2", Regularizers.get("l2").className());
         assertEquals(Map.of("l1", 0.01, "l2", 0.01), Regularizers.get("l1_l2").getConfig());
         assertEquals(Map.of("min_value", 0.0, "max_value", 1.0, "rate", 1.0, "axis", 0), Constraints.get("min_max_norm").getConfig());
+        // Keras 2.2.4's aliases maxnorm, nonneg, unitnorm.
+        assertEquals(Constraints.get("max_norm").getConfig(), Constraints.get("maxnorm").getConfig());
+        assertEquals(Constraints.get("non_neg").getClass(), Constraints.get("nonneg").getClass());
+        assertEquals(Constraints.get("unit_norm").getConfig(), Constraints.get("unitnorm").getConfig());
         PReLU prelu = new PReLU().alphaRegularizer(Regularizers.l2(0.5)).alphaConstraint(new NonNeg());
         assertEquals(prelu.getConfig(), Layers.fromConfig("PReLU", prelu.getConfig()).getConfig());
         assertNull(new Daoloth(2).getConfig().get("kernel_regularizer"));
