@@ -143,3 +143,7 @@ C2 = [[0, 1, 0], [0, 1, 0], [1, 0, 0]]
 S2 = [[0.1, 0.8, 0.1], [0.5, 0.3, 0.2], [0.6, 0.3, 0.1]]
 two_batches("one_hot_mean_io_u 3", M.OneHotMeanIoU(3), C1, S1, C2, S2)
 two_batches("one_hot_io_u 3 [1]", M.OneHotIoU(3, [1]), C1, S1, C2, S2)
+two_batches("f1_score micro", M.F1Score(average="micro"), C1, S1, C2, S2)
+two_batches("f1_score macro", M.F1Score(average="macro"), C1, S1, C2, S2)
+two_batches("f1_score weighted", M.F1Score(average="weighted"), C1, S1, C2, S2)
+two_batches("f_beta_score beta 2 macro threshold 0.35", M.FBetaScore(average="macro", beta=2.0, threshold=0.35), C1, S1, C2, S2)

@@ -77,16 +77,26 @@ public final class Metrics {
         lossMetric("kullback_leibler_divergence", "kld", "kl_divergence");
         lossMetric("poisson");
         lossMetric("cosine_proximity");
-        lossMetric("cosine_similarity");
+        REGISTRY.builtIn("cosine_similarity", Metrics::cosineSimilarity);
         lossMetric("huber");
         REGISTRY.builtIn("pearson_correlation", Metrics::pearsonCorrelation);
         REGISTRY.builtIn("concordance_correlation", Metrics::concordanceCorrelation);
         // Keras 2.2.4's upper-case and short aliases, and Keras 3's bce/BCE.
         for (String[] alias : new String[][] {{"MSE", "mean_squared_error"}, {"MAE", "mean_absolute_error"},
             {"MAPE", "mean_absolute_percentage_error"}, {"MSLE", "mean_squared_logarithmic_error"},
-            {"cosine", "cosine_proximity"}, {"bce", "binary_crossentropy"}, {"BCE", "binary_crossentropy"}}) {
+            {"cosine", "cosine_proximity"}, {"bce", "binary_crossentropy"}, {"BCE", "binary_crossentropy"},
+            {"log_cosh_error", "logcosh"}}) {
             REGISTRY.builtIn(alias[0], REGISTRY.get(alias[1]));
         }
+    }
+
+    /**
+     * Keras 3's {@code cosine_similarity} metric: the cosine {@code Σ ŷ · p̂} over the last axis, each
+     * side scaled by {@code 1 / √max(Σ x², ε²)} — positive for agreement, the negative of the loss
+     * of the same name. Named {@code cosine_similarity}.
+     */
+    public static Tensor cosineSimilarity(Tensor yTrue, Tensor yPred) {
+        return K.negate(Losses.cosineSimilarity(yTrue, yPred));
     }
 
     /**

@@ -14,6 +14,7 @@ import cthulhu.losses.Losses;
 import cthulhu.losses.Tversky;
 import cthulhu.metrics.AtConstraint;
 import cthulhu.metrics.ConditionCount;
+import cthulhu.metrics.FBetaScore;
 import cthulhu.metrics.IoU;
 import cthulhu.metrics.Metrics;
 import cthulhu.metrics.R2Score;
@@ -210,6 +211,22 @@ class Keras3ToolboxTest extends ConformanceTestBase {
         assertTwoBatches(IoU.oneHotMeanIoU(3), 0.4444444179534912, 0.4166666567325592, c1, s1, c2, s2);
         assertTwoBatches(IoU.oneHotIoU(3, 1), 0.0, 0.2499999701976776, c1, s1, c2, s2);
         assertThrowsWithMessage(IllegalArgumentException.class, () -> new IoU(3, 3), "targetClassIds", "[3]");
+    }
+
+    @Test
+    void fScoresMatchKeras3() {
+        Tensor c1 = K.constant(new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1}, 4, 3);
+        Tensor s1 = K.constant(new double[] {0.7, 0.2, 0.1, 0.1, 0.3, 0.6, 0.2, 0.2, 0.6, 0.3, 0.4, 0.3}, 4, 3);
+        Tensor c2 = K.constant(new double[] {0, 1, 0, 0, 1, 0, 1, 0, 0}, 3, 3);
+        Tensor s2 = K.constant(new double[] {0.1, 0.8, 0.1, 0.5, 0.3, 0.2, 0.6, 0.3, 0.1}, 3, 3);
+        // Micro, first batch: row maxima pick classes 0, 2, 2, 1 against 0, 1, 2, 2: TP 2, FP 2, FN 2 → F1 ≈ 1/2.
+        double p = 2 / (4 + 1e-7);
+        assertTwoBatches(FBetaScore.f1Score("micro", null), p * p / (2 * p + 1e-7) * 2, 0.5714285373687744, c1, s1, c2, s2);
+        assertTwoBatches(FBetaScore.f1Score("macro", null), 0.4999999403953552, 0.5666666030883789, c1, s1, c2, s2);
+        assertTwoBatches(FBetaScore.f1Score("weighted", null), 0.49999991250000847, 0.542857063387762, c1, s1, c2, s2);
+        assertTwoBatches(new FBetaScore("macro", 2, 0.35), 0.4999999403953552, 0.588744580745697, c1, s1, c2, s2);
+        assertThrowsWithMessage(IllegalArgumentException.class, () -> FBetaScore.f1Score(null, null), "average", "null");
+        assertThrowsWithMessage(IllegalArgumentException.class, () -> new FBetaScore("macro", 0, null), "beta", "0");
     }
 
     @Test
