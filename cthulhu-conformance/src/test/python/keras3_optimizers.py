@@ -1,4 +1,5 @@
-"""Prints Keras 3's Ftrl and Lamb on two steps from p = [1, -2, 0.3], gradients [0.5, 0.25, -0.1]
+"""Prints Keras 3's CosineDecayRestarts at steps 0, 5, 10, 15, 29, 30, 45, 70 (held in
+LearningRateSchedulesTest) and its Ftrl and Lamb on two steps from p = [1, -2, 0.3], gradients [0.5, 0.25, -0.1]
 then [0.2, -0.4, 0.05]: the parameters after each step, held in
 cthulhu.conformance.training.OptimizerStepsTest. The Maven build never runs it.
 
@@ -26,3 +27,8 @@ for name, make in [
         opt.apply_gradients([(keras.ops.convert_to_tensor(np.array(g), dtype="float64"), v)])
         steps.append("{" + ", ".join(repr(float(x)) for x in keras.ops.convert_to_numpy(v)) + "}")
     print(name, "{" + ", ".join(steps) + "}")
+for name, schedule in [
+    ("cosine_decay_restarts t_mul 2 m_mul 0.5 alpha 0.1", O.schedules.CosineDecayRestarts(0.1, 10, t_mul=2.0, m_mul=0.5, alpha=0.1)),
+    ("cosine_decay_restarts t_mul 1", O.schedules.CosineDecayRestarts(0.1, 10, t_mul=1.0)),
+]:
+    print(name, "{" + ", ".join(repr(float(schedule(s))) for s in [0, 5, 10, 15, 29, 30, 45, 70]) + "}")
