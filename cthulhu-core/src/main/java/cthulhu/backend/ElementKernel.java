@@ -5,11 +5,13 @@ package cthulhu.backend;
  * {@link K#mapElements} in one pass over their storage: element {@code i} of every output is a
  * function of element {@code i} of every input, nothing else.
  *
- * <p>The pass hands the kernel the elements a chunk at a time, as double arrays: float32 tensors
- * are widened on the way in and rounded once on the way out, so a kernel is written once, in
- * double, for both types. Optimizers use this for their update: one read and one write of each
- * element, where the same formula written with {@link K} would run a kernel (and allocate a
- * tensor) per operation.
+ * <p>The pass hands the kernel the elements a chunk at a time. A kernel is written in double,
+ * {@link #apply(double[][], double[][], int)}; float32 tensors are widened on the way in and
+ * rounded once on the way out, unless the kernel also has a float32 form ({@link #floats()},
+ * made with {@link #of}), which then computes float32 tensors in single precision, as Keras
+ * computes a float32 model, without the widening. Optimizers use this for their update: one
+ * read and one write of each element, where the same formula written with {@link K} would run a
+ * kernel (and allocate a tensor) per operation.
  */
 @FunctionalInterface
 public interface ElementKernel {
@@ -22,4 +24,41 @@ public interface ElementKernel {
      * @param length the number of elements in this chunk
      */
     void apply(double[][] in, double[][] out, int length);
+
+    /**
+     * The same computation on float32 elements, run for float32 tensors in place of widening them
+     * to double; null (the default) when the kernel has none.
+     */
+    default FloatKernel floats() {
+        return null;
+    }
+
+    /**
+     * An element kernel over float32 elements: {@link ElementKernel#apply(double[][], double[][], int)}
+     * in single precision.
+     */
+    @FunctionalInterface
+    interface FloatKernel {
+
+        /** As {@link ElementKernel#apply(double[][], double[][], int)}, on float32 elements. */
+        void apply(float[][] in, float[][] out, int length);
+    }
+
+    /**
+     * A kernel with both forms: {@code doubles} for float64 tensors, {@code floats} for float32
+     * tensors. The two must compute the same formula, each in its own precision.
+     */
+    static ElementKernel of(ElementKernel doubles, FloatKernel floats) {
+        return new ElementKernel() {
+            @Override
+            public void apply(double[][] in, double[][] out, int length) {
+                doubles.apply(in, out, length);
+            }
+
+            @Override
+            public FloatKernel floats() {
+                return floats;
+            }
+        };
+    }
 }

@@ -13,7 +13,8 @@ import java.util.concurrent.ForkJoinTask;
  * memory), for {@link Backend#mapElements}. The elements move between the buffers and the heap in
  * chunks that stay in the core's cache, so the JIT compiles the kernel's arithmetic over plain
  * arrays; from {@value #PARALLEL_FROM} elements on, the second half of the elements runs on the
- * common fork-join pool.
+ * common fork-join pool. Float32 storage runs the kernel's float32 form when it has one
+ * ({@link ElementKernel#floats()}), else is widened to double and rounded back.
  */
 public final class ElementwisePass {
 
@@ -133,6 +134,11 @@ public final class ElementwisePass {
     }
 
     private static void chunks(ElementKernel kernel, Buffer[] in, Buffer[] out, int start, int end) {
+        ElementKernel.FloatKernel floats = kernel.floats();
+        if (in[0] instanceof FloatBuffer && floats != null) {
+            floatChunks(floats, in, out, start, end);
+            return;
+        }
         int size = Math.min(end - start, CHUNK);
         double[][] a = new double[in.length][size];
         double[][] b = new double[out.length][size];
@@ -155,6 +161,23 @@ public final class ElementwisePass {
                     narrow(b[k], staging, len);
                     ((FloatBuffer) out[k]).put(from, staging, 0, len);
                 }
+            }
+        }
+    }
+
+    /** The chunks of a kernel's float32 form: the elements move as they are, never widened. */
+    private static void floatChunks(ElementKernel.FloatKernel kernel, Buffer[] in, Buffer[] out, int start, int end) {
+        int size = Math.min(end - start, CHUNK);
+        float[][] a = new float[in.length][size];
+        float[][] b = new float[out.length][size];
+        for (int from = start; from < end; from += CHUNK) {
+            int len = Math.min(CHUNK, end - from);
+            for (int k = 0; k < in.length; k++) {
+                ((FloatBuffer) in[k]).get(from, a[k], 0, len);
+            }
+            kernel.apply(a, b, len);
+            for (int k = 0; k < out.length; k++) {
+                ((FloatBuffer) out[k]).put(from, b[k], 0, len);
             }
         }
     }

@@ -9,6 +9,9 @@ import java.util.Map;
  * {@link #setModel}, {@link #setParams}, {@link #onTrainBegin}, then per epoch
  * {@link #onEpochBegin}, per batch {@link #onBatchBegin} / {@link #onBatchEnd}, then
  * {@link #onEpochEnd}, and finally {@link #onTrainEnd}. Every hook does nothing by default.
+ * {@link Model#evaluate} and {@link Model#predict} with a verbosity call {@link #setModel},
+ * {@link #setParams} ({@code samples}, {@code verbose}, {@code metrics}), then the test or
+ * predict hooks: begin, one call per batch, end.
  *
  * <p>Logs map names to values: a batch's logs hold {@code batch}, {@code size}, {@code loss} and
  * each compiled metric for that batch; an epoch's logs hold the epoch averages of {@code loss}
@@ -52,6 +55,30 @@ public interface Callback {
 
     /** After a training batch, with its loss and metrics. */
     default void onBatchEnd(int batch, Map<String, Double> logs) {
+    }
+
+    /** At the start of {@link Model#evaluate} run with these callbacks (Keras's {@code on_test_begin}). */
+    default void onTestBegin(Map<String, Double> logs) {
+    }
+
+    /** After an evaluation batch, with its {@code batch} index, {@code size} and values (Keras's {@code on_test_batch_end}). */
+    default void onTestBatchEnd(int batch, Map<String, Double> logs) {
+    }
+
+    /** At the end of an evaluation, with its values averaged over the samples (Keras's {@code on_test_end}). */
+    default void onTestEnd(Map<String, Double> logs) {
+    }
+
+    /** At the start of {@link Model#predict} run with these callbacks (Keras's {@code on_predict_begin}). */
+    default void onPredictBegin(Map<String, Double> logs) {
+    }
+
+    /** After a prediction batch, with its {@code batch} index and {@code size} (Keras's {@code on_predict_batch_end}). */
+    default void onPredictBatchEnd(int batch, Map<String, Double> logs) {
+    }
+
+    /** At the end of a prediction (Keras's {@code on_predict_end}). */
+    default void onPredictEnd(Map<String, Double> logs) {
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Prints training progress to a stream, as Keras 2.2.4's {@code ProgbarLogger} and
@@ -23,7 +24,12 @@ import java.util.Map;
  *   <li>Verbosity 2: {@code Epoch 3/10} and one line {@code  - 1s - loss: … - accuracy: …} per epoch.</li>
  *   <li>Verbosity 0: nothing.</li>
  * </ul>
- * Values print as {@code %.4f}, or {@code %.4e} when their magnitude is at most 1e-3.
+ * {@code evaluate} and {@code predict} draw the same bar over their samples, without the epoch
+ * line: verbosity 1 the bar ({@code 360/360 [====…====] - 0s 50us/step - loss: … - accuracy: …},
+ * {@code predict} without values), verbosity 2 the one line ({@code  - 0s - loss: …}).
+ * Values print as {@code %.4f}, or {@code %.4e} when their magnitude is at most 1e-3. A value
+ * listed in the {@code stateful_metrics} parameter is already accumulated over the samples seen
+ * (Keras's stateful metrics), so the bar shows its latest value rather than a running average.
  */
 public final class ProgbarLogger implements Callback {
 
@@ -37,6 +43,7 @@ public final class ProgbarLogger implements Callback {
     private int target;
     private int validationSamples;
     private List<String> keys = List.of();
+    private Set<String> statefulKeys = Set.of();
     private final Map<String, double[]> sums = new LinkedHashMap<>();
     private int seen;
     private long start;
@@ -58,13 +65,18 @@ public final class ProgbarLogger implements Callback {
         this.dynamic = dynamic;
     }
 
+    /**
+     * Reads {@code samples} (the bar's target), {@code metrics} (the keys shown, in order), and
+     * when present {@code epochs}, {@code validation_samples} and {@code stateful_metrics}.
+     */
     @Override
     @SuppressWarnings("unchecked")
     public void setParams(Map<String, Object> params) {
-        epochs = (Integer) params.get("epochs");
+        epochs = (Integer) params.getOrDefault("epochs", 0);
         target = (Integer) params.get("samples");
         validationSamples = (Integer) params.getOrDefault("validation_samples", 0);
-        keys = new ArrayList<>((List<String>) params.get("metrics"));
+        keys = new ArrayList<>((List<String>) params.getOrDefault("metrics", List.of()));
+        statefulKeys = Set.copyOf((List<String>) params.getOrDefault("stateful_metrics", List.of()));
     }
 
     /** Prints {@code Train on 1437 samples, validate on 360 samples} when validating, as Keras does. */
@@ -82,6 +94,52 @@ public final class ProgbarLogger implements Callback {
         }
         out.printf("Epoch %d/%d%n", epoch + 1, epochs);
         out.flush();
+        begin();
+    }
+
+    @Override
+    public void onBatchEnd(int batch, Map<String, Double> logs) {
+        step(logs);
+    }
+
+    /** Ends the epoch's bar or line with the epoch's values from {@code logs}, validation included. */
+    @Override
+    public void onEpochEnd(int epoch, Map<String, Double> logs) {
+        finish(logs);
+    }
+
+    @Override
+    public void onTestBegin(Map<String, Double> logs) {
+        begin();
+    }
+
+    @Override
+    public void onTestBatchEnd(int batch, Map<String, Double> logs) {
+        step(logs);
+    }
+
+    /** Ends the evaluation's bar or line with its values from {@code logs}. */
+    @Override
+    public void onTestEnd(Map<String, Double> logs) {
+        finish(logs);
+    }
+
+    @Override
+    public void onPredictBegin(Map<String, Double> logs) {
+        begin();
+    }
+
+    @Override
+    public void onPredictBatchEnd(int batch, Map<String, Double> logs) {
+        step(logs);
+    }
+
+    @Override
+    public void onPredictEnd(Map<String, Double> logs) {
+        finish(logs);
+    }
+
+    private void begin() {
         sums.clear();
         seen = 0;
         totalWidth = 0;
@@ -89,8 +147,8 @@ public final class ProgbarLogger implements Callback {
         lastUpdate = 0;
     }
 
-    @Override
-    public void onBatchEnd(int batch, Map<String, Double> logs) {
+    /** Counts a batch of {@code size} samples into the running values and redraws a dynamic bar. */
+    private void step(Map<String, Double> logs) {
         if (verbose == 0) {
             return;
         }
@@ -100,8 +158,9 @@ public final class ProgbarLogger implements Callback {
             Double v = logs.get(k);
             if (v != null) {
                 double[] s = sums.computeIfAbsent(k, key -> new double[2]);
-                s[0] += v * size;
-                s[1] += size;
+                boolean latest = statefulKeys.contains(k);
+                s[0] = latest ? v : s[0] + v * size;
+                s[1] = latest ? 1 : s[1] + size;
             }
         }
         if (verbose == 1 && dynamic && seen < target) {
@@ -113,14 +172,13 @@ public final class ProgbarLogger implements Callback {
         }
     }
 
-    @Override
-    public void onEpochEnd(int epoch, Map<String, Double> logs) {
+    private void finish(Map<String, Double> logs) {
         if (verbose == 0) {
             return;
         }
-        Map<String, Double> values = runningAverages();
+        Map<String, Double> values = new LinkedHashMap<>();
         for (String k : keys) {
-            if (logs.containsKey(k) && k.startsWith("val_")) {
+            if (logs.containsKey(k)) {
                 values.put(k, logs.get(k));
             }
         }

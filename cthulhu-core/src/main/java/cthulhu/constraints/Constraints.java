@@ -31,6 +31,10 @@ public final class Constraints {
         REGISTRY.builtIn("NonNeg", nonNeg);
         REGISTRY.builtIn("unit_norm", unitNorm);
         REGISTRY.builtIn("UnitNorm", unitNorm);
+        // Keras 2.2.4's older aliases.
+        REGISTRY.builtIn("maxnorm", maxNorm);
+        REGISTRY.builtIn("nonneg", nonNeg);
+        REGISTRY.builtIn("unitnorm", unitNorm);
     }
 
     private Constraints() {

@@ -31,7 +31,10 @@ public final class Losses {
             "BinaryCrossentropy", BinaryCrossentropy::fromConfig,
             "CategoricalCrossentropy", CategoricalCrossentropy::fromConfig,
             "SparseCategoricalCrossentropy", SparseCategoricalCrossentropy::fromConfig,
-            "Huber", Huber::fromConfig);
+            "Huber", Huber::fromConfig,
+            "BinaryFocalCrossentropy", BinaryFocalCrossentropy::fromConfig,
+            "CategoricalFocalCrossentropy", CategoricalFocalCrossentropy::fromConfig,
+            "Tversky", Tversky::fromConfig);
 
     static {
         REGISTRY.builtIn("mean_squared_error", Losses::meanSquaredError);
@@ -87,6 +90,16 @@ public final class Losses {
         REGISTRY.builtIn("cosine_similarity", Losses::cosineSimilarity);
         REGISTRY.builtIn("huber", Losses::huber);
         REGISTRY.builtIn("bce", REGISTRY.get("binary_crossentropy"));
+        REGISTRY.builtIn("binary_focal_crossentropy", new BinaryFocalCrossentropy(false, 0.25, 2, false, 0));
+        REGISTRY.builtIn("categorical_focal_crossentropy", new CategoricalFocalCrossentropy(0.25, 2, false, 0));
+        REGISTRY.builtIn("dice", Losses::dice);
+        REGISTRY.builtIn("tversky", new Tversky(0.5, 0.5));
+        // Keras 2.2.4's upper-case and short aliases, and Keras 3's BCE.
+        for (String[] alias : new String[][] {{"MSE", "mean_squared_error"}, {"MAE", "mean_absolute_error"},
+            {"MAPE", "mean_absolute_percentage_error"}, {"MSLE", "mean_squared_logarithmic_error"},
+            {"KLD", "kullback_leibler_divergence"}, {"cosine", "cosine_proximity"}, {"BCE", "binary_crossentropy"}}) {
+            REGISTRY.builtIn(alias[0], REGISTRY.get(alias[1]));
+        }
     }
 
     private Losses() {
@@ -301,6 +314,80 @@ public final class Losses {
         Tensor quadratic = K.multiply(K.square(e), 0.5);
         Tensor linear = K.subtract(K.multiply(abs, delta), 0.5 * delta * delta);
         return K.mean(K.where(K.greater(abs, delta), linear, quadratic), -1, false);
+    }
+
+    /**
+     * Keras 3's {@code binary_focal_crossentropy} (Lin et al., 2018): with targets smoothed to
+     * {@code y · (1 − s) + s/2} and {@code p = sigmoid(yPred)} when {@code fromLogits} (else
+     * {@code yPred}), each element's binary cross-entropy {@code bce = −(y ln p' + (1 − y) ln(1 − p'))},
+     * {@code p' = clip(p, ε, 1 − ε)}, is scaled by {@code (1 − p_t)^γ} where
+     * {@code p_t = y · p + (1 − y)(1 − p)}, and with class balancing also by
+     * {@code y · α + (1 − y)(1 − α)}; the loss is the mean over the last axis. {@code γ = 0} without
+     * balancing is {@code binary_crossentropy}. Keras's defaults: no balancing, α 0.25, γ 2.
+     *
+     * @throws IllegalArgumentException if {@code labelSmoothing} is outside {@code [0, 1]}
+     */
+    public static Tensor binaryFocalCrossentropy(Tensor yTrue, Tensor yPred, boolean applyClassBalancing, double alpha,
+                                                 double gamma, boolean fromLogits, double labelSmoothing) {
+        checkLabelSmoothing(labelSmoothing);
+        Tensor y = labelSmoothing == 0 ? yTrue : K.add(K.multiply(yTrue, 1 - labelSmoothing), labelSmoothing / 2);
+        Tensor p = fromLogits ? K.sigmoid(yPred) : yPred;
+        double eps = K.epsilon();
+        Tensor clipped = K.clip(p, eps, 1 - eps);
+        Tensor notY = K.subtract(K.onesLike(y), y);
+        Tensor bce = K.negate(K.add(K.multiply(y, K.log(clipped)), K.multiply(notY, K.log(K.subtract(K.onesLike(clipped), clipped)))));
+        Tensor pT = K.add(K.multiply(y, p), K.multiply(notY, K.subtract(K.onesLike(p), p)));
+        Tensor focal = K.multiply(K.pow(K.subtract(K.onesLike(pT), pT), gamma), bce);
+        if (applyClassBalancing) {
+            focal = K.multiply(K.add(K.multiply(y, alpha), K.multiply(notY, 1 - alpha)), focal);
+        }
+        return K.mean(focal, -1, false);
+    }
+
+    /**
+     * Keras 3's {@code categorical_focal_crossentropy}: with targets smoothed to
+     * {@code y · (1 − s) + s / classes} and {@code p = softmax(yPred)} when {@code fromLogits}
+     * (else {@code yPred}), {@code q = clip(p / Σ p, ε, 1 − ε)} over the last axis, the loss is
+     * {@code Σ α · (1 − q)^γ · (−y · ln q)} over the last axis. Keras's defaults: α 0.25, γ 2.
+     *
+     * @throws IllegalArgumentException if {@code labelSmoothing} is outside {@code [0, 1]}
+     */
+    public static Tensor categoricalFocalCrossentropy(Tensor yTrue, Tensor yPred, double alpha, double gamma,
+                                                      boolean fromLogits, double labelSmoothing) {
+        checkLabelSmoothing(labelSmoothing);
+        Tensor y = labelSmoothing == 0 ? yTrue
+                : K.add(K.multiply(yTrue, 1 - labelSmoothing), labelSmoothing / yPred.dim(-1));
+        Tensor p = fromLogits ? K.softmax(yPred, -1) : yPred;
+        double eps = K.epsilon();
+        Tensor q = K.clip(K.divide(p, K.sum(p, -1, true)), eps, 1 - eps);
+        Tensor cce = K.negate(K.multiply(y, K.log(q)));
+        Tensor weight = K.multiply(K.pow(K.subtract(K.onesLike(q), q), gamma), alpha);
+        return K.sum(K.multiply(weight, cce), -1, false);
+    }
+
+    /**
+     * Keras 3's {@code dice} loss with its default {@code axis=None}: over the whole batch,
+     * {@code 1 − 2 Σ y·p / (Σ y + Σ p + ε)}, one value for the batch (image segmentation).
+     */
+    public static Tensor dice(Tensor yTrue, Tensor yPred) {
+        Tensor intersection = K.sum(K.multiply(yTrue, yPred));
+        Tensor ratio = K.divide(K.multiply(intersection, 2), K.add(K.add(K.sum(yTrue), K.sum(yPred)), K.epsilon()));
+        return K.subtract(K.onesLike(ratio), ratio);
+    }
+
+    /**
+     * Keras 3's {@code tversky} loss (Salehi et al., 2017) with its default {@code axis=None}: over
+     * the whole batch, with {@code TP = Σ y·p}, {@code FP = Σ (1 − y)·p}, {@code FN = Σ y·(1 − p)},
+     * {@code 1 − TP / (TP + α·FP + β·FN + ε)}, one value for the batch; α = β = 0.5 (the defaults)
+     * is {@link #dice}. α weighs false positives, as Keras documents and its current source
+     * computes (Keras 3.15.1 and earlier swapped the two sums).
+     */
+    public static Tensor tversky(Tensor yTrue, Tensor yPred, double alpha, double beta) {
+        Tensor tp = K.sum(K.multiply(yPred, yTrue));
+        Tensor fp = K.sum(K.multiply(K.subtract(K.onesLike(yTrue), yTrue), yPred));
+        Tensor fn = K.sum(K.multiply(yTrue, K.subtract(K.onesLike(yPred), yPred)));
+        Tensor ratio = K.divide(tp, K.add(K.add(K.add(tp, K.multiply(fp, alpha)), K.multiply(fn, beta)), K.epsilon()));
+        return K.subtract(K.onesLike(ratio), ratio);
     }
 
     /** @throws IllegalArgumentException if {@code s} is outside {@code [0, 1]} */

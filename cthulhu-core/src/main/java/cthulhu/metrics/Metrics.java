@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -20,8 +21,12 @@ import java.util.function.Supplier;
  * <p>Names: {@code binary_accuracy}, {@code categorical_accuracy},
  * {@code sparse_categorical_accuracy}, {@code top_k_categorical_accuracy} and
  * {@code sparse_top_k_categorical_accuracy} (k = {@value #DEFAULT_K}; other k through
- * {@link #topKCategoricalAccuracy(int)}), Keras 3's stateful {@code precision}, {@code recall}
- * and {@code auc} ({@link #stateful(String)}), every loss name (a loss is also a metric), and
+ * {@link #topKCategoricalAccuracy(int)}), Keras 3's {@code pearson_correlation} and
+ * {@code concordance_correlation}, Keras 3's stateful {@code precision}, {@code recall},
+ * {@code auc}, {@code true_positives}, {@code false_positives}, {@code true_negatives},
+ * {@code false_negatives}, {@code r2_score}, {@code root_mean_squared_error} and
+ * {@code binary_io_u} ({@link #stateful(String)}; metrics with arguments through
+ * {@link #registerStateful}), every loss name (a loss is also a metric), and
  * {@code accuracy} / {@code acc}, which stand for the accuracy that fits the model's loss and
  * are resolved by {@link #get(String, Loss, int)} exactly as Keras chooses: binary accuracy for
  * {@code binary_crossentropy} or a single output unit, sparse categorical accuracy for
@@ -35,8 +40,18 @@ public final class Metrics {
     /** The names that stand for the accuracy fitting the loss. */
     public static final Set<String> ACCURACY_NAMES = Set.of("accuracy", "acc");
     /** Keras 3's stateful metrics by name: a new instance for each model that names one. */
-    private static final Map<String, Supplier<StatefulMetric>> STATEFUL = Map.of(
-            "precision", Precision::new, "recall", Recall::new, "auc", AUC::new);
+    private static final Map<String, Supplier<StatefulMetric>> STATEFUL = new ConcurrentHashMap<>(Map.of(
+            "precision", Precision::new, "recall", Recall::new, "auc", AUC::new));
+
+    static {
+        STATEFUL.put("true_positives", () -> new ConditionCount(ConditionCount.Condition.TRUE_POSITIVES));
+        STATEFUL.put("false_positives", () -> new ConditionCount(ConditionCount.Condition.FALSE_POSITIVES));
+        STATEFUL.put("true_negatives", () -> new ConditionCount(ConditionCount.Condition.TRUE_NEGATIVES));
+        STATEFUL.put("false_negatives", () -> new ConditionCount(ConditionCount.Condition.FALSE_NEGATIVES));
+        STATEFUL.put("r2_score", R2Score::new);
+        STATEFUL.put("root_mean_squared_error", RootMeanSquaredError::new);
+        STATEFUL.put("binary_io_u", () -> IoU.binaryIoU(0.5, 0, 1));
+    }
 
     private static final NameRegistry<Metric> REGISTRY = new NameRegistry<>("metric", "Metrics");
 
@@ -62,8 +77,74 @@ public final class Metrics {
         lossMetric("kullback_leibler_divergence", "kld", "kl_divergence");
         lossMetric("poisson");
         lossMetric("cosine_proximity");
-        lossMetric("cosine_similarity");
+        REGISTRY.builtIn("cosine_similarity", Metrics::cosineSimilarity);
         lossMetric("huber");
+        REGISTRY.builtIn("pearson_correlation", Metrics::pearsonCorrelation);
+        REGISTRY.builtIn("concordance_correlation", Metrics::concordanceCorrelation);
+        // Keras 2.2.4's upper-case and short aliases, and Keras 3's bce/BCE.
+        for (String[] alias : new String[][] {{"MSE", "mean_squared_error"}, {"MAE", "mean_absolute_error"},
+            {"MAPE", "mean_absolute_percentage_error"}, {"MSLE", "mean_squared_logarithmic_error"},
+            {"cosine", "cosine_proximity"}, {"bce", "binary_crossentropy"}, {"BCE", "binary_crossentropy"},
+            {"log_cosh_error", "logcosh"}}) {
+            REGISTRY.builtIn(alias[0], REGISTRY.get(alias[1]));
+        }
+    }
+
+    /**
+     * Keras 3's {@code cosine_similarity} metric: the cosine {@code Σ ŷ · p̂} over the last axis, each
+     * side scaled by {@code 1 / √max(Σ x², ε²)} — positive for agreement, the negative of the loss
+     * of the same name. Named {@code cosine_similarity}.
+     */
+    public static Tensor cosineSimilarity(Tensor yTrue, Tensor yPred) {
+        return K.negate(Losses.cosineSimilarity(yTrue, yPred));
+    }
+
+    /**
+     * Keras 3's {@code pearson_correlation} over the last axis: with each side centred on its mean
+     * and divided by its (population) standard deviation, the mean of their products. Named
+     * {@code pearson_correlation}.
+     */
+    public static Tensor pearsonCorrelation(Tensor yTrue, Tensor yPred) {
+        return K.mean(K.multiply(standardized(yTrue), standardized(yPred)), -1, false);
+    }
+
+    private static Tensor standardized(Tensor x) {
+        Tensor centred = K.subtract(x, K.mean(x, -1, true));
+        return K.divide(centred, K.sqrt(K.mean(K.square(centred), -1, true)));
+    }
+
+    /**
+     * Keras 3's {@code concordance_correlation} over the last axis, exactly as Keras computes it:
+     * {@code mean(2 (y − mean(ŷ)) (ŷ − mean(ŷ)) / (var(y) + var(ŷ) + (mean(y) − mean(ŷ))² + ε))}
+     * (Keras centres the targets on the predictions' mean in the numerator). Named
+     * {@code concordance_correlation}.
+     */
+    public static Tensor concordanceCorrelation(Tensor yTrue, Tensor yPred) {
+        Tensor trueMean = K.mean(yTrue, -1, true);
+        Tensor predMean = K.mean(yPred, -1, true);
+        Tensor trueVar = K.mean(K.square(K.subtract(yTrue, trueMean)), -1, true);
+        Tensor predVar = K.mean(K.square(K.subtract(yPred, predMean)), -1, true);
+        Tensor covar = K.multiply(K.subtract(yTrue, predMean), K.subtract(yPred, predMean));
+        Tensor norm = K.add(K.add(trueVar, predVar), K.square(K.subtract(trueMean, predMean)));
+        return K.mean(K.divide(K.multiply(covar, 2), K.add(norm, K.epsilon())), -1, false);
+    }
+
+    /**
+     * Makes a stateful metric known by name, so that a model compiled with the name gets a new
+     * instance from {@code make} (for metrics with arguments, e.g.
+     * {@code registerStateful("precision_at_recall_0.8", () -> AtConstraint.precisionAtRecall(0.8, 200))}).
+     *
+     * @throws IllegalArgumentException if the name is blank or already a metric's name
+     */
+    public static synchronized void registerStateful(String name, Supplier<StatefulMetric> make) {
+        if (name == null || name.isBlank() || make == null) {
+            throw new IllegalArgumentException("registerStateful needs a name and a factory, got " + name + " and " + make);
+        }
+        if (STATEFUL.containsKey(name) || REGISTRY.names().contains(name)) {
+            throw new IllegalArgumentException("The metric name '" + name + "' is taken; choose another name");
+        }
+        REGISTRY.reserve(name);
+        STATEFUL.put(name, make);
     }
 
     private Metrics() {

@@ -585,8 +585,20 @@ public class Model extends MultiTensorLayer {
      *     fit, or when the model has several outputs ({@link #predict(List, int)} gives them)
      */
     public Tensor predict(Tensor x, int batchSize) {
+        return predict(x, batchSize, 0);
+    }
+
+    /**
+     * {@link #predict(Tensor, int)} showing its progress on the model's output as Keras does:
+     * verbosity 1 a progress bar over the samples ({@code 360/360 [====…====] - 0s 50us/step}),
+     * 2 one line at the end, 0 nothing (the default of the overloads without it, as Keras 2.2.4's
+     * {@code predict}).
+     *
+     * @throws IllegalArgumentException for a verbosity other than 0, 1 or 2, and as {@link #predict(Tensor, int)}
+     */
+    public Tensor predict(Tensor x, int batchSize, int verbose) {
         requireSingleOutput("predict");
-        return loop.predict(List.of(x), batchSize).get(0);
+        return predict(List.of(x), batchSize, verbose).get(0);
     }
 
     /** The outputs for {@code xs}, in batches of {@value #DEFAULT_BATCH_SIZE}; see {@link #predict(List, int)}. */
@@ -602,7 +614,12 @@ public class Model extends MultiTensorLayer {
      *     input that does not fit, naming the inputs and shapes
      */
     public List<Tensor> predict(List<Tensor> xs, int batchSize) {
-        return loop.predict(xs, batchSize);
+        return predict(xs, batchSize, 0);
+    }
+
+    /** {@link #predict(List, int)} showing its progress at {@code verbose} as {@link #predict(Tensor, int, int)}. */
+    public List<Tensor> predict(List<Tensor> xs, int batchSize, int verbose) {
+        return loop.predict(xs, batchSize, verbose);
     }
 
     private void requireSingleOutput(String method) {
@@ -625,7 +642,20 @@ public class Model extends MultiTensorLayer {
      * @throws IllegalArgumentException when {@code x} or {@code y} does not fit the model
      */
     public double[] evaluate(Tensor x, Tensor y, int batchSize) {
-        return loop.evaluate(List.of(x), List.of(y), batchSize, "evaluate");
+        return evaluate(x, y, batchSize, 0);
+    }
+
+    /**
+     * {@link #evaluate(Tensor, Tensor, int)} showing its progress on the model's output through
+     * the progress bar {@link #fit} draws: verbosity 1 the bar over the samples, ending
+     * {@code 360/360 [====…====] - 0s 50us/step - loss: 0.1123 - accuracy: 0.9667}, 2 one line
+     * {@code  - 0s - loss: 0.1123 - accuracy: 0.9667}, 0 nothing (the default of the overloads
+     * without it).
+     *
+     * @throws IllegalArgumentException for a verbosity other than 0, 1 or 2, and as {@link #evaluate(Tensor, Tensor, int)}
+     */
+    public double[] evaluate(Tensor x, Tensor y, int batchSize, int verbose) {
+        return loop.evaluate(List.of(x), List.of(y), batchSize, "evaluate", null, verbose);
     }
 
     /** The logged values on one tensor per input and per output, in batches of {@value #DEFAULT_BATCH_SIZE}. */
@@ -642,7 +672,12 @@ public class Model extends MultiTensorLayer {
      * @throws IllegalArgumentException for lists of the wrong length or tensors that do not fit
      */
     public double[] evaluate(List<Tensor> xs, List<Tensor> ys, int batchSize) {
-        return loop.evaluate(xs, ys, batchSize, "evaluate");
+        return evaluate(xs, ys, batchSize, 0);
+    }
+
+    /** {@link #evaluate(List, List, int)} showing its progress at {@code verbose} as {@link #evaluate(Tensor, Tensor, int, int)}. */
+    public double[] evaluate(List<Tensor> xs, List<Tensor> ys, int batchSize, int verbose) {
+        return loop.evaluate(xs, ys, batchSize, "evaluate", null, verbose);
     }
 
     /**
@@ -652,7 +687,7 @@ public class Model extends MultiTensorLayer {
      * @throws IllegalArgumentException for weights of the wrong length, negative or not finite
      */
     public double[] evaluate(Tensor x, Tensor y, int batchSize, double[] sampleWeight) {
-        return loop.evaluate(List.of(x), List.of(y), batchSize, "evaluate", sampleWeight);
+        return loop.evaluate(List.of(x), List.of(y), batchSize, "evaluate", sampleWeight, 0);
     }
 
     /**

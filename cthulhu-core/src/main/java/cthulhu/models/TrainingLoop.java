@@ -76,26 +76,15 @@ final class TrainingLoop {
         int batchSize = options.batchSize();
         int steps = (trainIdx.length + batchSize - 1) / batchSize;
         History history = new History();
-        List<Callback> callbacks = new ArrayList<>();
-        if (options.verbose() > 0) {
-            boolean dynamic = options.dynamicDisplay() != null ? options.dynamicDisplay()
-                    : model.output() == System.out && System.console() != null;
-            callbacks.add(new ProgbarLogger(model.output(), options.verbose(), dynamic));
-        }
+        List<Callback> callbacks = progress(options.verbose(), options.dynamicDisplay());
         callbacks.addAll(options.callbacks());
         callbacks.add(history);
-        Map<String, Object> params = new HashMap<>();
+        Map<String, Object> params = params(trainIdx.length, options.verbose(), keys, objective);
         params.put("epochs", options.epochs());
         params.put("steps", steps);
-        params.put("samples", trainIdx.length);
         params.put("validation_samples", valIdx == null ? 0 : valIdx.length);
         params.put("batch_size", batchSize);
-        params.put("verbose", options.verbose());
-        params.put("metrics", List.copyOf(keys));
-        for (Callback c : callbacks) {
-            c.setModel(model);
-            c.setParams(params);
-        }
+        start(callbacks, params);
         Random random = options.seed() != null ? new Random(options.seed()) : new Random();
         model.setStopTraining(false);
         callbacks.forEach(c -> c.onTrainBegin(new LinkedHashMap<>()));
@@ -115,9 +104,7 @@ final class TrainingLoop {
             EpochMeans means = new EpochMeans(objective.accumulated());
             for (int b = 0; b < steps && !model.isStopTraining(); b++) {
                 int[] idx = Arrays.copyOfRange(order, b * batchSize, Math.min(order.length, (b + 1) * batchSize));
-                Map<String, Double> batchLogs = new LinkedHashMap<>();
-                batchLogs.put("batch", (double) b);
-                batchLogs.put("size", (double) idx.length);
+                Map<String, Double> batchLogs = batchLogs(b, idx.length);
                 for (Callback c : callbacks) {
                     c.onBatchBegin(b, batchLogs);
                 }
@@ -136,7 +123,7 @@ final class TrainingLoop {
                 epochLogs.put(keys.get(i), epochValues[i]);
             }
             if (valIdx != null && options.validatesAfter(epoch)) {
-                double[] val = evaluate(objective, valXs, valYs, valIdx, batchSize, null);
+                double[] val = evaluate(objective, valXs, valYs, valIdx, batchSize, null, List.of());
                 for (int i = 0; i < val.length; i++) {
                     epochLogs.put("val_" + keys.get(i), val[i]);
                 }
@@ -149,18 +136,24 @@ final class TrainingLoop {
         return history;
     }
 
-    /** Keras's {@code evaluate}: the logged values averaged over the samples, in batches. */
+    /** Keras's {@code evaluate}: the logged values averaged over the samples, in batches, silently. */
     double[] evaluate(List<Tensor> xs, List<Tensor> ys, int batchSize, String method) {
-        return evaluate(xs, ys, batchSize, method, null);
+        return evaluate(xs, ys, batchSize, method, null, 0);
     }
 
-    /** Keras's {@code evaluate} with {@code sample_weight} (null for none), weighting the losses as {@code fit} does. */
-    double[] evaluate(List<Tensor> xs, List<Tensor> ys, int batchSize, String method, double[] sampleWeight) {
+    /**
+     * Keras's {@code evaluate} with {@code sample_weight} (null for none), weighting the losses as
+     * {@code fit} does, and its progress shown at {@code verbose} as {@code fit} shows an epoch's.
+     */
+    double[] evaluate(List<Tensor> xs, List<Tensor> ys, int batchSize, String method, double[] sampleWeight, int verbose) {
         model.requireCompiled(method);
         requirePositive("batchSize", batchSize);
         int n = checkData(method, xs, ys);
         double[] weights = SampleWeights.of(method, sampleWeight, null, ys.get(0), n, SampleWeights.classes(model.outputShapes().get(0)));
-        return evaluate(model.objective(), xs, ys, range(0, n), batchSize, weights);
+        Objective objective = model.objective();
+        List<Callback> callbacks = progress(verbose, null);
+        start(callbacks, params(n, verbose, objective.keys(), objective));
+        return evaluate(objective, xs, ys, range(0, n), batchSize, weights, callbacks);
     }
 
     /** Keras's {@code train_on_batch}: one step on all of {@code (xs, ys)}. */
@@ -174,10 +167,13 @@ final class TrainingLoop {
      * The outputs for {@code xs} in inference mode, batch by batch, each of shape
      * {@code [samples] + output shape}, owned by the caller.
      */
-    List<Tensor> predict(List<Tensor> xs, int batchSize) {
+    List<Tensor> predict(List<Tensor> xs, int batchSize, int verbose) {
         requirePositive("batchSize", batchSize);
         int n = model.prepareInputs("predict", xs);
         List<int[]> outputShapes = model.outputShapes();
+        List<Callback> callbacks = progress(verbose, null);
+        start(callbacks, params(n, verbose, List.of(), null));
+        callbacks.forEach(c -> c.onPredictBegin(new LinkedHashMap<>()));
         try (TensorScope all = TensorScope.open()) {
             List<List<Tensor>> parts = new ArrayList<>();
             outputShapes.forEach(s -> parts.add(new ArrayList<>()));
@@ -193,7 +189,11 @@ final class TrainingLoop {
                         parts.get(k).add(step.keep(outputs.get(k)));
                     }
                 }
+                int batch = start / batchSize;
+                Map<String, Double> batchLogs = batchLogs(batch, end - start);
+                callbacks.forEach(c -> c.onPredictBatchEnd(batch, batchLogs));
             }
+            callbacks.forEach(c -> c.onPredictEnd(new LinkedHashMap<>()));
             List<Tensor> results = new ArrayList<>();
             for (int k = 0; k < outputShapes.size(); k++) {
                 List<Tensor> p = parts.get(k);
@@ -210,20 +210,89 @@ final class TrainingLoop {
         }
     }
 
+    /** The evaluation loop, telling {@code callbacks} its progress through the test hooks. */
     private double[] evaluate(Objective objective, List<Tensor> xs, List<Tensor> ys, int[] indices, int batchSize,
-                              double[] weights) {
+                              double[] weights, List<Callback> callbacks) {
         objective.resetStates();
         EpochMeans means = new EpochMeans(objective.accumulated());
+        List<String> keys = objective.keys();
+        callbacks.forEach(c -> c.onTestBegin(new LinkedHashMap<>()));
         for (int start = 0; start < indices.length; start += batchSize) {
             int[] idx = Arrays.copyOfRange(indices, start, Math.min(indices.length, start + batchSize));
+            double[] values;
             try (TensorScope scope = TensorScope.open()) {
                 List<Tensor> bx = rows(xs, idx);
                 List<Tensor> by = rows(ys, idx);
                 Pass pass = pass(objective, bx, by, SampleWeights.batch(weights, idx, by.get(0)), false);
-                means.add(objective.values(pass.total(), pass.losses(), by, pass.outputs()), idx.length);
+                values = objective.values(pass.total(), pass.losses(), by, pass.outputs());
+            }
+            means.add(values, idx.length);
+            int batch = start / batchSize;
+            Map<String, Double> batchLogs = batchLogs(batch, idx.length);
+            for (int i = 0; i < values.length; i++) {
+                batchLogs.put(keys.get(i), values[i]);
+            }
+            callbacks.forEach(c -> c.onTestBatchEnd(batch, batchLogs));
+        }
+        double[] result = means.means();
+        Map<String, Double> logs = new LinkedHashMap<>();
+        for (int i = 0; i < result.length; i++) {
+            logs.put(keys.get(i), result[i]);
+        }
+        callbacks.forEach(c -> c.onTestEnd(logs));
+        return result;
+    }
+
+    /**
+     * The progress callback of a verbosity: a {@link ProgbarLogger} on the model's output, drawing
+     * a dynamic bar when {@code dynamic} says so, or when null when the output is a console; none
+     * at verbosity 0.
+     */
+    private List<Callback> progress(int verbose, Boolean dynamic) {
+        List<Callback> callbacks = new ArrayList<>();
+        if (verbose > 0) {
+            boolean redraw = dynamic != null ? dynamic : model.output() == System.out && System.console() != null;
+            callbacks.add(new ProgbarLogger(model.output(), verbose, redraw));
+        }
+        return callbacks;
+    }
+
+    /**
+     * The parameters every callback gets ({@link Callback#setParams}): {@code samples},
+     * {@code verbose}, {@code metrics} (the keys) and {@code stateful_metrics} (those of the
+     * objective's keys that are accumulated rather than averaged); {@code objective} may be null.
+     */
+    private static Map<String, Object> params(int samples, int verbose, List<String> keys, Objective objective) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("samples", samples);
+        params.put("verbose", verbose);
+        params.put("metrics", List.copyOf(keys));
+        List<String> stateful = new ArrayList<>();
+        if (objective != null) {
+            boolean[] accumulated = objective.accumulated();
+            for (int i = 0; i < accumulated.length; i++) {
+                if (accumulated[i]) {
+                    stateful.add(objective.keys().get(i));
+                    stateful.add("val_" + objective.keys().get(i));
+                }
             }
         }
-        return means.means();
+        params.put("stateful_metrics", List.copyOf(stateful));
+        return params;
+    }
+
+    private void start(List<Callback> callbacks, Map<String, Object> params) {
+        for (Callback c : callbacks) {
+            c.setModel(model);
+            c.setParams(params);
+        }
+    }
+
+    private static Map<String, Double> batchLogs(int batch, int size) {
+        Map<String, Double> logs = new LinkedHashMap<>();
+        logs.put("batch", (double) batch);
+        logs.put("size", (double) size);
+        return logs;
     }
 
     /**

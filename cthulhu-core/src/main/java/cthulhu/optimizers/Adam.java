@@ -92,12 +92,21 @@ public final class Adam extends MomentOptimizer {
         return lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
     }
 
-    /** The update above over inputs {@code p, g, m, v[, v̂]} into {@code p', m', v'[, v̂']}; also {@link AdamW}'s. */
+    /**
+     * The update above over inputs {@code p, g, m, v[, v̂]} into {@code p', m', v'[, v̂']}; also
+     * {@link AdamW}'s. Float32 variables update in single precision, as Keras updates them.
+     */
     static ElementKernel kernel(double lr, long t, double beta1, double beta2, double epsilon, boolean amsgrad) {
         double lrT = stepSize(lr, t, beta1, beta2);
         double c1 = 1 - beta1;
         double c2 = 1 - beta2;
-        return (in, out, n) -> {
+        float lrTf = (float) lrT;
+        float beta1f = (float) beta1;
+        float beta2f = (float) beta2;
+        float c1f = (float) c1;
+        float c2f = (float) c2;
+        float epsilonf = (float) epsilon;
+        return ElementKernel.of((in, out, n) -> {
             double[] p = in[0];
             double[] g = in[1];
             double[] m = in[2];
@@ -117,6 +126,26 @@ public final class Adam extends MomentOptimizer {
                 vhat1[i] = di;
                 p1[i] = p[i] - (mi * lrT) / (Math.sqrt(di) + epsilon);
             }
-        };
+        }, (in, out, n) -> {
+            float[] p = in[0];
+            float[] g = in[1];
+            float[] m = in[2];
+            float[] v = in[3];
+            float[] vhat = amsgrad ? in[4] : v;
+            float[] p1 = out[0];
+            float[] m1 = out[1];
+            float[] v1 = out[2];
+            float[] vhat1 = amsgrad ? out[3] : v1;
+            for (int i = 0; i < n; i++) {
+                float gi = g[i];
+                float mi = m[i] * beta1f + gi * c1f;
+                float vi = v[i] * beta2f + (gi * gi) * c2f;
+                m1[i] = mi;
+                v1[i] = vi;
+                float di = amsgrad ? Math.max(vhat[i], vi) : vi;
+                vhat1[i] = di;
+                p1[i] = p[i] - (mi * lrTf) / ((float) Math.sqrt(di) + epsilonf);
+            }
+        });
     }
 }

@@ -194,7 +194,7 @@ public abstract class Optimizer implements AutoCloseable {
      */
     public abstract Map<String, Object> getConfig();
 
-    /** The names of the per-variable state, e.g. {@code ["m", "v"]}; each starts as zeros. */
+    /** The names of the per-variable state, e.g. {@code ["m", "v"]}; each starts at {@link #initialSlotValue}. */
     protected abstract List<String> slotNames();
 
     /**
@@ -239,7 +239,7 @@ public abstract class Optimizer implements AutoCloseable {
             for (int k = 0; k < state.size(); k++) {
                 in[2 + k] = state.get(k).value();
             }
-            Tensor[] next = K.mapElements(kernel, 1 + state.size(), in);
+            Tensor[] next = step(kernel, in, 1 + state.size());
             for (int k = 0; k < state.size(); k++) {
                 state.get(k).assign(next[1 + k]);
             }
@@ -248,19 +248,46 @@ public abstract class Optimizer implements AutoCloseable {
         iterations = t;
     }
 
+    /**
+     * One variable's update: the new value and state from its inputs {@code p, g} and state. The
+     * default is the fused pass of {@code kernel}; an optimizer whose update needs more than each
+     * element on its own (a norm over the whole variable, as {@link Lamb}'s) runs the pass and
+     * finishes the update with {@link K}.
+     *
+     * @param kernel this step's kernel, weight decay included
+     * @param in {@code p, g} and the state in the order of {@link #slotNames}
+     * @param outputs {@code 1 + } the number of slots
+     * @return {@code p'} and the new state in the same order
+     */
+    protected Tensor[] step(ElementKernel kernel, Tensor[] in, int outputs) {
+        return K.mapElements(kernel, outputs, in);
+    }
+
     /** {@code kernel} applied to {@code p − p · weight_decay · lr} (the kernel's inputs are its own copies). */
     private ElementKernel withWeightDecay(ElementKernel kernel, double lr) {
         if (weightDecay == 0) {
             return kernel;
         }
         double shrink = weightDecay * lr;
-        return (in, out, n) -> {
+        ElementKernel doubles = (in, out, n) -> {
             double[] p = in[0];
             for (int i = 0; i < n; i++) {
                 p[i] = p[i] - p[i] * shrink;
             }
             kernel.apply(in, out, n);
         };
+        ElementKernel.FloatKernel floats = kernel.floats();
+        if (floats == null) {
+            return doubles;
+        }
+        float shrinkf = (float) shrink;
+        return ElementKernel.of(doubles, (in, out, n) -> {
+            float[] p = in[0];
+            for (int i = 0; i < n; i++) {
+                p[i] = p[i] - p[i] * shrinkf;
+            }
+            floats.apply(in, out, n);
+        });
     }
 
     /** The gradients after {@link #clipnorm} (or {@link #globalClipnorm}) and {@link #clipvalue}, in that order. */
@@ -283,10 +310,17 @@ public abstract class Optimizer implements AutoCloseable {
         return out;
     }
 
+    /** The value every element of the state {@code slot} starts at: 0 unless an optimizer says otherwise. */
+    protected double initialSlotValue(String slot) {
+        return 0;
+    }
+
     private List<Variable> createSlots(Variable p) {
         List<Variable> state = new ArrayList<>();
         for (String name : slotNames()) {
-            state.add(new Variable(p.name() + "/" + name, K.zeros(p.value().dtype(), p.shape()), false));
+            Tensor zeros = K.zeros(p.value().dtype(), p.shape());
+            double initial = initialSlotValue(name);
+            state.add(new Variable(p.name() + "/" + name, initial == 0 ? zeros : K.add(zeros, initial), false));
         }
         return Collections.unmodifiableList(state);
     }

@@ -14,7 +14,7 @@ import java.util.function.Function;
 /**
  * The one registry of optimizer names: {@code sgd}, {@code rmsprop}, {@code adam},
  * {@code adagrad}, {@code adadelta}, {@code adamax}, {@code nadam} (Keras 2.2.4's defaults),
- * {@code adamw}, {@code lion} (Keras 3's), and any registered with {@link #register}. Optimizers
+ * {@code adamw}, {@code lion}, {@code ftrl}, {@code lamb} (Keras 3's), and any registered with {@link #register}. Optimizers
  * hold state, so every {@link #get} returns a new one.
  *
  * <p>An optimizer serializes to its name plus its {@link Optimizer#getConfig() config};
@@ -57,6 +57,12 @@ public final class Optimizers {
                 r.getBoolean("amsgrad", false))));
         builtIn("lion", Lion.class, c -> read("lion", c, r -> new Lion(lr(r, 0.001), r.getDouble("beta_1", 0.9),
                 r.getDouble("beta_2", 0.99))));
+        builtIn("lamb", Lamb.class, c -> read("lamb", c, r -> new Lamb(lr(r, 0.001), r.getDouble("beta_1", 0.9),
+                r.getDouble("beta_2", 0.999), r.getDouble("epsilon", 1e-7))));
+        builtIn("ftrl", Ftrl.class, c -> read("ftrl", c, r -> new Ftrl(lr(r, 0.001), r.getDouble("learning_rate_power", -0.5),
+                r.getDouble("initial_accumulator_value", 0.1), r.getDouble("l1_regularization_strength", 0),
+                r.getDouble("l2_regularization_strength", 0), r.getDouble("l2_shrinkage_regularization_strength", 0),
+                r.getDouble("beta", 0))));
     }
 
     private Optimizers() {

@@ -2,6 +2,7 @@ package cthulhu.conformance.backend;
 
 import cthulhu.backend.Backend;
 import cthulhu.backend.Composites;
+import cthulhu.backend.DType;
 import cthulhu.backend.ElementKernel;
 import cthulhu.backend.ElementwisePass;
 import cthulhu.backend.K;
@@ -16,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import static cthulhu.conformance.TensorAssert.assertClose;
@@ -125,6 +127,42 @@ class CompositesTest extends ConformanceTestBase {
         Tensor pt = K.transpose(K.constant(Reference.uniform(12, -2, 2, 8), 4, 3));
         Tensor gs = K.slice(K.constant(Reference.uniform(24, -1, 1, 9), 6, 4), 0, 3, 6);
         assertAll(ElementwisePass.copying(b, KERNEL, List.of(pt, gs, v), 2), b.mapElements(KERNEL, List.of(pt, gs, v), 2));
+    }
+
+    /**
+     * A kernel with a float32 form runs that form on float32 tensors and its double form on
+     * float64 ones, each on every element (20,000: the pass splits them over two threads from
+     * 65,536 on, so also 70,000), and the float32 form's results come back as it computed them.
+     */
+    @ParameterizedTest(name = "{0} elements")
+    @ValueSource(ints = {20_000, 70_000})
+    void mapElementsRunsTheFloat32FormOnFloat32Tensors(int size) {
+        Backend b = K.currentBackend();
+        double[] values = Reference.uniform(size, -2, 2, 13);
+        for (DType dtype : DType.values()) {
+            AtomicLong doubles = new AtomicLong();
+            AtomicLong floats = new AtomicLong();
+            ElementKernel kernel = ElementKernel.of((in, out, n) -> {
+                doubles.addAndGet(n);
+                for (int i = 0; i < n; i++) {
+                    out[0][i] = in[0][i] / 3;
+                }
+            }, (in, out, n) -> {
+                floats.addAndGet(n);
+                for (int i = 0; i < n; i++) {
+                    out[0][i] = in[0][i] / 3f;
+                }
+            });
+            Tensor x = K.constant(dtype, values, size / 100, 100);
+            double[] result = b.mapElements(kernel, List.of(x), 1)[0].toDoubleArray();
+            boolean single = dtype == DType.FLOAT32;
+            assertEquals(single ? size : 0, floats.get(), dtype + ": elements through the float32 form");
+            assertEquals(single ? 0 : size, doubles.get(), dtype + ": elements through the double form");
+            for (int i = 0; i < size; i++) {
+                double expected = single ? (double) ((float) values[i] / 3f) : values[i] / 3;
+                assertEquals(expected, result[i], 0, dtype + " element " + i);
+            }
+        }
     }
 
     private static void assertAll(Tensor[] expected, Tensor[] actual) {

@@ -204,6 +204,58 @@ class CallbacksTest extends ConformanceTestBase {
         assertFalse(fitOutput(new FitOptions().verbose(0)).contains("loss"), "verbosity 0 is silent");
     }
 
+    /** What {@code run} prints on the diverging model (w = 0, so each of the four samples has loss (0 − 2)² = 4). */
+    private static String printed(java.util.function.Consumer<Sequential> run, String... metrics) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (Sequential model = diverging()) {
+            model.compile(new SGD(1.5), Losses.get("mse"), metrics);
+            model.setOutput(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            run.accept(model);
+        }
+        return bytes.toString(StandardCharsets.UTF_8).replace("\r\n", "\n");
+    }
+
+    private static Tensor x4() {
+        return K.constant(new double[] {1, 1, 1, 1}, 4, 1);
+    }
+
+    private static Tensor y4() {
+        return K.constant(new double[] {2, 2, 2, 2}, 4, 1);
+    }
+
+    @Test
+    void evaluateDrawsTheBarOverItsSamples() {
+        String bar = printed(m -> m.evaluate(x4(), y4(), 2, 1));
+        assertTrue(bar.matches("4/4 \\[={30}\\] - \\d+s \\d+[mu]?s/step - loss: 4\\.0000\n"), bar);
+        String line = printed(m -> m.evaluate(x4(), y4(), 2, 2));
+        assertTrue(line.matches(" - \\d+s - loss: 4\\.0000\n"), line);
+        assertEquals("", printed(m -> m.evaluate(x4(), y4(), 2, 0)), "verbosity 0 is silent");
+        assertEquals("", printed(m -> m.evaluate(x4(), y4(), 2)), "evaluate without a verbosity is silent");
+    }
+
+    @Test
+    void predictDrawsTheBarWithoutValues() {
+        String bar = printed(m -> m.predict(x4(), 3, 1).close());
+        assertTrue(bar.matches("4/4 \\[={30}\\] - \\d+s \\d+[mu]?s/step\n"), bar);
+        String line = printed(m -> m.predict(x4(), 3, 2).close());
+        assertTrue(line.matches(" - \\d+s\n"), line);
+        assertEquals("", printed(m -> m.predict(x4(), 3).close()), "predict without a verbosity is silent");
+    }
+
+    @Test
+    void theBarShowsAStatefulMetricOverTheEpochNotItsBatchAverage() {
+        // Batches of one: predictions 0, 6, −6, 18 for targets 2 (all positive); recall after each
+        // batch 0/1, 1/2, 1/3, 2/4. The epoch's recall is 0.5; the mean of the four would be 1/3.
+        String out = printed(m -> m.fit(x4(), y4(), new FitOptions().epochs(1).batchSize(1).shuffle(false).verbose(2)), "recall");
+        assertTrue(out.contains(" - loss: 85.0000 - recall: 0.5000"), out);
+        // Evaluated at w = −30 (after the epoch), every prediction is negative: recall 0, printed as Keras prints a value of magnitude at most 1e-3.
+        String evaluated = printed(m -> {
+            m.fit(x4(), y4(), new FitOptions().epochs(1).batchSize(1).shuffle(false).verbose(0));
+            m.evaluate(x4(), y4(), 1, 2);
+        }, "recall");
+        assertTrue(evaluated.matches(" - \\d+s - loss: 1024\\.0000 - recall: 0\\.0000e\\+00\n"), evaluated);
+    }
+
     @Test
     void progressBarAndValuesAreFormattedAsKeras() {
         assertEquals("12/50 [======>.......................]", ProgbarLogger.bar(12, 50));

@@ -2,6 +2,7 @@ package cthulhu.conformance.training;
 
 import cthulhu.conformance.ConformanceTestBase;
 import cthulhu.optimizers.schedules.CosineDecay;
+import cthulhu.optimizers.schedules.CosineDecayRestarts;
 import cthulhu.optimizers.schedules.ExponentialDecay;
 import cthulhu.optimizers.schedules.InverseTimeDecay;
 import cthulhu.optimizers.schedules.LearningRateSchedule;
@@ -28,6 +29,26 @@ class LearningRateSchedulesTest extends ConformanceTestBase {
         for (long step : steps) {
             assertEquals(s.at(step), copy.at(step), 0, s.className() + " rebuilt from its config");
         }
+    }
+
+    @Test
+    void cosineDecayRestartsMatchesKeras3() {
+        long[] steps = {0, 5, 10, 15, 29, 30, 45, 70};
+        // Periods of 10, 20, 40 steps from steps 0, 10, 30, each starting at half the last: step 10 restarts at
+        // 0.1 · (0.9 · ½ · 0.5 · 2 + 0.1) = 0.055, step 30 at 0.1 · (0.9 · 0.25 + 0.1) = 0.0325. Keras 3.15.1's values
+        // (cthulhu-conformance/src/test/python/keras3_optimizers.py; some in float32, so 1e-6 relative):
+        double[] geometric = {0.1, 0.05499999731779098, 0.05500000000000001, 0.048409903645515444, 0.01027701184153557,
+            0.0325, 0.025555188208818438, 0.021250000000000005};
+        double[] constant = {0.1, 0.04999999701976776, 0.1, 0.04999999701976776, 0.002447175979614258, 0.1,
+            0.04999999701976776, 0.1};
+        LearningRateSchedule restarts = new CosineDecayRestarts(0.1, 10, 2, 0.5, 0.1);
+        LearningRateSchedule periodic = new CosineDecayRestarts(0.1, 10, 1, 1, 0);
+        for (int i = 0; i < steps.length; i++) {
+            assertEquals(geometric[i], restarts.at(steps[i]), 1e-6 * geometric[i], "t_mul 2, step " + steps[i]);
+            assertEquals(constant[i], periodic.at(steps[i]), 1e-6 * constant[i], "t_mul 1, step " + steps[i]);
+        }
+        assertEquals(restarts.getConfig(), LearningRateSchedules.deserialize(LearningRateSchedules.serialize(restarts)).getConfig());
+        assertThrowsWithMessage(IllegalArgumentException.class, () -> new CosineDecayRestarts(0.1, 0), "first_decay_steps", "0");
     }
 
     @Test

@@ -170,7 +170,7 @@ class ModelTest extends ConformanceTestBase {
     void unknownNamesAtCompileListTheValidOnes() {
         try (Sequential model = classifier()) {
             assertThrowsWithMessage(IllegalArgumentException.class, () -> model.compile("adam_of_yog", "mse"),
-                    "Unknown optimizer: adam_of_yog", "adadelta, adagrad, adam, adamax, adamw, lion, nadam, rmsprop, sgd");
+                    "Unknown optimizer: adam_of_yog", "adadelta, adagrad, adam, adamax, adamw, ftrl, lamb, lion, nadam, rmsprop, sgd");
             assertThrowsWithMessage(IllegalArgumentException.class, () -> model.compile("sgd", "ctc"),
                     "Unknown loss function: ctc", "binary_crossentropy");
             assertThrowsWithMessage(IllegalArgumentException.class, () -> model.compile("sgd", "mse", "f1"),

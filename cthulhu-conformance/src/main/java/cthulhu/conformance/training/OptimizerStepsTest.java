@@ -9,6 +9,8 @@ import cthulhu.optimizers.Adagrad;
 import cthulhu.optimizers.Adam;
 import cthulhu.optimizers.AdamW;
 import cthulhu.optimizers.Adamax;
+import cthulhu.optimizers.Ftrl;
+import cthulhu.optimizers.Lamb;
 import cthulhu.optimizers.Lion;
 import cthulhu.optimizers.Nadam;
 import cthulhu.optimizers.Optimizer;
@@ -178,6 +180,84 @@ class OptimizerStepsTest extends ConformanceTestBase {
         // Step 1 by hand: m = 0, so p moves by 0.01·sign(g): [0.99, −2.01, 0.31]; m = 0.01·g1.
         // Step 2: β1m + 0.1·g2 = 0.009·g1 + 0.1·g2 = [0.0245, −0.03775, 0.0041]: p = [0.98, −2.0, 0.30].
         assertSteps(new Lion(0.01, 0.9, 0.99), new double[][] {{0.99, -2.01, 0.31}, {0.98, -2.0, 0.30}});
+    }
+
+    /** Keras 3's FTRL rule worked in double: the parameters after each of the two steps. */
+    private static double[][] ftrlSteps(double lr, double power, double initial, double l1, double l2, double shrinkage, double beta) {
+        double[] p = P0.clone();
+        double[] n = {initial, initial, initial};
+        double[] z = new double[3];
+        double[][] expected = new double[2][];
+        for (int s = 0; s < 2; s++) {
+            for (int i = 0; i < 3; i++) {
+                double g = GRADS[s][i];
+                double next = n[i] + g * g;
+                z[i] += g + 2 * shrinkage * p[i] - (Math.pow(next, -power) - Math.pow(n[i], -power)) / lr * p[i];
+                double quadratic = Math.pow(next, -power) / lr + 2 * (l2 + beta / (2 * lr));
+                p[i] = (Math.max(-l1, Math.min(l1, z[i])) - z[i]) / quadratic;
+                n[i] = next;
+            }
+            expected[s] = p.clone();
+        }
+        return expected;
+    }
+
+    @Test
+    void ftrl() {
+        double[][] defaults = ftrlSteps(0.1, -0.5, 0.1, 0, 0, 0, 0);
+        assertSteps(new Ftrl(0.1), defaults);
+        // The same two steps as Keras 3.15.1 takes them (cthulhu-conformance/src/test/python/keras3_optimizers.py).
+        assertSteps(new Ftrl(0.1), new double[][] {{0.3809620907022995, -0.49308828618913203, 0.04411235768409869},
+            {0.34893645994128214, -0.42265221368308203, 0.029205237834100093}});
+        Ftrl options = new Ftrl(LearningRateSchedule.constant(0.1), -0.7, 0.5, 0.05, 0.1, 0.2, 0.3);
+        assertSteps(options, ftrlSteps(0.1, -0.7, 0.5, 0.05, 0.1, 0.2, 0.3));
+        // L1 0.05 holds the third weight's |z| below it at exactly 0, as in Keras.
+        assertSteps(new Ftrl(LearningRateSchedule.constant(0.1), -0.7, 0.5, 0.05, 0.1, 0.2, 0.3),
+                new double[][] {{0.0940850975520862, -0.04634147288998135, 0.0}, {0.07373778254456874, -0.008855033391860627, 0.0}});
+        assertThrowsWithMessage(IllegalArgumentException.class,
+                () -> new Ftrl(LearningRateSchedule.constant(0.1), 0.5, 0.1, 0, 0, 0, 0), "learning_rate_power", "0.5");
+        assertThrowsWithMessage(IllegalArgumentException.class,
+                () -> new Ftrl(LearningRateSchedule.constant(0.1), -0.5, -1, 0, 0, 0, 0), "initial_accumulator_value", "-1");
+        Ftrl restored = (Ftrl) Optimizers.deserialize("ftrl", options.getConfig());
+        assertEquals(options.getConfig(), restored.getConfig());
+        assertInstanceOf(Ftrl.class, Optimizers.get("ftrl"));
+    }
+
+    @Test
+    void lamb() {
+        // Adam's direction u with bias-corrected moments, rescaled by ‖p‖/‖u‖ per variable; lr 0.1.
+        double lr = 0.1;
+        double[] p = P0.clone();
+        double[] m = new double[3];
+        double[] v = new double[3];
+        double[][] expected = new double[2][];
+        for (int s = 0; s < 2; s++) {
+            double[] u = new double[3];
+            double pNorm = 0;
+            double uNorm = 0;
+            for (int i = 0; i < 3; i++) {
+                double g = GRADS[s][i];
+                m[i] = 0.9 * m[i] + 0.1 * g;
+                v[i] = 0.999 * v[i] + 0.001 * g * g;
+                u[i] = (m[i] / (1 - Math.pow(0.9, s + 1))) / (Math.sqrt(v[i] / (1 - Math.pow(0.999, s + 1))) + 1e-7);
+                pNorm += p[i] * p[i];
+                uNorm += u[i] * u[i];
+            }
+            double ratio = Math.sqrt(pNorm) / Math.sqrt(uNorm);
+            for (int i = 0; i < 3; i++) {
+                p[i] -= lr * ratio * u[i];
+            }
+            expected[s] = p.clone();
+        }
+        assertSteps(new Lamb(lr), expected);
+        // As Keras 3.15.1 takes the two steps (cthulhu-conformance/src/test/python/keras3_optimizers.py), also with weight decay.
+        assertSteps(new Lamb(lr), new double[][] {{0.8697437986974458, -2.1302561752513243, 0.43025609709769735},
+            {0.6544585463346169, -2.064103612102839, 0.4940664259680828}});
+        assertSteps(new Lamb(lr).weightDecay(0.1), new double[][] {{0.8610463607104714, -2.108953613498811, 0.4259535361267204},
+            {0.641434821262558, -2.023027950221992, 0.4842345040913179}});
+        Lamb lamb = new Lamb(LearningRateSchedule.constant(0.01), 0.8, 0.99, 1e-6);
+        assertEquals(lamb.getConfig(), Optimizers.deserialize("lamb", lamb.getConfig()).getConfig());
+        assertInstanceOf(Lamb.class, Optimizers.get("lamb"));
     }
 
     @Test

@@ -19,6 +19,7 @@ import cthulhu.losses.Losses;
 import cthulhu.models.FitOptions;
 import cthulhu.models.Sequential;
 import cthulhu.optimizers.SGD;
+import cthulhu.regularizers.OrthogonalRegularizer;
 import cthulhu.regularizers.Regularizers;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,21 @@ class RegularizationTest extends ConformanceTestBase {
     private static final double[] Y = {1, 0};
     private static final double[] W = {0.5, -1};
     private static final double B = 0.2;
+
+    @Test
+    void orthogonalRegularizerPenalisesTheCosinesBetweenRowsOrColumns() {
+        // Rows (1, 0), (1, 1), (0, 2) scale to unit rows whose cosines are 1/√2, 0 and 1/√2:
+        // 0.01 · 0.5 · 2 · √2 / 3 pairs. Columns (1, 1, 0) and (0, 1, 2): cosine 1/√10, one pair.
+        Tensor w = K.constant(new double[] {1, 0, 1, 1, 0, 2}, 3, 2);
+        assertTensor(new double[] {0.01 * 0.5 * 2 * Math.sqrt(2) / 3}, new int[0], new OrthogonalRegularizer().apply(w));
+        assertTensor(new double[] {0.2 * 0.5 * 2 / Math.sqrt(10)}, new int[0], new OrthogonalRegularizer(0.2, "columns").apply(w));
+        GradientCheck.check(x -> new OrthogonalRegularizer(0.5, "rows").apply(x), new double[] {1, 0.3, 0.8, 1, -0.2, 2}, 3, 2);
+        OrthogonalRegularizer columns = new OrthogonalRegularizer(0.2, "columns");
+        assertEquals(columns, Regularizers.deserialize(Regularizers.serialize(columns)));
+        assertEquals(new OrthogonalRegularizer(), Regularizers.get("orthogonal_regularizer"));
+        assertThrowsWithMessage(IllegalArgumentException.class, () -> new OrthogonalRegularizer(0.01, "diagonal"), "mode", "diagonal");
+        assertThrowsWithMessage(IllegalArgumentException.class, () -> new OrthogonalRegularizer().apply(K.ones(2, 2, 2)), "rank-2", "[2, 2, 2]");
+    }
 
     @Test
     void penaltiesAreTheWeightedSumsOfMagnitudesAndSquares() {
@@ -144,6 +160,10 @@ class RegularizationTest extends ConformanceTestBase {
         assertEquals("L2", Regularizers.get("l2").className());
         assertEquals(Map.of("l1", 0.01, "l2", 0.01), Regularizers.get("l1_l2").getConfig());
         assertEquals(Map.of("min_value", 0.0, "max_value", 1.0, "rate", 1.0, "axis", 0), Constraints.get("min_max_norm").getConfig());
+        // Keras 2.2.4's aliases maxnorm, nonneg, unitnorm.
+        assertEquals(Constraints.get("max_norm").getConfig(), Constraints.get("maxnorm").getConfig());
+        assertEquals(Constraints.get("non_neg").getClass(), Constraints.get("nonneg").getClass());
+        assertEquals(Constraints.get("unit_norm").getConfig(), Constraints.get("unitnorm").getConfig());
         PReLU prelu = new PReLU().alphaRegularizer(Regularizers.l2(0.5)).alphaConstraint(new NonNeg());
         assertEquals(prelu.getConfig(), Layers.fromConfig("PReLU", prelu.getConfig()).getConfig());
         assertNull(new Daoloth(2).getConfig().get("kernel_regularizer"));

@@ -33,6 +33,8 @@ public final class LearningRateSchedules {
         REGISTRY.builtIn("CosineDecay", r -> new CosineDecay(r.getDouble("initial_learning_rate"),
                 r.getDouble("decay_steps"), r.getDouble("alpha", 0), r.getNullableDouble("warmup_target", null),
                 r.getDouble("warmup_steps", 0)));
+        REGISTRY.builtIn("CosineDecayRestarts", r -> new CosineDecayRestarts(r.getDouble("initial_learning_rate"),
+                r.getDouble("first_decay_steps"), r.getDouble("t_mul", 2), r.getDouble("m_mul", 1), r.getDouble("alpha", 0)));
     }
 
     private LearningRateSchedules() {
