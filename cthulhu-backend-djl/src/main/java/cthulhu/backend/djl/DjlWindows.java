@@ -19,10 +19,8 @@ import java.util.Deque;
  * <ul>
  *   <li>forward: {@code convolution}, padding passed to libtorch when it is the same on both
  *       sides of each axis, else done first with {@code constant_pad_nd};
- *   <li>input gradient: the transposed convolution written as a convolution — the output
- *       gradient spread by the stride (zeros between its cells), padded by {@code extent − 1}
- *       less the forward's leading padding, convolved with the kernel flipped and its channel
- *       axes swapped, at the forward's dilation;
+ *   <li>input gradient: libtorch's autograd through that convolution of a zero leaf of the
+ *       input's shape ({@code convolution_backward} for the input alone);
  *   <li>kernel gradient: a convolution of the padded input, batch and channel axes swapped, with
  *       the output gradient as its kernel: stride the forward's dilation, dilation the forward's
  *       stride, cropped to the kernel's size;
