@@ -151,6 +151,7 @@ public final class Report {
         mlp(out, run);
         lstm(out, run);
         serving(out, run);
+        convolution(out, run);
         return out.toString();
     }
 
@@ -537,6 +538,87 @@ public final class Report {
             }
             out.append(" |\n");
         }
+        out.append('\n');
+    }
+
+    // ---- convolution ------------------------------------------------------------------------
+
+    /** Float32 lanes of one vector register: 16 with AVX-512, 8 with AVX2, else 4. */
+    private static int floatLanes() {
+        String flags = cpuFlags();
+        return flags.contains(" avx512f") ? 16 : flags.contains(" avx2") ? 8 : 4;
+    }
+
+    private static String cpuFlags() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("flags")) {
+                    return line + " ";
+                }
+            }
+        } catch (IOException e) {
+            return "";
+        }
+        return "";
+    }
+
+    /** The clock in GHz that /proc/cpuinfo reports (the nominal one on a virtual machine), else NaN. */
+    private static double clockGhz() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("cpu MHz")) {
+                    return Double.parseDouble(line.substring(line.indexOf(':') + 1).trim()) / 1000;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
+    }
+
+    /**
+     * The float32 FMA peak in GFLOP/s: cores × lanes × FMA units × 2 flops × clock. Two FMA units
+     * per core (every x86 core with AVX-512 or AVX2 since Haswell and Zen 2; Zen 5 at full
+     * 512-bit width); set {@code -Dcthulhu.bench.fmaUnits} for another machine.
+     */
+    static double peakGflops() {
+        int units = Integer.getInteger("cthulhu.bench.fmaUnits", 2);
+        return Runtime.getRuntime().availableProcessors() * floatLanes() * units * 2 * clockGhz();
+    }
+
+    private static void convolution(StringBuilder out, Run run) {
+        double peak = peakGflops();
+        out.append("### Convolution\n\nFloat32 FMA peak: ").append(Runtime.getRuntime().availableProcessors())
+                .append(" cores × ").append(floatLanes()).append(" lanes × ")
+                .append(Integer.getInteger("cthulhu.bench.fmaUnits", 2)).append(" FMA units × 2 flops × ")
+                .append(fmt(clockGhz())).append(" GHz = ").append(fmt(peak)).append(" GFLOP/s.\n\n");
+        out.append("Forward `(64, 32, 32, 32) ⊛ (3, 3, 32, 64)`, same padding:\n\n| impl | GFLOP/s | of peak | vs raw library |\n| --- | --- | --- | --- |\n");
+        String[][] rows = {{"pure", "raw-djl"}, {"nd4j", "raw-nd4j"}, {"djl", "raw-djl"}, {"raw-nd4j", null}, {"raw-djl", null}};
+        for (String[] row : rows) {
+            OptionalDouble g = scale(run.ops("ConvBenchmark.forward", "impl", row[0]), ConvBenchmark.FORWARD_FLOPS / 1e9);
+            OptionalDouble raw = row[1] == null ? OptionalDouble.empty()
+                    : scale(run.ops("ConvBenchmark.forward", "impl", row[1]), ConvBenchmark.FORWARD_FLOPS / 1e9);
+            out.append("| ").append(row[0]).append(" | ").append(fmt(g)).append(" | ")
+                    .append(g.isPresent() ? String.format(Locale.ROOT, "%.1f %%", 100 * g.getAsDouble() / peak) : "n/a")
+                    .append(" | ").append(row[1] == null ? "—" : ratio(g, raw) + " " + row[1]).append(" |\n");
+        }
+        out.append("\nTraining step of the CNN (batch ").append(ConvBenchmark.BATCH).append(", Adam):\n\n")
+                .append("| impl | samples/s | vs raw-djl |\n| --- | --- | --- |\n");
+        OptionalDouble rawStep = scale(run.ops("ConvBenchmark.step", "impl", "raw-djl"), ConvBenchmark.BATCH);
+        for (String impl : new String[] {"pure", "nd4j", "djl", "raw-djl"}) {
+            OptionalDouble v = scale(run.ops("ConvBenchmark.step", "impl", impl), ConvBenchmark.BATCH);
+            out.append("| ").append(impl).append(" | ").append(fmt(v)).append(" | ").append(ratio(v, rawStep)).append(" |\n");
+        }
+        out.append("\n| target | measured | ratio | met |\n| --- | --- | --- | --- |\n");
+        ratioTarget(out, "cthulhu-on-DJL CNN step ≥ 0.95× raw DJL", scale(run.ops("ConvBenchmark.step", "impl", "djl"), ConvBenchmark.BATCH),
+                rawStep, 0.95, "samples/s");
+        ratioTarget(out, "pure CNN step ≥ 0.7× raw DJL (PyTorch)", scale(run.ops("ConvBenchmark.step", "impl", "pure"), ConvBenchmark.BATCH),
+                rawStep, 0.7, "samples/s");
+        ratioTarget(out, "cthulhu-on-ND4J conv forward ≥ 0.95× raw libnd4j conv2d",
+                run.ops("ConvBenchmark.forward", "impl", "nd4j"), run.ops("ConvBenchmark.forward", "impl", "raw-nd4j"), 0.95, "calls/s");
+        ratioTarget(out, "pure conv forward ≥ 50 % of the FMA peak",
+                scale(run.ops("ConvBenchmark.forward", "impl", "pure"), ConvBenchmark.FORWARD_FLOPS / 1e9),
+                OptionalDouble.of(peak), 0.5, "GFLOP/s");
         out.append('\n');
     }
 

@@ -349,34 +349,7 @@ public final class ConvComposites {
      * broadcasts over batch and channels.
      */
     private static Tensor counts(Backend b, Window w, int[] in, int[] out, DType dtype) {
-        int r = w.rank();
-        int[] size = w.size();
-        int[] strides = w.strides();
-        int[] dilation = w.dilation();
-        int[] before = w.padBefore();
-        int[][] perAxis = new int[r][];
-        for (int i = 0; i < r; i++) {
-            perAxis[i] = new int[out[i]];
-            for (int o = 0; o < out[i]; o++) {
-                for (int k = 0; k < size[i]; k++) {
-                    int p = o * strides[i] + k * dilation[i] - before[i];
-                    if (p >= 0 && p < in[i]) {
-                        perAxis[i][o]++;
-                    }
-                }
-            }
-        }
-        int total = (int) Shapes.size(out);
-        double[] counts = new double[total];
-        for (int j = 0; j < total; j++) {
-            int rest = j;
-            double c = 1;
-            for (int i = r - 1; i >= 0; i--) {
-                c *= perAxis[i][rest % out[i]];
-                rest /= out[i];
-            }
-            counts[j] = c;
-        }
+        double[] counts = w.counts(in);
         return b.fromArray(counts, batchShape(1, out, 1), dtype);
     }
 

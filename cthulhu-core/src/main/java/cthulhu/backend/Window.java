@@ -134,6 +134,41 @@ public record Window(int[] size, int[] strides, int[] dilation, int[] padBefore,
         return out;
     }
 
+    /**
+     * The number of the window's cells that fall inside an input of spatial shape
+     * {@code spatial} (not in its padding), for each output position, row-major over the output:
+     * the divisor of an average pooling that counts only real cells.
+     *
+     * @throws IllegalArgumentException as {@link #outputSpatial}
+     */
+    public double[] counts(int[] spatial) {
+        int[] out = outputSpatial(spatial);
+        int r = rank();
+        int[][] perAxis = new int[r][];
+        for (int i = 0; i < r; i++) {
+            perAxis[i] = new int[out[i]];
+            for (int o = 0; o < out[i]; o++) {
+                for (int k = 0; k < size[i]; k++) {
+                    int p = o * strides[i] + k * dilation[i] - padBefore[i];
+                    if (p >= 0 && p < spatial[i]) {
+                        perAxis[i][o]++;
+                    }
+                }
+            }
+        }
+        double[] counts = new double[(int) Shapes.size(out)];
+        for (int j = 0; j < counts.length; j++) {
+            int rest = j;
+            double c = 1;
+            for (int i = r - 1; i >= 0; i--) {
+                c *= perAxis[i][rest % out[i]];
+                rest /= out[i];
+            }
+            counts[j] = c;
+        }
+        return counts;
+    }
+
     /** The window with {@code size} replaced (for a kernel whose size is given by its tensor). */
     public Window withSize(int... newSize) {
         return new Window(newSize, strides, dilation, padBefore, padAfter);

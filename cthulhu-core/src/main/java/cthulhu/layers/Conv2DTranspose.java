@@ -7,6 +7,8 @@ import cthulhu.backend.Tensor;
 import cthulhu.backend.Window;
 import cthulhu.config.ConfigReader;
 
+import java.util.Map;
+
 /**
  * The transposed 2-D convolution (Keras's {@code Conv2DTranspose}, sometimes called
  * deconvolution): the gradient of a {@link Conv2D} with respect to its input, used to up-sample
@@ -15,11 +17,17 @@ import cthulhu.config.ConfigReader;
  * <p>Each output axis has Keras's length: {@code n·stride} for {@code same} padding and
  * {@code n·stride + max(e − stride, 0)} for {@code valid}, with {@code e} the kernel's extent
  * {@code (size − 1)·dilation + 1}; so a {@code Conv2D} of the same options maps the output back
- * to the input's shape. Weights: {@code kernel} {@code (kh, kw, filters, inChannels)} — Keras's
+ * to the input's shape. With {@link #outputPadding(int...)} {@code p} (Keras's
+ * {@code output_padding}, which picks among the lengths a strided {@code Conv2D} maps to the
+ * same {@code n}) the length is {@code (n − 1)·stride + e − 2·⌊e/2⌋ + p} for {@code same} and
+ * {@code (n − 1)·stride + e + p} for {@code valid}. Weights: {@code kernel} {@code (kh, kw, filters, inChannels)} — Keras's
  * layout, output channels before input channels — then {@code bias} {@code (filters)}. Other
  * options and defaults as {@link Conv}.
  */
 public final class Conv2DTranspose extends Conv<Conv2DTranspose> {
+
+    /** Keras's {@code output_padding}; null is Keras's {@code None}. */
+    private int[] outputPadding;
 
     /**
      * A transposed convolution without activation.
@@ -55,6 +63,22 @@ public final class Conv2DTranspose extends Conv<Conv2DTranspose> {
         return "Conv2DTranspose";
     }
 
+    /**
+     * Keras's {@code output_padding}: the cells added after each output axis, one value for both
+     * axes or one per axis; each must be smaller than its stride (checked when the layer is
+     * built). Default none: the lengths of the class description.
+     *
+     * @throws IllegalArgumentException naming the values when there are not one or two, or one is negative
+     */
+    public Conv2DTranspose outputPadding(int... padding) {
+        if (padding.length < 1 || padding.length > 2 || java.util.Arrays.stream(padding).anyMatch(p -> p < 0)) {
+            throw new IllegalArgumentException("Conv2DTranspose: output_padding needs one or two non-negative values, got "
+                    + java.util.Arrays.toString(padding));
+        }
+        outputPadding = padding.length == 1 ? new int[] {padding[0], padding[0]} : padding.clone();
+        return this;
+    }
+
     @Override
     int[] kernelShape(int inChannels) {
         int[] k = kernelSizeArray();
@@ -67,9 +91,21 @@ public final class Conv2DTranspose extends Conv<Conv2DTranspose> {
         int[] s = strideArray();
         int[] d = dilationArray();
         int[] out = new int[spatial.length];
+        boolean same = paddingName().equals("same");
+        if (outputPadding != null && (outputPadding[0] >= s[0] || outputPadding[1] >= s[1])) {
+            throw new IllegalArgumentException(label() + ": output_padding " + java.util.Arrays.toString(outputPadding)
+                    + " must be smaller than the strides " + java.util.Arrays.toString(s)
+                    + " on each axis; lower the output padding or raise the strides");
+        }
         for (int i = 0; i < out.length; i++) {
             int extent = (k[i] - 1) * d[i] + 1;
-            out[i] = spatial[i] < 0 ? -1 : paddingName().equals("same") ? spatial[i] * s[i] : spatial[i] * s[i] + Math.max(extent - s[i], 0);
+            if (spatial[i] < 0) {
+                out[i] = -1;
+            } else if (outputPadding != null) {
+                out[i] = (spatial[i] - 1) * s[i] + extent - (same ? 2 * (extent / 2) : 0) + outputPadding[i];
+            } else {
+                out[i] = same ? spatial[i] * s[i] : spatial[i] * s[i] + Math.max(extent - s[i], 0);
+            }
         }
         return out;
     }
@@ -85,14 +121,21 @@ public final class Conv2DTranspose extends Conv<Conv2DTranspose> {
         return K.convTranspose(x, kernel, w, outputSpatial(spatial));
     }
 
-    /**
-     * Reads Keras's config of {@code Conv2DTranspose}.
-     *
-     * @throws IllegalArgumentException for an {@code output_padding}, which cthulhu does not support
-     */
+    /** Keras's config, with {@code output_padding} when one is set. */
+    @Override
+    protected Map<String, Object> layerConfig() {
+        Map<String, Object> config = super.layerConfig();
+        if (outputPadding != null) {
+            config.put("output_padding", Spatial.list(outputPadding));
+        }
+        return config;
+    }
+
+    /** Reads Keras's config of {@code Conv2DTranspose}, {@code output_padding} included. */
     static Conv2DTranspose fromConfig(ConfigReader c) {
-        c.requireNull("output_padding");
         int[] kernelSize = c.getIntArray("kernel_size");
-        return readOptions(c, new Conv2DTranspose(c.getInt("filters"), kernelSize == null ? 0 : kernelSize[0]));
+        Conv2DTranspose layer = readOptions(c, new Conv2DTranspose(c.getInt("filters"), kernelSize == null ? 0 : kernelSize[0]));
+        int[] outputPadding = c.getIntArray("output_padding");
+        return outputPadding == null ? layer : layer.outputPadding(outputPadding);
     }
 }

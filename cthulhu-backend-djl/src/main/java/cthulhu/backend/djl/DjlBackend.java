@@ -13,10 +13,12 @@ import cthulhu.backend.Composites;
 import cthulhu.backend.DType;
 import cthulhu.backend.ElementKernel;
 import cthulhu.backend.ElementwisePass;
+import cthulhu.backend.PoolOp;
 import cthulhu.backend.ReduceOp;
 import cthulhu.backend.Shapes;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.UnaryOp;
+import cthulhu.backend.Window;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -543,6 +545,39 @@ public final class DjlBackend implements Backend {
     /** The tensor's elements in row-major order as a direct buffer on its memory, in native byte order. */
     private static ByteBuffer memory(PtNDArray array) {
         return JniUtils.getByteBuffer(array, true).order(ByteOrder.nativeOrder());
+    }
+
+    // ---- windowed operations on libtorch's kernels (DjlWindows) --------------------------
+
+    /** {@inheritDoc} libtorch's {@code convolution} on the channels-last tensor seen as {@code NCHW}. */
+    @Override
+    public Tensor conv(Tensor x, Tensor kernel, Window w) {
+        return wrap(DjlWindows.conv(nd(x), nd(kernel), w), x.dtype());
+    }
+
+    /** {@inheritDoc} One libtorch {@code convolution} of the spread gradient with the flipped kernel. */
+    @Override
+    public Tensor convTranspose(Tensor g, Tensor kernel, Window w, int[] spatial) {
+        return wrap(DjlWindows.convTranspose(nd(g), nd(kernel), w, spatial), g.dtype());
+    }
+
+    /** {@inheritDoc} One libtorch {@code convolution} of the input by the output gradient. */
+    @Override
+    public Tensor convKernelGradient(Tensor x, Tensor g, Window w) {
+        return wrap(DjlWindows.convKernelGradient(nd(x), nd(g), w), x.dtype());
+    }
+
+    /** {@inheritDoc} libtorch's {@code max_pool2d}/{@code avg_pool2d}; a dilated window takes the default. */
+    @Override
+    public Tensor pool(PoolOp op, Tensor x, Window w) {
+        return DjlWindows.pools(w) ? wrap(DjlWindows.pool(op, nd(x), w), x.dtype()) : Backend.super.pool(op, x, w);
+    }
+
+    /** {@inheritDoc} libtorch's autograd through its pooling; a dilated window takes the default. */
+    @Override
+    public Tensor poolGradient(PoolOp op, Tensor x, Tensor y, Tensor g, Window w) {
+        return DjlWindows.pools(w) ? wrap(DjlWindows.poolGradient(op, nd(x), nd(g), w), x.dtype())
+                : Backend.super.poolGradient(op, x, y, g, w);
     }
 
     // ---- plumbing ---------------------------------------------------------------------------

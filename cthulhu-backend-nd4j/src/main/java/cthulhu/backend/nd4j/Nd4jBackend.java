@@ -6,10 +6,12 @@ import cthulhu.backend.Composites;
 import cthulhu.backend.DType;
 import cthulhu.backend.ElementKernel;
 import cthulhu.backend.ElementwisePass;
+import cthulhu.backend.PoolOp;
 import cthulhu.backend.ReduceOp;
 import cthulhu.backend.Shapes;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.UnaryOp;
+import cthulhu.backend.Window;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -906,6 +908,38 @@ public final class Nd4jBackend implements Backend {
     /** The array's buffer as bytes in native order. */
     private static ByteBuffer memory(INDArray array) {
         return array.data().asNio().order(ByteOrder.nativeOrder());
+    }
+
+    // ---- windowed operations on libnd4j's kernels (Nd4jWindows) ----------------------------
+
+    /** {@inheritDoc} libnd4j's {@code conv2d}, channels-last, Keras's kernel layout. */
+    @Override
+    public Tensor conv(Tensor x, Tensor kernel, Window w) {
+        return detached(x.dtype(), () -> Nd4jWindows.conv(arr(x), arr(kernel), w));
+    }
+
+    /** {@inheritDoc} libnd4j's {@code deconv2d_tf}. */
+    @Override
+    public Tensor convTranspose(Tensor g, Tensor kernel, Window w, int[] spatial) {
+        return detached(g.dtype(), () -> Nd4jWindows.convTranspose(arr(g), arr(kernel), w, spatial));
+    }
+
+    /** {@inheritDoc} libnd4j's {@code im2col} and one {@code gemm}. */
+    @Override
+    public Tensor convKernelGradient(Tensor x, Tensor g, Window w) {
+        return detached(x.dtype(), () -> Nd4jWindows.convKernelGradient(arr(x), arr(g), w));
+    }
+
+    /** {@inheritDoc} libnd4j's {@code maxpool2d} or {@code avgpool2d}. */
+    @Override
+    public Tensor pool(PoolOp op, Tensor x, Window w) {
+        return detached(x.dtype(), () -> Nd4jWindows.pool(op, arr(x), w));
+    }
+
+    /** {@inheritDoc} libnd4j's {@code maxpool2d_bp} or {@code avgpool2d_bp}. */
+    @Override
+    public Tensor poolGradient(PoolOp op, Tensor x, Tensor y, Tensor g, Window w) {
+        return detached(x.dtype(), () -> Nd4jWindows.poolGradient(op, arr(x), arr(g), w));
     }
 
     // ---- helpers --------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package cthulhu.backend.pure;
 
 import cthulhu.backend.BinaryOp;
+import cthulhu.backend.PoolOp;
 import cthulhu.backend.ReduceOp;
 import cthulhu.backend.UnaryOp;
 
@@ -686,6 +687,71 @@ final class FloatKernels {
                         best[j] = v;
                         out[oBase + j] = k;
                     }
+                }
+            }
+        }
+    }
+
+    /** Adds the taps of one row of columns, from {@code off}, to {@code dx} where {@code src} says they were gathered from. */
+    static void scatterAdd(float[] cols, int off, int[] src, int c, float[] dx) {
+        for (int t = 0; t < src.length; t++) {
+            if (src[t] >= 0) {
+                for (int j = 0, s = src[t], o = off + t * c; j < c; j++) {
+                    dx[s + j] += cols[o + j];
+                }
+            }
+        }
+    }
+
+    /**
+     * One pooling window of every channel into {@code y[yo, yo + c)}; {@code src} holds the taps'
+     * offsets, {@code -1} in the padding, which never wins a maximum and is not counted in an average.
+     */
+    static void poolRow(PoolOp op, float[] x, int[] src, int c, float[] y, int yo) {
+        boolean max = op == PoolOp.MAX;
+        java.util.Arrays.fill(y, yo, yo + c, max ? Float.NEGATIVE_INFINITY : 0);
+        int count = 0;
+        for (int s : src) {
+            if (s >= 0) {
+                count++;
+                for (int j = 0; j < c; j++) {
+                    y[yo + j] = max ? Math.max(y[yo + j], x[s + j]) : y[yo + j] + x[s + j];
+                }
+            }
+        }
+        if (!max) {
+            for (int j = 0; j < c; j++) {
+                y[yo + j] /= count;
+            }
+        }
+    }
+
+    /**
+     * The gradient of one pooling window of every channel added to {@code dx}: a maximum's to the
+     * first tap that holds it (a padding tap, −∞, keeps its share), an average's shared among the
+     * taps inside the input.
+     */
+    static void poolGradientRow(PoolOp op, float[] x, int[] src, int c, float[] y, float[] g, int yo, float[] dx) {
+        if (op == PoolOp.AVERAGE) {
+            int count = 0;
+            for (int s : src) {
+                count += s >= 0 ? 1 : 0;
+            }
+            for (int s : src) {
+                for (int j = 0; s >= 0 && j < c; j++) {
+                    dx[s + j] += g[yo + j] / count;
+                }
+            }
+            return;
+        }
+        for (int j = 0; j < c; j++) {
+            for (int s : src) {
+                float v = s >= 0 ? x[s + j] : Float.NEGATIVE_INFINITY;
+                if (v == y[yo + j]) {
+                    if (s >= 0) {
+                        dx[s + j] += g[yo + j];
+                    }
+                    break;
                 }
             }
         }

@@ -17,4 +17,22 @@ final class Matmul {
         return VectorSupport.ENABLED ? VectorDoubleGemm.multiply(a, b, m, n, k, transA, transB)
                 : DoubleGemm.multiply(a, b, m, n, k, transA, transB);
     }
+
+    /**
+     * {@code C += op(A) · op(B)} on the calling thread, for {@code float[]} or {@code double[]}
+     * storage alike: the single-threaded block of the kernel {@link #multiply} would choose.
+     */
+    static void accumulate(Object a, Object b, Object c, int m, int n, int k, boolean transA, boolean transB) {
+        if (a instanceof float[] fa) {
+            if (VectorSupport.ENABLED) {
+                VectorFloatGemm.block(fa, (float[]) b, (float[]) c, m, n, k, transA, transB, 0, m, 0, n);
+            } else {
+                FloatGemm.block(fa, (float[]) b, (float[]) c, m, n, k, transA, transB, 0, m, 0, n);
+            }
+        } else if (VectorSupport.ENABLED) {
+            VectorDoubleGemm.block((double[]) a, (double[]) b, (double[]) c, m, n, k, transA, transB, 0, m, 0, n);
+        } else {
+            DoubleGemm.block((double[]) a, (double[]) b, (double[]) c, m, n, k, transA, transB, 0, m, 0, n);
+        }
+    }
 }

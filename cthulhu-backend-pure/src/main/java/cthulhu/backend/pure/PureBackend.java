@@ -6,10 +6,12 @@ import cthulhu.backend.Composites;
 import cthulhu.backend.DType;
 import cthulhu.backend.ElementKernel;
 import cthulhu.backend.ElementwisePass;
+import cthulhu.backend.PoolOp;
 import cthulhu.backend.ReduceOp;
 import cthulhu.backend.Shapes;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.UnaryOp;
+import cthulhu.backend.Window;
 import java.util.Arrays;
 import java.util.List;
 
@@ -726,6 +728,73 @@ public final class PureBackend implements Backend {
             System.arraycopy(src, r * inner, out, i * inner, inner);
         }
         return wrap(shape, out);
+    }
+
+    // ---- windowed operations ------------------------------------------------------------
+
+    /** {@inheritDoc} An implicit GEMM on the packed matrix kernel ({@link WindowKernels#conv}). */
+    @Override
+    public Tensor conv(Tensor x, Tensor kernel, Window w) {
+        PureTensor xt = pure(x);
+        PureTensor k = pure(kernel);
+        checkSameDtype("conv", xt, k);
+        checkKernel(xt.shape(), k, w);
+        int cout = k.dim(k.rank() - 1);
+        Object y = WindowKernels.conv(storage(xt), xt.shape(), storage(k), cout, w);
+        return wrap(new Patches(xt.shape(), w).outShape(xt.dim(0), cout), y);
+    }
+
+    /** {@inheritDoc} The columns of {@code g · kernelᵀ} added back in place ({@link WindowKernels#convTranspose}). */
+    @Override
+    public Tensor convTranspose(Tensor g, Tensor kernel, Window w, int[] spatial) {
+        PureTensor gt = pure(g);
+        PureTensor k = pure(kernel);
+        checkSameDtype("convTranspose", gt, k);
+        int[] xShape = new int[spatial.length + 2];
+        xShape[0] = gt.dim(0);
+        System.arraycopy(spatial, 0, xShape, 1, spatial.length);
+        xShape[spatial.length + 1] = k.dim(k.rank() - 2);
+        checkKernel(xShape, k, w);
+        return wrap(xShape, WindowKernels.convTranspose(storage(gt), gt.shape(), storage(k), xShape, w));
+    }
+
+    /** {@inheritDoc} The gathered columns, transposed, times {@code g} ({@link WindowKernels#convKernelGradient}). */
+    @Override
+    public Tensor convKernelGradient(Tensor x, Tensor g, Window w) {
+        PureTensor xt = pure(x);
+        PureTensor gt = pure(g);
+        checkSameDtype("convKernelGradient", xt, gt);
+        int cout = gt.dim(gt.rank() - 1);
+        int[] shape = Arrays.copyOf(w.size(), w.rank() + 2);
+        shape[w.rank()] = xt.dim(xt.rank() - 1);
+        shape[w.rank() + 1] = cout;
+        return wrap(shape, WindowKernels.convKernelGradient(storage(xt), xt.shape(), storage(gt), cout, w));
+    }
+
+    /** {@inheritDoc} A loop over each window's taps ({@link WindowKernels#pool}). */
+    @Override
+    public Tensor pool(PoolOp op, Tensor x, Window w) {
+        PureTensor xt = pure(x);
+        Patches p = new Patches(xt.shape(), w);
+        return wrap(p.outShape(xt.dim(0), p.channels), WindowKernels.pool(op, storage(xt), xt.shape(), w));
+    }
+
+    /** {@inheritDoc} A loop over each window's taps ({@link WindowKernels#poolGradient}). */
+    @Override
+    public Tensor poolGradient(PoolOp op, Tensor x, Tensor y, Tensor g, Window w) {
+        PureTensor xt = pure(x);
+        return wrap(xt.shape(), WindowKernels.poolGradient(op, storage(xt), xt.shape(), storage(pure(y)), storage(pure(g)), w));
+    }
+
+    /** Checks that {@code kernel} is {@code (w.size…, cin, cout)} for an input of shape {@code xShape}. */
+    private static void checkKernel(int[] xShape, PureTensor kernel, Window w) {
+        int r = w.rank();
+        int[] ks = kernel.shape();
+        if (ks.length != r + 2 || !Arrays.equals(Arrays.copyOf(ks, r), w.size()) || xShape.length != r + 2
+                || ks[r] != xShape[r + 1]) {
+            throw new IllegalArgumentException("A convolution of input " + Arrays.toString(xShape) + " by " + w
+                    + " needs a kernel of shape (size…, in, out) with in the input's channels, got " + Arrays.toString(ks));
+        }
     }
 
     // ---- helpers --------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 
 import static cthulhu.conformance.TensorAssert.assertTensor;
+import static cthulhu.conformance.TensorAssert.assertThrowsWithMessage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -149,6 +150,41 @@ class ConvLayersTest extends ConformanceTestBase {
             double[] expected = addBiasRelu(ConvReference.convTranspose(x, 2, out, 2, w[0], 3, g), w[1], false);
             assertTensor(expected, new int[] {2, out[0], out[1], 2}, layer.call(K.constant(x, 2, 3, 4, 3)), sums());
         }
+    }
+
+    /**
+     * Keras's {@code output_padding}: the output length of {@code conv_utils.deconv_output_length},
+     * {@code (n − 1)·s + e − 2·pad + output_padding} with {@code pad = ⌊e/2⌋} for same and 0 for
+     * valid, and the transposed convolution of a convolution over that length with TensorFlow's
+     * padding for it (what {@code conv2d_transpose} computes given that output shape).
+     */
+    @Test
+    void conv2dTransposeOutputPaddingPicksTheLength() {
+        double[] x = Reference.stored(Reference.uniform(new int[] {2, 3, 4, 3}, -1, 1, 11));
+        int[][] paddings = {{1, 0}, {0, 1}, {1, 2}};
+        for (String mode : new String[] {"same", "valid"}) {
+            for (int[] op : paddings) {
+                int[] s = {2, 3};
+                int[] k = {3, 5};
+                int[] out = new int[2];
+                int[] in = {3, 4};
+                for (int i = 0; i < 2; i++) {
+                    out[i] = (in[i] - 1) * s[i] + k[i] - (mode.equals("same") ? 2 * (k[i] / 2) : 0) + op[i];
+                }
+                java.util.function.Supplier<Conv2DTranspose> factory =
+                        () -> new Conv2DTranspose(2, 3).kernelSize(k).strides(s).padding(mode).outputPadding(op);
+                double[][] w = LayerCheck.weights(factory, new int[] {3, 4, 3}, 12);
+                Layer layer = LayerCheck.built(factory, new int[] {3, 4, 3}, w);
+                Geometry g = geometry(mode, out, k, s, new int[] {1, 1});
+                double[] expected = addBiasRelu(ConvReference.convTranspose(x, 2, out, 2, w[0], 3, g), w[1], false);
+                assertTensor(expected, new int[] {2, out[0], out[1], 2}, layer.call(K.constant(x, 2, 3, 4, 3)), sums());
+            }
+        }
+        assertThrowsWithMessage(IllegalArgumentException.class,
+                () -> new Conv2DTranspose(2, 3).strides(2).outputPadding(2).computeOutputShape(new int[] {3, 4, 3}),
+                "output_padding [2, 2]", "strides [2, 2]");
+        assertThrowsWithMessage(IllegalArgumentException.class, () -> new Conv2DTranspose(2, 3).outputPadding(-1),
+                "output_padding", "[-1]");
     }
 
     @Test

@@ -89,6 +89,23 @@ class ConvolutionTest extends ConformanceTestBase {
                         geometry(new int[] {2, 2}, new int[] {2, 1}, new int[] {1, 2}, new int[] {0, 1}, new int[] {1, 1})));
     }
 
+    /**
+     * The cases above and larger ones, whose many channels and output rows take a backend's
+     * blocked, threaded and vectorised paths (several blocks of rows, remainders of every tile
+     * size); the 1-D and 2-D geometries cover strides, dilation and asymmetric padding.
+     */
+    static Stream<Case> agreementCases() {
+        return Stream.concat(cases(), Stream.of(
+                new Case("2-D 3x3 same padding, 16 -> 24 channels", 3, new int[] {12, 11}, 16, 24,
+                        geometry(new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1})),
+                new Case("2-D 5x3 stride 2, dilation 1x2, padding 2/1, 9 -> 17 channels", 2, new int[] {17, 14}, 9, 17,
+                        geometry(new int[] {5, 3}, new int[] {2, 2}, new int[] {1, 2}, new int[] {2, 0}, new int[] {1, 2})),
+                new Case("1-D size 5 dilation 2, causal padding, 20 -> 9 channels", 4, new int[] {40}, 20, 9,
+                        geometry(new int[] {5}, new int[] {1}, new int[] {2}, new int[] {8}, new int[] {0})),
+                new Case("1-D size 4 stride 3, padding 0/3, 7 -> 33 channels", 5, new int[] {50}, 7, 33,
+                        geometry(new int[] {4}, new int[] {3}, new int[] {1}, new int[] {0}, new int[] {3}))));
+    }
+
     private static double[] input(Case c, long seed) {
         return Reference.stored(Reference.uniform(c.inShape(), -1, 1, seed));
     }
@@ -193,7 +210,7 @@ class ConvolutionTest extends ConformanceTestBase {
 
     /** Every override of the backend against the composite on the same backend. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource("agreementCases")
     void overridesAgreeWithTheComposites(Case c) {
         Backend b = K.currentBackend();
         Window win = c.window();
@@ -219,7 +236,9 @@ class ConvolutionTest extends ConformanceTestBase {
     private static void same(Tensor expected, Tensor actual, String what) {
         try (expected; actual) {
             assertShape(expected.shape(), actual);
-            assertClose(expected.toDoubleArray(), actual.toDoubleArray(), sums(), what + " (expected: ConvComposites on the same backend)");
+            // Sums of up to a few hundred products, added in another order by the override.
+            assertClose(expected.toDoubleArray(), actual.toDoubleArray(), Tolerance.current().times(200),
+                    what + " (expected: ConvComposites on the same backend)");
         }
     }
 

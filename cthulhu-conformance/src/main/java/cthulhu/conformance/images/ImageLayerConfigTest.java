@@ -141,7 +141,17 @@ class ImageLayerConfigTest extends ConformanceTestBase {
                 Map.of("filters", 2, "kernel_size", List.of(3, 3), "groups", 2)), "groups");
         assertThrowsWithMessage(IllegalArgumentException.class, () -> Layers.fromConfig("UpSampling2D",
                 Map.of("size", List.of(2, 2), "interpolation", "bilinear")), "interpolation", "nearest");
+    }
+
+    @Test
+    void conv2dTransposeReadsAndWritesOutputPadding() {
+        // Keras: same padding, stride 2, kernel 3, output_padding 0 → (n − 1)·2 + 3 − 2 + 0 = 2n − 1.
+        Layer layer = Layers.fromConfig("Conv2DTranspose", Map.of("filters", 2, "kernel_size", List.of(3, 3),
+                "strides", List.of(2, 2), "padding", "same", "output_padding", List.of(0, 1)));
+        assertArrayEquals(new int[] {7, 8, 2}, layer.computeOutputShape(new int[] {4, 4, 3}));
+        assertEquals(List.of(0, 1), layer.getConfig().get("output_padding"));
         assertThrowsWithMessage(IllegalArgumentException.class, () -> Layers.fromConfig("Conv2DTranspose",
-                Map.of("filters", 2, "kernel_size", List.of(3, 3), "output_padding", List.of(1, 1))), "output_padding");
+                Map.of("filters", 2, "kernel_size", List.of(3, 3), "output_padding", List.of(1, 1)))
+                .computeOutputShape(new int[] {4, 4, 3}), "output_padding [1, 1]", "strides [1, 1]");
     }
 }

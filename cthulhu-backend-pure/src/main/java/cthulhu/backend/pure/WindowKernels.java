@@ -1,0 +1,261 @@
+package cthulhu.backend.pure;
+
+import cthulhu.backend.PoolOp;
+import cthulhu.backend.Window;
+import java.util.Arrays;
+
+/**
+ * Convolution, its two gradients, pooling and its gradient on row-major {@code float[]} or
+ * {@code double[]} storage, the same values as {@link cthulhu.backend.ConvComposites} computes
+ * over the primitives.
+ *
+ * <p>A convolution is an implicit GEMM: the output rows are taken a block at a time, the block's
+ * patches are gathered ({@code im2col}, whole runs of adjacent taps copied at once) into a buffer
+ * that stays in the cache, and multiplied by the kernel with the packed, register-tiled kernel
+ * of {@link Matmul#accumulate}; the blocks are split over the cores. The kernel gradient
+ * multiplies the same buffers, transposed, by the output gradient, one partial sum per core;
+ * the input gradient multiplies the output gradient by the transposed kernel and adds the
+ * columns back where they were gathered from, one image per core at a time. Pooling and its
+ * gradient are loops over the taps of each window ({@link Patches}).
+ */
+final class WindowKernels {
+
+    /** Elements of one block's gathered columns: small enough for the L2 cache with the kernel. */
+    private static final int BLOCK_ELEMENTS = 1 << 15;
+
+    /** Work (multiply-adds or element visits) below which a call stays on the calling thread. */
+    private static final long MIN_PARALLEL_WORK = 1 << 20;
+
+    private WindowKernels() {
+    }
+
+    /** Scratch of one thread: a block's columns, its rows of the output (gradient), tap offsets. */
+    private static final class Buffers {
+        final Object cols;
+        final Object rows;
+        final Object zeros;
+        final int[] src;
+        final int[] origin;
+
+        Buffers(Object like, Patches p, int blockRows, int outChannels) {
+            int width = p.taps * p.channels;
+            cols = newArray(like, blockRows * width);
+            rows = newArray(like, blockRows * outChannels);
+            zeros = newArray(like, width);
+            src = new int[p.taps];
+            origin = new int[p.rank];
+        }
+    }
+
+    /**
+     * The convolution of {@code x} {@code (n, spatial…, cin)} with {@code kernel}
+     * {@code (size…, cin, cout)}: storage of shape {@code (n, out…, cout)}.
+     */
+    static Object conv(Object x, int[] xShape, Object kernel, int cout, Window w) {
+        Patches p = new Patches(xShape, w);
+        int width = p.taps * p.channels;
+        int blockRows = blockRows(width);
+        int blocks = (p.rows + blockRows - 1) / blockRows;
+        Object y = newArray(x, p.rows * cout);
+        Parallel.forChunks(blocks, chunks((long) p.rows * width * cout), (from, to) -> {
+            Buffers buf = new Buffers(x, p, blockRows, cout);
+            for (int block = from; block < to; block++) {
+                int r0 = block * blockRows;
+                int n = Math.min(blockRows, p.rows - r0);
+                gather(p, x, r0, n, buf);
+                clear(buf.rows, n * cout);
+                Matmul.accumulate(buf.cols, kernel, buf.rows, n, cout, width, false, false);
+                System.arraycopy(buf.rows, 0, y, r0 * cout, n * cout);
+            }
+        });
+        return y;
+    }
+
+    /**
+     * The gradient of {@link #conv} with respect to its kernel: {@code Σ cols(x)ᵀ · g} over every
+     * output row, storage of shape {@code (size…, cin, cout)}.
+     */
+    static Object convKernelGradient(Object x, int[] xShape, Object g, int cout, Window w) {
+        Patches p = new Patches(xShape, w);
+        int width = p.taps * p.channels;
+        int blockRows = blockRows(width);
+        int blocks = (p.rows + blockRows - 1) / blockRows;
+        int parts = Math.max(1, Math.min(blocks, chunks((long) p.rows * width * cout)));
+        Object[] partial = new Object[parts];
+        Parallel.forChunks(parts, parts, (first, last) -> {
+            for (int part = first; part < last; part++) {
+                Object dk = newArray(x, width * cout);
+                Buffers buf = new Buffers(x, p, blockRows, cout);
+                for (int block = blocks * part / parts; block < blocks * (part + 1) / parts; block++) {
+                    int r0 = block * blockRows;
+                    int n = Math.min(blockRows, p.rows - r0);
+                    gather(p, x, r0, n, buf);
+                    System.arraycopy(g, r0 * cout, buf.rows, 0, n * cout);
+                    Matmul.accumulate(buf.cols, buf.rows, dk, width, cout, n, true, false);
+                }
+                partial[part] = dk;
+            }
+        });
+        for (int part = 1; part < parts; part++) {
+            addInto(partial[0], partial[part]);
+        }
+        return partial[0];
+    }
+
+    /**
+     * The gradient of {@link #conv} with respect to its input {@code (n, spatial…, cin)} for the
+     * output gradient {@code g} {@code (n, out…, cout)}: {@code g · kernelᵀ} added back where
+     * each column was gathered from.
+     *
+     * @throws IllegalArgumentException when {@code g}'s spatial shape is not the window's output
+     *     over {@code xShape}
+     */
+    static Object convTranspose(Object g, int[] gShape, Object kernel, int[] xShape, Window w) {
+        Patches p = new Patches(xShape, w);
+        int[] expected = p.outShape(xShape[0], gShape[gShape.length - 1]);
+        if (!Arrays.equals(expected, gShape)) {
+            throw new IllegalArgumentException("convTranspose: a gradient of shape " + Arrays.toString(gShape)
+                    + " does not fit a convolution of input " + Arrays.toString(xShape) + " by " + w
+                    + ", whose output is " + Arrays.toString(expected));
+        }
+        int cout = gShape[gShape.length - 1];
+        int width = p.taps * p.channels;
+        int blockRows = blockRows(width);
+        Object dx = newArray(g, (int) ((long) xShape[0] * sizeOfImage(xShape)));
+        // Windows of one image overlap, so each image is added to by one thread only.
+        Parallel.forChunks(xShape[0], chunks((long) p.rows * width * cout), (from, to) -> {
+            Buffers buf = new Buffers(g, p, blockRows, cout);
+            for (int r0 = from * p.rowsPerImage; r0 < to * p.rowsPerImage; r0 += blockRows) {
+                int n = Math.min(blockRows, to * p.rowsPerImage - r0);
+                System.arraycopy(g, r0 * cout, buf.rows, 0, n * cout);
+                clear(buf.cols, n * width);
+                Matmul.accumulate(buf.rows, kernel, buf.cols, n, width, cout, false, true);
+                for (int r = 0; r < n; r++) {
+                    p.sources(r0 + r, buf.src, buf.origin);
+                    if (dx instanceof float[] dxf) {
+                        FloatKernels.scatterAdd((float[]) buf.cols, r * width, buf.src, p.channels, dxf);
+                    } else {
+                        DoubleKernels.scatterAdd((double[]) buf.cols, r * width, buf.src, p.channels, (double[]) dx);
+                    }
+                }
+            }
+        });
+        return dx;
+    }
+
+    /** Max or average pooling of {@code x} {@code (n, spatial…, c)}: storage of shape {@code (n, out…, c)}. */
+    static Object pool(PoolOp op, Object x, int[] xShape, Window w) {
+        Patches p = new Patches(xShape, w);
+        Object y = newArray(x, p.rows * p.channels);
+        Parallel.forChunks(p.rows, chunks((long) p.rows * p.taps * p.channels), (from, to) -> {
+            int[] src = new int[p.taps];
+            int[] origin = new int[p.rank];
+            for (int row = from; row < to; row++) {
+                p.sources(row, src, origin);
+                if (x instanceof float[] xf) {
+                    FloatKernels.poolRow(op, xf, src, p.channels, (float[]) y, row * p.channels);
+                } else {
+                    DoubleKernels.poolRow(op, (double[]) x, src, p.channels, (double[]) y, row * p.channels);
+                }
+            }
+        });
+        return y;
+    }
+
+    /**
+     * The gradient of {@link #pool} with respect to {@code x}, given its output {@code y} and the
+     * output gradient {@code g}: the maximum's gradient to the first tap that holds it, the
+     * average's shared among the window's cells inside the input.
+     */
+    static Object poolGradient(PoolOp op, Object x, int[] xShape, Object y, Object g, Window w) {
+        Patches p = new Patches(xShape, w);
+        Object dx = newArray(x, (int) ((long) xShape[0] * sizeOfImage(xShape)));
+        Parallel.forChunks(xShape[0], chunks((long) p.rows * p.taps * p.channels), (from, to) -> {
+            int[] src = new int[p.taps];
+            int[] origin = new int[p.rank];
+            for (int row = from * p.rowsPerImage; row < to * p.rowsPerImage; row++) {
+                p.sources(row, src, origin);
+                if (x instanceof float[] xf) {
+                    FloatKernels.poolGradientRow(op, xf, src, p.channels, (float[]) y, (float[]) g, row * p.channels, (float[]) dx);
+                } else {
+                    DoubleKernels.poolGradientRow(op, (double[]) x, src, p.channels, (double[]) y, (double[]) g, row * p.channels,
+                            (double[]) dx);
+                }
+            }
+        });
+        return dx;
+    }
+
+    // ---- helpers --------------------------------------------------------------------------
+
+    private static int blockRows(int width) {
+        int rows = BLOCK_ELEMENTS / Math.max(1, width);
+        return Math.max(VectorFloatGemm.MR, rows - rows % VectorFloatGemm.MR);
+    }
+
+    private static int chunks(long work) {
+        return work < MIN_PARALLEL_WORK ? 1 : Parallel.threads();
+    }
+
+    private static long sizeOfImage(int[] shape) {
+        long n = 1;
+        for (int i = 1; i < shape.length; i++) {
+            n *= shape[i];
+        }
+        return n;
+    }
+
+    /** Rows {@code [r0, r0 + n)} of the columns into {@code buf.cols}: zeros for padding, adjacent taps copied as one run. */
+    private static void gather(Patches p, Object x, int r0, int n, Buffers buf) {
+        int c = p.channels;
+        int width = p.taps * c;
+        int[] src = buf.src;
+        for (int r = 0; r < n; r++) {
+            p.sources(r0 + r, src, buf.origin);
+            int row = r * width;
+            int t = 0;
+            while (t < p.taps) {
+                int e = t + 1;
+                if (src[t] < 0) {
+                    while (e < p.taps && src[e] < 0) {
+                        e++;
+                    }
+                    System.arraycopy(buf.zeros, 0, buf.cols, row + t * c, (e - t) * c);
+                } else {
+                    while (e < p.taps && src[e] == src[e - 1] + c) {
+                        e++;
+                    }
+                    System.arraycopy(x, src[t], buf.cols, row + t * c, (e - t) * c);
+                }
+                t = e;
+            }
+        }
+    }
+
+    private static Object newArray(Object like, int n) {
+        return like instanceof float[] ? new float[n] : new double[n];
+    }
+
+    private static void clear(Object a, int n) {
+        if (a instanceof float[] f) {
+            Arrays.fill(f, 0, n, 0f);
+        } else {
+            Arrays.fill((double[]) a, 0, n, 0d);
+        }
+    }
+
+    private static void addInto(Object acc, Object other) {
+        if (acc instanceof float[] a) {
+            float[] b = (float[]) other;
+            for (int i = 0; i < a.length; i++) {
+                a[i] += b[i];
+            }
+        } else {
+            double[] a = (double[]) acc;
+            double[] b = (double[]) other;
+            for (int i = 0; i < a.length; i++) {
+                a[i] += b[i];
+            }
+        }
+    }
+}
