@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Exports every Keras fixture of the conformance suite with cthulhu (.keras and .h5), then has
-# Python Keras 3 load each export and predict; its predictions must match cthulhu's within 1e-5.
+# Exports every Keras fixture of the conformance suite with cthulhu (.keras and .h5): the models
+# of expected.tsv and the functional graphs of generated.tsv (several inputs and outputs, shared
+# layers, nested models). Then has Python Keras 3 load each export and predict; its predictions
+# must match cthulhu's within 1e-5.
 # Needs Java 17, Maven and Python 3 with keras, jax and numpy (pip install keras jax).
 # Not part of `mvn verify`. Usage: cthulhu-cli/keras-check/check-exports.sh [WORK_DIR]
 set -euo pipefail
@@ -19,6 +21,19 @@ tail -n +2 "$fixtures/expected.tsv" | cut -f1 | while read -r f; do
     if java -jar "$jar" convert "$fixtures/$f" "$work/$f.$ext" > /dev/null 2> "$work/$f.$ext.err" \
         || java -jar "$jar" convert --no-compile "$fixtures/$f" "$work/$f.$ext" > /dev/null 2>> "$work/$f.$ext.err"; then
       java -jar "$jar" predict "$work/$f.$ext" --input "$fixtures/$f.x.csv" --output "$work/$f.$ext.cthulhu.csv"
+    fi
+  done
+done
+
+# Functional graphs: one --input per input, one --output per output.
+tail -n +2 "$fixtures/generated.tsv" | cut -f1 | while read -r f; do
+  inputs=(); outputs=()
+  for x in "$fixtures/$f".x*.csv; do inputs+=(--input "$x"); done
+  n=0
+  for y in "$fixtures/$f".y*.csv; do outputs+=(--output "$work/$f.out.y$n.cthulhu.csv"); n=$((n + 1)); done
+  for ext in keras h5; do
+    if java -jar "$jar" convert "$fixtures/$f" "$work/$f.out.$ext" > /dev/null 2> "$work/$f.out.$ext.err"; then
+      java -jar "$jar" predict "$work/$f.out.$ext" "${inputs[@]}" "${outputs[@]//.out.y/.out.$ext.y}"
     fi
   done
 done

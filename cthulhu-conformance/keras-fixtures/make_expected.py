@@ -15,6 +15,9 @@ Expected outputs come, in this order of preference, from
      formula), for Keras 2 files Keras 3 cannot load.
 
 Run: python3 make_expected.py SHARED_KERAS_MODELS_DIR [--with-keras3]  (needs keras, jax, h5py, numpy)
+
+    python3 make_expected.py --generated  writes the models of generated.py instead (functional
+    graphs, Keras 3 activations, compiled models trained a step): see that file.
 """
 import json
 import os
@@ -24,6 +27,11 @@ import sys
 os.environ.setdefault("KERAS_BACKEND", "jax")
 import h5py
 import numpy as np
+
+if "--generated" in sys.argv:
+    import generated
+    generated.main()
+    sys.exit(0)
 
 SRC = sys.argv[1]
 DST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "main", "resources",

@@ -3,7 +3,7 @@ package cthulhu.saving;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import cthulhu.config.KerasVersion;
-import cthulhu.models.Sequential;
+import cthulhu.models.Model;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.exceptions.HdfException;
@@ -45,7 +45,7 @@ final class KerasArchive {
      * @throws ModelFormatException naming the file and the problem (no {@code config.json},
      *     damaged entries, a layer or weight that does not fit)
      */
-    static Sequential read(Path file, boolean compile) throws IOException {
+    static Model read(Path file, boolean compile) throws IOException {
         Map<?, ?> config;
         KerasVersion version = null;
         byte[] weights;
@@ -66,15 +66,16 @@ final class KerasArchive {
         } catch (ZipException e) {
             throw new ModelFormatException(file, "the zip archive is damaged (" + e.getMessage() + ")", e);
         }
-        Sequential model = KerasModelConfig.sequential(file, config, version);
+        Model model = KerasModelConfig.model(file, config, version);
         try {
             try (HdfFile h5 = HdfFile.fromBytes(weights)) {
-                KerasWeights.readKeras3(file, h5, model.getLayers());
+                KerasWeights.readKeras3(file, h5, model);
+                if (compile && config.get("compile_config") instanceof Map<?, ?> c) {
+                    KerasModelConfig.compile(file, model, c.get("optimizer"), c.get("loss"), c.get("loss_weights"),
+                            c.get("metrics"));
+                }
             } catch (HdfException e) {
                 throw new ModelFormatException(file, WEIGHTS + " is not a readable HDF5 file (" + e.getMessage() + ")", e);
-            }
-            if (compile && config.get("compile_config") instanceof Map<?, ?> c) {
-                KerasModelConfig.compile(file, model, c.get("optimizer"), c.get("loss"), c.get("metrics"));
             }
             return model;
         } catch (IOException | RuntimeException e) {
@@ -110,7 +111,7 @@ final class KerasArchive {
      * @throws IllegalArgumentException naming the layer when Keras 3 cannot express it
      * @throws IOException when the file cannot be written
      */
-    static void write(Sequential model, Path file) throws IOException {
+    static void write(Model model, Path file) throws IOException {
         byte[] config;
         byte[] metadata;
         try {
@@ -126,7 +127,7 @@ final class KerasArchive {
         Path weights = Files.createTempFile(file.toAbsolutePath().getParent(), "model", ".weights.h5");
         try {
             try (WritableHdfFile h5 = HdfFile.write(weights)) {
-                KerasWeights.writeKeras3(h5, model.getLayers());
+                KerasWeights.writeKeras3(h5, model);
             }
             byte[] weightBytes = Files.readAllBytes(weights);
             AtomicFile.write(file, path -> {
