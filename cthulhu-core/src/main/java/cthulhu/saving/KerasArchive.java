@@ -6,6 +6,8 @@ import cthulhu.config.KerasVersion;
 import cthulhu.models.Model;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
 import io.jhdf.exceptions.HdfException;
 
 import java.io.IOException;
@@ -15,7 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -25,13 +29,16 @@ import java.util.zip.ZipOutputStream;
 /**
  * Keras 3's {@code .keras} format: a zip of {@code config.json} (the model's Keras JSON with
  * {@code compile_config}), {@code metadata.json} ({@code keras_version}, {@code date_saved}) and
- * {@code model.weights.h5} (the weights in Keras 3's layout, see {@link KerasWeights}).
+ * {@code model.weights.h5} (the weights in Keras 3's layout, see {@link KerasWeights}, and a
+ * compiled model's optimizer state under {@code optimizer/vars}, see {@link KerasOptimizerState}).
  */
 final class KerasArchive {
 
     static final String CONFIG = "config.json";
     static final String METADATA = "metadata.json";
     static final String WEIGHTS = "model.weights.h5";
+    /** Where {@link #WEIGHTS} keeps Keras's {@code optimizer.variables}. */
+    static final String OPTIMIZER_VARS = "optimizer/vars";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -67,12 +74,16 @@ final class KerasArchive {
             throw new ModelFormatException(file, "the zip archive is damaged (" + e.getMessage() + ")", e);
         }
         Model model = KerasModelConfig.model(file, config, version);
+        boolean keras3 = version == null || version.isKeras3();
         try {
             try (HdfFile h5 = HdfFile.fromBytes(weights)) {
                 KerasWeights.readKeras3(file, h5, model);
                 if (compile && config.get("compile_config") instanceof Map<?, ?> c) {
                     KerasModelConfig.compile(file, model, c.get("optimizer"), c.get("loss"), c.get("loss_weights"),
                             c.get("metrics"));
+                    if (Hdf5.child(h5, OPTIMIZER_VARS) instanceof Group vars && !vars.getChildren().isEmpty()) {
+                        KerasOptimizerState.restore(file, model, numbered(file, vars), keras3, WEIGHTS + " " + OPTIMIZER_VARS);
+                    }
                 }
             } catch (HdfException e) {
                 throw new ModelFormatException(file, WEIGHTS + " is not a readable HDF5 file (" + e.getMessage() + ")", e);
@@ -82,6 +93,19 @@ final class KerasArchive {
             model.close();
             throw e;
         }
+    }
+
+    /** The datasets {@code 0}, {@code 1}, … of a group, in that order. */
+    private static List<Hdf5.Array64> numbered(Path file, Group vars) throws ModelFormatException {
+        List<Hdf5.Array64> values = new ArrayList<>();
+        for (int i = 0; i < vars.getChildren().size(); i++) {
+            if (!(Hdf5.child(vars, String.valueOf(i)) instanceof Dataset d)) {
+                throw new ModelFormatException(file, WEIGHTS + " has no dataset " + vars.getPath() + i + " among the "
+                        + vars.getChildren().size() + " optimizer variables");
+            }
+            values.add(Hdf5.read(file, d));
+        }
+        return values;
     }
 
     /** An entry's bytes, or null when absent. */

@@ -7,19 +7,23 @@ import cthulhu.config.KerasVersion;
 import cthulhu.models.Model;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
+import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import io.jhdf.exceptions.HdfException;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Keras's legacy HDF5 model format ({@code .h5}), as Keras 2.x, tf.keras 2.x and Keras 3 write
  * it: the root's attributes {@code model_config} (the model's Keras JSON), {@code training_config}
  * (optimizer, loss and metrics of a compiled model), {@code keras_version} and {@code backend};
- * the weights in the group {@code model_weights} (see {@link KerasWeights}).
+ * the weights in the group {@code model_weights} (see {@link KerasWeights}) and a compiled model's
+ * optimizer state in {@code optimizer_weights} (see {@link KerasOptimizerState}).
  */
 final class LegacyHdf5 {
 
@@ -64,6 +68,18 @@ final class LegacyHdf5 {
                     Map<?, ?> t = json(file, "training_config", training);
                     KerasModelConfig.compile(file, model, t.get("optimizer_config"), t.get("loss"), t.get("loss_weights"),
                             t.get("metrics"));
+                    if (Hdf5.child(h5, "optimizer_weights") instanceof Group g && Hdf5.strings(g, "weight_names") != null) {
+                        List<Hdf5.Array64> values = new ArrayList<>();
+                        for (String name : Hdf5.strings(g, "weight_names")) {
+                            if (!(Hdf5.child(g, name) instanceof Dataset d)) {
+                                throw new ModelFormatException(file, "optimizer weight '" + name + "' is listed in"
+                                        + " optimizer_weights/weight_names but missing from the file");
+                            }
+                            values.add(Hdf5.read(file, d));
+                        }
+                        KerasOptimizerState.restore(file, model, values, version == null || version.isKeras3(),
+                                "optimizer_weights");
+                    }
                 }
                 return model;
             } catch (IOException | RuntimeException e) {
