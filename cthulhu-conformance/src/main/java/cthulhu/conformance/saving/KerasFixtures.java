@@ -34,7 +34,8 @@ final class KerasFixtures {
     }
 
     /**
-     * One model of {@code generated.tsv} (written by {@code keras-fixtures/generated.py}): the
+     * One model of {@code generated.tsv} (written by {@code keras-fixtures/generated.py}) or
+     * {@code keras3.tsv}: the
      * file, the sample shape of each input, the tolerance, the source of its expectations; its
      * inputs are {@code <file>.x<i>.csv}, Keras's outputs {@code <file>.y<j>.csv}.
      */
@@ -78,14 +79,19 @@ final class KerasFixtures {
     private KerasFixtures() {
     }
 
-    /** Every model of {@code generated.tsv}. */
+    /**
+     * Every model of {@code generated.tsv} and of {@code keras3.tsv} (the files of
+     * {@code shared/keras-models/keras3} that {@code make_expected.py --with-keras3} copied).
+     */
     static List<GraphFixture> graphs() {
         List<GraphFixture> out = new ArrayList<>();
-        List<String> lines = lines("generated.tsv");
-        for (String line : lines.subList(1, lines.size())) {
-            String[] f = line.split("\t");
-            List<int[]> shapes = Arrays.stream(f[1].split(";")).map(KerasFixtures::shape).toList();
-            out.add(new GraphFixture(f[0], shapes, Double.parseDouble(f[2]), f[3]));
+        for (String table : List.of("generated.tsv", "keras3.tsv")) {
+            List<String> lines = lines(table);
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.split("\t");
+                List<int[]> shapes = Arrays.stream(f[1].split(";")).map(KerasFixtures::shape).toList();
+                out.add(new GraphFixture(f[0], shapes, Double.parseDouble(f[2]), f[3]));
+            }
         }
         return out;
     }
