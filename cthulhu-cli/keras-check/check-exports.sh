@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Exports every Keras fixture of the conformance suite with cthulhu (.keras and .h5): the models
-# of expected.tsv and the functional graphs of generated.tsv (several inputs and outputs, shared
-# layers, nested models). Then has Python Keras 3 load each export and predict; its predictions
+# of expected.tsv, the functional graphs of generated.tsv (several inputs and outputs, shared
+# layers, nested models) and the models of keras3.tsv. Then has Python Keras 3 load each export and predict; its predictions
 # must match cthulhu's within 1e-5.
 # Needs Java 17, Maven and Python 3 with keras, jax and numpy (pip install keras jax).
 # Not part of `mvn verify`. Usage: cthulhu-cli/keras-check/check-exports.sh [WORK_DIR]
@@ -25,8 +25,8 @@ tail -n +2 "$fixtures/expected.tsv" | cut -f1 | while read -r f; do
   done
 done
 
-# Functional graphs: one --input per input, one --output per output.
-tail -n +2 "$fixtures/generated.tsv" | cut -f1 | while read -r f; do
+# Functional graphs and the keras3/ models: one --input per input, one --output per output.
+tail -q -n +2 "$fixtures/generated.tsv" "$fixtures/keras3.tsv" | cut -f1 | while read -r f; do
   inputs=(); outputs=()
   for x in "$fixtures/$f".x*.csv; do inputs+=(--input "$x"); done
   n=0

@@ -1,6 +1,6 @@
 """Loads every model cthulhu exported (WORK/*.keras, WORK/*.h5) with Python Keras 3 and compares
 its predictions for the fixture's inputs with cthulhu's (WORK/<file>.cthulhu.csv; for the
-functional graphs of generated.tsv WORK/<file>.out.<ext>, one WORK/<file>.out.<ext>.y<j>.cthulhu.csv
+functional graphs of generated.tsv and the models of keras3.tsv WORK/<file>.out.<ext>, one WORK/<file>.out.<ext>.y<j>.cthulhu.csv
 per output), within 1e-5 absolute. A file cthulhu refused to export (WORK/<file>.err, e.g. a layer Keras 3 removed) is
 reported with cthulhu's reason and not counted. Usage: compare_with_keras.py WORK FIXTURES"""
 import os
@@ -38,7 +38,8 @@ for name, shape, _, _ in rows:
             print(f"LOAD FAILED   {name}.{ext}: {str(e).splitlines()[0][:200]}")
         passed += ok
         failed += not ok
-for name, shapes, _, _ in [line.rstrip("\n").split("\t") for line in open(os.path.join(fixtures, "generated.tsv"))][1:]:
+tables = [[line.rstrip("\n").split("\t") for line in open(os.path.join(fixtures, t))][1:] for t in ("generated.tsv", "keras3.tsv")]
+for name, shapes, _, _ in tables[0] + tables[1]:
     xs = []
     for i, shape in enumerate(shapes.split(";")):
         x = np.loadtxt(os.path.join(fixtures, f"{name}.x{i}.csv"), delimiter=",", ndmin=2).astype("float32")

@@ -78,7 +78,8 @@ final class KerasArchive {
         try {
             try (HdfFile h5 = HdfFile.fromBytes(weights)) {
                 KerasWeights.readKeras3(file, h5, model);
-                if (compile && config.get("compile_config") instanceof Map<?, ?> c) {
+                // Keras 3 writes an uncompiled model's compile_config as {}.
+                if (compile && config.get("compile_config") instanceof Map<?, ?> c && !c.isEmpty()) {
                     KerasModelConfig.compile(file, model, c.get("optimizer"), c.get("loss"), c.get("loss_weights"),
                             c.get("metrics"));
                     if (Hdf5.child(h5, OPTIMIZER_VARS) instanceof Group vars && !vars.getChildren().isEmpty()) {

@@ -398,7 +398,7 @@ final class KerasModelConfig {
         List<Object> layers = new ArrayList<>();
         layers.add(kerasInput("input_layer", model.inputShape()));
         for (Layer layer : model.getLayers()) {
-            layers.add(keras3Layer(layer));
+            layers.add(keras3Layer(layer, List.of(layer.inputShape())));
         }
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("name", model.getName());
@@ -416,7 +416,8 @@ final class KerasModelConfig {
         List<Object> layers = new ArrayList<>();
         for (Layer layer : graph.layers()) {
             Map<String, Object> entry = layer instanceof InputLayer input
-                    ? kerasInput(layer.getName(), input.symbol().sampleShape()) : keras3Layer(layer);
+                    ? kerasInput(layer.getName(), input.symbol().sampleShape())
+                    : keras3Layer(layer, graph.nodesOf(layer).get(0).inputs().stream().map(Symbol::sampleShape).toList());
             entry.put("name", layer.getName());
             List<Object> inbound = new ArrayList<>();
             for (Node node : graph.nodesOf(layer)) {
@@ -445,8 +446,12 @@ final class KerasModelConfig {
         return root;
     }
 
-    /** One layer as Keras 3 writes it in a model's {@code layers}: a nested model, or the layer's config. */
-    private static Map<String, Object> keras3Layer(Layer layer) {
+    /**
+     * One layer as Keras 3 writes it in a model's {@code layers}: a nested model, or the layer's
+     * config with the {@code build_config} Keras builds it from before calling it — the input
+     * shape, or the list of them for a layer of several inputs (a merge).
+     */
+    private static Map<String, Object> keras3Layer(Layer layer, List<int[]> inputShapes) {
         if (layer instanceof Model nested) {
             return keras3(nested);
         }
@@ -463,7 +468,8 @@ final class KerasModelConfig {
             }
         }
         Map<String, Object> build = new LinkedHashMap<>();
-        build.put("input_shape", batchShape(layer.inputShape()));
+        build.put("input_shape", inputShapes.size() == 1 ? batchShape(inputShapes.get(0))
+                : inputShapes.stream().map(KerasModelConfig::batchShape).toList());
         return kerasObject("keras.layers", layer.className(), config, build);
     }
 

@@ -31,7 +31,8 @@ class KerasGraphImportTest extends ConformanceTestBase {
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
     void predictsWhatKerasPredicted(KerasFixtures.GraphFixture f, @TempDir Path dir) throws IOException {
-        try (Model model = Model.load(KerasFixtures.copy(f.file(), dir), false)) {
+        // Loaded with its training configuration: Keras 3 writes an uncompiled model's as {}.
+        try (Model model = Model.load(KerasFixtures.copy(f.file(), dir))) {
             List<Tensor> ys = model.predict(f.inputs());
             List<double[]> expected = f.outputs();
             assertEquals(expected.size(), ys.size(), f.file() + ": number of outputs");
