@@ -2,6 +2,7 @@
 Keras computes, in the format KerasGraphFixtures reads:
 
     gen__<name>.keras, gen__<name>.h5   the same model in both formats
+    gen__<name>_keras2config.h5         the .h5 with its model_config in tf.keras 2's form
     <file>.x<i>.csv                     input i, one sample a row, flattened row-major
     <file>.y<j>.csv                     what Keras predicts for output j
     generated.tsv                       file, input shapes (";" between inputs), tolerance, source
@@ -87,6 +88,73 @@ def trained(optimizer):
     return model
 
 
+MODELS = ("Functional", "Model", "Sequential")
+
+
+def keras2_refs(value, nested):
+    """The keras_history of every __keras_tensor__ in a Keras 3 call's arguments, as tf.keras 2's
+    [layer, node index, tensor index, {}]; a nested model's calls count from 1 there."""
+    if isinstance(value, dict):
+        if value.get("class_name") == "__keras_tensor__":
+            name, node, index = value["config"]["keras_history"]
+            return [[name, node + (1 if name in nested else 0), index, {}]]
+        return [r for v in value.values() for r in keras2_refs(v, nested)]
+    if isinstance(value, list):
+        return [r for v in value for r in keras2_refs(v, nested)]
+    return []
+
+
+def keras2_object(value):
+    """A Keras 3 config value as tf.keras 2 wrote it: no module, registered_name or build_config,
+    dtype policies as their name, InputLayer's batch_shape as batch_input_shape."""
+    if isinstance(value, dict):
+        if value.get("class_name") == "DTypePolicy":
+            return value["config"]["name"]
+        out = {k: keras2_object(v) for k, v in value.items()
+               if k not in ("module", "registered_name", "build_config", "compile_config", "optional")}
+        if "batch_shape" in out:
+            out["batch_input_shape"] = out.pop("batch_shape")
+        return out
+    if isinstance(value, list):
+        return [keras2_object(v) for v in value]
+    return value
+
+
+def keras2_config(model):
+    """A Keras 3 model config in tf.keras 2's form: a functional model as class Model (nested ones
+    as Functional) whose inbound_nodes are lists of [layer, node index, tensor index, kwargs]."""
+    if model["class_name"] == "Sequential":
+        return keras2_object(model)
+    nested = {l["name"] for l in model["config"]["layers"] if l["class_name"] in MODELS}
+    layers = []
+    for l in model["config"]["layers"]:
+        entry = keras2_config(l) if l["class_name"] in MODELS else keras2_object(l)
+        entry["name"] = l["name"]
+        entry["inbound_nodes"] = [keras2_refs(node, nested) for node in l["inbound_nodes"]]
+        layers.append(entry)
+    ends = {}
+    for key in ("input_layers", "output_layers"):
+        refs = model["config"][key]
+        refs = [refs] if isinstance(refs[0], str) else refs
+        ends[key] = [[n, i + (1 if n in nested else 0), t] for n, i, t in refs]
+    return {"class_name": "Functional", "config": {"name": model["config"]["name"], "layers": layers, **ends}}
+
+
+def rewrite_as_keras2(source, target):
+    """A copy of a Keras 3 .h5 model whose model_config is in tf.keras 2's form and whose
+    keras_version says 2.15.0: the same model and weights, read through the Keras 2 path."""
+    import json
+    import shutil
+    import h5py
+    shutil.copy(source, target)
+    with h5py.File(target, "r+") as f:
+        config = keras2_config(json.loads(f.attrs["model_config"]))
+        config["class_name"] = "Model"
+        f.attrs["model_config"] = json.dumps(config)
+        f.attrs["keras_version"] = "2.15.0"
+        f["model_weights"].attrs["keras_version"] = "2.15.0"
+
+
 def csv(path, a):
     a = np.asarray(a)
     np.savetxt(path, a.reshape(len(a), -1), delimiter=",", fmt="%.9g")
@@ -111,6 +179,17 @@ def main():
                 csv(os.path.join(DST, file + ".y%d.csv" % j), y)
             shapes = ";".join(",".join(str(d) for d in i.shape[1:]) for i in model.inputs)
             rows.append("\t".join([file, shapes, "1e-05", SOURCE]))
+            if ext == "h5" and name in ("nested", "shared"):
+                # The same model with its config in tf.keras 2's form (lists of inbound nodes,
+                # a nested model's calls counted from 1), predicting what Keras 3 predicted.
+                k2 = "gen__" + name + "_keras2config.h5"
+                rewrite_as_keras2(os.path.join(DST, file), os.path.join(DST, k2))
+                for i, x in enumerate(xs):
+                    csv(os.path.join(DST, k2 + ".x%d.csv" % i), x)
+                for j, y in enumerate(ys):
+                    csv(os.path.join(DST, k2 + ".y%d.csv" % j), y)
+                rows.append("\t".join([k2, shapes, "1e-05", SOURCE + " of " + file + ", its model_config"
+                                        " rewritten in tf.keras 2's form"]))
     for name, optimizer in [("adam", lambda: keras.optimizers.Adam(0.01)),
                             ("sgd_momentum", lambda: keras.optimizers.SGD(0.05, momentum=0.9))]:
         for ext in ("keras", "h5"):
