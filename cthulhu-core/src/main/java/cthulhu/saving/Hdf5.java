@@ -139,14 +139,22 @@ final class Hdf5 {
      */
     static void write(WritableGroup root, String path, Tensor value, Map<String, WritableGroup> made) {
         int slash = path.lastIndexOf('/');
+        write(group(root, slash < 0 ? "" : path.substring(0, slash), made), path.substring(slash + 1), value);
+    }
+
+    /**
+     * The group at a path below {@code root} ({@code ""} is {@code root}), made with each group on
+     * the way unless {@code made} (keyed by path) already holds it.
+     */
+    static WritableGroup group(WritableGroup root, String path, Map<String, WritableGroup> made) {
         WritableGroup parent = root;
         StringBuilder prefix = new StringBuilder();
-        for (String part : slash < 0 ? new String[0] : path.substring(0, slash).split("/")) {
+        for (String part : path.isEmpty() ? new String[0] : path.split("/")) {
             prefix.append('/').append(part);
             WritableGroup above = parent;
             parent = made.computeIfAbsent(prefix.toString(), k -> above.putGroup(part));
         }
-        write(parent, path.substring(slash + 1), value);
+        return parent;
     }
 
     /** A row-major flat array as the nested Java array of {@code shape} that jhdf writes. */

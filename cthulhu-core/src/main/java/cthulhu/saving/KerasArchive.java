@@ -153,6 +153,7 @@ final class KerasArchive {
         try {
             try (WritableHdfFile h5 = HdfFile.write(weights)) {
                 KerasWeights.writeKeras3(h5, model);
+                KerasOptimizerState.write(h5, model);
             }
             byte[] weightBytes = Files.readAllBytes(weights);
             AtomicFile.write(file, path -> {

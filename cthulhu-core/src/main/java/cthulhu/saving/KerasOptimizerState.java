@@ -1,21 +1,28 @@
 package cthulhu.saving;
 
+import cthulhu.backend.DType;
 import cthulhu.backend.K;
+import cthulhu.backend.Tensor;
 import cthulhu.backend.TensorScope;
 import cthulhu.backend.Variable;
 import cthulhu.layers.Layer;
 import cthulhu.models.Model;
 import cthulhu.optimizers.Optimizer;
+import cthulhu.optimizers.schedules.LearningRateSchedules;
+import io.jhdf.api.WritableGroup;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A compiled model's optimizer state as the Keras files keep it, restored so that {@code fit}
- * continues where Keras stopped: the step count, the learning rate and each trainable weight's
- * slots (Adam's {@code m}, {@code v}, …).
+ * continues where Keras stopped, and written to {@code .keras} so that Keras continues where
+ * cthulhu stopped: the
+ * step count, the learning rate and each trainable weight's slots (Adam's {@code m}, {@code v}, …).
  *
  * <p>Keras keeps {@code optimizer.variables} in order — in {@code optimizer/vars/0…} of a
  * {@code .keras} file's weights, in the datasets {@code optimizer_weights} lists in
@@ -74,6 +81,38 @@ final class KerasOptimizerState {
         optimizer.setIterations((long) values.get(0).data()[0]);
         if (prefix == 2) {
             optimizer.setLearningRate(values.get(1).data()[0]);
+        }
+    }
+
+    /**
+     * Writes the model's optimizer state as Keras 3 keeps it in a {@code .keras} file's weights,
+     * once the model has taken a step: {@code iteration} (int64), {@code learning_rate} (float32,
+     * for a constant rate) and the slots at {@code optimizer/vars/0}, {@code 1}, …, so that Python
+     * Keras continues training where cthulhu stopped.
+     *
+     * <p>Legacy {@code .h5} files get none: Keras 3's legacy loader builds the optimizer for the
+     * model's own variables only (none for a functional model), so the state it reads fails
+     * {@code set_weights} and then its first training step; without the group it trains from a
+     * fresh optimizer, as it does with its own {@code .h5} files.
+     */
+    static void write(WritableGroup root, Model model) {
+        Optimizer optimizer = model.getOptimizer();
+        if (optimizer == null || optimizer.iterations() == 0) {
+            return;
+        }
+        Map<String, WritableGroup> made = new HashMap<>();
+        Hdf5.group(root, KerasArchive.OPTIMIZER_VARS, made).putDataset("0", optimizer.iterations());
+        List<Variable> params = new ArrayList<>();
+        collectTrainable(model, params);
+        try (TensorScope scope = TensorScope.open()) {
+            List<Tensor> values = new ArrayList<>();
+            if (LearningRateSchedules.serialize(optimizer.learningRate()) instanceof Number) {
+                values.add(K.constant(DType.FLOAT32, new double[] {optimizer.lr()}));
+            }
+            slotOrder(optimizer, params, true).forEach(slot -> values.add(slot.value()));
+            for (int i = 0; i < values.size(); i++) {
+                Hdf5.write(root, KerasArchive.OPTIMIZER_VARS + "/" + (i + 1), values.get(i), made);
+            }
         }
     }
 
