@@ -448,15 +448,28 @@ final class KerasModelConfig {
 
     /**
      * One layer as Keras 3 writes it in a model's {@code layers}: a nested model, or the layer's
-     * config with the {@code build_config} Keras builds it from before calling it — the input
-     * shape, or the list of them for a layer of several inputs (a merge).
+     * config ({@link #keras3LayerConfig}) with the {@code build_config} Keras builds it from
+     * before calling it — the input shape, or the list of them for a layer of several inputs (a merge).
      */
     private static Map<String, Object> keras3Layer(Layer layer, List<int[]> inputShapes) {
         if (layer instanceof Model nested) {
             return keras3(nested);
         }
+        Map<String, Object> config = keras3LayerConfig(layer.getConfig(KerasVersion.KERAS_3));
+        Map<String, Object> build = new LinkedHashMap<>();
+        build.put("input_shape", inputShapes.size() == 1 ? batchShape(inputShapes.get(0))
+                : inputShapes.stream().map(KerasModelConfig::batchShape).toList());
+        return kerasObject("keras.layers", layer.className(), config, build);
+    }
+
+    /**
+     * A layer's config as Keras 3 writes it: the model's dtype, activations under Keras 3's
+     * names, initializers and wrapped layers ({@code layer}, in {@code Bidirectional} and
+     * {@code TimeDistributed}) as Keras objects with their module.
+     */
+    private static Map<String, Object> keras3LayerConfig(Map<String, Object> layerConfig) {
         KerasVersion keras3 = KerasVersion.KERAS_3;
-        Map<String, Object> config = new LinkedHashMap<>(layer.getConfig(keras3));
+        Map<String, Object> config = new LinkedHashMap<>(layerConfig);
         config.remove("batch_input_shape");
         config.put("dtype", K.floatx());
         for (Map.Entry<String, Object> e : config.entrySet()) {
@@ -465,12 +478,12 @@ final class KerasModelConfig {
             } else if (e.getKey().endsWith("_initializer") && e.getValue() instanceof Map<?, ?> initializer) {
                 e.setValue(kerasObject("keras.initializers", (String) initializer.get("class_name"),
                         stringMap(initializer.get("config")), null));
+            } else if (e.getKey().equals("layer") && e.getValue() instanceof Map<?, ?> wrapped) {
+                e.setValue(kerasObject("keras.layers", (String) wrapped.get("class_name"),
+                        keras3LayerConfig(stringMap(wrapped.get("config"))), null));
             }
         }
-        Map<String, Object> build = new LinkedHashMap<>();
-        build.put("input_shape", inputShapes.size() == 1 ? batchShape(inputShapes.get(0))
-                : inputShapes.stream().map(KerasModelConfig::batchShape).toList());
-        return kerasObject("keras.layers", layer.className(), config, build);
+        return config;
     }
 
     private static Map<String, Object> kerasInput(String name, int[] sampleShape) {

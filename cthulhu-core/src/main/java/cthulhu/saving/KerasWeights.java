@@ -33,7 +33,8 @@ import java.util.Map;
  *   {@link Layer#kerasWeightPaths} places each variable inside it.</li>
  *   <li>Legacy ({@code model_weights} of an {@code .h5} model, or the root of a weights file):
  *   {@code layer_names} names each layer's group, whose {@code weight_names} list the datasets
- *   ({@code dense/kernel:0} in Keras 2, {@code sequential/dense/kernel} in Keras 3).</li>
+ *   ({@code dense/kernel:0} in Keras 2, {@code sequential/dense/kernel} in Keras 3; a wrapper's
+ *   under the wrapped layer's name, {@code bidirectional/forward_lstm/kernel}).</li>
  * </ul>
  *
  * <p>Reading checks every layer's count and shapes before any weight is set, so a mismatch
@@ -187,8 +188,9 @@ final class KerasWeights {
     /**
      * Writes the legacy layout into {@code weights}: {@code layer_names} (the layers that have
      * weights, in Keras's order, by which Keras matches them; see {@link Hdf5}), {@code backend},
-     * {@code keras_version}, and per layer its {@code weight_names} ({@code layer/variable}, or
-     * {@code model/layer/variable} inside a nested model) and datasets.
+     * {@code keras_version}, and per layer its {@code weight_names} ({@code layer/variable},
+     * {@code model/layer/variable} inside a nested model, {@code layer/wrapped/variable} in a
+     * wrapper) and datasets.
      */
     static void writeLegacy(WritableGroup weights, Model model) {
         List<String> names = new ArrayList<>();
@@ -218,11 +220,10 @@ final class KerasWeights {
     private static Map<Variable, String> legacyPaths(Layer layer) {
         Map<Variable, String> paths = new IdentityHashMap<>();
         if (layer instanceof Model model) {
-            for (Layer inner : model.getLayers()) {
-                legacyPaths(inner).forEach((v, path) -> paths.putIfAbsent(v, layer.getName() + "/" + path));
-            }
+            ModelIO.weightPaths(model).forEach((v, path) -> paths.put(v, layer.getName() + "/" + path));
         } else {
-            layer.variables().forEach(v -> paths.put(v, layer.getName() + "/" + v.name()));
+            // A wrapper's weights sit under the wrapped layer's name: forward_lstm/kernel.
+            layer.variables().forEach(v -> paths.put(v, layer.getName() + "/" + layer.weightPath(v)));
         }
         return paths;
     }
