@@ -14,7 +14,8 @@ Expected outputs come, in this order of preference, from
   3. a NumPy forward pass over the weights read with h5py (Dense + the layer's Keras 2
      formula), for Keras 2 files Keras 3 cannot load.
 
-Run: python3 make_expected.py SHARED_KERAS_MODELS_DIR [--with-keras3]  (needs keras, jax, h5py, numpy)
+Run: python3 make_expected.py SHARED_KERAS_MODELS_DIR [--with-keras3]  (needs keras, jax, h5py, numpy),
+then python3 make_sequence_models.py, which adds its rows to the expected.tsv this script rewrites.
 
     python3 make_expected.py --generated  writes the models of generated.py instead (functional
     graphs, Keras 3 activations, compiled models trained a step): see that file.
@@ -145,7 +146,8 @@ for f in sorted(os.listdir(SRC)):
 # keras3/ holds convolutional, recurrent, functional and Keras 3 activation models; with --with-keras3
 # those cthulhu reads are copied, listed in keras3.tsv in generated.tsv's format (one x<i>.csv per
 # input, one y<j>.csv per output).
-KERAS3_MODELS = ["dev_cnn_bn_globalmax", "dev_conv1d_flatten", "dev_functional_siamese", "dev_keras3_activations"]
+KERAS3_MODELS = ["dev_cnn_bn_globalmax", "dev_conv1d_flatten", "dev_embedding_mask_gru", "dev_functional_siamese",
+                 "dev_keras3_activations", "dev_simplernn_lstm"]
 keras3_rows = []
 for base in KERAS3_MODELS if "--with-keras3" in sys.argv else []:
     meta = json.load(open(os.path.join(SRC, "keras3", base + ".shape.json")))
