@@ -14,7 +14,11 @@ Expected outputs come, in this order of preference, from
   3. a NumPy forward pass over the weights read with h5py (Dense + the layer's Keras 2
      formula), for Keras 2 files Keras 3 cannot load.
 
-Run: python3 make_expected.py SHARED_KERAS_MODELS_DIR [--with-keras3]  (needs keras, jax, h5py, numpy)
+Run: python3 make_expected.py SHARED_KERAS_MODELS_DIR [--with-keras3]  (needs keras, jax, h5py, numpy),
+then python3 make_sequence_models.py, which adds its rows to the expected.tsv this script rewrites.
+
+    python3 make_expected.py --generated  writes the models of generated.py instead (functional
+    graphs, Keras 3 activations, compiled models trained a step): see that file.
 """
 import json
 import os
@@ -24,6 +28,11 @@ import sys
 os.environ.setdefault("KERAS_BACKEND", "jax")
 import h5py
 import numpy as np
+
+if "--generated" in sys.argv:
+    import generated
+    generated.main()
+    sys.exit(0)
 
 SRC = sys.argv[1]
 DST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "main", "resources",
@@ -134,19 +143,26 @@ for f in sorted(os.listdir(SRC)):
             x, y = numpy_predict(path, shape)
             save(name, x, y, shape, 1e-5, "NumPy forward pass (Keras 2 formulas, float64) over the weights read with h5py")
 
-# keras3/ holds convolutional, recurrent and Keras 3 activation models: copied with --with-keras3
-# once cthulhu has those layers.
-for f in sorted(os.listdir(os.path.join(SRC, "keras3"))) if "--with-keras3" in sys.argv else []:
-    if not f.endswith(".keras") and not f.endswith(".h5"):
-        continue
-    base = f.rsplit(".", 1)[0]
+# keras3/ holds convolutional, recurrent, functional and Keras 3 activation models; with --with-keras3
+# those cthulhu reads are copied, listed in keras3.tsv in generated.tsv's format (one x<i>.csv per
+# input, one y<j>.csv per output).
+KERAS3_MODELS = ["dev_cnn_bn_globalmax", "dev_conv1d_flatten", "dev_embedding_mask_gru", "dev_functional_siamese",
+                 "dev_keras3_activations", "dev_simplernn_lstm"]
+keras3_rows = []
+for base in KERAS3_MODELS if "--with-keras3" in sys.argv else []:
     meta = json.load(open(os.path.join(SRC, "keras3", base + ".shape.json")))
-    if len(meta["x"]) != 1:
-        continue  # several inputs: a Functional graph, read by Model.load
-    shutil.copy(os.path.join(SRC, "keras3", f), os.path.join(DST, "keras3__" + f))
-    x = np.loadtxt(os.path.join(SRC, "keras3", base + ".x0.csv"), delimiter=",", ndmin=2)
-    y = np.loadtxt(os.path.join(SRC, "keras3", base + ".y0.csv"), delimiter=",", ndmin=2)
-    save("keras3__" + f, x, y, meta["x"][0][1:], 1e-5, "Keras 3.15.1 (keras3/" + base + ".y0.csv)")
+    for ext in ("keras", "h5"):
+        name = "keras3__" + base + "." + ext
+        shutil.copy(os.path.join(SRC, "keras3", base + "." + ext), os.path.join(DST, name))
+        for kind in ("x", "y"):
+            for i in range(len(meta[kind])):
+                shutil.copy(os.path.join(SRC, "keras3", "%s.%s%d.csv" % (base, kind, i)),
+                            os.path.join(DST, "%s.%s%d.csv" % (name, kind, i)))
+        shapes = ";".join(",".join(str(d) for d in shape[1:]) for shape in meta["x"])
+        keras3_rows.append("\t".join([name, shapes, "1e-05", "Keras 3.15.1 (keras3/" + base + ".y<j>.csv)"]))
+if keras3_rows:
+    with open(os.path.join(DST, "keras3.tsv"), "w") as out:
+        out.write("file\tinput_shapes\ttolerance\tsource\n" + "\n".join(keras3_rows) + "\n")
 
 # Where each file comes from (repository, path, commit, Keras version, license by repository).
 shutil.copy(os.path.join(SRC, "MANIFEST.tsv"), DST)

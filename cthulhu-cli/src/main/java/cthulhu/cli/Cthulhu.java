@@ -3,7 +3,8 @@ package cthulhu.cli;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.TensorScope;
-import cthulhu.models.Sequential;
+import cthulhu.layers.Symbol;
+import cthulhu.models.Model;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,6 +28,10 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "cthulhu", mixinStandardHelpOptions = true, version = "cthulhu 0.2.0",
         description = "Inspect, convert and run cthulhu and Keras model files.",
+        footer = {"", "Backend: cthulhu.jar bundles the pure-Java backend. To run on ND4J or DJL, build the jar with it:",
+            "  mvn -pl cthulhu-cli -am package -DskipTests -Pnd4j   (or -Pdjl)",
+            "which bundles that backend and picks it; or choose among the bundled ones with",
+            "  java -Dcthulhu.backend=nd4j -jar cthulhu.jar …   (or CTHULHU_BACKEND=nd4j)."},
         subcommands = {Cthulhu.Summary.class, Cthulhu.Convert.class, Cthulhu.Predict.class})
 public final class Cthulhu implements Runnable {
 
@@ -63,7 +68,7 @@ public final class Cthulhu implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            try (Sequential model = Sequential.load(file, false)) {
+            try (Model model = Model.load(file, false)) {
                 spec.commandLine().getOut().print(model.summaryText());
                 spec.commandLine().getOut().flush();
             }
@@ -87,7 +92,7 @@ public final class Cthulhu implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            try (Sequential model = Sequential.load(in, !noCompile)) {
+            try (Model model = Model.load(in, !noCompile)) {
                 model.save(out);
             }
             spec.commandLine().getOut().println("Wrote " + out);
@@ -96,55 +101,88 @@ public final class Cthulhu implements Runnable {
         }
     }
 
-    /** {@code cthulhu predict FILE --input x.csv [--output y.csv]}: one sample a row, flattened. */
+    /**
+     * {@code cthulhu predict FILE --input x.csv [--output y.csv]}: one sample a row, flattened; a
+     * model with several inputs takes one {@code --input} per input, in order, and one with
+     * several outputs writes one {@code --output} per output.
+     */
     @Command(name = "predict", description = "Run the model on the samples of a CSV file (one sample a row, its values"
-            + " flattened row-major) and write the predictions the same way.")
+            + " flattened row-major) and write the predictions the same way. A model with several inputs takes"
+            + " --input once per input, in the model's order; one with several outputs takes --output once per output.")
     static final class Predict implements Callable<Integer> {
         @Parameters(paramLabel = "FILE", description = "A model file: .keras, .h5 or a cthulhu archive.")
         Path file;
-        @Option(names = "--input", required = true, paramLabel = "x.csv", description = "The samples.")
-        Path input;
-        @Option(names = "--output", paramLabel = "y.csv", description = "Where to write the predictions (default: standard output).")
-        Path output;
+        @Option(names = "--input", required = true, paramLabel = "x.csv", description = "The samples, one file per input.")
+        List<Path> inputs;
+        @Option(names = "--output", paramLabel = "y.csv", description = "Where to write the predictions, one file per output"
+                + " (default: standard output, outputs one after another).")
+        List<Path> outputs;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
-            List<double[]> rows = Csv.read(input);
-            try (Sequential model = Sequential.load(file, false); TensorScope scope = TensorScope.open()) {
-                int[] sample = model.inputShape();
-                int width = Arrays.stream(sample).reduce(1, (a, b) -> a * b);
-                double[] flat = new double[rows.size() * width];
-                for (int r = 0; r < rows.size(); r++) {
-                    if (rows.get(r).length != width) {
-                        throw new IllegalArgumentException(input + " line " + (r + 1) + " has " + rows.get(r).length
-                                + " values but model " + model.getName() + " takes samples of shape "
-                                + Arrays.toString(sample) + " (" + width + " values a row)");
-                    }
-                    System.arraycopy(rows.get(r), 0, flat, r * width, width);
+            try (Model model = Model.load(file, false); TensorScope scope = TensorScope.open()) {
+                List<Symbol> ins = model.inputs();
+                if (inputs.size() != ins.size()) {
+                    throw new IllegalArgumentException("model " + model.getName() + " has " + ins.size() + " input(s) "
+                            + ins.stream().map(s -> s.layer().getName()).toList() + " but " + inputs.size()
+                            + " --input file(s) were given; give one per input, in this order");
                 }
-                int[] shape = new int[sample.length + 1];
-                shape[0] = rows.size();
-                System.arraycopy(sample, 0, shape, 1, sample.length);
-                Tensor y = model.predict(K.constant(flat, shape));
-                double[] values = y.toDoubleArray();
-                int outWidth = values.length / rows.size();
-                List<double[]> out = new ArrayList<>();
-                for (int r = 0; r < rows.size(); r++) {
-                    out.add(Arrays.copyOfRange(values, r * outWidth, (r + 1) * outWidth));
+                if (outputs != null && outputs.size() != model.outputs().size()) {
+                    throw new IllegalArgumentException("model " + model.getName() + " has " + model.outputs().size()
+                            + " output(s) but " + outputs.size() + " --output file(s) were given; give one per output");
                 }
-                if (output == null) {
-                    PrintWriter w = spec.commandLine().getOut();
-                    Csv.write(out, w);
-                    w.flush();
-                } else {
-                    try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(output))) {
-                        Csv.write(out, w);
+                List<Tensor> xs = new ArrayList<>();
+                for (int i = 0; i < ins.size(); i++) {
+                    xs.add(batch(model, inputs.get(i), ins.get(i).sampleShape()));
+                }
+                List<Tensor> ys = model.predict(xs);
+                PrintWriter console = spec.commandLine().getOut();
+                for (int j = 0; j < ys.size(); j++) {
+                    List<double[]> rows = rows(ys.get(j));
+                    if (outputs == null) {
+                        Csv.write(rows, console);
+                    } else {
+                        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(outputs.get(j)))) {
+                            Csv.write(rows, w);
+                        }
                     }
                 }
+                console.flush();
             }
             return 0;
+        }
+
+        /** The samples of a CSV file as a batch of {@code sample}-shaped samples. */
+        private static Tensor batch(Model model, Path csv, int[] sample) throws IOException {
+            List<double[]> rows = Csv.read(csv);
+            int width = Arrays.stream(sample).reduce(1, (a, b) -> a * b);
+            double[] flat = new double[rows.size() * width];
+            for (int r = 0; r < rows.size(); r++) {
+                if (rows.get(r).length != width) {
+                    throw new IllegalArgumentException(csv + " line " + (r + 1) + " has " + rows.get(r).length
+                            + " values but model " + model.getName() + " takes samples of shape "
+                            + Arrays.toString(sample) + " (" + width + " values a row)");
+                }
+                System.arraycopy(rows.get(r), 0, flat, r * width, width);
+            }
+            int[] shape = new int[sample.length + 1];
+            shape[0] = rows.size();
+            System.arraycopy(sample, 0, shape, 1, sample.length);
+            return K.constant(flat, shape);
+        }
+
+        /** A batch as one flattened row per sample. */
+        private static List<double[]> rows(Tensor y) {
+            double[] values = y.toDoubleArray();
+            int n = y.shape()[0];
+            int width = values.length / n;
+            List<double[]> out = new ArrayList<>();
+            for (int r = 0; r < n; r++) {
+                out.add(Arrays.copyOfRange(values, r * width, (r + 1) * width));
+            }
+            return out;
         }
     }
 }

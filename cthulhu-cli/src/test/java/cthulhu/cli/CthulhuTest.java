@@ -2,7 +2,11 @@ package cthulhu.cli;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.layers.Add;
 import cthulhu.layers.Daoloth;
+import cthulhu.layers.Input;
+import cthulhu.layers.Symbol;
+import cthulhu.models.Model;
 import cthulhu.models.Sequential;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +87,38 @@ class CthulhuTest {
                 }
             }
         }
+    }
+
+    @Test
+    void predictTakesAnInputFilePerInputAndWritesAnOutputFilePerOutput(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("graph.keras");
+        Symbol a = Input.of("a", 2);
+        Symbol b = Input.of("b", 2);
+        Symbol sum = new Add().apply(new Daoloth(3, "tanh").apply(a), new Daoloth(3).apply(b));
+        try (Model model = new Model(List.of(a, b), List.of(sum, new Daoloth(1).apply(sum)), "graph")) {
+            model.save(file);
+        }
+        Path xa = dir.resolve("a.csv");
+        Path xb = dir.resolve("b.csv");
+        Files.write(xa, List.of("0.5,-1", "2,0"));
+        Files.write(xb, List.of("0.25,-0.75", "1,1"));
+        Path y0 = dir.resolve("y0.csv");
+        Path y1 = dir.resolve("y1.csv");
+        assertEquals(0, run("predict", file.toString(), "--input", xa.toString(), "--input", xb.toString(),
+                "--output", y0.toString(), "--output", y1.toString()), err.toString());
+        try (Model model = Model.load(file)) {
+            List<Tensor> expected = model.predict(List.of(K.constant(new double[] {0.5, -1, 2, 0}, 2, 2),
+                    K.constant(new double[] {0.25, -0.75, 1, 1}, 2, 2)));
+            List<Path> written = List.of(y0, y1);
+            for (int j = 0; j < 2; j++) {
+                double[] e = expected.get(j).toDoubleArray();
+                double[] actual = Files.readAllLines(written.get(j)).stream()
+                        .flatMap(line -> java.util.Arrays.stream(line.split(","))).mapToDouble(Double::parseDouble).toArray();
+                assertArrayEquals(e, actual, 0.0, "output " + j);
+            }
+        }
+        assertEquals(1, run("predict", file.toString(), "--input", xa.toString()));
+        assertTrue(err.toString().contains("has 2 input(s) [a, b] but 1 --input file(s)"), err.toString());
     }
 
     @Test

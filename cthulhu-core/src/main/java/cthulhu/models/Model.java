@@ -393,14 +393,54 @@ public class Model extends MultiTensorLayer {
      * Reads a model from a file, recognising the format by its content
      * ({@link cthulhu.saving.ModelFiles}): cthulhu's archive, a Keras 3 {@code .keras} zip, or a
      * legacy HDF5 model written by Keras 2.x, tf.keras or Keras 3, compiled when the file holds a
-     * training configuration; cthulhu's archive holds functional graphs too (and the optimizer's
-     * state). Functional Keras graphs load when they are a chain of single-input layers.
+     * training configuration (with the optimizer's state, so that training resumes where it
+     * stopped). Keras's functional graphs load as functional models — shared layers, several
+     * inputs and outputs, nested models — and a Functional chain as a {@link Sequential}.
      *
      * @throws IOException when the file cannot be read
      * @throws cthulhu.saving.ModelFormatException naming the file and the problem
      */
     public static Model load(Path path) throws IOException {
         return cthulhu.saving.ModelFiles.load(path);
+    }
+
+    /**
+     * Reads a model as {@link #load(Path)}; with {@code compile = false} a Keras file's
+     * optimizer, loss and metrics are not restored.
+     *
+     * @throws IOException when the file cannot be read
+     * @throws cthulhu.saving.ModelFormatException naming the file and the problem
+     */
+    public static Model load(Path path, boolean compile) throws IOException {
+        return cthulhu.saving.ModelFiles.load(path, compile);
+    }
+
+    /**
+     * Sets the weights from a Keras weights file: Keras 3's {@code .weights.h5}, a legacy
+     * {@code .h5} weights file, or the weights of an {@code .h5} model; layers are matched by
+     * name (legacy) or by position in Keras's order (Keras 3).
+     *
+     * @throws IOException when the file cannot be read
+     * @throws cthulhu.saving.ModelFormatException naming the file, layer and weight when one is
+     *     missing or its shape differs; the weights are then unchanged
+     * @throws IllegalStateException before the model is built
+     */
+    public void loadWeights(Path path) throws IOException {
+        requireBuilt("its weights");
+        cthulhu.saving.ModelFiles.loadWeights(this, path);
+    }
+
+    /**
+     * Saves the weights only: Keras 3's layout for {@code *.weights.h5}, the legacy one for other
+     * {@code *.h5} names.
+     *
+     * @throws IOException when the file cannot be written
+     * @throws IllegalArgumentException for a name not ending in {@code .h5}
+     * @throws IllegalStateException before the model is built
+     */
+    public void saveWeights(Path path) throws IOException {
+        requireBuilt("its weights");
+        cthulhu.saving.ModelFiles.saveWeights(this, path);
     }
 
     // ---- compiling --------------------------------------------------------------------------
@@ -835,17 +875,21 @@ public class Model extends MultiTensorLayer {
     // ---- saving -----------------------------------------------------------------------------
 
     /**
-     * Saves the architecture, the weights, the training configuration and the optimizer's state
-     * to one zip file (conventionally {@code model.cthulhu}); see {@link ModelIO} for the format.
-     * The file is replaced atomically.
+     * Saves the model in the format its file name asks for ({@link cthulhu.saving.ModelFiles}):
+     * {@code .keras} writes Keras 3's format, which Python Keras 3's
+     * {@code keras.models.load_model} reads; {@code .h5} Keras's legacy HDF5 format; any other
+     * name cthulhu's own archive (conventionally {@code model.cthulhu}; see {@link ModelIO}) with
+     * the architecture, the weights, the training configuration and the optimizer's state. The
+     * file is replaced atomically.
      *
      * @throws IOException when the file cannot be written
      * @throws IllegalStateException before the model is built
-     * @throws IllegalArgumentException when a custom layer, activation, loss or optimizer is not registered by name
+     * @throws IllegalArgumentException when a custom layer, activation, loss or optimizer is not
+     *     registered by name, or the chosen Keras format cannot express a layer of the model
      */
     public void save(Path path) throws IOException {
         requireBuilt("its weights");
-        ModelIO.save(this, path);
+        cthulhu.saving.ModelFiles.save(this, path);
     }
 
     /**

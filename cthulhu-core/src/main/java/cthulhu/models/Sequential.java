@@ -332,34 +332,6 @@ public class Sequential extends Model {
     }
 
     /**
-     * Sets the weights from a Keras weights file: Keras 3's {@code .weights.h5}, a legacy
-     * {@code .h5} weights file, or the weights of an {@code .h5} model; layers are matched by
-     * name (legacy) or by position (Keras 3).
-     *
-     * @throws IOException when the file cannot be read
-     * @throws cthulhu.saving.ModelFormatException naming the file, layer and weight when one is
-     *     missing or its shape differs; the weights are then unchanged
-     * @throws IllegalStateException before the model is built
-     */
-    public void loadWeights(Path path) throws IOException {
-        requireBuilt("its weights");
-        ModelFiles.loadWeights(this, path);
-    }
-
-    /**
-     * Saves the weights only: Keras 3's layout for {@code *.weights.h5}, Keras 2's for other
-     * {@code *.h5} names.
-     *
-     * @throws IOException when the file cannot be written
-     * @throws IllegalArgumentException for a name not ending in {@code .h5}
-     * @throws IllegalStateException before the model is built
-     */
-    public void saveWeights(Path path) throws IOException {
-        requireBuilt("its weights");
-        ModelFiles.saveWeights(this, path);
-    }
-
-    /**
      * A new Sequential model, with fresh weights, from JSON written by {@link #toJson} (Keras's
      * {@code model_from_json}).
      *

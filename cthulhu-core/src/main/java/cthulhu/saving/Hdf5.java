@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The HDF5 reading and writing the Keras formats share, over jhdf (pure Java): string attributes
@@ -130,6 +131,30 @@ final class Hdf5 {
             return;
         }
         group.putDataset(name, nest(flat, shape, doubles ? double.class : float.class));
+    }
+
+    /**
+     * Writes a tensor at a path below {@code root} ({@code layers/dense/vars/0}), making each
+     * group on the way once: {@code made} remembers the groups made, by path.
+     */
+    static void write(WritableGroup root, String path, Tensor value, Map<String, WritableGroup> made) {
+        int slash = path.lastIndexOf('/');
+        write(group(root, slash < 0 ? "" : path.substring(0, slash), made), path.substring(slash + 1), value);
+    }
+
+    /**
+     * The group at a path below {@code root} ({@code ""} is {@code root}), made with each group on
+     * the way unless {@code made} (keyed by path) already holds it.
+     */
+    static WritableGroup group(WritableGroup root, String path, Map<String, WritableGroup> made) {
+        WritableGroup parent = root;
+        StringBuilder prefix = new StringBuilder();
+        for (String part : path.isEmpty() ? new String[0] : path.split("/")) {
+            prefix.append('/').append(part);
+            WritableGroup above = parent;
+            parent = made.computeIfAbsent(prefix.toString(), k -> above.putGroup(part));
+        }
+        return parent;
     }
 
     /** A row-major flat array as the nested Java array of {@code shape} that jhdf writes. */

@@ -3,9 +3,11 @@ package cthulhu.saving;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import cthulhu.config.KerasVersion;
-import cthulhu.models.Sequential;
+import cthulhu.models.Model;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
 import io.jhdf.exceptions.HdfException;
 
 import java.io.IOException;
@@ -15,7 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -25,13 +29,16 @@ import java.util.zip.ZipOutputStream;
 /**
  * Keras 3's {@code .keras} format: a zip of {@code config.json} (the model's Keras JSON with
  * {@code compile_config}), {@code metadata.json} ({@code keras_version}, {@code date_saved}) and
- * {@code model.weights.h5} (the weights in Keras 3's layout, see {@link KerasWeights}).
+ * {@code model.weights.h5} (the weights in Keras 3's layout, see {@link KerasWeights}, and a
+ * compiled model's optimizer state under {@code optimizer/vars}, see {@link KerasOptimizerState}).
  */
 final class KerasArchive {
 
     static final String CONFIG = "config.json";
     static final String METADATA = "metadata.json";
     static final String WEIGHTS = "model.weights.h5";
+    /** Where {@link #WEIGHTS} keeps Keras's {@code optimizer.variables}. */
+    static final String OPTIMIZER_VARS = "optimizer/vars";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,7 +52,7 @@ final class KerasArchive {
      * @throws ModelFormatException naming the file and the problem (no {@code config.json},
      *     damaged entries, a layer or weight that does not fit)
      */
-    static Sequential read(Path file, boolean compile) throws IOException {
+    static Model read(Path file, boolean compile) throws IOException {
         Map<?, ?> config;
         KerasVersion version = null;
         byte[] weights;
@@ -66,21 +73,40 @@ final class KerasArchive {
         } catch (ZipException e) {
             throw new ModelFormatException(file, "the zip archive is damaged (" + e.getMessage() + ")", e);
         }
-        Sequential model = KerasModelConfig.sequential(file, config, version);
+        Model model = KerasModelConfig.model(file, config, version);
+        boolean keras3 = version == null || version.isKeras3();
         try {
             try (HdfFile h5 = HdfFile.fromBytes(weights)) {
-                KerasWeights.readKeras3(file, h5, model.getLayers());
+                KerasWeights.readKeras3(file, h5, model);
+                // Keras 3 writes an uncompiled model's compile_config as {}.
+                if (compile && config.get("compile_config") instanceof Map<?, ?> c && !c.isEmpty()) {
+                    KerasModelConfig.compile(file, model, c.get("optimizer"), c.get("loss"), c.get("loss_weights"),
+                            c.get("metrics"));
+                    if (Hdf5.child(h5, OPTIMIZER_VARS) instanceof Group vars && !vars.getChildren().isEmpty()) {
+                        KerasOptimizerState.restore(file, model, numbered(file, vars), keras3, WEIGHTS + " " + OPTIMIZER_VARS);
+                    }
+                }
             } catch (HdfException e) {
                 throw new ModelFormatException(file, WEIGHTS + " is not a readable HDF5 file (" + e.getMessage() + ")", e);
-            }
-            if (compile && config.get("compile_config") instanceof Map<?, ?> c) {
-                KerasModelConfig.compile(file, model, c.get("optimizer"), c.get("loss"), c.get("metrics"));
             }
             return model;
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
         }
+    }
+
+    /** The datasets {@code 0}, {@code 1}, … of a group, in that order. */
+    private static List<Hdf5.Array64> numbered(Path file, Group vars) throws ModelFormatException {
+        List<Hdf5.Array64> values = new ArrayList<>();
+        for (int i = 0; i < vars.getChildren().size(); i++) {
+            if (!(Hdf5.child(vars, String.valueOf(i)) instanceof Dataset d)) {
+                throw new ModelFormatException(file, WEIGHTS + " has no dataset " + vars.getPath() + i + " among the "
+                        + vars.getChildren().size() + " optimizer variables");
+            }
+            values.add(Hdf5.read(file, d));
+        }
+        return values;
     }
 
     /** An entry's bytes, or null when absent. */
@@ -110,7 +136,7 @@ final class KerasArchive {
      * @throws IllegalArgumentException naming the layer when Keras 3 cannot express it
      * @throws IOException when the file cannot be written
      */
-    static void write(Sequential model, Path file) throws IOException {
+    static void write(Model model, Path file) throws IOException {
         byte[] config;
         byte[] metadata;
         try {
@@ -126,7 +152,8 @@ final class KerasArchive {
         Path weights = Files.createTempFile(file.toAbsolutePath().getParent(), "model", ".weights.h5");
         try {
             try (WritableHdfFile h5 = HdfFile.write(weights)) {
-                KerasWeights.writeKeras3(h5, model.getLayers());
+                KerasWeights.writeKeras3(h5, model);
+                KerasOptimizerState.write(h5, model);
             }
             byte[] weightBytes = Files.readAllBytes(weights);
             AtomicFile.write(file, path -> {

@@ -3,9 +3,15 @@ package cthulhu.saving;
 import cthulhu.activations.Activations;
 import cthulhu.backend.K;
 import cthulhu.config.KerasVersion;
+import cthulhu.layers.Input;
+import cthulhu.layers.InputLayer;
 import cthulhu.layers.Layer;
 import cthulhu.layers.Layers;
+import cthulhu.layers.Node;
+import cthulhu.layers.Symbol;
+import cthulhu.losses.Loss;
 import cthulhu.losses.Losses;
+import cthulhu.models.Model;
 import cthulhu.models.Sequential;
 import cthulhu.optimizers.Optimizer;
 import cthulhu.optimizers.Optimizers;
@@ -25,11 +31,11 @@ import java.util.Set;
  *
  * <p>Reads {@code Sequential} (its {@code config} a map with {@code layers}, or the bare list of
  * Keras 2.0) with or without an {@code InputLayer} ({@code batch_input_shape} in Keras 2,
- * {@code batch_shape} in Keras 3), and {@code Model}/{@code Functional} graphs that are a chain
- * of single-input layers (Keras 2 {@code inbound_nodes} lists and Keras 3
- * {@code __keras_tensor__} arguments). Each layer is rebuilt by {@link Layers#fromConfig}, the one
- * place that knows layer classes; this class never looks at a layer's class beyond
- * {@code InputLayer}.
+ * {@code batch_shape} in Keras 3), and {@code Model}/{@code Functional} graphs (Keras 2
+ * {@code inbound_nodes} lists and Keras 3 {@code __keras_tensor__} arguments, see
+ * {@link GraphConfig}): shared layers, several inputs and outputs, models nested in models. Each
+ * layer is rebuilt by {@link Layers#fromConfig}, the one place that knows layer classes; this
+ * class never looks at a layer's class beyond {@code InputLayer} and the model classes.
  */
 final class KerasModelConfig {
 
@@ -49,76 +55,135 @@ final class KerasModelConfig {
     // ---- reading ------------------------------------------------------------------------------
 
     /**
-     * Rebuilds a Sequential model (fresh weights) from Keras's model JSON.
+     * Rebuilds a model (fresh weights) from Keras's model JSON: a {@link Sequential} for a
+     * {@code Sequential} config and for a {@code Model}/{@code Functional} one that is a plain
+     * chain, otherwise a functional {@link Model}; nested models are rebuilt the same way.
      *
      * @throws ModelFormatException naming the file and the layer for a Keras 1 file, a class
-     *     cthulhu lacks (listing the known ones), a layer config it cannot read, or a graph that
-     *     is not a chain
+     *     cthulhu lacks (listing the known ones), a layer config it cannot read, or a graph whose
+     *     nodes cannot be connected
      */
-    static Sequential sequential(Path file, Map<?, ?> root, KerasVersion version) throws ModelFormatException {
-        Object className = root.get("class_name");
-        Object config = root.get("config");
+    static Model model(Path file, Map<?, ?> root, KerasVersion version) throws ModelFormatException {
         List<?> layers;
-        String name = null;
-        boolean graph = "Model".equals(className) || "Functional".equals(className);
-        if (config instanceof List<?> list && "Sequential".equals(className)) {
-            layers = list;
-        } else if (config instanceof Map<?, ?> map && map.get("layers") instanceof List<?> list
-                && ("Sequential".equals(className) || graph)) {
-            layers = list;
-            name = map.get("name") instanceof String s ? s : null;
-        } else {
-            throw new ModelFormatException(file, "its model config has class_name " + className
-                    + "; expected Sequential, Model or Functional with a 'layers' list");
+        try {
+            layers = layers(root);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(file, e.getMessage(), e);
         }
         if (isKeras1(version, layers)) {
             throw new ModelFormatException(file, "it was written by Keras 1" + (version == null ? "" : " (" + version + ")")
                     + ", whose configs (output_dim, init, …) cthulhu does not read; load it in Keras 2 and save it again");
         }
         KerasVersion semantics = version != null ? version : inferVersion(layers);
-        if (graph) {
-            checkChain(file, layers);
+        try {
+            return build(root, semantics, true);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ModelFormatException(file, e.getMessage(), e);
         }
+    }
+
+    /** The {@code layers} of a model config: its {@code config}'s list, or the bare list of Keras 2.0's Sequential. */
+    private static List<?> layers(Map<?, ?> root) {
+        Object className = root.get("class_name");
+        Object config = root.get("config");
+        if (config instanceof List<?> list && "Sequential".equals(className)) {
+            return list;
+        }
+        if (config instanceof Map<?, ?> map && map.get("layers") instanceof List<?> list
+                && ("Sequential".equals(className) || isGraph(className))) {
+            return list;
+        }
+        throw new IllegalArgumentException("its model config has class_name " + className
+                + "; expected Sequential, Model or Functional with a 'layers' list");
+    }
+
+    private static boolean isGraph(Object className) {
+        return "Model".equals(className) || "Functional".equals(className);
+    }
+
+    private static boolean isModel(Object className) {
+        return "Sequential".equals(className) || isGraph(className);
+    }
+
+    /**
+     * The model of a model config {@code {"class_name", "config"}}, at the top or nested as a
+     * layer; a Functional chain at the top is read as a Sequential model, as Keras's
+     * {@code Sequential} computes the same, while a nested one stays functional, so that its
+     * weights keep their place in Keras's weights file.
+     */
+    private static Model build(Map<?, ?> root, KerasVersion semantics, boolean top) {
+        List<?> layers = layers(root);
+        Map<String, Object> config = stringMap(root.get("config"));
+        String name = config.get("name") instanceof String s ? s : null;
+        if ("Sequential".equals(root.get("class_name")) || top && isChain(config, layers)) {
+            return sequential(name, layers, config.get("build_input_shape"), semantics);
+        }
+        return GraphConfig.build(config, entry -> layer(entry, semantics), !semantics.isKeras3());
+    }
+
+    /** A Sequential model of a list of layer entries, the first possibly an {@code InputLayer}. */
+    private static Sequential sequential(String name, List<?> layers, Object buildInputShape, KerasVersion semantics) {
         Sequential model = name == null ? new Sequential() : new Sequential(name);
         try {
             int[] inputShape = null;
             for (Object entry : layers) {
-                if (!(entry instanceof Map<?, ?> layer) || !(layer.get("class_name") instanceof String layerClass)) {
-                    throw new ModelFormatException(file, "a layer entry is not {\"class_name\": …, \"config\": {…}}: " + entry);
+                if (!(entry instanceof Map<?, ?> layer)) {
+                    throw new IllegalArgumentException("a layer entry is not {\"class_name\": …, \"config\": {…}}: " + entry);
                 }
-                Map<String, Object> layerConfig = stringMap(layer.get("config"));
-                if ("InputLayer".equals(layerClass)) {
-                    inputShape = inputShape(file, layerConfig);
+                if ("InputLayer".equals(layer.get("class_name"))) {
+                    inputShape = inputShape(stringMap(layer.get("config")));
                     continue;
                 }
-                if ("Sequential".equals(layerClass) || "Model".equals(layerClass) || "Functional".equals(layerClass)) {
-                    throw new ModelFormatException(file, "layer '" + layerConfig.get("name") + "' is a nested " + layerClass
-                            + " model; cthulhu does not read models nested in models yet");
-                }
-                try {
-                    model.add(Layers.fromConfig(layerClass, layerConfig, semantics));
-                } catch (IllegalArgumentException | IllegalStateException e) {
-                    throw new ModelFormatException(file, "layer '" + layerConfig.get("name") + "' (class " + layerClass
-                            + ", Keras " + semantics + "): " + e.getMessage(), e);
-                }
+                model.add(layer(layer, semantics));
             }
             if (!model.isBuilt()) {
-                if (inputShape == null && config instanceof Map<?, ?> map && map.get("build_input_shape") instanceof List<?> shape) {
+                if (inputShape == null && buildInputShape instanceof List<?> shape) {
                     inputShape = sampleShape(shape);
                 }
                 if (inputShape == null) {
-                    throw new ModelFormatException(file, "its model declares no input shape (no InputLayer, batch_input_shape"
+                    throw new IllegalArgumentException("its model declares no input shape (no InputLayer, batch_input_shape"
                             + " or build_input_shape), so its weights cannot be built");
                 }
-                model.build(inputShape);
+                try {
+                    model.build(inputShape);
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    throw new IllegalArgumentException("its layers do not fit together: " + e.getMessage(), e);
+                }
             }
             return model;
-        } catch (ModelFormatException | RuntimeException e) {
+        } catch (RuntimeException e) {
             model.close();
-            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
-                throw new ModelFormatException(file, "its layers do not fit together: " + e.getMessage(), e);
-            }
             throw e;
+        }
+    }
+
+    /**
+     * The layer of one entry of a model's {@code layers}: a nested model, an input, or a layer
+     * rebuilt by {@link Layers#fromConfig} with the meanings of the Keras that wrote it.
+     */
+    private static Layer layer(Map<?, ?> entry, KerasVersion semantics) {
+        if (!(entry.get("class_name") instanceof String layerClass)) {
+            throw new IllegalArgumentException("a layer entry is not {\"class_name\": …, \"config\": {…}}: " + entry);
+        }
+        if (isModel(layerClass)) {
+            return build(entry, semantics, false);
+        }
+        Map<String, Object> config = stringMap(entry.get("config"));
+        if ("InputLayer".equals(layerClass)) {
+            for (String flag : List.of("sparse", "ragged", "optional")) {
+                if (Boolean.TRUE.equals(config.get(flag))) {
+                    throw new IllegalArgumentException("InputLayer '" + config.get("name") + "' sets '" + flag
+                            + "' to true, which cthulhu does not support; inputs are dense tensors, always given");
+                }
+            }
+            int[] shape = inputShape(config);
+            return (config.get("name") instanceof String n ? Input.of(n, shape) : Input.of(shape)).layer();
+        }
+        try {
+            return Layers.fromConfig(layerClass, config, semantics);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException("layer '" + config.get("name") + "' (class " + layerClass + ", Keras "
+                    + semantics + "): " + e.getMessage(), e);
         }
     }
 
@@ -146,10 +211,10 @@ final class KerasModelConfig {
         return KerasVersion.CTHULHU;
     }
 
-    private static int[] inputShape(Path file, Map<String, Object> config) throws ModelFormatException {
+    private static int[] inputShape(Map<String, Object> config) {
         Object shape = config.containsKey("batch_shape") ? config.get("batch_shape") : config.get("batch_input_shape");
         if (!(shape instanceof List<?> list) || list.isEmpty()) {
-            throw new ModelFormatException(file, "InputLayer '" + config.get("name") + "' has no batch_shape or batch_input_shape");
+            throw new IllegalArgumentException("InputLayer '" + config.get("name") + "' has no batch_shape or batch_input_shape");
         }
         return sampleShape(list);
     }
@@ -164,24 +229,29 @@ final class KerasModelConfig {
     }
 
     /**
-     * Checks that a Functional config is a chain: each layer after the first takes exactly one
-     * tensor, the output of the layer listed before it.
+     * Whether a Functional config is a chain that a Sequential model computes: one input layer
+     * first, each later layer (none a nested model) taking exactly one tensor, the output of the
+     * layer listed before it, and the last layer the only output.
      */
-    private static void checkChain(Path file, List<?> layers) throws ModelFormatException {
+    private static boolean isChain(Map<String, Object> config, List<?> layers) {
         String previous = null;
         for (Object entry : layers) {
-            Map<?, ?> layer = (Map<?, ?>) entry;
-            String name = String.valueOf(layer.get("name") != null ? layer.get("name")
-                    : ((Map<?, ?>) layer.get("config")).get("name"));
+            if (!(entry instanceof Map<?, ?> layer) || isModel(layer.get("class_name"))) {
+                return false;
+            }
+            boolean input = "InputLayer".equals(layer.get("class_name"));
+            if (previous == null != input) {
+                return false;
+            }
+            String name = String.valueOf(layer.get("name") != null ? layer.get("name") : stringMap(layer.get("config")).get("name"));
             List<String> inbound = inboundLayers(layer.get("inbound_nodes"));
-            boolean chained = previous == null ? inbound.isEmpty() : inbound.equals(List.of(previous));
-            if (!chained) {
-                throw new ModelFormatException(file, "its Functional graph is not a chain of single-input layers (layer '" + name
-                        + "' takes " + inbound + (previous == null ? "" : " where a chain would take ['" + previous + "']")
-                        + "); cthulhu reads a Functional graph as a chain of single-input layers only");
+            if (!(previous == null ? inbound.isEmpty() : inbound.equals(List.of(previous)))) {
+                return false;
             }
             previous = name;
         }
+        return previous != null && inboundLayers(config.get("input_layers")).size() == 1
+                && inboundLayers(config.get("output_layers")).equals(List.of(previous));
     }
 
     /**
@@ -214,13 +284,14 @@ final class KerasModelConfig {
 
     /**
      * Compiles the model as Keras's training config says: an optimizer
-     * {@code {"class_name": "Adam", "config": {…}}}, a loss name (or Keras 3's loss object) and
-     * metric names.
+     * {@code {"class_name": "Adam", "config": {…}}}, a loss name (or Keras 3's loss object) for
+     * every output, or a list or map of them by output, the same for loss weights, and metric names.
      *
      * @throws ModelFormatException naming the file and what cannot be restored, and that
      *     loading with {@code compile = false} skips it
      */
-    static void compile(Path file, Sequential model, Object optimizer, Object loss, Object metrics) throws ModelFormatException {
+    static void compile(Path file, Model model, Object optimizer, Object loss, Object lossWeights, Object metrics)
+            throws ModelFormatException {
         try {
             if (!(optimizer instanceof Map<?, ?> o) || !(o.get("class_name") instanceof String optimizerClass)) {
                 throw new IllegalArgumentException("the optimizer is not {\"class_name\": …, \"config\": {…}}: " + optimizer);
@@ -243,8 +314,25 @@ final class KerasModelConfig {
             Optimizer built = Optimizers.deserialize(optimizerName, hyper);
             List<String> metricNames = new ArrayList<>();
             collectMetrics(metrics, metricNames);
-            model.compile(built, Losses.get(lossOrMetricName(loss)), metricNames.toArray(String[]::new));
-        } catch (IllegalArgumentException | IllegalStateException e) {
+            String[] metricArray = metricNames.toArray(String[]::new);
+            if (loss instanceof List<?> perOutput) {
+                model.compile(built, perOutput.stream().map(l -> Losses.get(lossOrMetricName(l))).toList(),
+                        lossWeights instanceof List<?> w ? w.stream().map(v -> ((Number) v).doubleValue()).toList() : null,
+                        metricArray);
+            } else if (loss instanceof Map<?, ?> byOutput && !byOutput.containsKey("class_name")) {
+                Map<String, Loss> losses = new LinkedHashMap<>();
+                byOutput.forEach((k, v) -> losses.put(String.valueOf(k), Losses.get(lossOrMetricName(v))));
+                Map<String, Double> weights = new LinkedHashMap<>();
+                if (lossWeights instanceof Map<?, ?> w) {
+                    w.forEach((k, v) -> weights.put(String.valueOf(k), ((Number) v).doubleValue()));
+                }
+                Map<String, List<String>> outputMetrics = new LinkedHashMap<>();
+                losses.keySet().forEach(k -> outputMetrics.put(k, metricNames));
+                model.compile(built, losses, weights, outputMetrics);
+            } else {
+                model.compile(built, Losses.get(lossOrMetricName(loss)), metricArray);
+            }
+        } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
             throw new ModelFormatException(file, "its training configuration cannot be restored (" + e.getMessage()
                     + "); load it with compile = false to skip it", e);
         }
@@ -289,27 +377,28 @@ final class KerasModelConfig {
 
     /**
      * The model as Keras 3 writes {@code config.json}: {@code module}, {@code class_name},
-     * {@code config} (an {@code InputLayer} first, then each layer with its {@code build_config}),
-     * {@code build_config} and, when compiled, {@code compile_config}.
+     * {@code config}, {@code build_config} and, when compiled, {@code compile_config}. A
+     * Sequential model lists an {@code InputLayer} first, then each layer with its
+     * {@code build_config}; a functional one is a {@code Functional} whose layers, in Keras's
+     * order ({@link KerasGraph}), carry their {@code inbound_nodes} as Keras 3 writes them;
+     * nested models are written the same way.
      *
      * @throws IllegalArgumentException naming the layer when Keras 3 cannot express it (a class it
      *     removed, an activation it computes differently, an unregistered custom function)
      */
-    static Map<String, Object> keras3(Sequential model) {
-        KerasVersion keras3 = KerasVersion.KERAS_3;
+    static Map<String, Object> keras3(Model model) {
+        Map<String, Object> root = model instanceof Sequential sequential ? keras3Sequential(sequential) : keras3Functional(model);
+        if (model.getLossSpec() != null) {
+            root.put("compile_config", compileConfig(model));
+        }
+        return root;
+    }
+
+    private static Map<String, Object> keras3Sequential(Sequential model) {
         List<Object> layers = new ArrayList<>();
-        Map<String, Object> input = new LinkedHashMap<>();
-        input.put("batch_shape", batchShape(model.inputShape()));
-        input.put("dtype", K.floatx());
-        input.put("sparse", false);
-        input.put("ragged", false);
-        input.put("name", "input_layer");
-        layers.add(kerasObject("keras.layers", "InputLayer", input, null));
+        layers.add(kerasInput("input_layer", model.inputShape()));
         for (Layer layer : model.getLayers()) {
-            Map<String, Object> config = keras3LayerConfig(layer.getConfig(keras3));
-            Map<String, Object> build = new LinkedHashMap<>();
-            build.put("input_shape", batchShape(layer.inputShape()));
-            layers.add(kerasObject("keras.layers", layer.className(), config, build));
+            layers.add(keras3Layer(layer, List.of(layer.inputShape())));
         }
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("name", model.getName());
@@ -319,11 +408,58 @@ final class KerasModelConfig {
         config.put("build_input_shape", batchShape(model.inputShape()));
         Map<String, Object> build = new LinkedHashMap<>();
         build.put("input_shape", batchShape(model.inputShape()));
-        Map<String, Object> root = kerasObject("keras", "Sequential", config, build);
-        if (model.getLoss() != null) {
-            root.put("compile_config", compileConfig(model));
+        return kerasObject("keras", "Sequential", config, build);
+    }
+
+    private static Map<String, Object> keras3Functional(Model model) {
+        KerasGraph graph = KerasGraph.of(model);
+        List<Object> layers = new ArrayList<>();
+        for (Layer layer : graph.layers()) {
+            Map<String, Object> entry = layer instanceof InputLayer input
+                    ? kerasInput(layer.getName(), input.symbol().sampleShape())
+                    : keras3Layer(layer, graph.nodesOf(layer).get(0).inputs().stream().map(Symbol::sampleShape).toList());
+            entry.put("name", layer.getName());
+            List<Object> inbound = new ArrayList<>();
+            for (Node node : graph.nodesOf(layer)) {
+                if (node.inputs().isEmpty()) {
+                    continue;
+                }
+                List<Object> tensors = node.inputs().stream().map(s -> (Object) kerasTensor(graph, s)).toList();
+                Map<String, Object> call = new LinkedHashMap<>();
+                call.put("args", tensors.size() == 1 ? tensors : List.of(tensors));
+                call.put("kwargs", Map.of());
+                inbound.add(call);
+            }
+            entry.put("inbound_nodes", inbound);
+            layers.add(entry);
         }
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("name", model.getName());
+        config.put("trainable", true);
+        config.put("layers", layers);
+        config.put("input_layers", endpoints(graph, model.inputs()));
+        config.put("output_layers", endpoints(graph, model.outputs()));
+        Map<String, Object> build = new LinkedHashMap<>();
+        build.put("input_shape", null);
+        Map<String, Object> root = kerasObject("keras.src.models.functional", "Functional", config, build);
+        root.put("registered_name", "Functional");
         return root;
+    }
+
+    /**
+     * One layer as Keras 3 writes it in a model's {@code layers}: a nested model, or the layer's
+     * config ({@link #keras3LayerConfig}) with the {@code build_config} Keras builds it from
+     * before calling it — the input shape, or the list of them for a layer of several inputs (a merge).
+     */
+    private static Map<String, Object> keras3Layer(Layer layer, List<int[]> inputShapes) {
+        if (layer instanceof Model nested) {
+            return keras3(nested);
+        }
+        Map<String, Object> config = keras3LayerConfig(layer.getConfig(KerasVersion.KERAS_3));
+        Map<String, Object> build = new LinkedHashMap<>();
+        build.put("input_shape", inputShapes.size() == 1 ? batchShape(inputShapes.get(0))
+                : inputShapes.stream().map(KerasModelConfig::batchShape).toList());
+        return kerasObject("keras.layers", layer.className(), config, build);
     }
 
     /**
@@ -350,8 +486,37 @@ final class KerasModelConfig {
         return config;
     }
 
-    /** Keras 3's {@code compile_config}: the optimizer object, the loss and metric names. */
-    private static Map<String, Object> compileConfig(Sequential model) {
+    private static Map<String, Object> kerasInput(String name, int[] sampleShape) {
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("batch_shape", batchShape(sampleShape));
+        input.put("dtype", K.floatx());
+        input.put("sparse", false);
+        input.put("ragged", false);
+        input.put("name", name);
+        return kerasObject("keras.layers", "InputLayer", input, null);
+    }
+
+    /** Keras 3's {@code __keras_tensor__} of a symbol: its shape and where it comes from. */
+    private static Map<String, Object> kerasTensor(KerasGraph graph, Symbol s) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("shape", batchShape(s.sampleShape()));
+        config.put("dtype", K.floatx());
+        config.put("keras_history", List.of(s.layer().getName(), graph.nodeIndex(s.node()), s.index()));
+        Map<String, Object> tensor = new LinkedHashMap<>();
+        tensor.put("class_name", "__keras_tensor__");
+        tensor.put("config", config);
+        return tensor;
+    }
+
+    /** {@code input_layers}/{@code output_layers}: one reference for one tensor, as Keras 3 writes it, else a list. */
+    private static Object endpoints(KerasGraph graph, List<Symbol> symbols) {
+        List<Object> refs = symbols.stream()
+                .map(s -> (Object) List.of(s.layer().getName(), graph.nodeIndex(s.node()), s.index())).toList();
+        return refs.size() == 1 ? refs.get(0) : refs;
+    }
+
+    /** Keras 3's {@code compile_config}: the optimizer object, the losses, loss weights and metrics as compiled. */
+    private static Map<String, Object> compileConfig(Model model) {
         Optimizer optimizer = model.getOptimizer();
         Map<String, Object> hyper = new LinkedHashMap<>(optimizer.getConfig());
         // Keras 3 names the learning rate learning_rate and has no per-step decay.
@@ -367,9 +532,9 @@ final class KerasModelConfig {
         String className = switchCase(name);
         Map<String, Object> compile = new LinkedHashMap<>();
         compile.put("optimizer", kerasObject("keras.optimizers", className, hyper, null));
-        compile.put("loss", Losses.serialize(model.getLoss()));
-        compile.put("loss_weights", null);
-        compile.put("metrics", model.getMetricNames());
+        compile.put("loss", ModelIO.lossNames(model.getLossSpec(), Losses::serialize));
+        compile.put("loss_weights", model.getLossWeightSpec());
+        compile.put("metrics", model.getMetricSpec());
         compile.put("weighted_metrics", null);
         compile.put("run_eagerly", false);
         compile.put("steps_per_execution", 1);

@@ -6,6 +6,8 @@ import cthulhu.backend.TensorScope;
 import cthulhu.backend.Variable;
 import cthulhu.config.KerasVersion;
 import cthulhu.layers.Layer;
+import cthulhu.models.Model;
+import cthulhu.models.Sequential;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +28,8 @@ import java.util.Map;
  * <ul>
  *   <li>Keras 3 ({@code model.weights.h5} of a {@code .keras} zip, {@code .weights.h5}):
  *   {@code layers/<group>/vars/0…}, where a layer's group is its Keras class name in snake case
- *   numbered among the model's layers of that class ({@code dense}, {@code dense_1}, …) and
+ *   numbered among the model's layers of that class in Keras's order ({@code dense},
+ *   {@code dense_1}, …; a nested model's layers under {@code layers/sequential/layers/…}) and
  *   {@link Layer#kerasWeightPaths} places each variable inside it.</li>
  *   <li>Legacy ({@code model_weights} of an {@code .h5} model, or the root of a weights file):
  *   {@code layer_names} names each layer's group, whose {@code weight_names} list the datasets
@@ -43,22 +47,51 @@ final class KerasWeights {
 
     // ---- Keras 3 --------------------------------------------------------------------------------
 
+    /** A layer with weights of its own and its group in a Keras 3 weights file ({@code layers/dense}, {@code layers/sequential/layers/dense}). */
+    private record Placed(Layer layer, String group) {
+    }
+
     /**
-     * Reads Keras 3's layout into the layers.
+     * Every layer of the model that is not itself a model, with its group: each layer's group is
+     * its Keras class name in snake case, numbered among the layers of that class in its model in
+     * Keras's order ({@link KerasGraph}); a nested model's layers are under its group's {@code layers/}.
+     */
+    private static List<Placed> placed(Model model) {
+        List<Placed> out = new ArrayList<>();
+        place(model, "layers/", out);
+        return out;
+    }
+
+    private static void place(Model model, String prefix, List<Placed> out) {
+        Map<String, Integer> used = new HashMap<>();
+        for (Layer layer : KerasGraph.of(model).layers()) {
+            String name = KerasModelConfig.kerasSnakeCase(layer instanceof Sequential ? "Sequential"
+                    : layer instanceof Model ? "Functional" : layer.className());
+            int n = used.merge(name, 1, Integer::sum) - 1;
+            String group = prefix + (n == 0 ? name : name + "_" + n);
+            if (layer instanceof Model nested) {
+                place(nested, group + "/layers/", out);
+            } else {
+                out.add(new Placed(layer, group));
+            }
+        }
+    }
+
+    /**
+     * Reads Keras 3's layout into the model's layers.
      *
      * @throws ModelFormatException naming the file, the layer and the weight for a missing weight
      *     or a shape that differs from the layer's
      */
-    static void readKeras3(Path file, Group root, List<Layer> layers) throws ModelFormatException {
+    static void readKeras3(Path file, Group root, Model model) throws ModelFormatException {
         Map<Layer, List<Hdf5.Array64>> values = new LinkedHashMap<>();
-        List<String> groups = keras3Groups(layers);
-        for (int i = 0; i < layers.size(); i++) {
-            Layer layer = layers.get(i);
+        for (Placed p : placed(model)) {
+            Layer layer = p.layer();
             List<Hdf5.Array64> arrays = new ArrayList<>();
             List<String> paths = layer.kerasWeightPaths();
-            Node group = layerGroup(root, groups.get(i));
+            Node group = layerGroup(root, p.group());
             for (int w = 0; w < paths.size(); w++) {
-                String path = "layers/" + groups.get(i) + "/" + paths.get(w);
+                String path = p.group() + "/" + paths.get(w);
                 if (!(group instanceof Group g && Hdf5.child(g, paths.get(w)) instanceof Dataset dataset)) {
                     throw new ModelFormatException(file, "weight '" + layer.variables().get(w).name() + "' of layer '"
                             + layer.getName() + "' is missing: the weights file has no dataset " + path);
@@ -68,7 +101,7 @@ final class KerasWeights {
             Node vars = group instanceof Group g ? Hdf5.child(g, "vars") : null;
             if (vars instanceof Group g && g.getChildren().size() > countOwnVars(paths)) {
                 throw new ModelFormatException(file, "layer '" + layer.getName() + "' has " + paths.size() + " weights but the"
-                        + " weights file holds " + g.getChildren().size() + " under layers/" + groups.get(i) + "/vars");
+                        + " weights file holds " + g.getChildren().size() + " under " + p.group() + "/vars");
             }
             values.put(layer, arrays);
         }
@@ -79,10 +112,11 @@ final class KerasWeights {
      * A layer's group: {@code layers/<name>}, or the single group {@code layers\<name>} that
      * tf.keras 2.13–2.15 wrote on Windows, where its path separator became part of the name.
      */
-    private static Node layerGroup(Group root, String name) {
-        Node node = Hdf5.child(root, "layers/" + name);
-        if (node == null && root.getChildren().containsKey("layers\\" + name)) {
-            node = root.getChild("layers\\" + name);
+    private static Node layerGroup(Group root, String path) {
+        Node node = Hdf5.child(root, path);
+        String windows = path.replaceFirst("^layers/", "layers\\\\");
+        if (node == null && root.getChildren().containsKey(windows)) {
+            node = root.getChild(windows);
         }
         return node;
     }
@@ -92,56 +126,30 @@ final class KerasWeights {
     }
 
     /** Writes Keras 3's layout; layers without weights get no group (see {@link Hdf5}). */
-    static void writeKeras3(WritableGroup root, List<Layer> layers) {
-        List<String> groups = keras3Groups(layers);
-        WritableGroup layersGroup = null;
-        for (int i = 0; i < layers.size(); i++) {
-            Layer layer = layers.get(i);
-            List<Variable> variables = layer.variables();
-            if (variables.isEmpty()) {
-                continue;
-            }
-            if (layersGroup == null) {
-                layersGroup = root.putGroup("layers");
-            }
-            WritableGroup layerGroup = layersGroup.putGroup(groups.get(i));
-            Map<String, WritableGroup> made = new HashMap<>();
-            List<String> paths = layer.kerasWeightPaths();
-            for (int w = 0; w < paths.size(); w++) {
-                writeAt(layerGroup, made, paths.get(w), variables.get(w).value());
+    static void writeKeras3(WritableGroup root, Model model) {
+        Map<String, WritableGroup> made = new HashMap<>();
+        for (Placed p : placed(model)) {
+            List<Variable> variables = p.layer().variables();
+            List<String> paths = p.layer().kerasWeightPaths();
+            for (int w = 0; w < variables.size(); w++) {
+                Hdf5.write(root, p.group() + "/" + paths.get(w), variables.get(w).value(), made);
             }
         }
-    }
-
-    /**
-     * Writes {@code value} at {@code path} ({@code cell/vars/0}) under {@code group}, making the
-     * groups on the way once ({@code made} remembers them by path).
-     */
-    private static void writeAt(WritableGroup group, Map<String, WritableGroup> made, String path, Tensor value) {
-        int slash = path.lastIndexOf('/');
-        WritableGroup parent = group;
-        String prefix = "";
-        for (String part : slash < 0 ? new String[0] : path.substring(0, slash).split("/")) {
-            prefix += "/" + part;
-            WritableGroup p = parent;
-            parent = made.computeIfAbsent(prefix, k -> p.putGroup(part));
-        }
-        Hdf5.write(parent, path.substring(slash + 1), value);
-    }
-
-    /** Each layer's group under {@code layers/}: Keras's snake-case class name, numbered per class. */
-    private static List<String> keras3Groups(List<Layer> layers) {
-        Map<String, Integer> used = new HashMap<>();
-        List<String> groups = new ArrayList<>();
-        for (Layer layer : layers) {
-            String name = KerasModelConfig.kerasSnakeCase(layer.className());
-            int n = used.merge(name, 1, Integer::sum) - 1;
-            groups.add(n == 0 ? name : name + "_" + n);
-        }
-        return groups;
     }
 
     // ---- legacy ---------------------------------------------------------------------------------
+
+    /**
+     * A layer's variables in the order Keras's legacy HDF5 lists them ({@code layer.weights} of
+     * Keras 2, {@code _legacy_weights} of Keras 3): the trainable ones, then the others. For a
+     * layer this is its own order; for a nested model it moves, say, batch normalization's moving
+     * statistics after every trainable weight.
+     */
+    private static List<Variable> legacyOrder(Layer layer) {
+        List<Variable> order = new ArrayList<>(layer.trainableVariables());
+        layer.variables().stream().filter(v -> !order.contains(v)).forEach(order::add);
+        return order;
+    }
 
     /**
      * Reads the legacy layout (the group holding {@code layer_names}) into the layers, matched by
@@ -153,52 +161,51 @@ final class KerasWeights {
     static void readLegacy(Path file, Group weights, List<Layer> layers) throws ModelFormatException {
         Map<Layer, List<Hdf5.Array64>> values = new LinkedHashMap<>();
         for (Layer layer : layers) {
-            int expected = layer.variables().size();
+            List<Variable> order = legacyOrder(layer);
             Node node = Hdf5.child(weights, layer.getName());
             List<String> names = node == null ? null : Hdf5.strings(node, "weight_names");
             if (names == null) {
                 names = List.of();
             }
-            if (names.size() != expected) {
-                throw new ModelFormatException(file, "layer '" + layer.getName() + "' has " + expected + " weights "
-                        + layer.variables().stream().map(Variable::name).toList() + " but the file holds " + names.size()
+            if (names.size() != order.size()) {
+                throw new ModelFormatException(file, "layer '" + layer.getName() + "' has " + order.size() + " weights "
+                        + order.stream().map(Variable::name).toList() + " but the file holds " + names.size()
                         + " " + names + " for it" + (node == null ? " (no group " + weights.getPath() + layer.getName() + ")" : ""));
             }
-            List<Hdf5.Array64> arrays = new ArrayList<>();
-            for (String name : names) {
-                if (!(Hdf5.child((Group) node, name) instanceof Dataset dataset)) {
-                    throw new ModelFormatException(file, "weight '" + name + "' of layer '" + layer.getName()
+            Map<Variable, Hdf5.Array64> byVariable = new HashMap<>();
+            for (int w = 0; w < names.size(); w++) {
+                if (!(Hdf5.child((Group) node, names.get(w)) instanceof Dataset dataset)) {
+                    throw new ModelFormatException(file, "weight '" + names.get(w) + "' of layer '" + layer.getName()
                             + "' is listed in weight_names but missing from the file");
                 }
-                arrays.add(Hdf5.read(file, dataset));
+                byVariable.put(order.get(w), Hdf5.read(file, dataset));
             }
-            values.put(layer, arrays);
+            values.put(layer, layer.variables().stream().map(byVariable::get).toList());
         }
         assign(file, values, "model_weights/<layer>");
     }
 
     /**
      * Writes the legacy layout into {@code weights}: {@code layer_names} (the layers that have
-     * weights, see {@link Hdf5}), {@code backend}, {@code keras_version}, and per layer its
-     * {@code weight_names} ({@code layer/variable}, {@code layer/wrapped/variable} in a wrapper)
-     * and datasets.
+     * weights, in Keras's order, by which Keras matches them; see {@link Hdf5}), {@code backend},
+     * {@code keras_version}, and per layer its {@code weight_names} ({@code layer/variable},
+     * {@code model/layer/variable} inside a nested model, {@code layer/wrapped/variable} in a
+     * wrapper) and datasets.
      */
-    static void writeLegacy(WritableGroup weights, List<Layer> layers) {
+    static void writeLegacy(WritableGroup weights, Model model) {
         List<String> names = new ArrayList<>();
-        for (Layer layer : layers) {
-            List<Variable> variables = layer.variables();
-            if (variables.isEmpty()) {
+        for (Layer layer : KerasGraph.of(model).layers()) {
+            if (layer.variables().isEmpty()) {
                 continue;
             }
             names.add(layer.getName());
             WritableGroup layerGroup = weights.putGroup(layer.getName());
-            WritableGroup inner = layerGroup.putGroup(layer.getName());
+            Map<Variable, String> paths = legacyPaths(layer);
             Map<String, WritableGroup> made = new HashMap<>();
             List<String> weightNames = new ArrayList<>();
-            for (Variable v : variables) {
-                // A wrapper's weights sit under the wrapped layer's name: forward_lstm/kernel.
-                weightNames.add(layer.getName() + "/" + layer.weightPath(v));
-                writeAt(inner, made, layer.weightPath(v), v.value());
+            for (Variable v : legacyOrder(layer)) {
+                weightNames.add(paths.get(v));
+                Hdf5.write(layerGroup, paths.get(v), v.value(), made);
             }
             layerGroup.putAttribute("weight_names", weightNames.toArray(String[]::new));
         }
@@ -207,6 +214,18 @@ final class KerasWeights {
         }
         weights.putAttribute("backend", K.backend());
         weights.putAttribute("keras_version", KerasVersion.KERAS_3.toString());
+    }
+
+    /** Each variable's path under its top layer's group: {@code dense/kernel}, or {@code encoder/dense/kernel} in a nested model. */
+    private static Map<Variable, String> legacyPaths(Layer layer) {
+        Map<Variable, String> paths = new IdentityHashMap<>();
+        if (layer instanceof Model model) {
+            ModelIO.weightPaths(model).forEach((v, path) -> paths.put(v, layer.getName() + "/" + path));
+        } else {
+            // A wrapper's weights sit under the wrapped layer's name: forward_lstm/kernel.
+            layer.variables().forEach(v -> paths.put(v, layer.getName() + "/" + layer.weightPath(v)));
+        }
+        return paths;
     }
 
     // ---- both -----------------------------------------------------------------------------------

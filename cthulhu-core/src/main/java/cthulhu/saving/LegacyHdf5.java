@@ -4,22 +4,26 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import cthulhu.backend.K;
 import cthulhu.config.KerasVersion;
-import cthulhu.models.Sequential;
+import cthulhu.models.Model;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
+import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import io.jhdf.exceptions.HdfException;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Keras's legacy HDF5 model format ({@code .h5}), as Keras 2.x, tf.keras 2.x and Keras 3 write
  * it: the root's attributes {@code model_config} (the model's Keras JSON), {@code training_config}
  * (optimizer, loss and metrics of a compiled model), {@code keras_version} and {@code backend};
- * the weights in the group {@code model_weights} (see {@link KerasWeights}).
+ * the weights in the group {@code model_weights} (see {@link KerasWeights}) and a compiled model's
+ * optimizer state in {@code optimizer_weights} (see {@link KerasOptimizerState}).
  */
 final class LegacyHdf5 {
 
@@ -35,7 +39,7 @@ final class LegacyHdf5 {
      * @throws ModelFormatException naming the file and the problem (a truncated or damaged file,
      *     a weights-only file, a Keras 1 file, a layer or weight that does not fit)
      */
-    static Sequential read(Path file, boolean compile) throws IOException {
+    static Model read(Path file, boolean compile) throws IOException {
         try (HdfFile h5 = new HdfFile(file)) {
             String modelConfig = Hdf5.string(h5, "model_config");
             String versionText = Hdf5.string(h5, "keras_version");
@@ -56,13 +60,26 @@ final class LegacyHdf5 {
             if (!(weights instanceof Group weightsGroup)) {
                 throw new ModelFormatException(file, "the HDF5 file has a model_config but no 'model_weights' group");
             }
-            Sequential model = KerasModelConfig.sequential(file, json(file, "model_config", modelConfig), version);
+            Model model = KerasModelConfig.model(file, json(file, "model_config", modelConfig), version);
             try {
                 KerasWeights.readLegacy(file, weightsGroup, model.getLayers());
                 String training = Hdf5.string(h5, "training_config");
                 if (compile && training != null) {
                     Map<?, ?> t = json(file, "training_config", training);
-                    KerasModelConfig.compile(file, model, t.get("optimizer_config"), t.get("loss"), t.get("metrics"));
+                    KerasModelConfig.compile(file, model, t.get("optimizer_config"), t.get("loss"), t.get("loss_weights"),
+                            t.get("metrics"));
+                    if (Hdf5.child(h5, "optimizer_weights") instanceof Group g && Hdf5.strings(g, "weight_names") != null) {
+                        List<Hdf5.Array64> values = new ArrayList<>();
+                        for (String name : Hdf5.strings(g, "weight_names")) {
+                            if (!(Hdf5.child(g, name) instanceof Dataset d)) {
+                                throw new ModelFormatException(file, "optimizer weight '" + name + "' is listed in"
+                                        + " optimizer_weights/weight_names but missing from the file");
+                            }
+                            values.add(Hdf5.read(file, d));
+                        }
+                        KerasOptimizerState.restore(file, model, values, version == null || version.isKeras3(),
+                                "optimizer_weights");
+                    }
                 }
                 return model;
             } catch (IOException | RuntimeException e) {
@@ -88,7 +105,7 @@ final class LegacyHdf5 {
      * @throws IllegalArgumentException naming the layer when Keras 3 cannot express it
      * @throws IOException when the file cannot be written
      */
-    static void write(Sequential model, Path file) throws IOException {
+    static void write(Model model, Path file) throws IOException {
         Map<String, Object> root = KerasModelConfig.keras3(model);
         @SuppressWarnings("unchecked")
         Map<String, Object> compile = (Map<String, Object>) root.remove("compile_config");
@@ -108,7 +125,7 @@ final class LegacyHdf5 {
                 if (trainingConfig != null) {
                     h5.putAttribute("training_config", trainingConfig);
                 }
-                KerasWeights.writeLegacy(h5.putGroup("model_weights"), model.getLayers());
+                KerasWeights.writeLegacy(h5.putGroup("model_weights"), model);
             }
         });
     }
@@ -119,10 +136,10 @@ final class LegacyHdf5 {
      *
      * @throws ModelFormatException naming the file and the problem
      */
-    static void readWeights(Path file, Sequential model) throws IOException {
+    static void readWeights(Path file, Model model) throws IOException {
         try (HdfFile h5 = new HdfFile(file)) {
             if (h5.getChildren().containsKey("layers")) {
-                KerasWeights.readKeras3(file, h5, model.getLayers());
+                KerasWeights.readKeras3(file, h5, model);
             } else if (Hdf5.child(h5, "model_weights") instanceof Group g) {
                 KerasWeights.readLegacy(file, g, model.getLayers());
             } else if (h5.getAttribute("layer_names") != null) {
@@ -142,14 +159,14 @@ final class LegacyHdf5 {
      *
      * @throws IOException when the file cannot be written
      */
-    static void writeWeights(Sequential model, Path file) throws IOException {
+    static void writeWeights(Model model, Path file) throws IOException {
         boolean keras3 = file.getFileName().toString().endsWith(".weights.h5");
         AtomicFile.write(file, path -> {
             try (WritableHdfFile h5 = HdfFile.write(path)) {
                 if (keras3) {
-                    KerasWeights.writeKeras3(h5, model.getLayers());
+                    KerasWeights.writeKeras3(h5, model);
                 } else {
-                    KerasWeights.writeLegacy(h5, model.getLayers());
+                    KerasWeights.writeLegacy(h5, model);
                 }
             }
         });

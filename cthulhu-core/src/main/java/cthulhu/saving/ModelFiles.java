@@ -1,7 +1,6 @@
 package cthulhu.saving;
 
 import cthulhu.models.Model;
-import cthulhu.models.Sequential;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,7 +68,7 @@ public final class ModelFiles {
      *     activation of the model, naming it
      * @throws IOException when the file cannot be written
      */
-    public static void save(Sequential model, Path path) throws IOException {
+    public static void save(Model model, Path path) throws IOException {
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".keras")) {
             KerasArchive.write(model, path);
@@ -87,7 +86,7 @@ public final class ModelFiles {
      * @throws ModelFormatException naming the file, layer and weight when one is missing or its
      *     shape differs; the model's weights are then unchanged
      */
-    public static void loadWeights(Sequential model, Path path) throws IOException {
+    public static void loadWeights(Model model, Path path) throws IOException {
         if (detect(path) != Format.HDF5) {
             throw new ModelFormatException(path, "weights load from an HDF5 file (.weights.h5 or .h5); this is a model"
                     + " archive — load it with Model.load");
@@ -102,7 +101,7 @@ public final class ModelFiles {
      * @throws IllegalArgumentException for a name that does not end in {@code .h5}
      * @throws IOException when the file cannot be written
      */
-    public static void saveWeights(Sequential model, Path path) throws IOException {
+    public static void saveWeights(Model model, Path path) throws IOException {
         if (!path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".h5")) {
             throw new IllegalArgumentException("Weights are saved as HDF5: give a name ending in .weights.h5 (Keras 3) or .h5"
                     + " (legacy), not " + path.getFileName());

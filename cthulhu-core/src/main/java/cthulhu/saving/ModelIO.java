@@ -11,8 +11,6 @@ import cthulhu.backend.Variable;
 import cthulhu.layers.Layer;
 import cthulhu.layers.Layers;
 import cthulhu.losses.Losses;
-import cthulhu.layers.InputLayer;
-import cthulhu.layers.Symbol;
 import cthulhu.losses.Loss;
 import cthulhu.models.Model;
 import cthulhu.models.Sequential;
@@ -36,6 +34,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -204,7 +203,7 @@ public final class ModelIO {
             optimizerConfig.put("config", optimizer.getConfig());
             Map<String, Object> training = new LinkedHashMap<>();
             training.put("optimizer_config", optimizerConfig);
-            training.put("loss", lossNames(model.getLossSpec()));
+            training.put("loss", lossNames(model.getLossSpec(), Losses::serializeConfig));
             if (model.getLossWeightSpec() != null) {
                 training.put("loss_weights", model.getLossWeightSpec());
             }
@@ -215,18 +214,19 @@ public final class ModelIO {
     }
 
     /**
-     * The losses as compiled ({@link Losses#serializeConfig}: a name, or a Keras 3 loss config for
-     * a loss with options): one, a list, or a map of output names to them.
+     * The losses as compiled, each written by {@code each} (here {@link Losses#serializeConfig}: a
+     * name, or a Keras 3 loss config for a loss with options): one, a list, or a map of output
+     * names to them.
      */
-    private static Object lossNames(Object spec) {
+    static Object lossNames(Object spec, Function<Loss, Object> each) {
         if (spec instanceof Loss loss) {
-            return Losses.serializeConfig(loss);
+            return each.apply(loss);
         }
         if (spec instanceof List<?> list) {
-            return list.stream().map(l -> Losses.serializeConfig((Loss) l)).toList();
+            return list.stream().map(l -> each.apply((Loss) l)).toList();
         }
         Map<String, Object> names = new LinkedHashMap<>();
-        ((Map<?, ?>) spec).forEach((k, v) -> names.put((String) k, Losses.serializeConfig((Loss) v)));
+        ((Map<?, ?>) spec).forEach((k, v) -> names.put((String) k, each.apply((Loss) v)));
         return names;
     }
 
@@ -236,7 +236,7 @@ public final class ModelIO {
      * variable's path within that layer ({@link Layer#weightPath}: {@code kernel}, or
      * {@code forward_lstm/kernel} in a wrapper).
      */
-    private static Map<Variable, String> weightPaths(Model model) {
+    static Map<Variable, String> weightPaths(Model model) {
         Map<Variable, String> paths = new IdentityHashMap<>();
         for (Layer l : model.getLayers()) {
             if (l instanceof Model nested) {
@@ -537,125 +537,7 @@ public final class ModelIO {
      *     a layer or node that does not exist, or its nodes depend on each other in a cycle
      */
     public static Model functionalFromConfig(Map<String, Object> config) {
-        if (!(config.get("layers") instanceof List<?> entries)) {
-            throw new IllegalArgumentException("a functional model's 'config' must hold a 'layers' list");
-        }
-        Map<String, Layer> byName = new LinkedHashMap<>();
-        Map<Layer, List<?>> pending = new IdentityHashMap<>();
-        Map<Layer, List<List<Symbol>>> made = new IdentityHashMap<>();
-        try {
-            for (Object e : entries) {
-                if (!(e instanceof Map<?, ?> entry) || !(entry.get("inbound_nodes") instanceof List<?> inbound)) {
-                    throw new IllegalArgumentException("each layer must be an object {\"name\", \"class_name\", \"config\","
-                            + " \"inbound_nodes\"}, got " + e);
-                }
-                Layer layer = Layers.deserialize(entry);
-                if (entry.get("name") instanceof String n && !n.equals(layer.getName())) {
-                    layer.setName(n);
-                }
-                if (byName.put(layer.getName(), layer) != null) {
-                    throw new IllegalArgumentException("the layer name '" + layer.getName() + "' is used twice; all layer names"
-                            + " of a model must be unique");
-                }
-                pending.put(layer, new ArrayList<>(inbound));
-                List<List<Symbol>> nodes = new ArrayList<>();
-                if (layer instanceof InputLayer input) {
-                    nodes.add(List.of(input.symbol()));
-                } else if (layer instanceof Model) {
-                    nodes.add(null);
-                }
-                made.put(layer, nodes);
-            }
-            boolean progress = true;
-            while (progress) {
-                progress = false;
-                for (Layer layer : byName.values()) {
-                    List<?> waiting = pending.get(layer);
-                    while (!waiting.isEmpty()) {
-                        List<Symbol> inputs = resolveNode(waiting.get(0), layer, byName, made);
-                        if (inputs == null) {
-                            break;
-                        }
-                        waiting.remove(0);
-                        made.get(layer).add(layer.applyAll(inputs.toArray(Symbol[]::new)));
-                        progress = true;
-                    }
-                }
-            }
-            for (Layer layer : byName.values()) {
-                if (!pending.get(layer).isEmpty()) {
-                    throw new IllegalArgumentException("the inbound node " + pending.get(layer).get(0) + " of layer " + layer.getName()
-                            + " can never be made: its inputs form a cycle or name a node that no layer makes");
-                }
-            }
-            List<Symbol> inputs = endpoints("input_layers", config.get("input_layers"), byName, made);
-            List<Symbol> outputs = endpoints("output_layers", config.get("output_layers"), byName, made);
-            Object name = config.get("name");
-            return name instanceof String s ? new Model(inputs, outputs, s) : new Model(inputs, outputs);
-        } catch (RuntimeException e) {
-            byName.values().forEach(Layer::close);
-            throw e;
-        }
-    }
-
-    /** The symbols a node of {@code layer} takes, or null while one of them is not made yet. */
-    private static List<Symbol> resolveNode(Object node, Layer layer, Map<String, Layer> byName,
-                                            Map<Layer, List<List<Symbol>>> made) {
-        if (!(node instanceof List<?> refs) || refs.isEmpty()) {
-            throw new IllegalArgumentException("an inbound node of layer " + layer.getName()
-                    + " must be a list of [layer, node index, output index, kwargs], got " + node);
-        }
-        List<Symbol> inputs = new ArrayList<>();
-        for (Object ref : refs) {
-            Symbol s = symbol("the inbound nodes of layer " + layer.getName(), ref, byName, made);
-            if (s == null) {
-                return null;
-            }
-            inputs.add(s);
-        }
-        return inputs;
-    }
-
-    /**
-     * The symbol a reference {@code [layer, node index, output index, …]} names, or null when that
-     * node is not made yet.
-     */
-    private static Symbol symbol(String where, Object ref, Map<String, Layer> byName, Map<Layer, List<List<Symbol>>> made) {
-        if (!(ref instanceof List<?> r) || r.size() < 3 || !(r.get(0) instanceof String name)
-                || !(r.get(1) instanceof Number node) || !(r.get(2) instanceof Number index)) {
-            throw new IllegalArgumentException(where + " must hold [layer name, node index, output index], got " + ref);
-        }
-        Layer from = byName.get(name);
-        if (from == null) {
-            throw new IllegalArgumentException(where + " name the layer '" + name + "', which is not among the model's layers "
-                    + byName.keySet());
-        }
-        List<List<Symbol>> nodes = made.get(from);
-        if (node.intValue() >= nodes.size() || nodes.get(node.intValue()) == null) {
-            return null;
-        }
-        List<Symbol> outputs = nodes.get(node.intValue());
-        if (index.intValue() < 0 || index.intValue() >= outputs.size()) {
-            throw new IllegalArgumentException(where + " name output " + index + " of layer " + name + ", which has "
-                    + outputs.size() + " output(s)");
-        }
-        return outputs.get(index.intValue());
-    }
-
-    private static List<Symbol> endpoints(String key, Object refs, Map<String, Layer> byName,
-                                          Map<Layer, List<List<Symbol>>> made) {
-        if (!(refs instanceof List<?> list) || list.isEmpty()) {
-            throw new IllegalArgumentException("a functional model's config needs a non-empty '" + key + "' list, got " + refs);
-        }
-        List<Symbol> symbols = new ArrayList<>();
-        for (Object ref : list) {
-            Symbol s = symbol("'" + key + "'", ref, byName, made);
-            if (s == null) {
-                throw new IllegalArgumentException("'" + key + "' names " + ref + ", a node that no layer makes");
-            }
-            symbols.add(s);
-        }
-        return symbols;
+        return GraphConfig.build(config, Layers::deserialize, true);
     }
 
     private static void setWeights(Path path, Model model, List<SavedWeight> saved) throws ModelFormatException {

@@ -1,5 +1,8 @@
 package cthulhu.conformance.saving;
 
+import cthulhu.backend.K;
+import cthulhu.backend.Tensor;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +33,104 @@ final class KerasFixtures {
         }
     }
 
+    /**
+     * One model of {@code generated.tsv} (written by {@code keras-fixtures/generated.py}) or
+     * {@code keras3.tsv}: the
+     * file, the sample shape of each input, the tolerance, the source of its expectations; its
+     * inputs are {@code <file>.x<i>.csv}, Keras's outputs {@code <file>.y<j>.csv}.
+     */
+    record GraphFixture(String file, List<int[]> inputShapes, double tolerance, String source) {
+        @Override
+        public String toString() {
+            return file;
+        }
+
+        /** The inputs as Keras was given them, one batch per input. */
+        List<Tensor> inputs() {
+            List<Tensor> xs = new ArrayList<>();
+            for (int i = 0; i < inputShapes.size(); i++) {
+                xs.add(batch(csv(file + ".x" + i + ".csv"), inputShapes.get(i)));
+            }
+            return xs;
+        }
+
+        /** What Keras predicted, one array per output. */
+        List<double[]> outputs() {
+            List<double[]> ys = new ArrayList<>();
+            for (int j = 0; exists(file + ".y" + j + ".csv"); j++) {
+                ys.add(csv(file + ".y" + j + ".csv"));
+            }
+            return ys;
+        }
+    }
+
+    /**
+     * One compiled model of {@code training.tsv}, saved by Keras after a training step: the file,
+     * the sample shapes of the batch it trains on ({@code <file>.tx.csv}, {@code <file>.ty.csv}),
+     * the tolerance and the source of {@code <file>.after.csv}, each weight after Keras's next step.
+     */
+    record TrainingFixture(String file, int[] xShape, int[] yShape, double tolerance, String source) {
+        @Override
+        public String toString() {
+            return file;
+        }
+    }
+
     private KerasFixtures() {
+    }
+
+    /**
+     * Every model of {@code generated.tsv} and of {@code keras3.tsv} (the files of
+     * {@code shared/keras-models/keras3} that {@code make_expected.py --with-keras3} copied).
+     */
+    static List<GraphFixture> graphs() {
+        List<GraphFixture> out = new ArrayList<>();
+        for (String table : List.of("generated.tsv", "keras3.tsv")) {
+            List<String> lines = lines(table);
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.split("\t");
+                List<int[]> shapes = Arrays.stream(f[1].split(";")).map(KerasFixtures::shape).toList();
+                out.add(new GraphFixture(f[0], shapes, Double.parseDouble(f[2]), f[3]));
+            }
+        }
+        return out;
+    }
+
+    /** Every model of {@code training.tsv}. */
+    static List<TrainingFixture> trained() {
+        List<TrainingFixture> out = new ArrayList<>();
+        List<String> lines = lines("training.tsv");
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split("\t");
+            out.add(new TrainingFixture(f[0], shape(f[1]), shape(f[2]), Double.parseDouble(f[3]), f[4]));
+        }
+        return out;
+    }
+
+    /** Each line of a CSV as one row-major array: the weights of {@code <file>.after.csv}, one a line. */
+    static List<double[]> rows(String file) {
+        return lines(file).stream().map(line -> Arrays.stream(line.split(",")).mapToDouble(Double::parseDouble).toArray())
+                .toList();
+    }
+
+    private static int[] shape(String dims) {
+        return Arrays.stream(dims.split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+
+    /** Row-major values as a batch of samples of {@code sampleShape}. */
+    static Tensor batch(double[] values, int[] sampleShape) {
+        int sample = 1;
+        for (int d : sampleShape) {
+            sample *= d;
+        }
+        int[] shape = new int[sampleShape.length + 1];
+        shape[0] = values.length / sample;
+        System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
+        return K.constant(values, shape);
+    }
+
+    private static boolean exists(String file) {
+        return KerasFixtures.class.getResource(DIR + file) != null;
     }
 
     /** Every fixture of {@code expected.tsv}. */
