@@ -22,7 +22,7 @@ public final class KerasVersion {
     /** The Keras 3 release whose file format the writers follow. */
     public static final KerasVersion KERAS_3 = new KerasVersion("3.15.1", 3, 15, 1);
     /** The cthulhu activation name of Keras 3's {@code hard_sigmoid}, {@code relu6(x + 3) / 6}. */
-    public static final String KERAS3_HARD_SIGMOID = "hard_sigmoid_keras3";
+    public static final String KERAS3_HARD_SIGMOID = "hard_sigmoid_v3";
 
     private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.(\\d+))?.*");
 

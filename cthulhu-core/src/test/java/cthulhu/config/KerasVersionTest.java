@@ -1,5 +1,6 @@
 package cthulhu.config;
 
+import cthulhu.activations.Activations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,6 +35,13 @@ class KerasVersionTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> KerasVersion.KERAS_3.kerasActivation("hard_sigmoid", true));
         assertTrue(e.getMessage().contains("0.2x + 0.5"), e.getMessage());
+    }
+
+    @Test
+    void keras3HardSigmoidReadsAsTheRegisteredActivationOfThatFormula() {
+        // The conformance suite checks hardSigmoidV3 against relu6(x + 3) / 6; a Keras 3 file must resolve to it.
+        assertEquals("hard_sigmoid_v3", Activations.serialize(Activations.get(KerasVersion.KERAS_3.activationName("hard_sigmoid"))));
+        assertEquals("hard_sigmoid", KerasVersion.KERAS_3.kerasActivation(Activations.serialize(Activations::hardSigmoidV3), true));
     }
 
     @Test
