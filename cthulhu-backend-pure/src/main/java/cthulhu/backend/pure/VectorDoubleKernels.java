@@ -4,6 +4,7 @@ import cthulhu.backend.BinaryOp;
 import cthulhu.backend.ReduceOp;
 import cthulhu.backend.UnaryOp;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -17,7 +18,12 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Unlike the JIT's automatic vectorisation, these loops stay vectorised when operands are
  * read at different offsets, as in broadcasting, and when summing (which reassociates the sum).
  * {@link VectorFloatKernels} holds the same loops on {@code float[]}: keep the two identical
- * but for the element type.
+ * but for the element type, except for the constants of the exponential and its polynomial
+ * ({@link #expm1Series}).
+ *
+ * <p>EXP, TANH and SIGMOID evaluate their own exponential ({@link #expClamped}) rather than the
+ * vector module's, so that a result does not depend on which JIT tier ran the loop: training the
+ * same model twice from the same seed gives the same bits.
  *
  * <p>Two rules keep the JIT compiling these loops to vector instructions rather than to calls
  * that box every vector: every loop lives in its own small method (one method holding many
@@ -28,6 +34,22 @@ final class VectorDoubleKernels {
 
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+
+    /** Below this, {@code e^x} rounds to 0; the exponential clamps its argument here. */
+    private static final double EXP_MIN = -746;
+
+    /** Above this, {@code e^x} overflows to infinity; the exponential clamps its argument here. */
+    private static final double EXP_MAX = 710;
+
+    /** Beyond this {@code 2|x|}, {@code tanh x} rounds to {@code ±1}. */
+    private static final double TANH_2X_MAX = 40;
+
+    private static final double LOG2E = 1.4426950408889634;
+
+    /** {@code ln 2} split in two: {@code n LN2_HI} is exact for {@code |n| < 2^20}. */
+    private static final double LN2_HI = 0x1.62e42feep-1;
+
+    private static final double LN2_LO = 0x1.a39ef35793c76p-33;
 
     private VectorDoubleKernels() {
     }
@@ -66,19 +88,114 @@ final class VectorDoubleKernels {
         int bound = from + S.loopBound(to - from);
         int i = from;
         for (; i < bound; i += L) {
-            va(x, i).lanewise(VectorOperators.EXP).intoArray(out, i);
+            expClamped(atMost(atLeast(va(x, i), EXP_MIN), EXP_MAX)).intoArray(out, i);
         }
         return i;
     }
 
-    /** The vector part of TANH over {@code [from, to)}; returns where the remainder starts. */
+    /**
+     * The vector part of TANH over {@code [from, to)}; returns where the remainder starts.
+     * {@code tanh |x| = e / (e + 2)} with {@code e = e^{2|x|} - 1}, which keeps relative accuracy
+     * near zero; {@code 2|x|} is clamped where the quotient has rounded to 1 (so that {@code e}
+     * stays finite), and the sign is copied back, {@code -0} included.
+     */
     private static int tanh(double[] x, double[] out, int from, int to) {
         int bound = from + S.loopBound(to - from);
         int i = from;
         for (; i < bound; i += L) {
-            va(x, i).lanewise(VectorOperators.TANH).intoArray(out, i);
+            DoubleVector v = va(x, i);
+            DoubleVector e = expm1NonNegative(atMost(v.abs().mul(2), TANH_2X_MAX));
+            DoubleVector t = e.div(e.add(2));
+            t.blend(t.neg(), v.test(VectorOperators.IS_NEGATIVE)).intoArray(out, i);
         }
         return i;
+    }
+
+    /**
+     * {@code e^x} in every lane, within 1 ulp of the correctly rounded result, for lanes already
+     * clamped to {@code [EXP_MIN, EXP_MAX]} (beyond which the result is 0 or infinity) or NaN,
+     * which passes through. Written with additions, multiplications and fused multiply-adds only,
+     * which every JIT tier computes exactly as IEEE 754 specifies, so a value's exponential does
+     * not change when the JIT recompiles the loop (the vector module's EXP is a library call
+     * in compiled code and a per-lane {@link Math#exp} before, which differ in the last bit).
+     * {@code e^r - 1} comes from {@link #expm1Reduced}, and {@code 2^n} is applied as two halves
+     * so that neither overflows and subnormal results are rounded once.
+     */
+    private static DoubleVector expClamped(DoubleVector xc) {
+        DoubleVector t = log2eShifted(xc);
+        DoubleVector q = expm1Reduced(xc, t);
+        LongVector k = t.reinterpretAsLongs().sub(0x4338000000000000L);
+        LongVector half = k.lanewise(VectorOperators.ASHR, 1);
+        DoubleVector s1 = half.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+        DoubleVector s2 = k.sub(half).add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+        return q.fma(s1, s1).mul(s2);
+    }
+
+    /**
+     * {@code e^y - 1} in every lane for {@code y} in {@code [0, TANH_2X_MAX]} or NaN: {@code 2^n q + (2^n - 1)}
+     * as one fused multiply-add, exact to the rounding of {@code q} where {@code n = 0} (small
+     * {@code y}, no cancellation) and cancelling less than a bit above.
+     */
+    private static DoubleVector expm1NonNegative(DoubleVector y) {
+        DoubleVector t = log2eShifted(y);
+        DoubleVector q = expm1Reduced(y, t);
+        LongVector k = t.reinterpretAsLongs().sub(0x4338000000000000L);
+        DoubleVector s = k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+        return q.fma(s, s.sub(1));
+    }
+
+    /**
+     * {@code x log2 e + 1.5·2^52}: for {@code |x| < 2^50} its low mantissa bits hold
+     * {@code n = round(x log2 e)} in two's complement, rounded to nearest without a
+     * floating-point-to-integer conversion.
+     */
+    private static DoubleVector log2eShifted(DoubleVector x) {
+        return x.fma(DoubleVector.broadcast(S, LOG2E), DoubleVector.broadcast(S, 0x1.8p52));
+    }
+
+    /**
+     * {@code e^r - 1} for {@code r = x - n ln 2}, {@code |r| <= ln 2 / 2}, with {@code n} read
+     * from {@code t = }{@link #log2eShifted}{@code (x)}: {@code r} by Cody and Waite's two-part
+     * {@code ln 2} ({@code n LN2_HI} is exact), then {@code r + r^2 P(r)}.
+     */
+    private static DoubleVector expm1Reduced(DoubleVector x, DoubleVector t) {
+        DoubleVector n = t.sub(0x1.8p52);
+        DoubleVector r = n.fma(DoubleVector.broadcast(S, -LN2_HI), x);
+        r = n.fma(DoubleVector.broadcast(S, -LN2_LO), r);
+        return expm1Series(r);
+    }
+
+    /**
+     * {@code r + r^2 P(r)} with {@code P} the Taylor series of {@code (e^r - 1 - r) / r^2} to
+     * {@code r^11/13!}: for {@code |r| <= ln 2 / 2} the truncation is below {@code 5·10^-18}
+     * relative, far under the double rounding of the evaluation.
+     */
+    private static DoubleVector expm1Series(DoubleVector r) {
+        DoubleVector p = r.fma(DoubleVector.broadcast(S, 1 / 6227020800.0), DoubleVector.broadcast(S, 1 / 479001600.0));
+        p = p.fma(r, DoubleVector.broadcast(S, 1 / 39916800.0));
+        p = p.fma(r, DoubleVector.broadcast(S, 1 / 3628800.0));
+        p = p.fma(r, DoubleVector.broadcast(S, 1 / 362880.0));
+        p = p.fma(r, DoubleVector.broadcast(S, 1 / 40320.0));
+        p = p.fma(r, DoubleVector.broadcast(S, 1 / 5040.0));
+        p = p.fma(r, DoubleVector.broadcast(S, 1 / 720.0));
+        p = p.fma(r, DoubleVector.broadcast(S, 1 / 120.0));
+        p = p.fma(r, DoubleVector.broadcast(S, 1 / 24.0));
+        p = p.fma(r, DoubleVector.broadcast(S, 1 / 6.0));
+        p = p.fma(r, DoubleVector.broadcast(S, 0.5));
+        return p.fma(r.mul(r), r);
+    }
+
+    /**
+     * {@code max(x, lo)} keeping NaN, as a compare and a blend: cheaper than the lanewise MAX,
+     * which also orders {@code -0} below {@code +0}.
+     */
+    private static DoubleVector atLeast(DoubleVector x, double lo) {
+        return x.blend(lo, x.compare(VectorOperators.LT, lo));
+    }
+
+    /** {@code min(x, hi)} keeping NaN, as {@link #atLeast}. */
+    private static DoubleVector atMost(DoubleVector x, double hi) {
+        return x.blend(hi, x.compare(VectorOperators.GT, hi));
     }
 
     /**
@@ -93,7 +210,7 @@ final class VectorDoubleKernels {
         int i = from;
         for (; i < bound; i += L) {
             DoubleVector v = va(x, i);
-            DoubleVector e = v.abs().neg().lanewise(VectorOperators.EXP);
+            DoubleVector e = expClamped(atLeast(v.abs().neg(), EXP_MIN));
             DoubleVector s = one.div(e.add(one));
             e.mul(s).blend(s, v.compare(VectorOperators.GE, zero)).intoArray(out, i);
         }

@@ -18,9 +18,12 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Unlike the JIT's automatic vectorisation, these loops stay vectorised when operands are
  * read at different offsets, as in broadcasting, and when summing (which reassociates the sum).
  * {@link VectorDoubleKernels} holds the same loops on {@code double[]}: keep the two identical
- * but for the element type, except that here SIGMOID evaluates its own inlined exponential
- * ({@link #expClamped}) instead of calling the vector module's, which for floats was the
- * bottleneck of that loop, and softmax rows use a variant of it ({@link #softmaxRow}).
+ * but for the element type, except for the constants of the exponential, its polynomial
+ * ({@link #expm1Minimax}) and the softmax rows that inline a variant of it ({@link #softmaxRow}).
+ *
+ * <p>EXP, TANH and SIGMOID evaluate their own exponential ({@link #expClamped}) rather than the
+ * vector module's, so that a result does not depend on which JIT tier ran the loop: training the
+ * same model twice from the same seed gives the same bits.
  *
  * <p>Two rules keep the JIT compiling these loops to vector instructions rather than to calls
  * that box every vector: every loop lives in its own small method (one method holding many
@@ -31,6 +34,22 @@ final class VectorFloatKernels {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+
+    /** Below this, {@code e^x} rounds to 0; the exponential clamps its argument here. */
+    private static final float EXP_MIN = -104;
+
+    /** Above this, {@code e^x} overflows to infinity; the exponential clamps its argument here. */
+    private static final float EXP_MAX = 89;
+
+    /** Beyond this {@code 2|x|}, {@code tanh x} rounds to {@code ±1}. */
+    private static final float TANH_2X_MAX = 20;
+
+    private static final float LOG2E = 1.44269504f;
+
+    /** {@code ln 2} split in two: {@code n LN2_HI} is exact for {@code |n| < 2^15}. */
+    private static final float LN2_HI = 0.693359375f;
+
+    private static final float LN2_LO = -2.12194440e-4f;
 
     private VectorFloatKernels() {
     }
@@ -69,20 +88,38 @@ final class VectorFloatKernels {
         int bound = from + S.loopBound(to - from);
         int i = from;
         for (; i < bound; i += L) {
-            va(x, i).lanewise(VectorOperators.EXP).intoArray(out, i);
+            expClamped(atMost(atLeast(va(x, i), EXP_MIN), EXP_MAX)).intoArray(out, i);
         }
         return i;
     }
 
     /**
-     * {@code e^x} in every lane, within 1 ulp of the correctly rounded float, for lanes already
-     * clamped to {@code [-104, 89]} (beyond which the float result is 0 or infinity) or NaN,
-     * which passes through. Inside a longer loop body it is much faster than the vector module's
-     * EXP, an out-of-line library call around which the loop's other vectors are spilled; alone
-     * in a loop that call is as fast or faster, so EXP itself keeps it (and TANH its library
-     * TANH, which beat a tanh built on this exponential). {@code e^r - 1} comes from
-     * {@link #expm1Reduced}, and {@code 2^n} is applied as two halves so that neither overflows
-     * and subnormal results are rounded once.
+     * The vector part of TANH over {@code [from, to)}; returns where the remainder starts.
+     * {@code tanh |x| = e / (e + 2)} with {@code e = e^{2|x|} - 1}, which keeps relative accuracy
+     * near zero; {@code 2|x|} is clamped where the quotient has rounded to 1 (so that {@code e}
+     * stays finite), and the sign is copied back, {@code -0} included.
+     */
+    private static int tanh(float[] x, float[] out, int from, int to) {
+        int bound = from + S.loopBound(to - from);
+        int i = from;
+        for (; i < bound; i += L) {
+            FloatVector v = va(x, i);
+            FloatVector e = expm1NonNegative(atMost(v.abs().mul(2), TANH_2X_MAX));
+            FloatVector t = e.div(e.add(2));
+            t.blend(t.neg(), v.test(VectorOperators.IS_NEGATIVE)).intoArray(out, i);
+        }
+        return i;
+    }
+
+    /**
+     * {@code e^x} in every lane, within 1 ulp of the correctly rounded result, for lanes already
+     * clamped to {@code [EXP_MIN, EXP_MAX]} (beyond which the result is 0 or infinity) or NaN,
+     * which passes through. Written with additions, multiplications and fused multiply-adds only,
+     * which every JIT tier computes exactly as IEEE 754 specifies, so a value's exponential does
+     * not change when the JIT recompiles the loop (the vector module's EXP is a library call
+     * in compiled code and a per-lane {@link Math#exp} before, which differ in the last bit).
+     * {@code e^r - 1} comes from {@link #expm1Reduced}, and {@code 2^n} is applied as two halves
+     * so that neither overflows and subnormal results are rounded once.
      */
     private static FloatVector expClamped(FloatVector xc) {
         FloatVector t = log2eShifted(xc);
@@ -116,21 +153,40 @@ final class VectorFloatKernels {
      * conversion, and shifting its bits left by 23 drops everything above them.
      */
     private static FloatVector log2eShifted(FloatVector x) {
-        return x.fma(FloatVector.broadcast(S, 1.44269504f), FloatVector.broadcast(S, 0x1.8p23f));
+        return x.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, 0x1.8p23f));
+    }
+
+    /**
+     * {@code e^y - 1} in every lane for {@code y} in {@code [0, TANH_2X_MAX]} or NaN: {@code 2^n q + (2^n - 1)}
+     * as one fused multiply-add, exact to the rounding of {@code q} where {@code n = 0} (small
+     * {@code y}, no cancellation) and cancelling less than a bit above.
+     */
+    private static FloatVector expm1NonNegative(FloatVector y) {
+        FloatVector t = log2eShifted(y);
+        FloatVector q = expm1Reduced(y, t);
+        IntVector k = t.reinterpretAsInts().sub(0x4B400000);
+        FloatVector s = k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return q.fma(s, s.sub(1));
     }
 
     /**
      * {@code e^r - 1} for {@code r = x - n ln 2}, {@code |r| <= ln 2 / 2}, with {@code n} read
      * from {@code t = }{@link #log2eShifted}{@code (x)}: {@code r} by Cody and Waite's two-part
-     * {@code ln 2}, then {@code r + r^2 P(r)} with {@code P} of degree 4 fitted to the minimax
-     * relative error (at most 0.03 ulp over the interval, so the float arithmetic around it sets
-     * the 1 ulp bound). The caller scales {@code 1 + q} by {@code 2^n} as one fused multiply-add,
-     * {@code q s + s}, which rounds once.
+     * {@code ln 2} ({@code n LN2_HI} is exact), then {@code r + r^2 P(r)}.
      */
     private static FloatVector expm1Reduced(FloatVector x, FloatVector t) {
         FloatVector n = t.sub(0x1.8p23f);
-        FloatVector r = n.fma(FloatVector.broadcast(S, -0.693359375f), x);
-        r = n.fma(FloatVector.broadcast(S, 2.12194440e-4f), r);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        return expm1Minimax(r);
+    }
+
+    /**
+     * {@code r + r^2 P(r)} with {@code P} of degree 4 fitted to the minimax relative error (at
+     * most 0.03 ulp over {@code |r| <= ln 2 / 2}, so the float arithmetic around it sets the
+     * 1 ulp bound).
+     */
+    private static FloatVector expm1Minimax(FloatVector r) {
         FloatVector p = r.fma(FloatVector.broadcast(S, 0x1.6a23f0p-10f), FloatVector.broadcast(S, 0x1.123a0ap-7f));
         p = p.fma(r, FloatVector.broadcast(S, 0x1.5558f2p-5f));
         p = p.fma(r, FloatVector.broadcast(S, 0x1.555492p-3f));
@@ -146,15 +202,11 @@ final class VectorFloatKernels {
         return x.blend(lo, x.compare(VectorOperators.LT, lo));
     }
 
-    /** The vector part of TANH over {@code [from, to)}; returns where the remainder starts. */
-    private static int tanh(float[] x, float[] out, int from, int to) {
-        int bound = from + S.loopBound(to - from);
-        int i = from;
-        for (; i < bound; i += L) {
-            va(x, i).lanewise(VectorOperators.TANH).intoArray(out, i);
-        }
-        return i;
+    /** {@code min(x, hi)} keeping NaN, as {@link #atLeast}. */
+    private static FloatVector atMost(FloatVector x, float hi) {
+        return x.blend(hi, x.compare(VectorOperators.GT, hi));
     }
+
 
     /**
      * The vector part of SIGMOID over {@code [from, to)}; returns where the remainder starts.
@@ -168,7 +220,7 @@ final class VectorFloatKernels {
         int i = from;
         for (; i < bound; i += L) {
             FloatVector v = va(x, i);
-            FloatVector e = expClamped(atLeast(v.abs().neg(), -104f));
+            FloatVector e = expClamped(atLeast(v.abs().neg(), EXP_MIN));
             FloatVector s = one.div(e.add(one));
             e.mul(s).blend(s, v.compare(VectorOperators.GE, zero)).intoArray(out, i);
         }
@@ -206,7 +258,7 @@ final class VectorFloatKernels {
         FloatVector s0 = FloatVector.zero(S);
         int i = off;
         for (; i < bound; i += L) {
-            FloatVector e0 = expTimes2p64(atLeast(va(x, i).sub(vm), -104f));
+            FloatVector e0 = expTimes2p64(atLeast(va(x, i).sub(vm), EXP_MIN));
             e0.intoArray(out, i);
             s0 = s0.add(e0);
         }

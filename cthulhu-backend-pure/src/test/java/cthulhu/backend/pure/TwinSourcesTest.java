@@ -39,6 +39,12 @@ class TwinSourcesTest {
     private record Substitution(String member, String doubleLine, String floatLine) {
     }
 
+    /** A constant whose value differs between the twins' precisions. */
+    private static Substitution field(String name, String doubleValue, String floatValue) {
+        String declaration = "private static final float " + name;
+        return new Substitution(declaration, declaration + " = " + doubleValue + ";", declaration + " = " + floatValue + ";");
+    }
+
     static Stream<Arguments> twins() {
         return Stream.of(
             Arguments.of("DoubleKernels", "FloatKernels",
@@ -54,19 +60,46 @@ class TwinSourcesTest {
                     new Substitution("static void unary(UnaryOp op, float[] x, float[] out, int from, int to) {",
                         "out[i] = Math.tanh(x[i]);", "out[i] = tanh(x[i]);"))),
             Arguments.of("VectorDoubleKernels", "VectorFloatKernels",
-                // The float twin inlines its own exponential in SIGMOID and in softmax rows.
-                Set.of(),
-                Set.of("private static FloatVector expClamped(FloatVector xc) {",
+                // Each twin's exponential has the constants of its precision and a polynomial of its
+                // own; the float twin inlines a variant of it in softmax rows.
+                Set.of("private static FloatVector expm1Series(FloatVector r) {"),
+                Set.of("private static FloatVector expm1Minimax(FloatVector r) {",
                     "private static FloatVector expTimes2p64(FloatVector xc) {",
-                    "private static FloatVector log2eShifted(FloatVector x) {",
-                    "private static FloatVector expm1Reduced(FloatVector x, FloatVector t) {",
-                    "private static FloatVector atLeast(FloatVector x, float lo) {",
                     "static void softmaxRow(float[] x, float[] out, int off, int len) {",
                     "private static float expShiftedSum(float[] x, float[] out, int off, int len, float m) {",
                     "private static void scale(float[] out, int off, int len, float s) {"),
-                List.of(new Substitution("private static int sigmoid(float[] x, float[] out, int from, int to) {",
-                    "FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP);",
-                    "FloatVector e = expClamped(atLeast(v.abs().neg(), -104f));"))),
+                List.of(
+                    field("EXP_MIN", "-746", "-104"),
+                    field("EXP_MAX", "710", "89"),
+                    field("TANH_2X_MAX", "40", "20"),
+                    field("LOG2E", "1.4426950408889634", "1.44269504f"),
+                    field("LN2_HI", "0x1.62e42feep-1", "0.693359375f"),
+                    field("LN2_LO", "0x1.a39ef35793c76p-33", "-2.12194440e-4f"),
+                    new Substitution("private static FloatVector expClamped(FloatVector xc) {",
+                        "LongVector k = t.reinterpretAsLongs().sub(0x4338000000000000L);",
+                        "IntVector k = t.reinterpretAsInts().sub(0x4B400000);"),
+                    new Substitution("private static FloatVector expClamped(FloatVector xc) {",
+                        "LongVector half = k.lanewise(VectorOperators.ASHR, 1);",
+                        "IntVector half = k.lanewise(VectorOperators.ASHR, 1);"),
+                    new Substitution("private static FloatVector expClamped(FloatVector xc) {",
+                        "FloatVector s1 = half.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsFloats();",
+                        "FloatVector s1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();"),
+                    new Substitution("private static FloatVector expClamped(FloatVector xc) {",
+                        "FloatVector s2 = k.sub(half).add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsFloats();",
+                        "FloatVector s2 = k.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();"),
+                    new Substitution("private static FloatVector expm1NonNegative(FloatVector y) {",
+                        "LongVector k = t.reinterpretAsLongs().sub(0x4338000000000000L);",
+                        "IntVector k = t.reinterpretAsInts().sub(0x4B400000);"),
+                    new Substitution("private static FloatVector expm1NonNegative(FloatVector y) {",
+                        "FloatVector s = k.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsFloats();",
+                        "FloatVector s = k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();"),
+                    new Substitution("private static FloatVector log2eShifted(FloatVector x) {",
+                        "return x.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, 0x1.8p52));",
+                        "return x.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, 0x1.8p23f));"),
+                    new Substitution("private static FloatVector expm1Reduced(FloatVector x, FloatVector t) {",
+                        "FloatVector n = t.sub(0x1.8p52);", "FloatVector n = t.sub(0x1.8p23f);"),
+                    new Substitution("private static FloatVector expm1Reduced(FloatVector x, FloatVector t) {",
+                        "return expm1Series(r);", "return expm1Minimax(r);"))),
             Arguments.of("DoubleGemm", "FloatGemm", Set.of(), Set.of(),
                 // The panel width: the same bytes of cache hold twice as many floats.
                 List.of(new Substitution("static final int NC", "static final int NC = 256;",
