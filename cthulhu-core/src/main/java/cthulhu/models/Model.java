@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -789,12 +790,25 @@ public class Model extends MultiTensorLayer {
      * to one zip file (conventionally {@code model.cthulhu}); see {@link ModelIO} for the format.
      * The file is replaced atomically.
      *
+     * Keras's formats hold only {@link Sequential} models here, so a graph is refused a
+     * {@code .keras}, {@code .h5} or {@code .hdf5} name rather than written in another format
+     * under it.
+     *
      * @throws IOException when the file cannot be written
      * @throws IllegalStateException before the model is built
-     * @throws IllegalArgumentException when a custom layer, activation, loss or optimizer is not registered by name
+     * @throws IllegalArgumentException when a custom layer, activation, loss or optimizer is not registered by name,
+     *     or for a Keras file name
      */
     public void save(Path path) throws IOException {
         requireBuilt("its weights");
+        String name = path.getFileName().toString();
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".keras") || lower.endsWith(".h5") || lower.endsWith(".hdf5")) {
+            throw new IllegalArgumentException("Cannot save functional model " + getName() + " as " + name
+                    + ": cthulhu writes Keras's .keras and .h5 formats for Sequential models only. Save it in cthulhu's"
+                    + " archive under another name, e.g. " + name.substring(0, name.lastIndexOf('.')) + ".cthulhu,"
+                    + " which Model.load reads");
+        }
         ModelIO.save(this, path);
     }
 
