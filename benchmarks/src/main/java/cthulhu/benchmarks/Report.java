@@ -149,6 +149,7 @@ public final class Report {
         matmul(out, run);
         dense(out, run);
         mlp(out, run);
+        lstm(out, run);
         serving(out, run);
         return out.toString();
     }
@@ -219,6 +220,13 @@ public final class Report {
         }
         OptionalDouble fastestNative = max(nd4jStep, djlStep);
         ratioTarget(out, "pure MLP training ≥ 0.8× the fastest native backend", pureStep, fastestNative, 0.8, "samples/s");
+        OptionalDouble rawLstm = lstmSamples(run, "step", "raw-djl");
+        ratioTarget(out, "cthulhu-on-DJL LSTM training ≥ 0.8× raw DJL (PyTorch's fused LSTM)", lstmSamples(run, "step", "djl"),
+                rawLstm, 0.8, "samples/s");
+        ratioTarget(out, "cthulhu-on-ND4J LSTM training ≥ 1.2× DL4J `LSTM`", lstmSamples(run, "step", "nd4j"),
+                lstmSamples(run, "step", "dl4j"), 1.2, "samples/s");
+        ratioTarget(out, "pure LSTM training ≥ 0.6× raw DJL (PyTorch's fused LSTM)", lstmSamples(run, "step", "pure"),
+                rawLstm, 0.6, "samples/s");
         servingTargets(out, run);
         out.append('\n');
     }
@@ -409,6 +417,28 @@ public final class Report {
             for (String c : CURVE_CONFIGS) {
                 out.append(" | ").append(fmt(scale(run.ops("MlpScalingBenchmark.step", "impl", b, "config", c),
                         MlpScalingBenchmark.batch(c))));
+            }
+            out.append(" |\n");
+        }
+        out.append('\n');
+    }
+
+    private static OptionalDouble lstmSamples(Run run, String method, String impl) {
+        return scale(run.ops("LstmBenchmark." + method, "impl", impl), LstmBenchmark.BATCH);
+    }
+
+    private static void lstm(StringBuilder out, Run run) {
+        out.append("### (f) LSTM(128) over 50 steps of 32 features, dense softmax 10, Adam, batch 64\n\n");
+        out.append("| implementation | training step: samples/s | × raw DJL | × DL4J | predict: samples/s | × raw DJL | × DL4J |\n");
+        out.append("| --- | --- | --- | --- | --- | --- | --- |\n");
+        String[][] impls = {{"pure", "cthulhu pure"}, {"nd4j", "cthulhu nd4j"}, {"djl", "cthulhu djl"},
+                {"raw-djl", "raw DJL (PyTorch's fused `lstm` + autograd)"}, {"dl4j", "DL4J `LSTM` in a `MultiLayerNetwork`"}};
+        for (String[] impl : impls) {
+            out.append("| ").append(impl[1]);
+            for (String method : new String[] {"step", "predict"}) {
+                OptionalDouble v = lstmSamples(run, method, impl[0]);
+                out.append(" | ").append(fmt(v)).append(" | ").append(ratio(v, lstmSamples(run, method, "raw-djl")))
+                        .append(" | ").append(ratio(v, lstmSamples(run, method, "dl4j")));
             }
             out.append(" |\n");
         }

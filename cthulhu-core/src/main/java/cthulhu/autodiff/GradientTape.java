@@ -36,8 +36,8 @@ public final class GradientTape implements AutoCloseable {
     /** Set while a gradient pass runs on this thread, so that the pass records nothing. */
     private static final ThreadLocal<boolean[]> PAUSED = ThreadLocal.withInitial(() -> new boolean[1]);
 
-    /** One recorded operation: how to turn the gradient of its output into those of its inputs. */
-    record Node(Tensor output, Tensor[] inputs, Rule rule) {
+    /** One recorded operation: how to turn the gradients of its outputs into those of its inputs. */
+    record Node(Tensor[] outputs, Tensor[] inputs, MultiRule rule) {
     }
 
     /**
@@ -47,6 +47,16 @@ public final class GradientTape implements AutoCloseable {
     @FunctionalInterface
     interface Rule {
         Tensor[] backward(Tensor outputGradient, boolean[] needed);
+    }
+
+    /**
+     * The gradient rule of an operation with several outputs: given the gradient of each output
+     * (null for an output nothing differentiated depends on), the gradients of the inputs as
+     * {@link Rule} gives them.
+     */
+    @FunctionalInterface
+    interface MultiRule {
+        Tensor[] backward(Tensor[] outputGradients, boolean[] needed);
     }
 
     private final List<Node> nodes = new ArrayList<>();
@@ -88,12 +98,22 @@ public final class GradientTape implements AutoCloseable {
      * {@link Ops} after the forward computation.
      */
     static void record(Tensor output, Rule rule, Tensor... inputs) {
+        recordAll(new Tensor[] {output}, (gs, needed) -> rule.backward(gs[0], needed), inputs);
+    }
+
+    /**
+     * Records an operation with several outputs, whose rule runs once with all their gradients
+     * (a split's backward is one concatenation, not one padded gradient per piece).
+     */
+    static void recordAll(Tensor[] outputs, MultiRule rule, Tensor... inputs) {
         for (GradientTape tape : OPEN.get()) {
             for (Tensor in : inputs) {
                 if (in != null && tape.tracked.contains(in)) {
-                    tape.tracked.add(output);
-                    tape.nodes.add(new Node(output, inputs, rule));
-                    tape.referenced.add(output);
+                    tape.nodes.add(new Node(outputs, inputs, rule));
+                    for (Tensor out : outputs) {
+                        tape.tracked.add(out);
+                        tape.referenced.add(out);
+                    }
                     for (Tensor t : inputs) {
                         if (t != null) {
                             tape.referenced.add(t);
@@ -146,8 +166,14 @@ public final class GradientTape implements AutoCloseable {
             grads.put(target, K.onesLike(target));
             for (int i = nodes.size() - 1; i >= 0; i--) {
                 Node node = nodes.get(i);
-                Tensor g = grads.get(node.output());
-                if (g == null) {
+                Tensor[] outputs = node.outputs();
+                Tensor[] gs = new Tensor[outputs.length];
+                boolean any = false;
+                for (int k = 0; k < outputs.length; k++) {
+                    gs[k] = grads.get(outputs[k]);
+                    any |= gs[k] != null;
+                }
+                if (!any) {
                     continue;
                 }
                 Tensor[] inputs = node.inputs();
@@ -155,7 +181,7 @@ public final class GradientTape implements AutoCloseable {
                 for (int j = 0; j < inputs.length; j++) {
                     needed[j] = inputs[j] != null && tracked.contains(inputs[j]);
                 }
-                Tensor[] inputGrads = node.rule().backward(g, needed);
+                Tensor[] inputGrads = node.rule().backward(gs, needed);
                 for (int j = 0; j < inputs.length; j++) {
                     Tensor in = inputs[j];
                     Tensor gin = inputGrads[j];

@@ -11,6 +11,7 @@ import cthulhu.backend.TensorScope;
 import cthulhu.backend.UnaryOp;
 import cthulhu.backend.Window;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -320,6 +321,40 @@ public final class Ops {
             }, x);
         }
         return y;
+    }
+
+    /**
+     * {@code x} cut along {@code axis} into {@code parts} pieces of equal size, in order: the
+     * slices {@code [i·n, (i+1)·n)} for {@code n = dim(axis) / parts}. One operation with
+     * {@code parts} outputs, whose gradient is the concatenation of the pieces' gradients (zeros
+     * for a piece nothing depends on), so that cutting a sequence into its steps costs its size
+     * once, forwards and backwards.
+     *
+     * @throws IllegalArgumentException naming the shape when {@code parts} does not divide the axis
+     */
+    public static List<Tensor> split(Tensor x, int axis, int parts) {
+        Backend b = backendFor(x);
+        int a = Shapes.axis(axis, x.rank());
+        if (parts < 1 || x.dim(a) % parts != 0) {
+            throw new IllegalArgumentException("Cannot split axis " + axis + " of size " + x.dim(a) + " (shape "
+                    + Arrays.toString(x.shape()) + ") into " + parts + " equal parts; give a number of parts that divides it");
+        }
+        int size = x.dim(a) / parts;
+        Tensor[] pieces = new Tensor[parts];
+        for (int i = 0; i < parts; i++) {
+            pieces[i] = out(b.slice(x, a, i * size, (i + 1) * size));
+        }
+        if (GradientTape.recording()) {
+            int[] pieceShape = pieces[0].shape();
+            GradientTape.recordAll(pieces, (gs, need) -> {
+                List<Tensor> all = new ArrayList<>(parts);
+                for (Tensor g : gs) {
+                    all.add(g != null ? g : K.zeros(x.dtype(), pieceShape));
+                }
+                return new Tensor[] {concat(all, a)};
+            }, x);
+        }
+        return List.of(pieces);
     }
 
     /**

@@ -80,6 +80,11 @@ public final class RecordingOps implements DifferentiableOps {
     }
 
     @Override
+    public List<Tensor> split(Tensor x, int axis, int parts) {
+        return Ops.split(x, axis, parts);
+    }
+
+    @Override
     public Tensor concat(List<Tensor> xs, int axis) {
         return Ops.concat(xs, axis);
     }

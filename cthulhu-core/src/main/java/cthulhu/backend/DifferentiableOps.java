@@ -53,6 +53,9 @@ public interface DifferentiableOps {
     /** Joins tensors along an axis. */
     Tensor concat(List<Tensor> xs, int axis);
 
+    /** {@code x} cut along an axis into equal pieces, one operation whose gradient is their concatenation. */
+    List<Tensor> split(Tensor x, int axis, int parts);
+
     /** The slices {@code indices[i]} of {@code x} along axis 0 (a gather). */
     Tensor take(Tensor x, int[] indices);
 

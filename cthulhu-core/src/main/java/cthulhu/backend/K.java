@@ -642,6 +642,17 @@ public final class K {
         return OPS.slice(x, axis, start, end);
     }
 
+    /**
+     * {@code x} cut along {@code axis} into {@code parts} pieces of equal size, in order (NumPy's
+     * {@code split}): the inverse of {@link #concatenate}, which is also its gradient, so that
+     * taking a sequence apart step by step costs its size once, not once per step.
+     *
+     * @throws IllegalArgumentException naming the shape when {@code parts} does not divide the axis
+     */
+    public static List<Tensor> split(Tensor x, int axis, int parts) {
+        return OPS.split(x, axis, parts);
+    }
+
     /** Joins tensors along {@code axis} (Keras's {@code concatenate}). */
     public static Tensor concatenate(List<Tensor> xs, int axis) {
         return OPS.concat(xs, axis);

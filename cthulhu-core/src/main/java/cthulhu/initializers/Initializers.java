@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
  *   <tr><td>{@code glorot_normal}, {@code glorot_uniform}</td><td>{@link VarianceScaling}: scale 1, {@code fan_avg}</td></tr>
  *   <tr><td>{@code he_normal}, {@code he_uniform}</td><td>{@link VarianceScaling}: scale 2, {@code fan_in}</td></tr>
  *   <tr><td>{@code lecun_normal}, {@code lecun_uniform}</td><td>{@link VarianceScaling}: scale 1, {@code fan_in}</td></tr>
+ *   <tr><td>{@code orthogonal}</td><td>{@link Orthogonal}: gain 1</td></tr>
  * </table>
  * Keras's class names ({@code "Zeros"}, {@code "RandomNormal"}, {@code "VarianceScaling"}, …) name
  * the class with its default arguments. All of these are unseeded: every call draws a fresh seed.
@@ -77,6 +78,8 @@ public final class Initializers {
             VarianceScaling v = (VarianceScaling) NAMES.get(name);
             CLASSES.builtIn(className, c -> new VarianceScaling(v.scale(), v.mode(), v.distribution(), varianceSeed(c)));
         }
+        NAMES.builtIn("orthogonal", new Orthogonal());
+        CLASSES.builtIn("Orthogonal", c -> new Orthogonal(c.getDouble("gain", 1.0), c.getNullableLong("seed")));
         for (String className : CLASSES.names()) {
             NAMES.builtIn(className, deserialize(Map.of("class_name", className)));
         }

@@ -8,7 +8,8 @@ import java.util.Map;
  * ({@code {"class_name": "VarianceScaling", "config": {"scale": 1.0, ...}}}).
  */
 public sealed interface KerasInitializer extends Initializer
-        permits Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling {
+        permits Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling,
+        Orthogonal {
 
     /** The Keras class name, e.g. {@code "RandomNormal"}. */
     String className();

@@ -33,6 +33,21 @@ public abstract class GlobalPooling<T extends GlobalPooling<T>> extends SpatialL
         return self();
     }
 
+    /** Whether the spatial axes are kept with size 1. */
+    final boolean keepsDims() {
+        return keepdims;
+    }
+
+    /** Any spatial size: the pooling spans whatever axes it is given, as Keras's does. */
+    @Override
+    protected int[] acceptedInputShape(int[] builtShape) {
+        int[] accepted = builtShape.clone();
+        for (int i = 0; i < rank; i++) {
+            accepted[firstSpatialAxis() - 1 + i] = -1;
+        }
+        return accepted;
+    }
+
     @Override
     public int[] computeOutputShape(int[] inputShape) {
         Spatial.requireRank(label(), inputShape, rank, format());

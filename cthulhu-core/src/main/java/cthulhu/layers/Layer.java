@@ -52,6 +52,7 @@ public abstract class Layer implements AutoCloseable {
     private boolean trainable = true;
     private volatile boolean closed;
     private final List<Variable> variables = new ArrayList<>();
+    private final Map<Variable, String> weightPaths = new IdentityHashMap<>();
     private final List<Node> nodes = new ArrayList<>();
     private final Map<Variable, Regularizer> regularizers = new IdentityHashMap<>();
     private final Map<Variable, Constraint> constraints = new IdentityHashMap<>();
@@ -142,6 +143,34 @@ public abstract class Layer implements AutoCloseable {
      * @throws IllegalStateException naming the layer when it (or its model) has been closed
      */
     public final List<Tensor> call(List<Tensor> inputs, boolean training) {
+        return call(inputs, null, training);
+    }
+
+    /**
+     * Applies the layer to a batch whose steps may be masked; see {@link #call(List, List, boolean)}.
+     *
+     * @param mask null, or 1 for each step (axis 1) of each sample that counts and 0 for padding,
+     *     of shape {@code [batch, steps]}, as {@link #computeMask} gives it
+     * @throws IllegalStateException for a layer that gives several outputs
+     */
+    public final Tensor call(Tensor inputs, Tensor mask, boolean training) {
+        List<Tensor> outputs = call(List.of(inputs), mask == null ? null : Collections.singletonList(mask), training);
+        if (outputs.size() != 1) {
+            throw new IllegalStateException("Layer " + getName() + " gives " + outputs.size()
+                    + " outputs; call it with call(List.of(x), List.of(mask), training) to receive all of them");
+        }
+        return outputs.get(0);
+    }
+
+    /**
+     * Applies the layer to one batch per input, each with its step mask or null, building it
+     * first if needed; a null list means no masks. Layers that read masks (recurrent layers,
+     * pooling over steps) use them; the others ignore them.
+     *
+     * @throws IllegalArgumentException as {@link #call(List, boolean)}, or when a layer that
+     *     reads a mask gets one of the wrong shape
+     */
+    public final List<Tensor> call(List<Tensor> inputs, List<Tensor> masks, boolean training) {
         if (closed) {
             throw new IllegalStateException("Layer " + getName() + " has been closed, by close() on it or on its model:"
                     + " its weights are released. Build a new layer, or load the saved model again.");
@@ -170,7 +199,8 @@ public abstract class Layer implements AutoCloseable {
                         + variables.get(0).value().dtype().name() + ") or build the layer under the input's floatx");
             }
         }
-        List<Tensor> outputs = computeAll(inputs, training);
+        boolean masked = masks != null && masks.stream().anyMatch(m -> m != null);
+        List<Tensor> outputs = masked ? computeAll(inputs, masks, training) : computeAll(inputs, training);
         outputs.forEach(o -> LayerLosses.record(activityRegularizer, o));
         return outputs;
     }
@@ -432,6 +462,80 @@ public abstract class Layer implements AutoCloseable {
                     + " Activations.register(\"my_activation\", fn) and build the layer with that same fn"
                     + " (or pass the name \"my_activation\" instead of the function).", e);
         }
+    }
+
+    // ---- masks and nested layers ------------------------------------------------------------
+
+    /**
+     * Applies the layer to one batch per input with their masks (at least one not null). The
+     * default gives a single input and its mask to {@link #compute(Tensor, Tensor, boolean)} and
+     * ignores the masks of several inputs.
+     */
+    protected List<Tensor> computeAll(List<Tensor> inputs, List<Tensor> masks, boolean training) {
+        if (inputs.size() == 1) {
+            return List.of(compute(inputs.get(0), masks.get(0), training));
+        }
+        return computeAll(inputs, training);
+    }
+
+    /**
+     * The masks of the outputs, in output order, for inputs with the given masks (null entries,
+     * or a null list, for none); outputs past the end of the list have no mask. The default gives
+     * {@link #computeMask} of a single input, and no masks for several inputs.
+     */
+    public List<Tensor> computeMasks(List<Tensor> inputs, List<Tensor> masks) {
+        if (inputs.size() == 1) {
+            return Collections.singletonList(computeMask(inputs.get(0), masks == null ? null : masks.get(0)));
+        }
+        return List.of();
+    }
+
+    /**
+     * Applies the layer to a batch with a mask (never null here). The default ignores the mask,
+     * as Keras's layers that merely pass it on do; layers that read it (recurrent layers, pooling
+     * over steps) override this.
+     */
+    protected Tensor compute(Tensor inputs, Tensor mask, boolean training) {
+        return compute(inputs, training);
+    }
+
+    /**
+     * The mask of this layer's output for {@code inputs} with {@code mask} (Keras's
+     * {@code compute_mask}): 1 for each step that counts, 0 for padding, shape
+     * {@code [batch, steps]}, or null for none. The default passes the mask on unchanged, as
+     * Keras's shape-keeping layers do; a layer that makes a mask ({@code Embedding},
+     * {@code Masking}) or consumes it (a recurrent layer returning its last output) overrides it.
+     */
+    public Tensor computeMask(Tensor inputs, Tensor mask) {
+        return mask;
+    }
+
+    /**
+     * Makes the weights of a layer this one wraps part of this layer's weights, after this
+     * layer's own, so that models train, save and load them through this layer. The wrapped
+     * layer must be built; its variables (with their regularizers and constraints) are shared,
+     * not copied, and released by this layer's {@link #close}.
+     */
+    protected final void adoptWeights(Layer inner) {
+        for (Variable v : inner.variables) {
+            variables.add(v);
+            weightPaths.put(v, inner.getName() + "/" + inner.weightPath(v));
+            if (inner.regularizers.containsKey(v)) {
+                regularizers.put(v, inner.regularizers.get(v));
+            }
+            if (inner.constraints.containsKey(v)) {
+                constraints.put(v, inner.constraints.get(v));
+            }
+        }
+    }
+
+    /**
+     * The name of one of this layer's weights within the layer: its own name ({@code "kernel"}),
+     * or for the weight of a wrapped layer that layer's name and the weight's path
+     * ({@code "forward_lstm/kernel"}), so that every weight of a layer has a distinct name.
+     */
+    public final String weightPath(Variable v) {
+        return weightPaths.getOrDefault(v, v.name());
     }
 
     /**

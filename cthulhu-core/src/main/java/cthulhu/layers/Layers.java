@@ -24,7 +24,9 @@ import java.util.function.Function;
  * {@code ReLU}, {@code Dropout} ({@link Darkness}), {@code AlphaDropout}
  * ({@link AlphaDarkness}), {@code InputLayer} and the merge layers ({@code Add}, {@code Subtract},
  * {@code Multiply}, {@code Average}, {@code Maximum}, {@code Minimum}, {@code Concatenate},
- * {@code Dot}). Their configurations use Keras's keys, so Keras 2.2.4's JSON reads
+ * {@code Dot}); for sequences {@code Embedding}, {@code Masking}, {@code SimpleRNN}, {@code LSTM},
+ * {@code GRU}, {@code Bidirectional}, {@code TimeDistributed}, {@code RepeatVector} and
+ * {@code LayerNormalization}. Their configurations use Keras's keys, so Keras 2.2.4's JSON reads
  * too, regularizers and constraints included: the options Keras has and cthulhu lacks
  * ({@code noise_shape}) are accepted when null and rejected otherwise; unknown keys are rejected.
  *
@@ -151,9 +153,89 @@ public final class Layers {
         builtIn("SpatialDropout1D", SpatialDropout1D::fromConfig);
         builtIn("SpatialDropout2D", SpatialDropout2D::fromConfig);
         builtIn("BatchNormalization", BatchNormalization::fromConfig);
+        sequenceLayers();
     }
 
     private Layers() {
+    }
+
+    /** The layers for sequences: embeddings, masking, the recurrent layers and their wrappers. */
+    private static void sequenceLayers() {
+        builtIn("Embedding", c -> {
+            Embedding layer = new Embedding(c.getInt("input_dim"), c.getInt("output_dim"));
+            layer.maskZero(c.getBoolean("mask_zero", false));
+            Object init = c.get("embeddings_initializer");
+            if (init != null) {
+                layer.embeddingsInitializer(Initializers.get(init));
+            }
+            for (String key : List.of("embeddings_regularizer", "activity_regularizer", "embeddings_constraint",
+                    "quantization_config")) {
+                c.requireNull(key);
+            }
+            int[] length = c.getIntArray("input_length");
+            if (length != null && !c.has("batch_input_shape") && !c.has("input_shape")) {
+                layer.inputShape(length);
+            }
+            c.ignore("sparse", "lora_rank");
+            return layer;
+        });
+        builtIn("Masking", c -> new Masking(c.getDouble("mask_value", 0.0)));
+        builtIn("SimpleRNN", c -> Recurrent.fromConfig(new SimpleRNN(c.getInt("units")), c));
+        builtIn("LSTM", c -> Recurrent.fromConfig(new LSTM(c.getInt("units")), c)
+                .unitForgetBias(c.getBoolean("unit_forget_bias", true)));
+        builtIn("GRU", c -> Recurrent.fromConfig(new GRU(c.getInt("units")), c)
+                .resetAfter(c.getBoolean("reset_after", false)));
+        builtIn("Bidirectional", c -> {
+            Bidirectional layer = new Bidirectional(wrapped("Bidirectional", c, "layer")).mergeMode(c.getString("merge_mode", "concat"));
+            if (c.get("backward_layer") != null) {
+                layer.checkBackwardLayer(wrapped("Bidirectional", c, "backward_layer"));
+            }
+            return layer;
+        });
+        builtIn("TimeDistributed", c -> new TimeDistributed(wrapped("TimeDistributed", c, "layer")));
+        builtIn("RepeatVector", c -> new RepeatVector(c.getInt("n")));
+        builtIn("LayerNormalization", c -> {
+            int[] axis = c.getIntArray("axis");
+            if (axis != null && !(axis.length == 1 && axis[0] == -1)) {
+                throw new IllegalArgumentException("The config of layer LayerNormalization sets 'axis' to " + Arrays.toString(axis)
+                        + "; cthulhu normalizes over the last axis only (axis -1)");
+            }
+            if (c.getBoolean("rms_scaling", false)) {
+                throw new IllegalArgumentException("The config of layer LayerNormalization sets 'rms_scaling' to true,"
+                        + " which cthulhu does not support; set it to false");
+            }
+            LayerNormalization layer = new LayerNormalization().epsilon(c.getDouble("epsilon", 1e-3))
+                    .center(c.getBoolean("center", true)).scale(c.getBoolean("scale", true));
+            Object beta = c.get("beta_initializer");
+            if (beta != null) {
+                layer.betaInitializer(Initializers.get(beta));
+            }
+            Object gamma = c.get("gamma_initializer");
+            if (gamma != null) {
+                layer.gammaInitializer(Initializers.get(gamma));
+            }
+            for (String key : List.of("beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint")) {
+                c.requireNull(key);
+            }
+            return layer;
+        });
+    }
+
+    /**
+     * The layer a wrapper's config holds under {@code key}, read with the wrapper's Keras version.
+     *
+     * @throws IllegalArgumentException naming the wrapper and the key when it is not a layer's
+     *     {@code {"class_name": ..., "config": {...}}}
+     */
+    private static Layer wrapped(String wrapper, ConfigReader c, String key) {
+        if (!(c.get(key) instanceof Map<?, ?> layer) || !(layer.get("class_name") instanceof String className)
+                || (layer.get("config") != null && !(layer.get("config") instanceof Map))) {
+            throw new IllegalArgumentException("The config of layer " + wrapper + " needs '" + key + "', the wrapped layer's"
+                    + " {\"class_name\": ..., \"config\": {...}}, got " + c.get(key));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = layer.get("config") == null ? Map.of() : (Map<String, Object>) layer.get("config");
+        return fromConfig(className, config, c.version());
     }
 
     /** Registers a built-in class whose factory reads its own keys and rejects unknown ones. */

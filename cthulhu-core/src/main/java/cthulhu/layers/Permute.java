@@ -79,4 +79,10 @@ public final class Permute extends Layer {
         }
         return new Permute(dims);
     }
+
+    /** No mask: the axes a step mask describes are rearranged, so the mask is dropped, as Keras 3 does. */
+    @Override
+    public Tensor computeMask(Tensor inputs, Tensor mask) {
+        return null;
+    }
 }

@@ -113,4 +113,10 @@ public final class Reshape extends Layer {
         }
         return new Reshape(target);
     }
+
+    /** No mask: the axes a step mask describes are rearranged, so the mask is dropped, as Keras 3 does. */
+    @Override
+    public Tensor computeMask(Tensor inputs, Tensor mask) {
+        return null;
+    }
 }

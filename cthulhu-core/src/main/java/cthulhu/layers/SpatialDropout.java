@@ -67,4 +67,10 @@ public abstract class SpatialDropout<T extends SpatialDropout<T>> extends Spatia
         c.requireNull("noise_shape");
         return c.getDouble("rate");
     }
+
+    /** The mask passes on unchanged: dropout keeps the steps, as Keras's does. */
+    @Override
+    public Tensor computeMask(Tensor inputs, Tensor mask) {
+        return mask;
+    }
 }

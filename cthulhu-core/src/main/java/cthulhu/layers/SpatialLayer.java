@@ -1,5 +1,7 @@
 package cthulhu.layers;
 
+import cthulhu.backend.Tensor;
+
 /**
  * The base of the image layers: the Keras options they share — {@code input_shape} and the data
  * format ({@code channels_last}, the default, or {@code channels_first}) — as fluent options
@@ -55,5 +57,14 @@ public abstract class SpatialLayer<T extends SpatialLayer<T>> extends Layer {
     /** The batch axis of the first spatial axis. */
     final int firstSpatialAxis() {
         return dataFormat.equals(Spatial.CHANNELS_LAST) ? 1 : 2;
+    }
+
+    /**
+     * No mask: the image layers change or mix the steps a mask would describe, so, like Keras 3's,
+     * which do not support masking, they drop it.
+     */
+    @Override
+    public Tensor computeMask(Tensor inputs, Tensor mask) {
+        return null;
     }
 }

@@ -10,8 +10,10 @@ import cthulhu.layers.Symbol;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -186,28 +188,53 @@ final class Graph {
      * intermediate once no later node takes it; the inputs and outputs are never released.
      */
     List<Tensor> run(List<Tensor> xs, boolean training) {
+        return run(xs, null, training);
+    }
+
+    /**
+     * Runs every node as {@link #run(List, boolean)} does, with step masks: the inputs' masks
+     * ({@code inputMasks}, one per input, null entries or a null list for none) and the masks each
+     * layer makes ({@link Layer#computeMasks}) go with the values to the nodes that take them, as
+     * Keras propagates masks. The masks made here are released when the run ends.
+     */
+    List<Tensor> run(List<Tensor> xs, List<Tensor> inputMasks, boolean training) {
         Tensor[] values = new Tensor[uses.length];
+        Tensor[] masks = new Tensor[uses.length];
         int[] remaining = uses.clone();
         for (int i = 0; i < inputs.size(); i++) {
             values[slots.get(inputs.get(i))] = xs.get(i);
+            masks[slots.get(inputs.get(i))] = inputMasks == null ? null : inputMasks.get(i);
         }
+        Set<Tensor> made = Collections.newSetFromMap(new IdentityHashMap<>());
         for (int i = 0; i < inputSlots.length; i++) {
             int[] in = inputSlots[i];
             if (in.length == 0) {
                 continue;
             }
             List<Tensor> args = new ArrayList<>(in.length);
+            List<Tensor> argMasks = new ArrayList<>(in.length);
+            boolean masked = false;
             for (int slot : in) {
                 args.add(values[slot]);
+                argMasks.add(masks[slot]);
+                masked |= masks[slot] != null;
             }
-            List<Tensor> out = nodes.get(i).layer().call(args, training);
+            Layer layer = nodes.get(i).layer();
+            List<Tensor> out = layer.call(args, masked ? argMasks : null, training);
+            List<Tensor> outMasks = layer.computeMasks(args, masked ? argMasks : null);
             for (int k = 0; k < out.size(); k++) {
                 values[outputSlots[i][k]] = out.get(k);
+                Tensor mask = k < outMasks.size() ? outMasks.get(k) : null;
+                masks[outputSlots[i][k]] = mask;
+                if (mask != null && !argMasks.contains(mask) && (inputMasks == null || !inputMasks.contains(mask))) {
+                    made.add(mask);
+                }
             }
             for (int slot : in) {
                 if (--remaining[slot] == 0) {
                     Tensor t = values[slot];
                     values[slot] = null;
+                    masks[slot] = null;
                     release(t, values, xs);
                 }
             }
@@ -215,6 +242,9 @@ final class Graph {
         List<Tensor> result = new ArrayList<>(outputSlotsOfGraph.length);
         for (int slot : outputSlotsOfGraph) {
             result.add(values[slot]);
+        }
+        for (Tensor mask : made) {
+            release(mask, result.toArray(Tensor[]::new), xs);
         }
         return result;
     }

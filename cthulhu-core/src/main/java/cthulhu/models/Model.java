@@ -259,6 +259,21 @@ public class Model extends MultiTensorLayer {
         return forward(inputs, training);
     }
 
+    /** Runs the model's graph with the inputs' step masks, which its layers propagate. */
+    @Override
+    protected List<Tensor> computeAll(List<Tensor> inputs, List<Tensor> masks, boolean training) {
+        return graph.run(inputs, masks, training);
+    }
+
+    /**
+     * No masks on the outputs: a model used as a layer takes its inputs' masks but gives none,
+     * since its layers' masks live only while its graph runs.
+     */
+    @Override
+    public List<Tensor> computeMasks(List<Tensor> inputs, List<Tensor> masks) {
+        return List.of();
+    }
+
     /** Checks the shapes: the layers were built when the graph was made. */
     @Override
     protected void buildAll(List<int[]> inputShapes) {

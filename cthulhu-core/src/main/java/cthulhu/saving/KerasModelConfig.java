@@ -306,17 +306,7 @@ final class KerasModelConfig {
         input.put("name", "input_layer");
         layers.add(kerasObject("keras.layers", "InputLayer", input, null));
         for (Layer layer : model.getLayers()) {
-            Map<String, Object> config = new LinkedHashMap<>(layer.getConfig(keras3));
-            config.remove("batch_input_shape");
-            config.put("dtype", K.floatx());
-            for (Map.Entry<String, Object> e : config.entrySet()) {
-                if (ACTIVATION_KEYS.contains(e.getKey()) && e.getValue() instanceof String activation) {
-                    e.setValue(keras3.kerasActivation(activation, Activations.isBuiltIn(activation)));
-                } else if (e.getKey().endsWith("_initializer") && e.getValue() instanceof Map<?, ?> initializer) {
-                    e.setValue(kerasObject("keras.initializers", (String) initializer.get("class_name"),
-                            stringMap(initializer.get("config")), null));
-                }
-            }
+            Map<String, Object> config = keras3LayerConfig(layer.getConfig(keras3));
             Map<String, Object> build = new LinkedHashMap<>();
             build.put("input_shape", batchShape(layer.inputShape()));
             layers.add(kerasObject("keras.layers", layer.className(), config, build));
@@ -334,6 +324,30 @@ final class KerasModelConfig {
             root.put("compile_config", compileConfig(model));
         }
         return root;
+    }
+
+    /**
+     * A layer's config as Keras 3 writes it: the model's dtype, activations under Keras 3's
+     * names, initializers and wrapped layers ({@code layer}, in {@code Bidirectional} and
+     * {@code TimeDistributed}) as Keras objects with their module.
+     */
+    private static Map<String, Object> keras3LayerConfig(Map<String, Object> layerConfig) {
+        KerasVersion keras3 = KerasVersion.KERAS_3;
+        Map<String, Object> config = new LinkedHashMap<>(layerConfig);
+        config.remove("batch_input_shape");
+        config.put("dtype", K.floatx());
+        for (Map.Entry<String, Object> e : config.entrySet()) {
+            if (ACTIVATION_KEYS.contains(e.getKey()) && e.getValue() instanceof String activation) {
+                e.setValue(keras3.kerasActivation(activation, Activations.isBuiltIn(activation)));
+            } else if (e.getKey().endsWith("_initializer") && e.getValue() instanceof Map<?, ?> initializer) {
+                e.setValue(kerasObject("keras.initializers", (String) initializer.get("class_name"),
+                        stringMap(initializer.get("config")), null));
+            } else if (e.getKey().equals("layer") && e.getValue() instanceof Map<?, ?> wrapped) {
+                e.setValue(kerasObject("keras.layers", (String) wrapped.get("class_name"),
+                        keras3LayerConfig(stringMap(wrapped.get("config"))), null));
+            }
+        }
+        return config;
     }
 
     /** Keras 3's {@code compile_config}: the optimizer object, the loss and metric names. */

@@ -29,7 +29,8 @@ import java.util.Map;
  *   {@link Layer#kerasWeightPaths} places each variable inside it.</li>
  *   <li>Legacy ({@code model_weights} of an {@code .h5} model, or the root of a weights file):
  *   {@code layer_names} names each layer's group, whose {@code weight_names} list the datasets
- *   ({@code dense/kernel:0} in Keras 2, {@code sequential/dense/kernel} in Keras 3).</li>
+ *   ({@code dense/kernel:0} in Keras 2, {@code sequential/dense/kernel} in Keras 3; a wrapper's
+ *   under the wrapped layer's name, {@code bidirectional/forward_lstm/kernel}).</li>
  * </ul>
  *
  * <p>Reading checks every layer's count and shapes before any weight is set, so a mismatch
@@ -107,18 +108,25 @@ final class KerasWeights {
             Map<String, WritableGroup> made = new HashMap<>();
             List<String> paths = layer.kerasWeightPaths();
             for (int w = 0; w < paths.size(); w++) {
-                String path = paths.get(w);
-                int slash = path.lastIndexOf('/');
-                WritableGroup parent = layerGroup;
-                String prefix = "";
-                for (String part : path.substring(0, slash).split("/")) {
-                    prefix += "/" + part;
-                    WritableGroup p = parent;
-                    parent = made.computeIfAbsent(prefix, k -> p.putGroup(part));
-                }
-                Hdf5.write(parent, path.substring(slash + 1), variables.get(w).value());
+                writeAt(layerGroup, made, paths.get(w), variables.get(w).value());
             }
         }
+    }
+
+    /**
+     * Writes {@code value} at {@code path} ({@code cell/vars/0}) under {@code group}, making the
+     * groups on the way once ({@code made} remembers them by path).
+     */
+    private static void writeAt(WritableGroup group, Map<String, WritableGroup> made, String path, Tensor value) {
+        int slash = path.lastIndexOf('/');
+        WritableGroup parent = group;
+        String prefix = "";
+        for (String part : slash < 0 ? new String[0] : path.substring(0, slash).split("/")) {
+            prefix += "/" + part;
+            WritableGroup p = parent;
+            parent = made.computeIfAbsent(prefix, k -> p.putGroup(part));
+        }
+        Hdf5.write(parent, path.substring(slash + 1), value);
     }
 
     /** Each layer's group under {@code layers/}: Keras's snake-case class name, numbered per class. */
@@ -172,7 +180,8 @@ final class KerasWeights {
     /**
      * Writes the legacy layout into {@code weights}: {@code layer_names} (the layers that have
      * weights, see {@link Hdf5}), {@code backend}, {@code keras_version}, and per layer its
-     * {@code weight_names} ({@code layer/variable}) and datasets.
+     * {@code weight_names} ({@code layer/variable}, {@code layer/wrapped/variable} in a wrapper)
+     * and datasets.
      */
     static void writeLegacy(WritableGroup weights, List<Layer> layers) {
         List<String> names = new ArrayList<>();
@@ -184,10 +193,12 @@ final class KerasWeights {
             names.add(layer.getName());
             WritableGroup layerGroup = weights.putGroup(layer.getName());
             WritableGroup inner = layerGroup.putGroup(layer.getName());
+            Map<String, WritableGroup> made = new HashMap<>();
             List<String> weightNames = new ArrayList<>();
             for (Variable v : variables) {
-                weightNames.add(layer.getName() + "/" + v.name());
-                Hdf5.write(inner, v.name(), v.value());
+                // A wrapper's weights sit under the wrapped layer's name: forward_lstm/kernel.
+                weightNames.add(layer.getName() + "/" + layer.weightPath(v));
+                writeAt(inner, made, layer.weightPath(v), v.value());
             }
             layerGroup.putAttribute("weight_names", weightNames.toArray(String[]::new));
         }

@@ -231,27 +231,29 @@ public final class ModelIO {
     }
 
     /**
-     * The path of the layer that owns each variable of the model, as the weights entry names
-     * them: {@code dense_1}, or {@code encoder/dense_1} inside a nested model.
+     * The path of each variable of the model, as the weights entry names it: the path of the layer
+     * that owns it ({@code dense_1}, or {@code encoder/dense_1} inside a nested model) and the
+     * variable's path within that layer ({@link Layer#weightPath}: {@code kernel}, or
+     * {@code forward_lstm/kernel} in a wrapper).
      */
-    private static Map<Variable, String> owners(Model model) {
-        Map<Variable, String> owners = new IdentityHashMap<>();
+    private static Map<Variable, String> weightPaths(Model model) {
+        Map<Variable, String> paths = new IdentityHashMap<>();
         for (Layer l : model.getLayers()) {
             if (l instanceof Model nested) {
-                owners(nested).forEach((v, path) -> owners.putIfAbsent(v, l.getName() + "/" + path));
+                weightPaths(nested).forEach((v, path) -> paths.putIfAbsent(v, l.getName() + "/" + path));
             } else {
-                l.variables().forEach(v -> owners.putIfAbsent(v, l.getName()));
+                l.variables().forEach(v -> paths.putIfAbsent(v, l.getName() + "/" + l.weightPath(v)));
             }
         }
-        return owners;
+        return paths;
     }
 
     /** The model's weights in the order of {@link Model#variables()}, named {@code layer/weight:0}. */
     private static Map<String, Tensor> modelWeights(Model model) {
-        Map<Variable, String> owners = owners(model);
+        Map<Variable, String> paths = weightPaths(model);
         Map<String, Tensor> weights = new LinkedHashMap<>();
         for (Variable v : model.variables()) {
-            weights.put(owners.get(v) + "/" + v.name() + ":0", v.value());
+            weights.put(paths.get(v) + ":0", v.value());
         }
         return weights;
     }
@@ -270,10 +272,11 @@ public final class ModelIO {
         Tensor iterations = TensorScope.detach(K.constant(DType.FLOAT64, new double[] {optimizer.iterations()}));
         owned.add(iterations);
         state.put("iterations", iterations);
-        Map<Variable, String> owners = owners(model);
+        Map<Variable, String> paths = weightPaths(model);
         for (Variable v : model.trainableVariables()) {
             for (Variable slot : optimizer.stateOf(v)) {
-                state.put(owners.get(v) + "/" + slot.name() + ":0", slot.value());
+                // The slot is named after its variable ("kernel/m"): the slot's part follows the variable's path.
+                state.put(paths.get(v) + slot.name().substring(v.name().length()) + ":0", slot.value());
             }
         }
         return state;

@@ -1,7 +1,6 @@
 package cthulhu.backend.pure;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import cthulhu.backend.UnaryOp;
 import java.io.IOException;
@@ -25,7 +24,6 @@ class JitTierDeterminismTest {
 
     @Test
     void anInterpretingJvmComputesTheSameBits() throws IOException, InterruptedException {
-        assumeTrue(VectorSupport.ENABLED, "the vector module is switched off in this run");
         for (int round = 0; round < 3000; round++) {
             bits();
         }

@@ -56,6 +56,29 @@ class GradientTapeTest extends ConformanceTestBase {
     }
 
     @Test
+    void splitGivesEqualPiecesWhoseGradientIsTheirConcatenation() {
+        // x [3, 4] in 2 pieces along axis 1: columns 0-1 and 2-3. Target Σ(2·p0) + Σ(p0²): the
+        // gradient is 2 + 2x on the first piece's columns, 0 on the unused second piece's.
+        double[] xv = Reference.uniform(12, -1, 1, 5);
+        double[] sx = Reference.stored(xv);
+        Tensor x = K.constant(xv, 3, 4);
+        try (GradientTape tape = GradientTape.open()) {
+            tape.watch(x);
+            List<Tensor> pieces = K.split(x, 1, 2);
+            assertEquals(2, pieces.size());
+            assertTensor(new double[] {sx[2], sx[3], sx[6], sx[7], sx[10], sx[11]}, new int[] {3, 2}, pieces.get(1));
+            Tensor p0 = pieces.get(0);
+            Tensor target = K.add(K.sum(K.multiply(p0, 2)), K.sum(K.square(p0)));
+            double[] expected = new double[12];
+            for (int i = 0; i < 12; i++) {
+                expected[i] = i % 4 < 2 ? 2 + 2 * sx[i] : 0;
+            }
+            assertTensor(expected, new int[] {3, 4}, tape.gradient(target, x).get(0), tolerance());
+        }
+        assertThrowsWithMessage(IllegalArgumentException.class, () -> K.split(x, 0, 2), "size 3", "2 equal parts");
+    }
+
+    @Test
     void aSourceTheTargetDoesNotDependOnGetsZerosOfItsShape() {
         Tensor x = K.constant(new double[] {1, 2}, 2);
         Tensor unused = K.constant(new double[] {3, 4, 5, 6, 7, 8}, 2, 3);

@@ -252,8 +252,8 @@ class InitializerTest extends ConformanceTestBase {
                 () -> Initializers.deserialize(Map.of("class_name", "RandomNormal", "config", Map.of("stdev", 1.0))),
                 "stdev", "RandomNormal");
         assertThrowsWithMessage(IllegalArgumentException.class,
-                () -> Initializers.deserialize(Map.of("class_name", "Orthogonal", "config", Map.of())),
-                "Unknown initializer: Orthogonal", "VarianceScaling");
+                () -> Initializers.deserialize(Map.of("class_name", "Identity", "config", Map.of())),
+                "Unknown initializer: Identity", "VarianceScaling");
     }
 
     @Test
