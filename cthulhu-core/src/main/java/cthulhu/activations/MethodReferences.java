@@ -4,6 +4,7 @@ import cthulhu.backend.K;
 
 import java.lang.invoke.MethodHandleInfo;
 import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.InaccessibleObjectException;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Optional;
@@ -70,6 +71,12 @@ final class MethodReferences {
             return replacement instanceof SerializedLambda lambda ? lambda : null;
         } catch (NoSuchMethodException e) {
             return null;
+        } catch (InaccessibleObjectException e) {
+            Class<?> type = activation.getClass();
+            throw new IllegalStateException("Cannot read the method reference behind activation " + activation + ": module "
+                    + type.getModule().getName() + " does not open package " + type.getPackageName() + " to cthulhu.core."
+                    + " Add 'opens " + type.getPackageName() + " to cthulhu.core;' to its module-info, or name the activation"
+                    + " (e.g. \"tanh\" instead of K::tanh)", e);
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException("Cannot read the method reference behind activation " + activation, e);
         }

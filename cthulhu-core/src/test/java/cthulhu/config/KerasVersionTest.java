@@ -40,6 +40,13 @@ class KerasVersionTest {
     }
 
     @Test
+    void keras3HardSigmoidReadsAsTheRegisteredActivationOfThatFormula() {
+        // The conformance suite checks hardSigmoidV3 against relu6(x + 3) / 6; a Keras 3 file must resolve to it.
+        assertEquals("hard_sigmoid_v3", Activations.serialize(Activations.get(KerasVersion.KERAS_3.activationName("hard_sigmoid"))));
+        assertEquals("hard_sigmoid", KerasVersion.KERAS_3.kerasActivation(Activations.serialize(Activations::hardSigmoidV3), true));
+    }
+
+    @Test
     void customActivationsTravelAsKeras3RegisteredFunctions() {
         Object written = KerasVersion.KERAS_3.kerasActivation("my_swish", false);
         assertEquals(Map.of("module", "builtins", "class_name", "function", "config", "my_swish",

@@ -34,7 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code main} run. Any other block is a snippet: it becomes the body of a method, after the
  * imports of {@link #IMPORTS} and after the setup lines of an HTML comment
  * {@code <!-- setup: … -->} directly above the fence (data a snippet uses but the reader need
- * not see). Samples run on the pure backend unless they choose another.
+ * not see). Samples run on the backend that discovery picks on this module's class path unless
+ * they choose another. The Spark page's samples start a local Spark in this JVM (hence Spark on
+ * the test class path and Spark's {@code --add-opens} in the test JVM's arguments).
  */
 class GuideSamplesTest {
 
@@ -43,7 +45,9 @@ class GuideSamplesTest {
     /** What every snippet may use without importing it. */
     static final String IMPORTS = Stream.of("cthulhu.activations", "cthulhu.backend", "cthulhu.callbacks",
                     "cthulhu.initializers", "cthulhu.layers", "cthulhu.losses", "cthulhu.metrics", "cthulhu.models",
-                    "cthulhu.optimizers", "java.nio.file", "java.util")
+                    "cthulhu.optimizers", "java.nio.file", "java.util",
+                    "cthulhu.autodiff", "cthulhu.constraints", "cthulhu.optimizers.schedules", "cthulhu.regularizers",
+                    "cthulhu.spark", "org.apache.spark.sql", "org.apache.spark.sql.types")
             .map(p -> "import " + p + ".*;\n")
             .collect(Collectors.joining());
 
