@@ -112,16 +112,6 @@ class FunctionalModelTest extends ConformanceTestBase {
         }
     }
 
-    @Test
-    void keepsKerasFileNamesForTheFormatsItCanWrite(@TempDir Path dir) {
-        try (Model model = twoByTwo()) {
-            for (String name : List.of("graph.keras", "graph.h5", "GRAPH.HDF5")) {
-                assertThrowsWithMessage(IllegalArgumentException.class, () -> model.save(dir.resolve(name)), name,
-                        "Sequential models only", ".cthulhu");
-            }
-        }
-    }
-
     /** cls = softmax(dense(concat(shared(a), shared(b)))), reg = dot(inner(a), b) with inner a nested Sequential. */
     private static Model twoByTwo() {
         Symbol a = Input.of("a", 2);
