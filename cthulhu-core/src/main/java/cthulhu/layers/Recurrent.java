@@ -434,22 +434,22 @@ public abstract class Recurrent<L extends Recurrent<L>> extends Layer {
         List<Tensor> maskByStep = null;
         if (mask != null) {
             Masks.checkShape(this, mask, inputs, steps);
-            maskByStep = K.split(K.transpose(mask, 1, 0), 0, steps);
+            maskByStep = K.split(K.reshape(K.transpose(mask, 1, 0), steps * batch, 1), 0, steps);
         }
         Tensor[] states = initialStates(initialState, batch, inputs);
         boolean dropInputs = training && dropout > 0;
         boolean dropRecurrent = training && recurrentDropout > 0;
         Tensor projected = project(inputs, dropInputs ? noiseMasks(inputNoise, batch, inputs.dim(2), inputs) : null);
-        // Step-major, so that each step's piece is contiguous; one split, whose gradient is one concatenation.
-        List<Tensor> byStep = K.split(K.transpose(projected, 1, 0, 2), 0, steps);
+        // Step-major rows, so that each step is a contiguous [batch, gates·units] piece; one split,
+        // whose gradient is one concatenation.
+        List<Tensor> byStep = K.split(K.reshape(K.transpose(projected, 1, 0, 2), steps * batch, -1), 0, steps);
         Step step = new Step(recurrentKernel.value(), dropRecurrent ? noiseMasks(recurrentNoise, batch, units, inputs) : null);
         List<Tensor> outputs = returnSequences ? new ArrayList<>(steps) : null;
         for (int i = 0; i < steps; i++) {
             int t = goBackwards ? steps - 1 - i : i;
-            Tensor x = K.reshape(byStep.get(t), batch, -1);
-            Tensor[] next = step(x, states, step);
+            Tensor[] next = step(byStep.get(t), states, step);
             if (maskByStep != null) {
-                Tensor keep = K.reshape(maskByStep.get(t), batch, 1);
+                Tensor keep = maskByStep.get(t);
                 for (int s = 0; s < next.length; s++) {
                     next[s] = K.where(keep, next[s], states[s]);
                 }
@@ -458,16 +458,17 @@ public abstract class Recurrent<L extends Recurrent<L>> extends Layer {
             if (outputs != null) {
                 Tensor out = states[0];
                 if (zeroOutputForMask && maskByStep != null) {
-                    out = K.multiply(out, K.reshape(maskByStep.get(t), batch, 1));
+                    out = K.multiply(out, maskByStep.get(t));
                 }
-                outputs.add(K.reshape(out, batch, 1, units));
+                outputs.add(out);
             }
         }
         if (stateful) {
             holdStates(states);
         }
         List<Tensor> result = new ArrayList<>();
-        result.add(outputs == null ? states[0] : K.concatenate(outputs, 1));
+        result.add(outputs == null ? states[0]
+                : K.transpose(K.reshape(K.concatenate(outputs, 0), steps, batch, units), 1, 0, 2));
         result.addAll(Arrays.asList(states));
         return result;
     }

@@ -1,5 +1,6 @@
 package cthulhu.conformance.sequences;
 
+import cthulhu.activations.Activation;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.conformance.ConformanceTestBase;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static cthulhu.conformance.TensorAssert.assertTensor;
@@ -210,6 +212,52 @@ class RecurrentForwardTest extends ConformanceTestBase {
                 Reference.stored(w[1]), Reference.stored(w[2])).activations(v -> v / (1 + Math.abs(v)), RecurrentReference.SIGMOID);
         double[] expected = reference.run(Reference.stored(x), BATCH, steps, false, null, false, null).output();
         assertTensor(expected, new int[] {BATCH, UNITS}, layer.call(K.constant(x, BATCH, steps, IN)), tolerance());
+    }
+
+    @Test
+    void customGateActivationsApplyGateByGate() {
+        // A custom activation may not act element by element (here: each gate's sigmoid scaled by
+        // its own row maximum), so it sees one gate at a time, as Keras applies it.
+        Activation perGate = v -> K.divide(K.sigmoid(v), K.max(K.sigmoid(v), -1, true));
+        Recurrent<?> layer = withWeights(new LSTM(UNITS).recurrentActivation(perGate), Cell.LSTM);
+        double[][] w = weights(Cell.LSTM);
+        double[] sx = Reference.stored(X);
+        double[] kernel = Reference.stored(w[0]);
+        double[] recurrent = Reference.stored(w[1]);
+        double[] bias = Reference.stored(w[2]);
+        double[] expected = new double[BATCH * UNITS];
+        for (int n = 0; n < BATCH; n++) {
+            double[] h = new double[UNITS];
+            double[] c = new double[UNITS];
+            for (int t = 0; t < STEPS; t++) {
+                double[][] gate = new double[4][UNITS];
+                for (int g = 0; g < 4; g++) {
+                    for (int u = 0; u < UNITS; u++) {
+                        int col = g * UNITS + u;
+                        double z = bias[col];
+                        for (int k = 0; k < IN; k++) {
+                            z += sx[(n * STEPS + t) * IN + k] * kernel[k * 4 * UNITS + col];
+                        }
+                        for (int k = 0; k < UNITS; k++) {
+                            z += h[k] * recurrent[k * 4 * UNITS + col];
+                        }
+                        gate[g][u] = g == 2 ? Math.tanh(z) : 1 / (1 + Math.exp(-z));
+                    }
+                    if (g != 2) {
+                        double max = Arrays.stream(gate[g]).max().orElseThrow();
+                        for (int u = 0; u < UNITS; u++) {
+                            gate[g][u] /= max;
+                        }
+                    }
+                }
+                for (int u = 0; u < UNITS; u++) {
+                    c[u] = gate[1][u] * c[u] + gate[0][u] * gate[2][u];
+                    h[u] = gate[3][u] * Math.tanh(c[u]);
+                }
+            }
+            System.arraycopy(h, 0, expected, n * UNITS, UNITS);
+        }
+        assertTensor(expected, new int[] {BATCH, UNITS}, layer.call(K.constant(X, BATCH, STEPS, IN)), tolerance());
     }
 
     @Test
