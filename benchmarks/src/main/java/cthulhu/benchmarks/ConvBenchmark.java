@@ -68,7 +68,8 @@ import java.util.concurrent.TimeUnit;
  * closed after each call. Step implementations: the three cthulhu backends through
  * {@code Sequential.trainOnBatch}; {@code raw-djl}, the same network on DJL's functional
  * operations ({@code conv2d}, {@code maxPool2d}, {@code linear}) in {@code NCHW} under a
- * {@code GradientCollector}, PyTorch's autograd and DJL's fused Adam; {@code dl4j} and
+ * {@code GradientCollector}, PyTorch's autograd and DJL's fused Adam; {@code raw-nd4j}, the same
+ * network on libnd4j's conv and pooling ops and their backward ops ({@link RawNd4jCnn}); {@code dl4j} and
  * {@code dl4j-nhwc}, the same network as DL4J's {@code MultiLayerNetwork} ({@code ConvolutionLayer},
  * {@code SubsamplingLayer}, an MCXENT softmax {@code OutputLayer}, same Adam, Xavier-uniform
  * kernels, float32) on channels-first and channels-last input, one {@code fit(DataSet)} a step.
@@ -143,13 +144,14 @@ public class ConvBenchmark {
     /** A network and a batch for one implementation. */
     @State(Scope.Thread)
     public static class Step {
-        @Param({"pure", "nd4j", "djl", "raw-djl", "dl4j", "dl4j-nhwc"})
+        @Param({"pure", "nd4j", "djl", "raw-djl", "raw-nd4j", "dl4j", "dl4j-nhwc"})
         public String impl;
         Backend backend;
         Sequential model;
         Tensor x;
         Tensor y;
         RawDjlCnn raw;
+        RawNd4jCnn rawNd4j;
         Dl4jCnn dl4j;
 
         @Setup
@@ -158,6 +160,10 @@ public class ConvBenchmark {
             float[] labels = Bench.oneHot(BATCH, 10, 4);
             if (impl.equals("raw-djl")) {
                 raw = new RawDjlCnn(input, labels);
+                return;
+            }
+            if (impl.equals("raw-nd4j")) {
+                rawNd4j = new RawNd4jCnn(input, labels);
                 return;
             }
             if (impl.startsWith("dl4j")) {
@@ -184,6 +190,8 @@ public class ConvBenchmark {
         public void tearDown() {
             if (raw != null) {
                 raw.close();
+            } else if (rawNd4j != null) {
+                rawNd4j.close();
             } else if (dl4j != null) {
                 dl4j.close();
             } else {
@@ -328,6 +336,9 @@ public class ConvBenchmark {
     public double step(Step s) {
         if (s.raw != null) {
             return s.raw.step();
+        }
+        if (s.rawNd4j != null) {
+            return s.rawNd4j.step();
         }
         if (s.dl4j != null) {
             return s.dl4j.step();
