@@ -5,7 +5,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
@@ -23,10 +22,24 @@ import cthulhu.layers.Daoloth;
 import cthulhu.layers.Flatten;
 import cthulhu.layers.MaxPooling2D;
 import cthulhu.models.Sequential;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -55,7 +68,11 @@ import java.util.concurrent.TimeUnit;
  * closed after each call. Step implementations: the three cthulhu backends through
  * {@code Sequential.trainOnBatch}; {@code raw-djl}, the same network on DJL's functional
  * operations ({@code conv2d}, {@code maxPool2d}, {@code linear}) in {@code NCHW} under a
- * {@code GradientCollector}, PyTorch's autograd and DJL's fused Adam.
+ * {@code GradientCollector}, PyTorch's autograd and DJL's fused Adam; {@code raw-nd4j}, the same
+ * network on libnd4j's conv and pooling ops and their backward ops ({@link RawNd4jCnn}); {@code dl4j} and
+ * {@code dl4j-nhwc}, the same network as DL4J's {@code MultiLayerNetwork} ({@code ConvolutionLayer},
+ * {@code SubsamplingLayer}, an MCXENT softmax {@code OutputLayer}, same Adam, Xavier-uniform
+ * kernels, float32) on channels-first and channels-last input, one {@code fit(DataSet)} a step.
  */
 @Fork(value = 1, jvmArgsAppend = {Bench.HEAP, Bench.ADD_VECTOR_MODULE, Bench.VECTOR_MODULE})
 public class ConvBenchmark {
@@ -127,13 +144,15 @@ public class ConvBenchmark {
     /** A network and a batch for one implementation. */
     @State(Scope.Thread)
     public static class Step {
-        @Param({"pure", "nd4j", "djl", "raw-djl"})
+        @Param({"pure", "nd4j", "djl", "raw-djl", "raw-nd4j", "dl4j", "dl4j-nhwc"})
         public String impl;
         Backend backend;
         Sequential model;
         Tensor x;
         Tensor y;
         RawDjlCnn raw;
+        RawNd4jCnn rawNd4j;
+        Dl4jCnn dl4j;
 
         @Setup
         public void setUp() {
@@ -141,6 +160,14 @@ public class ConvBenchmark {
             float[] labels = Bench.oneHot(BATCH, 10, 4);
             if (impl.equals("raw-djl")) {
                 raw = new RawDjlCnn(input, labels);
+                return;
+            }
+            if (impl.equals("raw-nd4j")) {
+                rawNd4j = new RawNd4jCnn(input, labels);
+                return;
+            }
+            if (impl.startsWith("dl4j")) {
+                dl4j = new Dl4jCnn(input, labels, impl.equals("dl4j") ? CNN2DFormat.NCHW : CNN2DFormat.NHWC);
                 return;
             }
             backend = Bench.backend(impl);
@@ -163,6 +190,10 @@ public class ConvBenchmark {
         public void tearDown() {
             if (raw != null) {
                 raw.close();
+            } else if (rawNd4j != null) {
+                rawNd4j.close();
+            } else if (dl4j != null) {
+                dl4j.close();
             } else {
                 x.close();
                 y.close();
@@ -203,9 +234,9 @@ public class ConvBenchmark {
                 float loss;
                 try (GradientCollector collector = engine.newGradientCollector()) {
                     Shape two = new Shape(2, 2);
-                    NDArray h = Activation.relu(Conv2d.conv2d(x, params[0], params[1], new Shape(1, 1), new Shape(1, 1)).head());
+                    NDArray h = ai.djl.nn.Activation.relu(Conv2d.conv2d(x, params[0], params[1], new Shape(1, 1), new Shape(1, 1)).head());
                     h = Pool.maxPool2d(h, two, two, new Shape(0, 0), false);
-                    h = Activation.relu(Conv2d.conv2d(h, params[2], params[3], new Shape(1, 1), new Shape(1, 1)).head());
+                    h = ai.djl.nn.Activation.relu(Conv2d.conv2d(h, params[2], params[3], new Shape(1, 1), new Shape(1, 1)).head());
                     h = Pool.maxPool2d(h, two, two, new Shape(0, 0), false);
                     NDArray z = Linear.linear(h.reshape(BATCH, 64 * 8 * 8), params[4], params[5]).head();
                     NDArray lossArray = z.logSoftmax(1).mul(y).sum(new int[] {1}).mean().neg();
@@ -225,6 +256,46 @@ public class ConvBenchmark {
         @Override
         public void close() {
             manager.close();
+        }
+    }
+
+    /** The network of {@link Step} as a DL4J {@code MultiLayerNetwork} in the given data format. */
+    static final class Dl4jCnn implements AutoCloseable {
+        private final MultiLayerNetwork network;
+        private final DataSet data;
+
+        Dl4jCnn(float[] input, float[] labels, CNN2DFormat format) {
+            MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                    .seed(5)
+                    .dataType(DataType.FLOAT)
+                    .updater(new org.nd4j.linalg.learning.config.Adam(0.001))
+                    .weightInit(WeightInit.XAVIER_UNIFORM)
+                    .convolutionMode(ConvolutionMode.Same)
+                    .list()
+                    .layer(new ConvolutionLayer.Builder(3, 3).nOut(32).activation(Activation.RELU).dataFormat(format).build())
+                    .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).dataFormat(format).build())
+                    .layer(new ConvolutionLayer.Builder(3, 3).nOut(64).activation(Activation.RELU).dataFormat(format).build())
+                    .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).dataFormat(format).build())
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
+                    .setInputType(InputType.convolutional(32, 32, 3, format))
+                    .build();
+            network = new MultiLayerNetwork(conf);
+            network.init();
+            INDArray nhwc = Nd4j.create(input, new long[] {BATCH, 32, 32, 3}, 'c');
+            INDArray features = format == CNN2DFormat.NHWC ? nhwc : nhwc.permute(0, 3, 1, 2).dup('c');
+            data = new DataSet(features, Nd4j.create(labels, new long[] {BATCH, 10}, 'c'));
+        }
+
+        double step() {
+            network.fit(data);
+            return network.score();
+        }
+
+        @Override
+        public void close() {
+            network.close();
+            data.getFeatures().close();
+            data.getLabels().close();
         }
     }
 
@@ -265,6 +336,12 @@ public class ConvBenchmark {
     public double step(Step s) {
         if (s.raw != null) {
             return s.raw.step();
+        }
+        if (s.rawNd4j != null) {
+            return s.rawNd4j.step();
+        }
+        if (s.dl4j != null) {
+            return s.dl4j.step();
         }
         return Bench.on(s.backend, () -> s.model.trainOnBatch(s.x, s.y)[0]);
     }

@@ -99,7 +99,7 @@ final class Nd4jMlp implements MlpTrainer {
     }
 
     /** {@code m ← β1·m + (1-β1)·g}, {@code v ← β2·v + (1-β2)·g²}, {@code p ← p - lrT·m / (√v + ε)}. */
-    private static void adam(INDArray p, INDArray g, INDArray m, INDArray v, double lrT) {
+    static void adam(INDArray p, INDArray g, INDArray m, INDArray v, double lrT) {
         INDArray scaled = g.mul(1 - MlpSpec.BETA1);
         m.muli(MlpSpec.BETA1).addi(scaled);
         scaled.close();

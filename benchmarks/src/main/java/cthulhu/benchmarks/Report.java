@@ -586,6 +586,10 @@ public final class Report {
         return Runtime.getRuntime().availableProcessors() * floatLanes() * units * 2 * clockGhz();
     }
 
+    private static OptionalDouble convSamples(Run run, String impl) {
+        return scale(run.ops("ConvBenchmark.step", "impl", impl), ConvBenchmark.BATCH);
+    }
+
     private static void convolution(StringBuilder out, Run run) {
         double peak = peakGflops();
         out.append("### Convolution\n\nFloat32 FMA peak: ").append(Runtime.getRuntime().availableProcessors())
@@ -603,17 +607,24 @@ public final class Report {
                     .append(" | ").append(row[1] == null ? "—" : ratio(g, raw) + " " + row[1]).append(" |\n");
         }
         out.append("\nTraining step of the CNN (batch ").append(ConvBenchmark.BATCH).append(", Adam):\n\n")
-                .append("| impl | samples/s | vs raw-djl |\n| --- | --- | --- |\n");
-        OptionalDouble rawStep = scale(run.ops("ConvBenchmark.step", "impl", "raw-djl"), ConvBenchmark.BATCH);
-        for (String impl : new String[] {"pure", "nd4j", "djl", "raw-djl"}) {
-            OptionalDouble v = scale(run.ops("ConvBenchmark.step", "impl", impl), ConvBenchmark.BATCH);
-            out.append("| ").append(impl).append(" | ").append(fmt(v)).append(" | ").append(ratio(v, rawStep)).append(" |\n");
+                .append("| impl | samples/s | vs raw-djl | vs DL4J (best format) |\n| --- | --- | --- | --- |\n");
+        OptionalDouble rawStep = convSamples(run, "raw-djl");
+        // DL4J in its best configuration: whichever data format ran faster.
+        OptionalDouble dl4jStep = max(convSamples(run, "dl4j"), convSamples(run, "dl4j-nhwc"));
+        for (String impl : new String[] {"pure", "nd4j", "djl", "raw-djl", "raw-nd4j", "dl4j", "dl4j-nhwc"}) {
+            OptionalDouble v = convSamples(run, impl);
+            out.append("| ").append(impl).append(" | ").append(fmt(v)).append(" | ").append(ratio(v, rawStep))
+                    .append(" | ").append(ratio(v, dl4jStep)).append(" |\n");
         }
         out.append("\n| target | measured | ratio | met |\n| --- | --- | --- | --- |\n");
-        ratioTarget(out, "cthulhu-on-DJL CNN step ≥ 0.95× raw DJL", scale(run.ops("ConvBenchmark.step", "impl", "djl"), ConvBenchmark.BATCH),
+        ratioTarget(out, "cthulhu-on-DJL CNN step ≥ 0.95× raw DJL", convSamples(run, "djl"),
                 rawStep, 0.95, "samples/s");
-        ratioTarget(out, "pure CNN step ≥ 0.7× raw DJL (PyTorch)", scale(run.ops("ConvBenchmark.step", "impl", "pure"), ConvBenchmark.BATCH),
+        ratioTarget(out, "pure CNN step ≥ 0.7× raw DJL (PyTorch)", convSamples(run, "pure"),
                 rawStep, 0.7, "samples/s");
+        ratioTarget(out, "cthulhu-on-ND4J CNN step ≥ 1.2× DL4J `ConvolutionLayer` network (best of NCHW, NHWC)",
+                convSamples(run, "nd4j"), dl4jStep, 1.2, "samples/s");
+        ratioTarget(out, "cthulhu-on-ND4J CNN step ≥ 0.95× raw ND4J (libnd4j conv ops)",
+                convSamples(run, "nd4j"), convSamples(run, "raw-nd4j"), 0.95, "samples/s");
         ratioTarget(out, "cthulhu-on-ND4J conv forward ≥ 0.95× raw libnd4j conv2d",
                 run.ops("ConvBenchmark.forward", "impl", "nd4j"), run.ops("ConvBenchmark.forward", "impl", "raw-nd4j"), 0.95, "calls/s");
         ratioTarget(out, "pure conv forward ≥ 50 % of the FMA peak",
