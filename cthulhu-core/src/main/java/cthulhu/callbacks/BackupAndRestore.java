@@ -3,7 +3,6 @@ package cthulhu.callbacks;
 import cthulhu.backend.K;
 import cthulhu.backend.Variable;
 import cthulhu.models.Model;
-import cthulhu.models.Sequential;
 import cthulhu.optimizers.Optimizer;
 
 import java.io.IOException;
@@ -24,8 +23,9 @@ import java.util.Map;
  *
  * <p>A backup is atomic: the model goes to a new file {@code epoch-N.cthulhu}, then the pointer
  * file {@code checkpoint} is replaced by an atomic move, then the previous file is deleted; a
- * crash at any point leaves the last complete backup in force. Sequential models only (the
- * model is read back with {@link Sequential#load}).
+ * crash at any point leaves the last complete backup in force. Any model, a
+ * {@link cthulhu.models.Sequential} or a functional graph, is backed up in cthulhu's archive and
+ * read back with {@link Model#load}.
  */
 public final class BackupAndRestore implements Callback {
 
@@ -50,15 +50,8 @@ public final class BackupAndRestore implements Callback {
         this.deleteCheckpoint = deleteCheckpoint;
     }
 
-    /**
-     * @throws IllegalArgumentException for a model that is not {@link Sequential}
-     */
     @Override
     public void setModel(Model model) {
-        if (!(model instanceof Sequential)) {
-            throw new IllegalArgumentException("BackupAndRestore restores Sequential models; got a "
-                    + model.getClass().getSimpleName());
-        }
         this.model = model;
     }
 
@@ -72,7 +65,7 @@ public final class BackupAndRestore implements Callback {
         try {
             String file = Files.readString(pointer, StandardCharsets.UTF_8).trim();
             restoredEpochs = Integer.parseInt(file.substring("epoch-".length(), file.length() - ".cthulhu".length()));
-            try (Sequential saved = Sequential.load(dir.resolve(file))) {
+            try (Model saved = Model.load(dir.resolve(file))) {
                 restore(saved);
             }
         } catch (IOException e) {
@@ -81,7 +74,7 @@ public final class BackupAndRestore implements Callback {
     }
 
     /** Copies the saved weights, optimizer state and step count into the model being trained. */
-    private void restore(Sequential saved) {
+    private void restore(Model saved) {
         model.setWeights(saved.getWeights());
         Optimizer from = saved.getOptimizer();
         Optimizer to = model.getOptimizer();

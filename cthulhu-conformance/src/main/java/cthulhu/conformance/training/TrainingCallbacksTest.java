@@ -12,8 +12,11 @@ import cthulhu.callbacks.TerminateOnNaN;
 import cthulhu.conformance.ConformanceTestBase;
 import cthulhu.conformance.Tolerance;
 import cthulhu.layers.Daoloth;
+import cthulhu.layers.Input;
+import cthulhu.layers.Symbol;
 import cthulhu.losses.Losses;
 import cthulhu.models.FitOptions;
+import cthulhu.models.Model;
 import cthulhu.models.Sequential;
 import cthulhu.optimizers.Adam;
 import cthulhu.optimizers.SGD;
@@ -125,15 +128,31 @@ class TrainingCallbacksTest extends ConformanceTestBase {
 
     @Test
     void backupAndRestoreResumesAnInterruptedFitAtTheEpochItReached(@TempDir Path dir) {
+        resumesAtTheEpochItReached(dir, TrainingCallbacksTest::model);
+    }
+
+    @Test
+    void backupAndRestoreResumesAFunctionalModelToo(@TempDir Path dir) {
+        resumesAtTheEpochItReached(dir, lr -> {
+            Symbol in = Input.of(2);
+            Symbol hidden = new Daoloth(3, "tanh").kernelInitializer("ones").apply(in);
+            Model model = new Model(in, new Daoloth(1).kernelInitializer("ones").apply(hidden));
+            model.compile(new SGD(lr), Losses.get("mse"));
+            return model;
+        });
+    }
+
+    /** An Adam fit of five epochs, interrupted at the fourth and resumed by a second fit, ends where an uninterrupted fit ends. */
+    private static void resumesAtTheEpochItReached(Path dir, java.util.function.DoubleFunction<Model> build) {
         Tensor x = K.constant(X, 6, 2);
         Tensor y = K.constant(Y, 6, 1);
         List<Tensor> uninterrupted;
-        try (Sequential reference = model(0.1)) {
+        try (Model reference = build.apply(0.1)) {
             reference.compile(new Adam(0.05), Losses.get("mse"));
             reference.fit(x, y, options(5));
             uninterrupted = reference.getWeights();
             List<Integer> epochs = new ArrayList<>();
-            try (Sequential model = model(0.1)) {
+            try (Model model = build.apply(0.1)) {
                 model.compile(new Adam(0.05), Losses.get("mse"));
                 BackupAndRestore backup = new BackupAndRestore(dir.resolve("backup"));
                 LambdaCallback crash = new LambdaCallback().onEpochBegin((e, logs) -> {
@@ -144,7 +163,7 @@ class TrainingCallbacksTest extends ConformanceTestBase {
                 assertThrows(IllegalStateException.class, () -> model.fit(x, y, options(5).callbacks(backup, crash)));
                 assertTrue(Files.exists(dir.resolve("backup").resolve("epoch-3.cthulhu")));
                 // A new fit (say, after a restart) resumes at epoch 3 from the backup's weights and Adam state.
-                try (Sequential restarted = model(0.1)) {
+                try (Model restarted = build.apply(0.1)) {
                     restarted.compile(new Adam(0.05), Losses.get("mse"));
                     restarted.fit(x, y, options(5).callbacks(backup, new LambdaCallback().onEpochBegin((e, l) -> epochs.add(e))));
                     assertEquals(List.of(3, 4), epochs);
