@@ -767,6 +767,22 @@ public class Model extends MultiTensorLayer {
     }
 
     /**
+     * Trains the model on steps taken elsewhere, such as a data-parallel trainer's (see
+     * {@link TrainingSteps}): runs the epochs from {@code options} with the callbacks, progress,
+     * epoch means, validation data and history of {@link #fit(List, List, FitOptions)}, asking
+     * {@code steps} for each step. Of {@code options}, the batch size is reported to the callbacks
+     * only, and shuffling, the seed and sample or class weights are the steps' business.
+     *
+     * @return the history of each epoch's {@code loss}, metrics and their {@code val_} values
+     * @throws IllegalStateException before {@link #compile}
+     * @throws IllegalArgumentException when the validation data does not fit the model, or a
+     *     validation split is asked for (pass the held-out samples as validation data instead)
+     */
+    public History fit(TrainingSteps steps, FitOptions options) {
+        return loop.fit(steps, options);
+    }
+
+    /**
      * One optimizer step on the whole of {@code (x, y)} as a single batch (Keras's
      * {@code train_on_batch}).
      *

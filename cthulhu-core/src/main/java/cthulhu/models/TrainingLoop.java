@@ -42,7 +42,6 @@ final class TrainingLoop {
     History fit(List<Tensor> xs, List<Tensor> ys, FitOptions options) {
         model.requireCompiled("fit");
         int n = checkData("fit", xs, ys);
-        Objective objective = model.objective();
         List<Tensor> valXs = options.validationX();
         List<Tensor> valYs = options.validationY();
         int[] trainIdx;
@@ -65,27 +64,47 @@ final class TrainingLoop {
         } else {
             trainIdx = range(0, n);
         }
+        double[] weights = SampleWeights.of("fit", options.sampleWeight(), options.classWeight(), ys.get(0), n,
+                SampleWeights.classes(model.outputShapes().get(0)));
+        return run(new Batches(xs, ys, trainIdx, weights, options), options, valXs, valYs, valIdx);
+    }
+
+    /** Keras's {@code fit} over steps taken elsewhere; see {@link Model#fit(TrainingSteps, FitOptions)}. */
+    History fit(TrainingSteps steps, FitOptions options) {
+        model.requireCompiled("fit");
+        if (options.validationSplit() > 0) {
+            throw new IllegalArgumentException("fit: validationSplit " + options.validationSplit() + " needs the training"
+                    + " samples, which steps taken elsewhere do not give; pass the held-out samples as FitOptions.validationData");
+        }
+        List<Tensor> valXs = options.validationX();
+        List<Tensor> valYs = options.validationY();
+        int[] valIdx = valXs == null ? null : range(0, checkData("fit (validation data)", valXs, valYs));
+        return run(steps, options, valXs, valYs, valIdx);
+    }
+
+    /**
+     * The epoch loop of every fit: callbacks, progress, the steps, the epoch means and the
+     * validation on the samples {@code valIdx} of {@code (valXs, valYs)} (none when null).
+     */
+    private History run(TrainingSteps steps, FitOptions options, List<Tensor> valXs, List<Tensor> valYs, int[] valIdx) {
+        Objective objective = model.objective();
         List<String> keys = new ArrayList<>(objective.keys());
         if (valIdx != null) {
             for (String k : objective.keys()) {
                 keys.add("val_" + k);
             }
         }
-        double[] weights = SampleWeights.of("fit", options.sampleWeight(), options.classWeight(), ys.get(0), n,
-                SampleWeights.classes(model.outputShapes().get(0)));
         int batchSize = options.batchSize();
-        int steps = (trainIdx.length + batchSize - 1) / batchSize;
         History history = new History();
         List<Callback> callbacks = progress(options.verbose(), options.dynamicDisplay());
         callbacks.addAll(options.callbacks());
         callbacks.add(history);
-        Map<String, Object> params = params(trainIdx.length, options.verbose(), keys, objective);
+        Map<String, Object> params = params(steps.samples(), options.verbose(), keys, objective);
         params.put("epochs", options.epochs());
-        params.put("steps", steps);
+        params.put("steps", steps.steps());
         params.put("validation_samples", valIdx == null ? 0 : valIdx.length);
         params.put("batch_size", batchSize);
         start(callbacks, params);
-        Random random = options.seed() != null ? new Random(options.seed()) : new Random();
         model.setStopTraining(false);
         callbacks.forEach(c -> c.onTrainBegin(new LinkedHashMap<>()));
         int start = options.initialEpoch();
@@ -96,20 +115,17 @@ final class TrainingLoop {
             for (Callback c : callbacks) {
                 c.onEpochBegin(epoch, new LinkedHashMap<>());
             }
-            int[] order = trainIdx.clone();
-            if (options.shuffle()) {
-                shuffle(order, random);
-            }
+            steps.beginEpoch(epoch);
             objective.resetStates();
             EpochMeans means = new EpochMeans(objective.accumulated());
-            for (int b = 0; b < steps && !model.isStopTraining(); b++) {
-                int[] idx = Arrays.copyOfRange(order, b * batchSize, Math.min(order.length, (b + 1) * batchSize));
-                Map<String, Double> batchLogs = batchLogs(b, idx.length);
+            for (int b = 0; b < steps.steps() && !model.isStopTraining(); b++) {
+                int size = steps.size(epoch, b);
+                Map<String, Double> batchLogs = batchLogs(b, size);
                 for (Callback c : callbacks) {
                     c.onBatchBegin(b, batchLogs);
                 }
-                double[] values = trainStep(objective, xs, ys, idx, weights);
-                means.add(values, idx.length);
+                double[] values = steps.train(epoch, b);
+                means.add(values, size);
                 for (int i = 0; i < values.length; i++) {
                     batchLogs.put(keys.get(i), values[i]);
                 }
@@ -134,6 +150,61 @@ final class TrainingLoop {
         }
         callbacks.forEach(c -> c.onTrainEnd(new LinkedHashMap<>()));
         return history;
+    }
+
+    /**
+     * The steps of a fit on tensors: the training samples, in an order shuffled at each epoch's
+     * start unless shuffling is off, cut into batches of the fit's batch size.
+     */
+    private final class Batches implements TrainingSteps {
+        private final List<Tensor> xs;
+        private final List<Tensor> ys;
+        private final int[] samples;
+        private final double[] weights;
+        private final int batchSize;
+        private final boolean shuffle;
+        private final Random random;
+        private int[] order;
+
+        Batches(List<Tensor> xs, List<Tensor> ys, int[] samples, double[] weights, FitOptions options) {
+            this.xs = xs;
+            this.ys = ys;
+            this.samples = samples;
+            this.weights = weights;
+            this.batchSize = options.batchSize();
+            this.shuffle = options.shuffle();
+            this.random = options.seed() != null ? new Random(options.seed()) : new Random();
+            this.order = samples;
+        }
+
+        @Override
+        public int samples() {
+            return samples.length;
+        }
+
+        @Override
+        public int steps() {
+            return (samples.length + batchSize - 1) / batchSize;
+        }
+
+        @Override
+        public void beginEpoch(int epoch) {
+            order = samples.clone();
+            if (shuffle) {
+                shuffle(order, random);
+            }
+        }
+
+        @Override
+        public int size(int epoch, int step) {
+            return Math.min(order.length, (step + 1) * batchSize) - step * batchSize;
+        }
+
+        @Override
+        public double[] train(int epoch, int step) {
+            int[] idx = Arrays.copyOfRange(order, step * batchSize, Math.min(order.length, (step + 1) * batchSize));
+            return trainStep(model.objective(), xs, ys, idx, weights);
+        }
     }
 
     /** Keras's {@code evaluate}: the logged values averaged over the samples, in batches, silently. */

@@ -98,7 +98,18 @@ final class Shard implements Serializable {
 
     /** The number of batches of {@code batchSize} this shard holds per epoch (the last may be smaller). */
     int steps(int batchSize) {
+        return steps(rows, batchSize);
+    }
+
+    /** The number of batches of {@code batchSize} in {@code rows} rows (the last may be smaller). */
+    static int steps(int rows, int batchSize) {
         return (rows + batchSize - 1) / batchSize;
+    }
+
+    /** The rows that batches {@code firstStep} to {@code firstStep + count − 1} of {@code batchSize} take from {@code rows} rows. */
+    static int rowsIn(int rows, int firstStep, int count, int batchSize) {
+        long from = Math.min(rows, (long) firstStep * batchSize);
+        return (int) Math.min(rows - from, (long) count * batchSize);
     }
 
     /**
@@ -107,8 +118,7 @@ final class Shard implements Serializable {
      */
     synchronized int[] batch(boolean shuffle, long seed, int epoch, int step, int batchSize) {
         int from = Math.min(rows, step * batchSize);
-        int to = Math.min(rows, from + batchSize);
-        int[] idx = new int[to - from];
+        int[] idx = new int[rowsIn(rows, step, 1, batchSize)];
         if (!shuffle) {
             Arrays.setAll(idx, i -> from + i);
             return idx;

@@ -129,7 +129,12 @@ final class Shards implements AutoCloseable {
 
     /** The most batches of {@code batchSize} any partition holds: the steps of one epoch. */
     int steps(int batchSize) {
-        return summaries.stream().mapToInt(s -> (s.rows() + batchSize - 1) / batchSize).max().orElse(0);
+        return summaries.stream().mapToInt(s -> Shard.steps(s.rows(), batchSize)).max().orElse(0);
+    }
+
+    /** The rows all partitions train on in their batches {@code firstStep} to {@code firstStep + count − 1} of {@code batchSize}. */
+    long samples(int firstStep, int count, int batchSize) {
+        return summaries.stream().mapToLong(s -> Shard.rowsIn(s.rows(), firstStep, count, batchSize)).sum();
     }
 
     @Override

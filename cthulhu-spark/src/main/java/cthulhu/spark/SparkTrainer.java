@@ -5,13 +5,11 @@ import cthulhu.backend.Shapes;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.TensorScope;
 import cthulhu.backend.Variable;
-import cthulhu.callbacks.Callback;
 import cthulhu.callbacks.History;
-import cthulhu.callbacks.ProgbarLogger;
-import cthulhu.losses.Losses;
 import cthulhu.models.FitOptions;
 import cthulhu.models.Model;
 import cthulhu.models.Sequential;
+import cthulhu.models.TrainingSteps;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -30,11 +28,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -179,8 +174,9 @@ public final class SparkTrainer {
      * Trains {@code model} on the rows of {@code data} (Keras's {@code fit}, data-parallel); see the
      * class documentation for how. From {@code options}: epochs, initial epoch, batch size (per
      * partition), shuffle, seed (a random one when unset), verbosity, callbacks and validation data
-     * (evaluated on the driver after each epoch). The model ends with the trained weights and
-     * optimizer state.
+     * (evaluated on the driver after the epochs {@code validationFreq} names). The epochs run in the
+     * model's own loop ({@link Model#fit(cthulhu.models.TrainingSteps, FitOptions)}). The model ends
+     * with the trained weights and optimizer state.
      *
      * @return the history of each epoch's {@code loss}, metrics, {@code val_loss}, …
      * @throws IllegalStateException before {@code model.compile}
@@ -213,101 +209,48 @@ public final class SparkTrainer {
             }
             long seed = options.seed() != null ? options.seed() : new Random().nextLong();
             ShardSteps.Batches batches = new ShardSteps.Batches(options.shuffle(), seed, batchSize, shards.labelShape());
-            return new Run(model, shards, options, batches).train();
+            return model.fit(new Run(model, shards, batches), options);
         }
     }
 
-    /** One fit: the callbacks, the epoch loop and the synchronisations. */
-    private final class Run {
+    /**
+     * One fit's synchronisations as the model's epoch loop takes them: one step is one
+     * synchronisation, a gradient step or a round of parameter averaging.
+     */
+    private final class Run implements TrainingSteps {
         private final Sequential model;
         private final Shards shards;
-        private final FitOptions options;
         private final ShardSteps.Batches batches;
-        private final int stepsPerEpoch;
+        private final int stepsPerSync;
         private final int syncsPerEpoch;
-        private final List<String> keys = new ArrayList<>();
-        private final List<Callback> callbacks = new ArrayList<>();
-        private final History history = new History();
 
-        Run(Sequential model, Shards shards, FitOptions options, ShardSteps.Batches batches) {
+        Run(Sequential model, Shards shards, ShardSteps.Batches batches) {
             this.model = model;
             this.shards = shards;
-            this.options = options;
             this.batches = batches;
-            this.stepsPerEpoch = shards.steps(batches.batchSize());
-            this.syncsPerEpoch = averagingFrequency == 0 ? stepsPerEpoch : (stepsPerEpoch + averagingFrequency - 1) / averagingFrequency;
+            this.stepsPerSync = Math.max(averagingFrequency, 1);
+            int stepsPerEpoch = shards.steps(batches.batchSize());
+            this.syncsPerEpoch = (stepsPerEpoch + stepsPerSync - 1) / stepsPerSync;
         }
 
-        History train() {
-            Tensor valX = options.validationX() == null ? null : options.validationX().get(0);
-            Tensor valY = options.validationY() == null ? null : options.validationY().get(0);
-            keys.add("loss");
-            keys.addAll(model.getMetricNames());
-            if (valX != null) {
-                for (String k : List.copyOf(keys)) {
-                    keys.add("val_" + k);
-                }
-            }
-            if (options.verbose() > 0) {
-                boolean dynamic = options.dynamicDisplay() != null ? options.dynamicDisplay() : System.console() != null;
-                callbacks.add(new ProgbarLogger(System.out, options.verbose(), dynamic));
-            }
-            callbacks.addAll(options.callbacks());
-            callbacks.add(history);
-            Map<String, Object> params = new HashMap<>();
-            params.put("epochs", options.epochs());
-            params.put("steps", syncsPerEpoch);
-            params.put("samples", (int) shards.rows());
-            params.put("validation_samples", valX == null ? 0 : valX.dim(0));
-            params.put("batch_size", batches.batchSize());
-            params.put("verbose", options.verbose());
-            params.put("metrics", List.copyOf(keys));
-            for (Callback c : callbacks) {
-                c.setModel(model);
-                c.setParams(params);
-            }
-            model.setStopTraining(false);
-            callbacks.forEach(c -> c.onTrainBegin(new LinkedHashMap<>()));
-            for (int epoch = options.initialEpoch(); epoch < options.epochs() && !model.isStopTraining(); epoch++) {
-                for (Callback c : callbacks) {
-                    c.onEpochBegin(epoch, new LinkedHashMap<>());
-                }
-                double[] sums = new double[model.getMetricNames().size() + 1];
-                long seen = 0;
-                for (int b = 0; b < syncsPerEpoch && !model.isStopTraining(); b++) {
-                    Map<String, Double> batchLogs = new LinkedHashMap<>();
-                    batchLogs.put("batch", (double) b);
-                    for (Callback c : callbacks) {
-                        c.onBatchBegin(b, batchLogs);
-                    }
-                    Sums result = averagingFrequency == 0 ? gradientStep(epoch, b) : averagingRound(epoch, b);
-                    double[] logs = result.meanLogs();
-                    batchLogs.put("size", (double) result.samples());
-                    for (int i = 0; i < logs.length; i++) {
-                        batchLogs.put(keys.get(i), logs[i]);
-                        sums[i] += logs[i] * result.samples();
-                    }
-                    seen += result.samples();
-                    for (Callback c : callbacks) {
-                        c.onBatchEnd(b, batchLogs);
-                    }
-                }
-                Map<String, Double> epochLogs = new LinkedHashMap<>();
-                for (int i = 0; i < sums.length; i++) {
-                    epochLogs.put(keys.get(i), sums[i] / Math.max(seen, 1));
-                }
-                if (valX != null) {
-                    double[] val = model.evaluate(valX, valY, batches.batchSize());
-                    for (int i = 0; i < val.length; i++) {
-                        epochLogs.put("val_" + keys.get(i), val[i]);
-                    }
-                }
-                for (Callback c : callbacks) {
-                    c.onEpochEnd(epoch, epochLogs);
-                }
-            }
-            callbacks.forEach(c -> c.onTrainEnd(new LinkedHashMap<>()));
-            return history;
+        @Override
+        public int samples() {
+            return (int) shards.rows();
+        }
+
+        @Override
+        public int steps() {
+            return syncsPerEpoch;
+        }
+
+        @Override
+        public int size(int epoch, int step) {
+            return (int) shards.samples(step * stepsPerSync, stepsPerSync, batches.batchSize());
+        }
+
+        @Override
+        public double[] train(int epoch, int step) {
+            return (averagingFrequency == 0 ? gradientStep(epoch, step) : averagingRound(epoch, step)).meanLogs();
         }
 
         /** One step: the partitions' gradients of batch {@code step}, averaged, applied by the driver's optimizer. */
