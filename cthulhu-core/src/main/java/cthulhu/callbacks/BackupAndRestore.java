@@ -27,13 +27,12 @@ import java.util.Map;
  * {@link cthulhu.models.Sequential} or a functional graph, is backed up in cthulhu's archive and
  * read back with {@link Model#load}.
  */
-public final class BackupAndRestore implements Callback {
+public final class BackupAndRestore extends ModelCallback {
 
     private static final String POINTER = "checkpoint";
 
     private final Path dir;
     private final boolean deleteCheckpoint;
-    private Model model;
     private int restoredEpochs;
 
     /** Backs up to {@code backupDir} and deletes the backup when training completes. */
@@ -48,11 +47,6 @@ public final class BackupAndRestore implements Callback {
     public BackupAndRestore(Path backupDir, boolean deleteCheckpoint) {
         this.dir = backupDir;
         this.deleteCheckpoint = deleteCheckpoint;
-    }
-
-    @Override
-    public void setModel(Model model) {
-        this.model = model;
     }
 
     @Override
@@ -75,11 +69,11 @@ public final class BackupAndRestore implements Callback {
 
     /** Copies the saved weights, optimizer state and step count into the model being trained. */
     private void restore(Model saved) {
-        model.setWeights(saved.getWeights());
+        model().setWeights(saved.getWeights());
         Optimizer from = saved.getOptimizer();
-        Optimizer to = model.getOptimizer();
+        Optimizer to = model().getOptimizer();
         List<Variable> savedVariables = saved.trainableVariables();
-        List<Variable> variables = model.trainableVariables();
+        List<Variable> variables = model().trainableVariables();
         for (int i = 0; i < variables.size(); i++) {
             List<Variable> source = from.stateOf(savedVariables.get(i));
             List<Variable> target = to.stateOf(variables.get(i));
@@ -103,7 +97,7 @@ public final class BackupAndRestore implements Callback {
             Path pointer = dir.resolve(POINTER);
             String previous = Files.exists(pointer) ? Files.readString(pointer, StandardCharsets.UTF_8).trim() : null;
             String file = "epoch-" + (epoch + 1) + ".cthulhu";
-            model.save(dir.resolve(file));
+            model().save(dir.resolve(file));
             Path temporary = dir.resolve(POINTER + ".tmp");
             Files.writeString(temporary, file, StandardCharsets.UTF_8);
             Files.move(temporary, pointer, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -2,7 +2,6 @@ package cthulhu.callbacks;
 
 import cthulhu.backend.Tensor;
 import cthulhu.backend.TensorScope;
-import cthulhu.models.Model;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -19,14 +18,13 @@ import java.util.Map;
  * the weights of the best epoch are put back. Defaults: monitor {@code val_loss}, minDelta 0,
  * patience 0, mode {@code auto}, no baseline, restoreBestWeights false.
  */
-public final class EarlyStopping implements Callback {
+public final class EarlyStopping extends ModelCallback {
 
     private final Monitor monitor;
     private final double minDelta;
     private final int patience;
     private final Double baseline;
     private final boolean restoreBestWeights;
-    private Model model;
     private int wait;
     private int stoppedEpoch = -1;
     private double best;
@@ -74,11 +72,6 @@ public final class EarlyStopping implements Callback {
     }
 
     @Override
-    public void setModel(Model model) {
-        this.model = model;
-    }
-
-    @Override
     public void onTrainBegin(Map<String, Double> logs) {
         wait = 0;
         stoppedEpoch = -1;
@@ -95,15 +88,15 @@ public final class EarlyStopping implements Callback {
             if (restoreBestWeights) {
                 releaseSnapshot();
                 // The snapshot belongs to this callback, not to whatever scope is open around fit.
-                bestWeights = model.getWeights().stream().map(TensorScope::detach).toList();
+                bestWeights = model().getWeights().stream().map(TensorScope::detach).toList();
             }
         } else {
             wait++;
             if (wait >= patience) {
                 stoppedEpoch = epoch;
-                model.setStopTraining(true);
+                model().setStopTraining(true);
                 if (restoreBestWeights && bestWeights != null) {
-                    model.setWeights(bestWeights);
+                    model().setWeights(bestWeights);
                 }
             }
         }

@@ -1,6 +1,5 @@
 package cthulhu.callbacks;
 
-import cthulhu.models.Model;
 import cthulhu.optimizers.Optimizer;
 
 import java.io.PrintStream;
@@ -12,7 +11,7 @@ import java.util.Map;
  * epoch's end. With {@code verbose > 0} it prints
  * {@code "Epoch 3: LearningRateScheduler setting learning rate to 0.001."}.
  */
-public final class LearningRateScheduler implements Callback {
+public final class LearningRateScheduler extends ModelCallback {
 
     /** The new rate for an epoch (from 0) given the current one. */
     @FunctionalInterface
@@ -24,7 +23,6 @@ public final class LearningRateScheduler implements Callback {
     private final Schedule schedule;
     private final int verbose;
     private final PrintStream out;
-    private Model model;
 
     /** A silent scheduler. */
     public LearningRateScheduler(Schedule schedule) {
@@ -39,13 +37,8 @@ public final class LearningRateScheduler implements Callback {
     }
 
     @Override
-    public void setModel(Model model) {
-        this.model = model;
-    }
-
-    @Override
     public void onEpochBegin(int epoch, Map<String, Double> logs) {
-        Optimizer optimizer = model.getOptimizer();
+        Optimizer optimizer = model().getOptimizer();
         double lr = schedule.apply(epoch, LearningRates.current(optimizer));
         if (!Double.isFinite(lr) || lr < 0) {
             throw new IllegalArgumentException("LearningRateScheduler: the schedule gave " + lr + " for epoch " + epoch
@@ -59,6 +52,6 @@ public final class LearningRateScheduler implements Callback {
 
     @Override
     public void onEpochEnd(int epoch, Map<String, Double> logs) {
-        logs.put("lr", LearningRates.current(model.getOptimizer()));
+        logs.put("lr", LearningRates.current(model().getOptimizer()));
     }
 }

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * best so far (strictly; mode as in {@link EarlyStopping}). Defaults: monitor {@code val_loss},
  * saveBestOnly false, mode auto, period 1.
  */
-public final class ModelCheckpoint implements Callback {
+public final class ModelCheckpoint extends ModelCallback {
 
     private static final Pattern FIELD = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?}");
 
@@ -30,7 +30,6 @@ public final class ModelCheckpoint implements Callback {
     private final Monitor monitor;
     private final boolean saveBestOnly;
     private final int period;
-    private Model model;
     private double best;
     private int sinceLastSave;
     private PrintStream out;
@@ -70,11 +69,6 @@ public final class ModelCheckpoint implements Callback {
     }
 
     @Override
-    public void setModel(Model model) {
-        this.model = model;
-    }
-
-    @Override
     public void onTrainBegin(Map<String, Double> logs) {
         best = monitor.worst();
         sinceLastSave = 0;
@@ -105,7 +99,7 @@ public final class ModelCheckpoint implements Callback {
             out.printf("%nEpoch %05d: saving model to %s%n", epoch + 1, path);
         }
         try {
-            model.save(path);
+            model().save(path);
         } catch (IOException e) {
             throw new UncheckedIOException("ModelCheckpoint could not save the model of epoch " + (epoch + 1)
                     + " to " + path + ": " + e.getMessage(), e);

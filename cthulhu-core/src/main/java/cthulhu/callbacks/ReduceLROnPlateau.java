@@ -1,7 +1,6 @@
 package cthulhu.callbacks;
 
 import cthulhu.config.Requirements;
-import cthulhu.models.Model;
 import cthulhu.optimizers.Optimizer;
 
 import java.io.PrintStream;
@@ -15,7 +14,7 @@ import java.util.Map;
  * {@code lr} at each epoch's end. Defaults: monitor {@code val_loss}, factor 0.1, patience 10,
  * mode auto, minDelta 1e-4, cooldown 0, minLr 0.
  */
-public final class ReduceLROnPlateau implements Callback {
+public final class ReduceLROnPlateau extends ModelCallback {
 
     private final Monitor monitor;
     private final double factor;
@@ -25,7 +24,6 @@ public final class ReduceLROnPlateau implements Callback {
     private final double minLr;
     private final int verbose;
     private final PrintStream out;
-    private Model model;
     private double best;
     private int wait;
     private int cooldownCounter;
@@ -69,11 +67,6 @@ public final class ReduceLROnPlateau implements Callback {
     }
 
     @Override
-    public void setModel(Model model) {
-        this.model = model;
-    }
-
-    @Override
     public void onTrainBegin(Map<String, Double> logs) {
         best = monitor.worst();
         wait = 0;
@@ -82,7 +75,7 @@ public final class ReduceLROnPlateau implements Callback {
 
     @Override
     public void onEpochEnd(int epoch, Map<String, Double> logs) {
-        Optimizer optimizer = model.getOptimizer();
+        Optimizer optimizer = model().getOptimizer();
         double lr = LearningRates.current(optimizer);
         logs.put("lr", lr);
         double current = monitor.read("ReduceLROnPlateau", logs);

@@ -1,6 +1,5 @@
 package cthulhu.callbacks;
 
-import cthulhu.models.Model;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,11 +12,10 @@ import java.util.Map;
  * {@code batch_<key>} for each batch at step = the batch's number counted over the whole run.
  * Open with {@code tensorboard --logdir <logDir>}.
  */
-public final class TensorBoard implements Callback {
+public final class TensorBoard extends ModelCallback {
 
     private final Path logDir;
     private final boolean perBatch;
-    private Model model;
     private EventFileWriter train;
     private EventFileWriter validation;
     private long batches;
@@ -37,11 +35,6 @@ public final class TensorBoard implements Callback {
         }
         this.logDir = logDir;
         this.perBatch = updateFreq.equals("batch");
-    }
-
-    @Override
-    public void setModel(Model model) {
-        this.model = model;
     }
 
     @Override
@@ -76,7 +69,7 @@ public final class TensorBoard implements Callback {
                 train.scalar("epoch_" + key, e.getValue(), epoch);
             }
         }
-        train.scalar("epoch_learning_rate", LearningRates.current(model.getOptimizer()), epoch);
+        train.scalar("epoch_learning_rate", LearningRates.current(model().getOptimizer()), epoch);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package cthulhu.callbacks;
 
-import cthulhu.models.Model;
 
 import java.io.PrintStream;
 import java.util.Map;
@@ -10,10 +9,9 @@ import java.util.OptionalInt;
  * Stops training at the first batch whose loss is NaN or infinite (Keras's {@code TerminateOnNaN}),
  * printing {@code "Batch 3 of epoch 0: invalid loss NaN, terminating training"}.
  */
-public final class TerminateOnNaN implements Callback {
+public final class TerminateOnNaN extends ModelCallback {
 
     private final PrintStream out;
-    private Model model;
     private int epoch;
     private Integer terminatedAt;
 
@@ -25,11 +23,6 @@ public final class TerminateOnNaN implements Callback {
     /** Reports to {@code out}. */
     public TerminateOnNaN(PrintStream out) {
         this.out = out;
-    }
-
-    @Override
-    public void setModel(Model model) {
-        this.model = model;
     }
 
     @Override
@@ -48,7 +41,7 @@ public final class TerminateOnNaN implements Callback {
         if (loss != null && !Double.isFinite(loss)) {
             terminatedAt = batch;
             out.println("Batch " + batch + " of epoch " + epoch + ": invalid loss " + loss + ", terminating training");
-            model.setStopTraining(true);
+            model().setStopTraining(true);
         }
     }
 
