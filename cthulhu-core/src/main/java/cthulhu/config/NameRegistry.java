@@ -65,6 +65,17 @@ public final class NameRegistry<T> {
         builtIn.add(name);
     }
 
+    /**
+     * Adds a built-in name and other built-in names of the same object; {@code name} stays the
+     * one it serializes to.
+     */
+    public synchronized void builtIn(String name, T value, String... aliases) {
+        builtIn(name, value);
+        for (String alias : aliases) {
+            builtIn(alias, value);
+        }
+    }
+
     /** Whether {@code name} is one of the built-in names. */
     public synchronized boolean isBuiltIn(String name) {
         return builtIn.contains(name);

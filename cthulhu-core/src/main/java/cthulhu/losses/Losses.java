@@ -37,11 +37,10 @@ public final class Losses {
             "Tversky", Tversky::fromConfig);
 
     static {
-        REGISTRY.builtIn("mean_squared_error", Losses::meanSquaredError);
-        REGISTRY.builtIn("mse", REGISTRY.get("mean_squared_error"));
-        REGISTRY.builtIn("mean_absolute_error", Losses::meanAbsoluteError);
-        REGISTRY.builtIn("mae", REGISTRY.get("mean_absolute_error"));
-        REGISTRY.builtIn("binary_crossentropy", Losses::binaryCrossentropy);
+        // Keras 2.2.4's short and upper-case aliases, and Keras 3's.
+        REGISTRY.builtIn("mean_squared_error", Losses::meanSquaredError, "mse", "MSE");
+        REGISTRY.builtIn("mean_absolute_error", Losses::meanAbsoluteError, "mae", "MAE");
+        REGISTRY.builtIn("binary_crossentropy", Losses::binaryCrossentropy, "bce", "BCE");
         REGISTRY.builtIn("categorical_crossentropy", new Loss() {
             @Override
             public Tensor apply(Tensor yTrue, Tensor yPred) {
@@ -73,33 +72,21 @@ public final class Losses {
                 return Arrays.equals(outputShape, targetShape) ? "; for one-hot targets use categorical_crossentropy" : "";
             }
         });
-        REGISTRY.builtIn("mean_absolute_percentage_error", Losses::meanAbsolutePercentageError);
-        REGISTRY.builtIn("mape", REGISTRY.get("mean_absolute_percentage_error"));
-        REGISTRY.builtIn("mean_squared_logarithmic_error", Losses::meanSquaredLogarithmicError);
-        REGISTRY.builtIn("msle", REGISTRY.get("mean_squared_logarithmic_error"));
+        REGISTRY.builtIn("mean_absolute_percentage_error", Losses::meanAbsolutePercentageError, "mape", "MAPE");
+        REGISTRY.builtIn("mean_squared_logarithmic_error", Losses::meanSquaredLogarithmicError, "msle", "MSLE");
         REGISTRY.builtIn("squared_hinge", Losses::squaredHinge);
         REGISTRY.builtIn("hinge", Losses::hinge);
         REGISTRY.builtIn("categorical_hinge", Losses::categoricalHinge);
-        REGISTRY.builtIn("logcosh", Losses::logcosh);
-        REGISTRY.builtIn("log_cosh", REGISTRY.get("logcosh"));
-        REGISTRY.builtIn("kullback_leibler_divergence", Losses::kullbackLeiblerDivergence);
-        REGISTRY.builtIn("kld", REGISTRY.get("kullback_leibler_divergence"));
-        REGISTRY.builtIn("kl_divergence", REGISTRY.get("kullback_leibler_divergence"));
+        REGISTRY.builtIn("logcosh", Losses::logcosh, "log_cosh");
+        REGISTRY.builtIn("kullback_leibler_divergence", Losses::kullbackLeiblerDivergence, "kld", "kl_divergence", "KLD");
         REGISTRY.builtIn("poisson", Losses::poisson);
-        REGISTRY.builtIn("cosine_proximity", Losses::cosineProximity);
+        REGISTRY.builtIn("cosine_proximity", Losses::cosineProximity, "cosine");
         REGISTRY.builtIn("cosine_similarity", Losses::cosineSimilarity);
         REGISTRY.builtIn("huber", Losses::huber);
-        REGISTRY.builtIn("bce", REGISTRY.get("binary_crossentropy"));
         REGISTRY.builtIn("binary_focal_crossentropy", new BinaryFocalCrossentropy(false, 0.25, 2, false, 0));
         REGISTRY.builtIn("categorical_focal_crossentropy", new CategoricalFocalCrossentropy(0.25, 2, false, 0));
         REGISTRY.builtIn("dice", Losses::dice);
         REGISTRY.builtIn("tversky", new Tversky(0.5, 0.5));
-        // Keras 2.2.4's upper-case and short aliases, and Keras 3's BCE.
-        for (String[] alias : new String[][] {{"MSE", "mean_squared_error"}, {"MAE", "mean_absolute_error"},
-            {"MAPE", "mean_absolute_percentage_error"}, {"MSLE", "mean_squared_logarithmic_error"},
-            {"KLD", "kullback_leibler_divergence"}, {"cosine", "cosine_proximity"}, {"BCE", "binary_crossentropy"}}) {
-            REGISTRY.builtIn(alias[0], REGISTRY.get(alias[1]));
-        }
     }
 
     private Losses() {

@@ -61,33 +61,27 @@ public final class Metrics {
         REGISTRY.builtIn("binary_accuracy", Metrics::binaryAccuracy);
         REGISTRY.builtIn("categorical_accuracy", Metrics::categoricalAccuracy);
         REGISTRY.builtIn("sparse_categorical_accuracy", Metrics::sparseCategoricalAccuracy);
-        lossMetric("mean_squared_error", "mse");
-        lossMetric("mean_absolute_error", "mae");
-        lossMetric("binary_crossentropy");
+        // Keras 2.2.4's short and upper-case aliases, and Keras 3's.
+        lossMetric("mean_squared_error", "mse", "MSE");
+        lossMetric("mean_absolute_error", "mae", "MAE");
+        lossMetric("binary_crossentropy", "bce", "BCE");
         lossMetric("categorical_crossentropy");
         lossMetric("sparse_categorical_crossentropy");
         REGISTRY.builtIn("top_k_categorical_accuracy", topKCategoricalAccuracy(DEFAULT_K));
         REGISTRY.builtIn("sparse_top_k_categorical_accuracy", sparseTopKCategoricalAccuracy(DEFAULT_K));
-        lossMetric("mean_absolute_percentage_error", "mape");
-        lossMetric("mean_squared_logarithmic_error", "msle");
+        lossMetric("mean_absolute_percentage_error", "mape", "MAPE");
+        lossMetric("mean_squared_logarithmic_error", "msle", "MSLE");
         lossMetric("squared_hinge");
         lossMetric("hinge");
         lossMetric("categorical_hinge");
-        lossMetric("logcosh", "log_cosh");
+        lossMetric("logcosh", "log_cosh", "log_cosh_error");
         lossMetric("kullback_leibler_divergence", "kld", "kl_divergence");
         lossMetric("poisson");
-        lossMetric("cosine_proximity");
+        lossMetric("cosine_proximity", "cosine");
         REGISTRY.builtIn("cosine_similarity", Metrics::cosineSimilarity);
         lossMetric("huber");
         REGISTRY.builtIn("pearson_correlation", Metrics::pearsonCorrelation);
         REGISTRY.builtIn("concordance_correlation", Metrics::concordanceCorrelation);
-        // Keras 2.2.4's upper-case and short aliases, and Keras 3's bce/BCE.
-        for (String[] alias : new String[][] {{"MSE", "mean_squared_error"}, {"MAE", "mean_absolute_error"},
-            {"MAPE", "mean_absolute_percentage_error"}, {"MSLE", "mean_squared_logarithmic_error"},
-            {"cosine", "cosine_proximity"}, {"bce", "binary_crossentropy"}, {"BCE", "binary_crossentropy"},
-            {"log_cosh_error", "logcosh"}}) {
-            REGISTRY.builtIn(alias[0], REGISTRY.get(alias[1]));
-        }
     }
 
     /**
@@ -153,10 +147,7 @@ public final class Metrics {
     private static void lossMetric(String name, String... aliases) {
         Loss loss = Losses.get(name);
         Metric metric = loss::apply;
-        REGISTRY.builtIn(name, metric);
-        for (String alias : aliases) {
-            REGISTRY.builtIn(alias, metric);
-        }
+        REGISTRY.builtIn(name, metric, aliases);
     }
 
     /** {@code mean(yTrue == round(yPred), axis = −1)}: predictions above 0.5 count as 1. */

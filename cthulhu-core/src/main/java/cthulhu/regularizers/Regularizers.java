@@ -25,8 +25,8 @@ public final class Regularizers {
         REGISTRY.builtIn("L2", r -> l2(r.getDouble("l2", 0.01)));
         // Keras 2.2.4's class and Keras 3's both default to no penalty.
         REGISTRY.builtIn("L1L2", r -> l1L2(r.getDouble("l1", 0), r.getDouble("l2", 0)));
-        REGISTRY.builtIn("orthogonal_regularizer", r -> new OrthogonalRegularizer(r.getDouble("factor", 0.01), r.getString("mode", "rows")));
-        REGISTRY.builtIn("OrthogonalRegularizer", REGISTRY.get("orthogonal_regularizer"));
+        REGISTRY.builtIn("orthogonal_regularizer", r -> new OrthogonalRegularizer(r.getDouble("factor", 0.01), r.getString("mode", "rows")),
+                "OrthogonalRegularizer");
     }
 
     private Regularizers() {
