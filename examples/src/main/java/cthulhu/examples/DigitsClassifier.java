@@ -12,10 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 
 /**
  * Trains a 64-64-10 multilayer perceptron on the UCI handwritten digits and reports its accuracy
@@ -43,16 +40,13 @@ public final class DigitsClassifier {
      */
     public static void main(String[] args) throws IOException {
         Path file = args.length > 0 ? Path.of(args[0]) : Path.of(System.getProperty("java.io.tmpdir"), "digits.cthulhu");
-        List<double[]> rows = DigitsData.read();
-        // The file is grouped by class; shuffle with a fixed seed, then hold out the last fifth.
-        Collections.shuffle(rows, new Random(42));
-        int split = rows.size() * 4 / 5;
-        Tensor xTrain = DigitsData.features(rows.subList(0, split));
-        Tensor yTrain = DigitsData.oneHot(rows.subList(0, split));
-        Tensor xTest = DigitsData.features(rows.subList(split, rows.size()));
-        Tensor yTest = DigitsData.oneHot(rows.subList(split, rows.size()));
-        System.out.printf("Backend %s, %s; %d training and %d held-out images%n", K.backend(), K.floatx(), split,
-                rows.size() - split);
+        DigitsData.Split data = DigitsData.split(42);
+        Tensor xTrain = data.xTrain();
+        Tensor yTrain = data.yTrain();
+        Tensor xTest = data.xTest();
+        Tensor yTest = data.yTest();
+        System.out.printf("Backend %s, %s; %d training and %d held-out images%n", K.backend(), K.floatx(),
+                data.train().size(), data.test().size());
 
         Seeds.reset(42);
         try (Sequential model = new Sequential("digits")) {

@@ -1,7 +1,6 @@
 package cthulhu.examples;
 
 import cthulhu.backend.K;
-import cthulhu.backend.Tensor;
 import cthulhu.initializers.Seeds;
 import cthulhu.layers.Conv2D;
 import cthulhu.layers.Daoloth;
@@ -13,10 +12,7 @@ import cthulhu.models.FitOptions;
 import cthulhu.models.Sequential;
 
 import java.io.IOException;
-import java.util.Collections;
-import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 
 /**
  * A small convolutional network on the UCI handwritten digits (8 × 8 images, see
@@ -61,21 +57,15 @@ public final class DigitsCnn {
      * @throws IOException when the data cannot be read
      */
     public static double trainAndEvaluate(int epochs, int verbose) throws IOException {
-        List<double[]> rows = DigitsData.read();
         // The same shuffle and split as DigitsClassifier: the last fifth is held out.
-        Collections.shuffle(rows, new Random(42));
-        int split = rows.size() * 4 / 5;
-        Tensor xTrain = DigitsData.features(rows.subList(0, split));
-        Tensor yTrain = DigitsData.oneHot(rows.subList(0, split));
-        Tensor xTest = DigitsData.features(rows.subList(split, rows.size()));
-        Tensor yTest = DigitsData.oneHot(rows.subList(split, rows.size()));
+        DigitsData.Split data = DigitsData.split(42);
         Seeds.reset(42);
         try (Sequential model = model()) {
             if (verbose > 0) {
                 model.summary();
             }
-            model.fit(xTrain, yTrain, new FitOptions().epochs(epochs).batchSize(32).seed(42).verbose(verbose));
-            return model.evaluate(xTest, yTest)[1];
+            model.fit(data.xTrain(), data.yTrain(), new FitOptions().epochs(epochs).batchSize(32).seed(42).verbose(verbose));
+            return model.evaluate(data.xTest(), data.yTest())[1];
         }
     }
 

@@ -10,7 +10,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -45,6 +47,41 @@ final class DigitsData {
             }
         }
         return rows;
+    }
+
+    /**
+     * The rows shuffled with {@code seed} (the file is grouped by class), the first four fifths
+     * for training and the last fifth held out.
+     */
+    static Split split(long seed) throws IOException {
+        List<double[]> rows = read();
+        Collections.shuffle(rows, new Random(seed));
+        int split = rows.size() * 4 / 5;
+        return new Split(rows.subList(0, split), rows.subList(split, rows.size()));
+    }
+
+    /** Training and held-out rows, 64 pixels then the label each. */
+    record Split(List<double[]> train, List<double[]> test) {
+
+        /** The training pixels, see {@link DigitsData#features}. */
+        Tensor xTrain() {
+            return features(train);
+        }
+
+        /** The training labels one-hot, see {@link DigitsData#oneHot}. */
+        Tensor yTrain() {
+            return oneHot(train);
+        }
+
+        /** The held-out pixels. */
+        Tensor xTest() {
+            return features(test);
+        }
+
+        /** The held-out labels one-hot. */
+        Tensor yTest() {
+            return oneHot(test);
+        }
     }
 
     /** Pixels scaled from 0..16 to [0, 1], shape [n, 64]. */

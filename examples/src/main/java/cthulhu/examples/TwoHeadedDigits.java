@@ -16,11 +16,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * A functional model with two inputs and two outputs on the UCI handwritten digits: the pixels
@@ -49,16 +47,14 @@ public final class TwoHeadedDigits {
      */
     public static void main(String[] args) throws IOException {
         Path file = args.length > 0 ? Path.of(args[0]) : Path.of(System.getProperty("java.io.tmpdir"), "two-headed.cthulhu");
-        List<double[]> rows = DigitsData.read();
-        Collections.shuffle(rows, new Random(7));
-        int split = rows.size() * 4 / 5;
-        List<double[]> train = rows.subList(0, split);
-        List<double[]> test = rows.subList(split, rows.size());
+        DigitsData.Split data = DigitsData.split(7);
+        List<double[]> train = data.train();
+        List<double[]> test = data.test();
         List<Tensor> xTrain = List.of(DigitsData.features(train), ink(train));
         List<Tensor> yTrain = List.of(DigitsData.oneHot(train), centre(train));
         List<Tensor> xTest = List.of(DigitsData.features(test), ink(test));
         List<Tensor> yTest = List.of(DigitsData.oneHot(test), centre(test));
-        System.out.printf("Backend %s, %s; %d training and %d held-out images%n", K.backend(), K.floatx(), split, test.size());
+        System.out.printf("Backend %s, %s; %d training and %d held-out images%n", K.backend(), K.floatx(), train.size(), test.size());
 
         Seeds.reset(7);
         Symbol pixels = Input.of("pixels", DigitsData.PIXELS);

@@ -12,11 +12,9 @@ import cthulhu.models.Sequential;
 import cthulhu.optimizers.Adam;
 
 import java.io.IOException;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * Keras's training toolbox on an unbalanced task: "is this handwritten digit a zero?" (about one
@@ -39,13 +37,11 @@ public final class ZeroDetector {
      * @throws IllegalStateException when the held-out AUC is below 0.98
      */
     public static void main(String[] args) throws IOException {
-        List<double[]> rows = DigitsData.read();
-        Collections.shuffle(rows, new Random(7));
-        int split = rows.size() * 4 / 5;
-        Tensor xTrain = DigitsData.features(rows.subList(0, split));
-        Tensor yTrain = isZero(rows.subList(0, split));
-        Tensor xTest = DigitsData.features(rows.subList(split, rows.size()));
-        Tensor yTest = isZero(rows.subList(split, rows.size()));
+        DigitsData.Split data = DigitsData.split(7);
+        Tensor xTrain = data.xTrain();
+        Tensor yTrain = isZero(data.train());
+        Tensor xTest = data.xTest();
+        Tensor yTest = isZero(data.test());
 
         Seeds.reset(7);
         try (Sequential model = new Sequential("zero_detector")) {
