@@ -25,15 +25,11 @@ import java.util.Map;
 
 import static cthulhu.conformance.TensorAssert.assertExactly;
 import static cthulhu.conformance.TensorAssert.assertThrowsWithMessage;
+import static cthulhu.conformance.models.NamedLayers.named;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Functional models: summary, saving, and the errors for graphs and data that do not fit. */
 class FunctionalModelTest extends ConformanceTestBase {
-
-    private static Daoloth named(Daoloth layer, String name) {
-        layer.setName(name);
-        return layer;
-    }
 
     /** Keras 2.2.4's functional summary: 98 columns, fields ending at 32, 53, 65 and 98, one row per connection. */
     @Test

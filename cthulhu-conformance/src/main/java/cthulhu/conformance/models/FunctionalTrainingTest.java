@@ -24,16 +24,12 @@ import java.util.Map;
 
 import static cthulhu.conformance.TensorAssert.assertClose;
 import static cthulhu.conformance.TensorAssert.assertTensor;
+import static cthulhu.conformance.models.NamedLayers.named;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Training functional models: a step worked by hand, gradients through shared layers, equivalence with Sequential. */
 class FunctionalTrainingTest extends ConformanceTestBase {
-
-    private static Daoloth named(Daoloth layer, String name) {
-        layer.setName(name);
-        return layer;
-    }
 
     /**
      * A trunk h = x·W0 + b0 and two heads reg = h·W1 + b1 (mse, weight 1) and aux = h·W2 + b2

@@ -20,6 +20,18 @@ import static cthulhu.conformance.TensorAssert.assertClose;
 /** One SGD step of a two-layer model, against the update worked out by hand. */
 class SgdStepTest extends ConformanceTestBase {
 
+    /** The model of the worked update below with its weights W1, b1, W2, b2, compiled with SGD lr 0.1, mse and {@code metrics}. */
+    private static Sequential workedModel(String... metrics) {
+        Sequential model = new Sequential();
+        model.add(new Daoloth(2, "relu").inputShape(2));
+        model.add(new Daoloth(1));
+        model.setWeights(List.of(
+                K.constant(new double[] {1, 0, 0.5, -1}, 2, 2), K.constant(new double[] {0, 0.5}, 2),
+                K.constant(new double[] {1, 2}, 2, 1), K.constant(new double[] {0.5}, 1)));
+        model.compile(new SGD(0.1), Losses.get("mse"), metrics);
+        return model;
+    }
+
     /**
      * Model: h = relu(x·W1 + b1), out = h·W2 + b2, loss mean squared error, SGD lr 0.1, one batch
      * of two samples.
@@ -39,13 +51,7 @@ class SgdStepTest extends ConformanceTestBase {
      */
     @Test
     void oneStepMatchesTheHandWorkedUpdate() {
-        try (Sequential model = new Sequential()) {
-            model.add(new Daoloth(2, "relu").inputShape(2));
-            model.add(new Daoloth(1));
-            model.setWeights(List.of(
-                    K.constant(new double[] {1, 0, 0.5, -1}, 2, 2), K.constant(new double[] {0, 0.5}, 2),
-                    K.constant(new double[] {1, 2}, 2, 1), K.constant(new double[] {0.5}, 1)));
-            model.compile(new SGD(0.1), Losses.get("mse"));
+        try (Sequential model = workedModel()) {
             Tensor x = K.constant(new double[] {1, 2, 0, 1}, 2, 2);
             Tensor y = K.constant(new double[] {1, 0}, 2, 1);
             History history = model.fit(x, y, new FitOptions().epochs(1).batchSize(2).shuffle(false).verbose(0));
@@ -63,13 +69,7 @@ class SgdStepTest extends ConformanceTestBase {
 
     @Test
     void trainOnBatchTakesTheSameStep() {
-        try (Sequential model = new Sequential()) {
-            model.add(new Daoloth(2, "relu").inputShape(2));
-            model.add(new Daoloth(1));
-            model.setWeights(List.of(
-                    K.constant(new double[] {1, 0, 0.5, -1}, 2, 2), K.constant(new double[] {0, 0.5}, 2),
-                    K.constant(new double[] {1, 2}, 2, 1), K.constant(new double[] {0.5}, 1)));
-            model.compile(new SGD(0.1), Losses.get("mse"), "mae");
+        try (Sequential model = workedModel("mae")) {
             Tensor x = K.constant(new double[] {1, 2, 0, 1}, 2, 2);
             Tensor y = K.constant(new double[] {1, 0}, 2, 1);
             Tolerance tol = Tolerance.current().times(10);
