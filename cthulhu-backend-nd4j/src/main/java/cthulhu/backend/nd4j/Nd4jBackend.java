@@ -901,7 +901,7 @@ public final class Nd4jBackend implements Backend {
     }
 
     /** Whether the array's elements are its whole buffer, in row-major order. */
-    private static boolean dense(INDArray a) {
+    static boolean dense(INDArray a) {
         return !a.isView() && a.ordering() == 'c' && a.data().length() == a.length();
     }
 
@@ -910,36 +910,36 @@ public final class Nd4jBackend implements Backend {
         return array.data().asNio().order(ByteOrder.nativeOrder());
     }
 
-    // ---- windowed operations on libnd4j's kernels (Nd4jWindows) ----------------------------
+    // ---- windowed operations: host im2col and col2im around BLAS (Nd4jWindows) ------------
 
-    /** {@inheritDoc} libnd4j's {@code conv2d}, channels-last, Keras's kernel layout. */
+    /** {@inheritDoc} The input's columns times the kernel: one {@code gemm}. */
     @Override
     public Tensor conv(Tensor x, Tensor kernel, Window w) {
-        return detached(x.dtype(), () -> Nd4jWindows.conv(arr(x), arr(kernel), w));
+        return detached(x.dtype(), () -> Nd4jWindows.conv(pool(), arr(x), arr(kernel), w));
     }
 
-    /** {@inheritDoc} libnd4j's {@code deconv2d_tf}. */
+    /** {@inheritDoc} One {@code gemm} into columns, added back onto their cells. */
     @Override
     public Tensor convTranspose(Tensor g, Tensor kernel, Window w, int[] spatial) {
-        return detached(g.dtype(), () -> Nd4jWindows.convTranspose(arr(g), arr(kernel), w, spatial));
+        return detached(g.dtype(), () -> Nd4jWindows.convTranspose(pool(), arr(g), arr(kernel), w, spatial));
     }
 
-    /** {@inheritDoc} libnd4j's {@code im2col} and one {@code gemm}. */
+    /** {@inheritDoc} The input's columns transposed times the output gradient: one {@code gemm}. */
     @Override
     public Tensor convKernelGradient(Tensor x, Tensor g, Window w) {
-        return detached(x.dtype(), () -> Nd4jWindows.convKernelGradient(arr(x), arr(g), w));
+        return detached(x.dtype(), () -> Nd4jWindows.convKernelGradient(pool(), arr(x), arr(g), w));
     }
 
-    /** {@inheritDoc} libnd4j's {@code maxpool2d} or {@code avgpool2d}. */
+    /** {@inheritDoc} One pass on the host over each sample. */
     @Override
     public Tensor pool(PoolOp op, Tensor x, Window w) {
-        return detached(x.dtype(), () -> Nd4jWindows.pool(op, arr(x), w));
+        return detached(x.dtype(), () -> Nd4jWindows.pool(pool(), op, arr(x), w));
     }
 
-    /** {@inheritDoc} libnd4j's {@code maxpool2d_bp} or {@code avgpool2d_bp}. */
+    /** {@inheritDoc} One pass on the host over each sample. */
     @Override
     public Tensor poolGradient(PoolOp op, Tensor x, Tensor y, Tensor g, Window w) {
-        return detached(x.dtype(), () -> Nd4jWindows.poolGradient(op, arr(x), arr(g), w));
+        return detached(x.dtype(), () -> Nd4jWindows.poolGradient(pool(), op, arr(x), arr(y), arr(g), w));
     }
 
     // ---- helpers --------------------------------------------------------------------------

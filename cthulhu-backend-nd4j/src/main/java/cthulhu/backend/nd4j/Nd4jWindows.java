@@ -2,108 +2,146 @@ package cthulhu.backend.nd4j;
 
 import cthulhu.backend.PoolOp;
 import cthulhu.backend.Window;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
- * Convolution and pooling on libnd4j's kernels, channels-last ({@code NHWC}) with Keras's kernel
- * layout ({@code [kH, kW, in, out]}, libnd4j's weight format 0): {@code conv2d} forward,
- * {@code deconv2d_tf} for the input gradient, {@code im2col} and one {@code gemm} for the kernel
- * gradient, {@code maxpool2d}/{@code avgpool2d} and their {@code _bp} ops for pooling.
+ * Convolution and pooling, channels-last ({@code NHWC}) with Keras's kernel layout
+ * ({@code [kh, kw, in, out]}): a convolution is an {@code im2col} on the host — each output
+ * position's taps copied into one row {@code (kh, kw, in)} — times the kernel seen as a
+ * {@code (taps·in) × out} matrix, one BLAS {@code gemm}; its kernel gradient is the same columns
+ * transposed times the output gradient, one {@code gemm}; its input gradient is the output
+ * gradient times the kernel transposed, one {@code gemm}, whose rows a {@code col2im} on the host
+ * adds back onto the cells they came from. Pooling and its gradient are loops on the host over
+ * the same table of taps.
  *
- * <p>A 1-D window runs as a 2-D one over a height of 1. libnd4j pads each spatial axis by the same
- * amount before and after; a window padded the same on both sides passes its padding to the op,
- * which never lets padding win a maximum and, with {@code extraParam0 = 0}, does not count it in
- * an average. A window padded asymmetrically (TensorFlow's {@code same} with an even overhang,
- * causal padding) runs on an explicitly padded copy — zeros, or −∞ for a maximum — and an
- * average is then the padded sum divided by the count of real cells ({@link Window#counts}).
- * All methods return new arrays the caller owns and close their temporaries.
+ * <p>Why not libnd4j's own kernels: its {@code conv2d} ran at 9 GFLOP/s where OpenBLAS's
+ * {@code gemm} runs at about 180, its {@code conv2d_bp}/{@code deconv2d_tf} and
+ * {@code maxpool2d_bp} were slower still (a {@code maxpool2d_bp} of a {@code (64, 32, 32, 32)}
+ * input took longer than the {@code gemm} of the convolution before it), and its {@code im2col}
+ * works on {@code NCHW} only (two transposing copies around it); a strided view copied by libnd4j
+ * takes its generic per-element path, 4 to 70 times slower than the host loop. The host loops
+ * read and write each batch sample's cells as one block between the native buffer and the Java
+ * heap, and copy or add runs of taps that lie on consecutive cells at once.
+ *
+ * <p>Padding, strides and dilation are handled by the table ({@link Taps}): a tap in the padding
+ * reads zero, adds nothing back, never wins a maximum and does not count in an average, so
+ * padding before and after may differ and no padded copy is made. A 1-D window runs as a 2-D one
+ * over a height of 1. All methods return new arrays the caller owns and give their temporaries
+ * back to the pool.
  */
 final class Nd4jWindows {
 
     private Nd4jWindows() {
     }
 
-    /** A window lifted to two spatial axes, with the padding libnd4j gets and the padding done explicitly. */
-    private record Plan(Window w, int[] native_, boolean explicit) {
+    /**
+     * Where the taps of each output position read the input: runs of taps that lie on consecutive
+     * input cells (or all in the padding), position after position, taps in row-major window
+     * order. Cells are numbered row-major over one sample's spatial axes.
+     */
+    private static final class Taps {
+        /** Input cells of one sample. */
+        final int inCells;
+        /** Output positions of one sample. */
+        final int outCells;
+        /** Taps of the window. */
+        final int taps;
+        /** The runs of position {@code p} are {@code first[p]} to {@code first[p + 1]}. */
+        final int[] first;
+        /** The first tap of each run, in the window's row-major order. */
+        final int[] tap;
+        /** The input cell of the run's first tap; -1 for a run in the padding. */
+        final int[] cell;
+        /** The taps in each run. */
+        final int[] length;
+        /** The taps of each position that lie inside the input. */
+        final int[] inside;
 
-        static Plan of(Window original) {
-            Window w = original.rank() == 2 ? original : new Window(
-                    new int[] {1, original.size()[0]}, new int[] {1, original.strides()[0]},
-                    new int[] {1, original.dilation()[0]}, new int[] {0, original.padBefore()[0]},
-                    new int[] {0, original.padAfter()[0]});
-            boolean explicit = !Arrays.equals(w.padBefore(), w.padAfter());
-            return new Plan(w, explicit ? new int[2] : w.padBefore(), explicit);
-        }
-
-        int[] iArgs(int... tail) {
+        Taps(Window original, long[] inputShape) {
+            Window w = lifted(original);
+            int[] spatial = {(int) lifted(inputShape)[1], (int) lifted(inputShape)[2]};
+            int[] out = w.outputSpatial(spatial);
             int[] size = w.size();
             int[] s = w.strides();
             int[] d = w.dilation();
-            int[] head = {size[0], size[1], s[0], s[1], native_[0], native_[1], d[0], d[1], 0};
-            int[] all = Arrays.copyOf(head, head.length + tail.length);
-            System.arraycopy(tail, 0, all, head.length, tail.length);
-            return all;
+            int[] pad = w.padBefore();
+            inCells = spatial[0] * spatial[1];
+            outCells = out[0] * out[1];
+            taps = w.taps();
+            first = new int[outCells + 1];
+            inside = new int[outCells];
+            int[] tap = new int[outCells * taps];
+            int[] cell = new int[outCells * taps];
+            int[] length = new int[outCells * taps];
+            int runs = 0;
+            for (int p = 0; p < outCells; p++) {
+                first[p] = runs;
+                for (int t = 0; t < taps; t++) {
+                    int row = (p / out[1]) * s[0] + (t / size[1]) * d[0] - pad[0];
+                    int col = (p % out[1]) * s[1] + (t % size[1]) * d[1] - pad[1];
+                    boolean in = row >= 0 && row < spatial[0] && col >= 0 && col < spatial[1];
+                    int c = in ? row * spatial[1] + col : -1;
+                    inside[p] += in ? 1 : 0;
+                    int last = runs - 1;
+                    if (runs > first[p] && (c < 0 ? cell[last] < 0 : cell[last] >= 0 && cell[last] + length[last] == c)) {
+                        length[last]++;
+                    } else {
+                        tap[runs] = t;
+                        cell[runs] = c;
+                        length[runs] = 1;
+                        runs++;
+                    }
+                }
+            }
+            first[outCells] = runs;
+            this.tap = Arrays.copyOf(tap, runs);
+            this.cell = Arrays.copyOf(cell, runs);
+            this.length = Arrays.copyOf(length, runs);
+        }
+
+        /** Whether every position reads exactly its own cell: the columns are the input itself. */
+        boolean identity() {
+            if (taps != 1 || outCells != inCells) {
+                return false;
+            }
+            for (int p = 0; p < outCells; p++) {
+                if (cell[first[p]] != p) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
-    /** {@code x (n, spatial…, c)} as {@code (n, h, w, c)}: a view for rank 3 (height 1). */
-    private static INDArray lift(INDArray x) {
-        if (x.rank() == 4) {
-            return x;
-        }
-        long[] s = x.shape();
-        return x.reshape('c', s[0], 1, s[1], s[2]);
+    /** A window over one spatial axis as a 2-D window over a height of 1. */
+    private static Window lifted(Window w) {
+        return w.rank() == 2 ? w : new Window(
+                new int[] {1, w.size()[0]}, new int[] {1, w.strides()[0]}, new int[] {1, w.dilation()[0]},
+                new int[] {0, w.padBefore()[0]}, new int[] {0, w.padAfter()[0]});
     }
 
-    /** A kernel {@code (size…, in, out)} as {@code (kh, kw, in, out)}. */
-    private static INDArray liftKernel(INDArray k) {
-        if (k.rank() == 4) {
-            return k;
-        }
-        long[] s = k.shape();
-        return k.reshape('c', 1, s[0], s[1], s[2]);
+    /** A shape {@code (n, spatial…, c)} with two spatial axes. */
+    private static long[] lifted(long[] shape) {
+        return shape.length == 4 ? shape : new long[] {shape[0], 1, shape[1], shape[2]};
     }
 
-    /** {@code x4} padded explicitly by the plan's window with {@code value}, or {@code x4} itself when the op pads. */
-    private static INDArray input(Plan p, INDArray x4, double value) {
-        if (!p.explicit) {
-            return x4;
-        }
-        int[] before = p.w.padBefore();
-        int[] after = p.w.padAfter();
-        long[] s = x4.shape();
-        INDArray padded = Nd4j.valueArrayOf(new long[] {s[0], s[1] + before[0] + after[0], s[2] + before[1] + after[1], s[3]},
-                value, x4.dataType());
-        padded.get(interior(p, s)).assign(x4);
-        return padded;
-    }
-
-    private static INDArrayIndex[] interior(Plan p, long[] s) {
-        int[] before = p.w.padBefore();
-        return new INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.interval(before[0], before[0] + s[1]),
-                NDArrayIndex.interval(before[1], before[1] + s[2]), NDArrayIndex.all()};
-    }
-
-    private static void closeIfOwned(INDArray temporary, INDArray original) {
-        if (temporary != original) {
-            temporary.close();
-        }
-    }
-
-    /** The result array of shape {@code (n, out…, c)} in the caller's rank. */
-    private static long[] outShape(Window original, long[] xShape, long c) {
-        int r = original.rank();
+    /** The shape {@code (n, out…, c)} of a windowed operation's result, in the caller's rank. */
+    private static long[] outShape(Window w, long[] xShape, long c) {
+        int r = w.rank();
         int[] spatial = new int[r];
         for (int i = 0; i < r; i++) {
             spatial[i] = (int) xShape[i + 1];
         }
-        int[] out = original.outputSpatial(spatial);
+        int[] out = w.outputSpatial(spatial);
         long[] shape = new long[r + 2];
         shape[0] = xShape[0];
         for (int i = 0; i < r; i++) {
@@ -113,200 +151,360 @@ final class Nd4jWindows {
         return shape;
     }
 
-    private static long[] lifted(long[] shape) {
-        return shape.length == 4 ? shape : new long[] {shape[0], 1, shape[1], shape[2]};
-    }
-
-    private static void exec(String op, INDArray[] inputs, INDArray output, int[] iArgs, Double... tArgs) {
-        DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder(op).addInputs(inputs).addOutputs(output)
-                .addIntegerArguments(iArgs);
-        if (tArgs.length > 0) {
-            b.addFloatingPointArguments(tArgs);
-        }
-        Nd4j.exec(b.build());
-    }
-
-    /** The convolution of {@code x} with {@code kernel}: libnd4j's {@code conv2d}. */
-    static INDArray conv(INDArray x, INDArray kernel, Window window) {
-        Plan p = Plan.of(window);
-        long[] shape = outShape(window, x.shape(), kernel.size(kernel.rank() - 1));
-        INDArray y = Nd4j.createUninitialized(x.dataType(), shape);
-        INDArray x4 = lift(x);
-        INDArray in = input(p, x4, 0);
+    /** The convolution of {@code x} with {@code kernel}: the input's columns times the kernel, one {@code gemm}. */
+    static INDArray conv(ArrayPool pool, INDArray x, INDArray kernel, Window w) {
+        long cout = kernel.size(kernel.rank() - 1);
+        INDArray y = pool.take(x.dataType(), outShape(w, x.shape(), cout));
+        Taps taps = new Taps(w, x.shape());
+        INDArray cols = columns(pool, taps, x);
         try {
-            exec("conv2d", new INDArray[] {in, liftKernel(kernel)}, lift(y), p.iArgs(1, 0));
+            long rows = x.size(0) * taps.outCells;
+            Nd4j.gemm(cols.reshape('c', rows, cols.length() / rows), kernel.reshape('c', kernel.length() / cout, cout),
+                    y.reshape('c', rows, cout), false, false, 1.0, 0.0);
         } finally {
-            closeIfOwned(in, x4);
+            releaseColumns(pool, cols, x);
         }
         return y;
     }
 
     /**
      * The gradient of {@link #conv} with respect to its input, of shape {@code (n, spatial…, in)}:
-     * libnd4j's {@code deconv2d_tf} (the input gradient of {@code conv2d}). That op accepts only
-     * inputs every window position covers exactly, {@code (out − 1)·stride + extent = padded};
-     * otherwise (explicit padding, cells a stride skips) it runs unpadded onto the extent the
-     * windows cover, whose cells inside the input are then copied into a zero gradient.
+     * the output gradient times the kernel transposed, one {@code gemm} into columns, added back
+     * onto the cells each column came from. Cells no window reads get 0.
      */
-    static INDArray convTranspose(INDArray g, INDArray kernel, Window window, int[] spatial) {
-        Plan p = Plan.of(window);
-        int r = window.rank();
+    static INDArray convTranspose(ArrayPool pool, INDArray g, INDArray kernel, Window w, int[] spatial) {
+        int r = w.rank();
+        long cin = kernel.size(r);
+        long cout = kernel.size(r + 1);
         long[] xShape = new long[r + 2];
         xShape[0] = g.size(0);
         for (int i = 0; i < r; i++) {
             xShape[i + 1] = spatial[i];
         }
-        xShape[r + 1] = kernel.size(kernel.rank() - 2);
-        long[] x4 = lifted(xShape);
-        long[] g4 = lifted(g.shape());
-        int[] before = p.w.padBefore();
-        int[] after = p.w.padAfter();
-        long[] covered = x4.clone();
-        boolean exact = !p.explicit;
-        for (int i = 0; i < 2; i++) {
-            covered[i + 1] = (g4[i + 1] - 1) * p.w.strides()[i] + p.w.extent(i);
-            exact &= covered[i + 1] == x4[i + 1] + before[i] + after[i];
+        xShape[r + 1] = cin;
+        Taps taps = new Taps(w, xShape);
+        long rows = g.size(0) * taps.outCells;
+        long width = taps.taps * cin;
+        INDArray cols = pool.take(g.dataType(), new long[] {rows, width});
+        INDArray dense = dense(g);
+        try {
+            Nd4j.gemm(dense.reshape('c', rows, cout), kernel.reshape('c', width, cout), cols, false, true, 1.0, 0.0);
+        } finally {
+            closeIfCopy(dense, g);
         }
-        long[] target = exact ? x4 : covered;
-        INDArray result = exact ? Nd4j.zeros(g.dataType(), xShape) : null;
-        INDArray full = exact ? lift(result) : Nd4j.zeros(g.dataType(), target);
-        try (INDArray targetShape = Nd4j.createFromArray(Arrays.stream(target).mapToInt(v -> (int) v).toArray())) {
-            exec("deconv2d_tf", new INDArray[] {targetShape, liftKernel(kernel), lift(g)}, full,
-                    exact ? p.iArgs(1, 0) : Plan.of(unpadded(p.w)).iArgs(1, 0));
+        INDArray dx = pool.take(g.dataType(), xShape);
+        try {
+            addBack(taps, cols, dx, (int) cin);
+        } finally {
+            pool.release(cols);
         }
-        if (exact) {
-            return result;
-        }
-        try (full) {
-            INDArray dx = Nd4j.zeros(g.dataType(), xShape);
-            INDArrayIndex[] from = new INDArrayIndex[] {NDArrayIndex.all(), null, null, NDArrayIndex.all()};
-            INDArrayIndex[] to = from.clone();
-            for (int i = 0; i < 2; i++) {
-                long end = Math.min(covered[i + 1], before[i] + x4[i + 1]);
-                if (end <= before[i]) {
-                    return dx;
-                }
-                from[i + 1] = NDArrayIndex.interval(before[i], end);
-                to[i + 1] = NDArrayIndex.interval(0, end - before[i]);
-            }
-            lift(dx).get(to).assign(full.get(from));
-            return dx;
-        }
-    }
-
-    private static Window unpadded(Window w) {
-        return new Window(w.size(), w.strides(), w.dilation(), new int[w.rank()], new int[w.rank()]);
+        return dx;
     }
 
     /**
-     * The gradient of {@link #conv} with respect to its kernel: libnd4j's {@code im2col} of the
-     * input, its columns ordered {@code (kh, kw, in)} by rows {@code (n, oh, ow)}, times the
-     * output gradient seen as {@code (n·oh·ow) × out}: one {@code gemm}.
+     * The gradient of {@link #conv} with respect to its kernel: the input's columns transposed
+     * times the output gradient seen as {@code (n·out…) × out}, one {@code gemm}.
      */
-    static INDArray convKernelGradient(INDArray x, INDArray g, Window window) {
-        Plan p = Plan.of(window);
-        INDArray x4 = lift(x);
-        INDArray in = input(p, x4, 0);
-        long[] g4 = lifted(g.shape());
-        int[] size = p.w.size();
-        long cin = x4.size(3);
-        long cout = g4[3];
-        INDArray cols = Nd4j.createUninitialized(x.dataType(), g4[0], cin, size[0], size[1], g4[1], g4[2]);
-        try (INDArray nchw = in.permute(0, 3, 1, 2).dup('c')) {
-            exec("im2col", new INDArray[] {nchw}, cols, p.iArgs(), 0.0);
-        } finally {
-            closeIfOwned(in, x4);
+    static INDArray convKernelGradient(ArrayPool pool, INDArray x, INDArray g, Window w) {
+        int r = w.rank();
+        long cin = x.size(r + 1);
+        long cout = g.size(r + 1);
+        long[] kernelShape = new long[r + 2];
+        for (int i = 0; i < r; i++) {
+            kernelShape[i] = w.size()[i];
         }
-        long rows = g4[0] * g4[1] * g4[2];
-        long taps = (long) size[0] * size[1] * cin;
-        INDArray dk = Nd4j.createUninitialized(x.dataType(), taps, cout);
-        try (cols; dk; INDArray ordered = cols.permute(2, 3, 1, 0, 4, 5).dup('c')) {
-            Nd4j.gemm(ordered.reshape('c', taps, rows), g.reshape('c', rows, cout), dk, false, false, 1.0, 0.0);
-            return Nd4j.createUninitialized(x.dataType(), kernelShape(window, cin, cout)).assign(dk.reshape('c', kernelShape(window, cin, cout)));
-        }
-    }
-
-    private static long[] kernelShape(Window window, long cin, long cout) {
-        long[] shape = new long[window.rank() + 2];
-        for (int i = 0; i < window.rank(); i++) {
-            shape[i] = window.size()[i];
-        }
-        shape[window.rank()] = cin;
-        shape[window.rank() + 1] = cout;
-        return shape;
-    }
-
-    /** Max or average pooling: libnd4j's {@code maxpool2d}/{@code avgpool2d}. */
-    static INDArray pool(PoolOp op, INDArray x, Window window) {
-        Plan p = Plan.of(window);
-        long[] shape = outShape(window, x.shape(), x.size(x.rank() - 1));
-        INDArray y = Nd4j.createUninitialized(x.dataType(), shape);
-        boolean max = op == PoolOp.MAX;
-        INDArray x4 = lift(x);
-        INDArray in = input(p, x4, max ? Double.NEGATIVE_INFINITY : 0);
+        kernelShape[r] = cin;
+        kernelShape[r + 1] = cout;
+        INDArray dk = pool.take(x.dataType(), kernelShape);
+        Taps taps = new Taps(w, x.shape());
+        INDArray cols = columns(pool, taps, x);
+        INDArray dense = dense(g);
         try {
-            exec(max ? "maxpool2d" : "avgpool2d", new INDArray[] {in}, lift(y), p.iArgs(0, 1));
+            long rows = x.size(0) * taps.outCells;
+            Nd4j.gemm(cols.reshape('c', rows, taps.taps * cin), dense.reshape('c', rows, cout),
+                    dk.reshape('c', taps.taps * cin, cout), true, false, 1.0, 0.0);
         } finally {
-            closeIfOwned(in, x4);
+            closeIfCopy(dense, g);
+            releaseColumns(pool, cols, x);
         }
-        if (!max && p.explicit) {
-            // The op divided each padded window's sum by its taps; divide by the real cells instead.
-            try (INDArray scale = realCellScale(window, x, shape)) {
-                y.muli(scale);
-            }
+        return dk;
+    }
+
+    /** Max or average pooling of each channel over the window's taps inside the input. */
+    static INDArray pool(ArrayPool pool, PoolOp op, INDArray x, Window w) {
+        int c = (int) x.size(x.rank() - 1);
+        INDArray y = pool.take(x.dataType(), outShape(w, x.shape(), c));
+        Taps taps = new Taps(w, x.shape());
+        INDArray in = dense(x);
+        try {
+            new Samples(x.size(0)).input(in, (long) taps.inCells * c).output(y, (long) taps.outCells * c)
+                    .compute((xs, ys) -> pool(op, taps, xs[0], ys[0], c));
+        } finally {
+            closeIfCopy(in, x);
         }
         return y;
     }
 
     /**
-     * The gradient of {@link #pool}: libnd4j's {@code maxpool2d_bp} (the first maximum of each
-     * window takes its gradient) or {@code avgpool2d_bp}, over the padded input when padding is
-     * explicit, then cropped.
+     * The gradient of {@link #pool} given its output {@code y}: a maximum's gradient goes to the
+     * first tap (in row-major window order) that holds it, as TensorFlow does; an average's is
+     * shared equally among the taps inside the input.
      */
-    static INDArray poolGradient(PoolOp op, INDArray x, INDArray g, Window window) {
-        Plan p = Plan.of(window);
+    static INDArray poolGradient(ArrayPool pool, PoolOp op, INDArray x, INDArray y, INDArray g, Window w) {
+        int c = (int) x.size(x.rank() - 1);
+        INDArray dx = pool.take(x.dataType(), x.shape());
+        Taps taps = new Taps(w, x.shape());
+        INDArray gs = dense(g);
         boolean max = op == PoolOp.MAX;
-        INDArray x4 = lift(x);
-        INDArray in = input(p, x4, max ? Double.NEGATIVE_INFINITY : 0);
-        INDArray grad = g;
-        if (!max && p.explicit) {
-            try (INDArray scale = realCellScale(window, x, g.shape())) {
-                grad = g.mul(scale);
-            }
-        }
-        INDArray result = Nd4j.zeros(x.dataType(), x.shape());
-        INDArray result4 = lift(result);
-        INDArray dx = p.explicit ? Nd4j.zeros(x.dataType(), in.shape()) : result4;
+        INDArray xs = max ? dense(x) : null;
+        INDArray ys = max ? dense(y) : null;
         try {
-            exec(max ? "maxpool2d_bp" : "avgpool2d_bp", new INDArray[] {in, lift(grad)}, dx, p.iArgs(0, 1));
-            if (p.explicit) {
-                result4.assign(dx.get(interior(p, x4.shape())));
+            long in = (long) taps.inCells * c;
+            long out = (long) taps.outCells * c;
+            Samples io = new Samples(x.size(0)).input(gs, out);
+            if (max) {
+                io.input(xs, in).input(ys, out);
             }
+            io.output(dx, in).compute((a, b) -> poolGradient(max, taps, a, b[0], c));
         } finally {
-            closeIfOwned(in, x4);
-            closeIfOwned(grad, g);
-            closeIfOwned(dx, result4);
+            closeIfCopy(gs, g);
+            if (max) {
+                closeIfCopy(xs, x);
+                closeIfCopy(ys, y);
+            }
         }
-        return result;
+        return dx;
     }
 
-    /** {@code taps / count} of real cells for each output position, shaped to broadcast over batch and channels. */
-    private static INDArray realCellScale(Window window, INDArray x, long[] outShape) {
-        int r = window.rank();
-        int[] spatial = new int[r];
-        for (int i = 0; i < r; i++) {
-            spatial[i] = (int) x.size(i + 1);
+    // ---- im2col and col2im ------------------------------------------------------------------
+
+    /**
+     * The columns of {@code x} {@code (n, spatial…, in)}: for each sample and output position,
+     * the {@code in} channels of every tap side by side, zeros for a tap in the padding; an array
+     * {@code (n·out…, taps·in)}, or {@code x} itself for a window that reads each cell once in place.
+     */
+    private static INDArray columns(ArrayPool pool, Taps taps, INDArray x) {
+        if (taps.identity()) {
+            return x;
         }
-        double[] counts = window.counts(spatial);
-        for (int i = 0; i < counts.length; i++) {
-            counts[i] = window.taps() / counts[i];
+        int c = (int) x.size(x.rank() - 1);
+        INDArray cols = pool.take(x.dataType(), new long[] {x.size(0) * taps.outCells, (long) taps.taps * c});
+        INDArray in = dense(x);
+        try {
+            Object zeros = x.dataType() == DataType.FLOAT ? new float[taps.taps * c] : new double[taps.taps * c];
+            new Samples(x.size(0)).input(in, (long) taps.inCells * c).output(cols, (long) taps.outCells * taps.taps * c)
+                    .copy((xs, rows) -> {
+                        for (int p = 0; p < taps.outCells; p++) {
+                            int row = p * taps.taps * c;
+                            for (int run = taps.first[p]; run < taps.first[p + 1]; run++) {
+                                int cell = taps.cell[run];
+                                System.arraycopy(cell < 0 ? zeros : xs[0], cell < 0 ? 0 : cell * c, rows[0],
+                                        row + taps.tap[run] * c, taps.length[run] * c);
+                            }
+                        }
+                    });
+        } finally {
+            closeIfCopy(in, x);
         }
-        long[] shape = outShape.clone();
-        shape[0] = 1;
-        shape[r + 1] = 1;
-        try (INDArray inDouble = Nd4j.create(counts, shape, 'c');
-             INDArray scale = inDouble.castTo(x.dataType()).dup('c')) {
-            return scale.broadcast(outShape).dup('c');
+        return cols;
+    }
+
+    private static void releaseColumns(ArrayPool pool, INDArray cols, INDArray x) {
+        if (cols != x) {
+            pool.release(cols);
+        }
+    }
+
+    /** {@code dx} set to the sum of the columns of {@code cols} added onto the cells they were gathered from. */
+    private static void addBack(Taps taps, INDArray cols, INDArray dx, int c) {
+        new Samples(dx.size(0)).input(cols, (long) taps.outCells * taps.taps * c).output(dx, (long) taps.inCells * c)
+                .compute((rows, xs) -> {
+                    double[] acc = xs[0];
+                    double[] from = rows[0];
+                    Arrays.fill(acc, 0);
+                    for (int p = 0; p < taps.outCells; p++) {
+                        for (int run = taps.first[p]; run < taps.first[p + 1]; run++) {
+                            if (taps.cell[run] >= 0) {
+                                int to = taps.cell[run] * c;
+                                int at = (p * taps.taps + taps.tap[run]) * c;
+                                for (int i = 0, len = taps.length[run] * c; i < len; i++) {
+                                    acc[to + i] += from[at + i];
+                                }
+                            }
+                        }
+                    }
+                });
+    }
+
+    // ---- pooling on one sample --------------------------------------------------------------
+
+    /** {@code y} of one sample: the maximum (NaN if any tap is NaN) or the mean of each window's taps inside the input. */
+    private static void pool(PoolOp op, Taps taps, double[] x, double[] y, int c) {
+        boolean max = op == PoolOp.MAX;
+        Arrays.fill(y, max ? Double.NEGATIVE_INFINITY : 0);
+        for (int p = 0; p < taps.outCells; p++) {
+            int o = p * c;
+            for (int run = taps.first[p]; run < taps.first[p + 1]; run++) {
+                for (int cell = taps.cell[run], end = cell < 0 ? cell : cell + taps.length[run]; cell < end; cell++) {
+                    for (int k = 0, i = cell * c; k < c; k++, i++) {
+                        y[o + k] = max ? Math.max(y[o + k], x[i]) : y[o + k] + x[i];
+                    }
+                }
+            }
+            if (!max) {
+                for (int k = 0; k < c; k++) {
+                    y[o + k] /= taps.inside[p];
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code dx} of one sample from {@code in}: its output gradient, and for a maximum its input
+     * and pooled output, whose first equal tap in each window takes the window's gradient.
+     */
+    private static void poolGradient(boolean max, Taps taps, double[][] in, double[] dx, int c) {
+        double[] g = in[0];
+        double[] open = new double[c];
+        Arrays.fill(dx, 0);
+        for (int p = 0; p < taps.outCells; p++) {
+            int o = p * c;
+            if (!max) {
+                for (int run = taps.first[p]; run < taps.first[p + 1]; run++) {
+                    for (int cell = taps.cell[run], end = cell < 0 ? cell : cell + taps.length[run]; cell < end; cell++) {
+                        for (int k = 0, i = cell * c; k < c; k++, i++) {
+                            dx[i] += g[o + k] / taps.inside[p];
+                        }
+                    }
+                }
+                continue;
+            }
+            double[] x = in[1];
+            // The pooled maximum of each channel, until a tap takes it; NaN, which equals nothing, after.
+            System.arraycopy(in[2], o, open, 0, c);
+            for (int run = taps.first[p]; run < taps.first[p + 1]; run++) {
+                for (int cell = taps.cell[run], end = cell < 0 ? cell : cell + taps.length[run]; cell < end; cell++) {
+                    for (int k = 0, i = cell * c; k < c; k++, i++) {
+                        if (x[i] == open[k]) {
+                            dx[i] += g[o + k];
+                            open[k] = Double.NaN;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- moving samples between native buffers and the heap ---------------------------------
+
+    /**
+     * A loop over the batch: for each sample, its block of every input array is read into the
+     * heap, a loop computes the sample's blocks of the output arrays, and those are written back.
+     * Arrays are dense and row-major, of one type, the sample their slowest axis.
+     */
+    private static final class Samples {
+        private final long n;
+        private final List<INDArray> arrays = new ArrayList<>();
+        private final List<Integer> sizes = new ArrayList<>();
+        private int inputs;
+
+        Samples(long n) {
+            this.n = n;
+        }
+
+        Samples input(INDArray array, long perSample) {
+            arrays.add(inputs++, array);
+            sizes.add(inputs - 1, Math.toIntExact(perSample));
+            return this;
+        }
+
+        Samples output(INDArray array, long perSample) {
+            arrays.add(array);
+            sizes.add(Math.toIntExact(perSample));
+            return this;
+        }
+
+        /** Runs {@code loop} on heap arrays of the arrays' own type ({@code float[]} or {@code double[]}): for copies. */
+        void copy(BiConsumer<Object[], Object[]> loop) {
+            run(arrays.get(0).dataType() == DataType.DOUBLE, loop);
+        }
+
+        /**
+         * Runs {@code loop} on {@code double[]} heap arrays, float32 samples widened on the way in
+         * and rounded on the way out: arithmetic written once for both types.
+         */
+        void compute(BiConsumer<double[][], double[][]> loop) {
+            run(true, (in, out) -> loop.accept((double[][]) in, (double[][]) out));
+        }
+
+        private void run(boolean asDouble, BiConsumer<Object[], Object[]> loop) {
+            int count = arrays.size();
+            Object[] heap = asDouble ? new double[count][] : new float[count][];
+            float[][] staging = new float[count][];
+            for (int i = 0; i < count; i++) {
+                heap[i] = asDouble ? new double[sizes.get(i)] : new float[sizes.get(i)];
+                if (asDouble && arrays.get(i).dataType() == DataType.FLOAT) {
+                    staging[i] = new float[sizes.get(i)];
+                }
+            }
+            // Copies keep the runtime type, double[][] or float[][], that compute's cast relies on.
+            Object[] in = Arrays.copyOfRange(heap, 0, inputs);
+            Object[] out = Arrays.copyOfRange(heap, inputs, count);
+            for (long b = 0; b < n; b++) {
+                for (int i = 0; i < inputs; i++) {
+                    transfer(arrays.get(i), b * sizes.get(i), heap[i], staging[i], true);
+                }
+                loop.accept(in, out);
+                for (int i = inputs; i < count; i++) {
+                    transfer(arrays.get(i), b * sizes.get(i), heap[i], staging[i], false);
+                }
+            }
+        }
+
+        /** Reads {@code array}'s elements from {@code at} into {@code heap} (or writes them from it), through {@code staging} when widening. */
+        private static void transfer(INDArray array, long at, Object heap, float[] staging, boolean read) {
+            int from = Math.toIntExact(at);
+            if (array.dataType() == DataType.DOUBLE) {
+                DoubleBuffer buffer = array.data().asNioDouble();
+                if (read) {
+                    buffer.get(from, (double[]) heap);
+                } else {
+                    buffer.put(from, (double[]) heap);
+                }
+                return;
+            }
+            FloatBuffer buffer = array.data().asNioFloat();
+            if (staging == null) {
+                if (read) {
+                    buffer.get(from, (float[]) heap);
+                } else {
+                    buffer.put(from, (float[]) heap);
+                }
+                return;
+            }
+            double[] wide = (double[]) heap;
+            if (read) {
+                buffer.get(from, staging);
+                for (int i = 0; i < wide.length; i++) {
+                    wide[i] = staging[i];
+                }
+            } else {
+                for (int i = 0; i < wide.length; i++) {
+                    staging[i] = (float) wide[i];
+                }
+                buffer.put(from, staging);
+            }
+        }
+    }
+
+    /** {@code a} itself when its elements are its whole buffer in row-major order, else a row-major copy. */
+    private static INDArray dense(INDArray a) {
+        return Nd4jBackend.dense(a) ? a : a.dup('c');
+    }
+
+    private static void closeIfCopy(INDArray copy, INDArray original) {
+        if (copy != original) {
+            copy.close();
         }
     }
 }
