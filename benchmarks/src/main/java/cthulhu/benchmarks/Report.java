@@ -598,8 +598,15 @@ public final class Report {
         return scale(run.ops("ConvBenchmark.forward", "impl", impl), ConvBenchmark.FORWARD_FLOPS / 1e9);
     }
 
-    private static OptionalDouble convSamples(Run run, String impl) {
-        return scale(run.ops("ConvBenchmark.step", "impl", impl), ConvBenchmark.BATCH);
+    /** Samples/s of the CNN's {@code step} (one batch a call) or {@code epoch} (the whole data set a call). */
+    private static OptionalDouble convSamples(Run run, String method, String impl) {
+        return scale(run.ops("ConvBenchmark." + method, "impl", impl),
+                method.equals("step") ? ConvBenchmark.BATCH : ConvBenchmark.EPOCH_SAMPLES);
+    }
+
+    /** DL4J in its best configuration: whichever data format ran faster. */
+    private static OptionalDouble convDl4j(Run run, String method) {
+        return max(convSamples(run, method, "dl4j"), convSamples(run, method, "dl4j-nhwc"));
     }
 
     private static void convolution(StringBuilder out, Run run) {
@@ -629,25 +636,32 @@ public final class Report {
             out.append("| ").append(row[0]).append(" | ").append(fmt(g)).append(" | ").append(percent(g, peak))
                     .append(" | ").append(row[1] == null ? "—" : ratio(g, raw) + " " + row[1]).append(" |\n");
         }
-        out.append("\nTraining step of the CNN (batch ").append(ConvBenchmark.BATCH).append(", Adam):\n\n")
-                .append("| impl | samples/s | vs raw-djl | vs DL4J (best format) |\n| --- | --- | --- | --- |\n");
-        OptionalDouble rawStep = convSamples(run, "raw-djl");
-        // DL4J in its best configuration: whichever data format ran faster.
-        OptionalDouble dl4jStep = max(convSamples(run, "dl4j"), convSamples(run, "dl4j-nhwc"));
+        out.append("\nTraining the CNN (batch ").append(ConvBenchmark.BATCH).append(", Adam): one step, and one epoch of ")
+                .append(fmt(ConvBenchmark.EPOCH_SAMPLES)).append(" samples (`fit` for cthulhu):\n\n")
+                .append("| impl | step: samples/s | vs raw-djl | vs DL4J (best format) | epoch: samples/s | vs raw-djl | vs DL4J (best format) |\n")
+                .append("| --- | --- | --- | --- | --- | --- | --- |\n");
         for (String impl : new String[] {"pure", "nd4j", "djl", "raw-djl", "raw-nd4j", "dl4j", "dl4j-nhwc"}) {
-            OptionalDouble v = convSamples(run, impl);
-            out.append("| ").append(impl).append(" | ").append(fmt(v)).append(" | ").append(ratio(v, rawStep))
-                    .append(" | ").append(ratio(v, dl4jStep)).append(" |\n");
+            out.append("| ").append(impl);
+            for (String method : new String[] {"step", "epoch"}) {
+                OptionalDouble v = convSamples(run, method, impl);
+                out.append(" | ").append(fmt(v)).append(" | ").append(ratio(v, convSamples(run, method, "raw-djl")))
+                        .append(" | ").append(ratio(v, convDl4j(run, method)));
+            }
+            out.append(" |\n");
         }
         out.append("\n| target | measured | ratio | met |\n| --- | --- | --- | --- |\n");
-        ratioTarget(out, "cthulhu-on-DJL CNN step ≥ 0.95× raw DJL", convSamples(run, "djl"),
-                rawStep, 0.95, "samples/s");
-        ratioTarget(out, "pure CNN step ≥ 0.7× raw DJL (PyTorch)", convSamples(run, "pure"),
-                rawStep, 0.7, "samples/s");
-        ratioTarget(out, "cthulhu-on-ND4J CNN step ≥ 1.2× DL4J `ConvolutionLayer` network (best of NCHW, NHWC)",
-                convSamples(run, "nd4j"), dl4jStep, 1.2, "samples/s");
-        ratioTarget(out, "cthulhu-on-ND4J CNN step ≥ 0.95× raw ND4J (libnd4j conv ops)",
-                convSamples(run, "nd4j"), convSamples(run, "raw-nd4j"), 0.95, "samples/s");
+        for (String method : new String[] {"step", "epoch"}) {
+            OptionalDouble rawDjl = convSamples(run, method, "raw-djl");
+            OptionalDouble nd4j = convSamples(run, method, "nd4j");
+            ratioTarget(out, "cthulhu-on-DJL CNN " + method + " ≥ 0.95× raw DJL", convSamples(run, method, "djl"),
+                    rawDjl, 0.95, "samples/s");
+            ratioTarget(out, "pure CNN " + method + " ≥ 0.7× raw DJL (PyTorch)", convSamples(run, method, "pure"),
+                    rawDjl, 0.7, "samples/s");
+            ratioTarget(out, "cthulhu-on-ND4J CNN " + method + " ≥ 1.2× DL4J `ConvolutionLayer` network (best of NCHW, NHWC)",
+                    nd4j, convDl4j(run, method), 1.2, "samples/s");
+            ratioTarget(out, "cthulhu-on-ND4J CNN " + method + " ≥ 0.95× raw ND4J (libnd4j conv ops)",
+                    nd4j, convSamples(run, method, "raw-nd4j"), 0.95, "samples/s");
+        }
         ratioTarget(out, "cthulhu-on-ND4J conv forward ≥ 0.95× raw libnd4j conv2d",
                 run.ops("ConvBenchmark.forward", "impl", "nd4j"), run.ops("ConvBenchmark.forward", "impl", "raw-nd4j"), 0.95, "calls/s");
         ratioTarget(out, "pure conv forward ≥ 50 % of the measured FMA peak (all cores)",
