@@ -10,8 +10,6 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Adam;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import cthulhu.backend.Backend;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
@@ -53,27 +51,37 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 /**
  * Convolution: the forward pass alone, {@code (64, 32, 32, 32) ⊛ (3, 3, 32, 64)} with same
  * padding ({@value #FORWARD_FLOPS} floating-point operations a call, two per multiply-add), and
- * one training step (Adam, categorical crossentropy, batch {@value #BATCH}) of
+ * training (Adam, categorical crossentropy, batch {@value #BATCH}) of
  * {@code Conv2D(32, 3, same, relu) → MaxPooling2D(2) → Conv2D(64, 3, same, relu) →
- * MaxPooling2D(2) → Flatten → Daoloth(10, softmax)} on 32 × 32 × 3 inputs.
+ * MaxPooling2D(2) → Flatten → Daoloth(10, softmax)} on a synthetic data set of
+ * {@value #EPOCH_SAMPLES} samples of 32 × 32 × 3 with 10 classes: one step a call
+ * ({@link #step}, through the data set's {@value #EPOCH_BATCHES} batches in turn) and one epoch a
+ * call ({@link #epoch}).
  *
  * <p>Forward implementations: the three cthulhu backends through {@code K.conv}; {@code raw-nd4j},
  * libnd4j's {@code conv2d} op (channels-last, Keras's kernel layout) into a preallocated output;
  * {@code raw-djl}, DJL's {@code Conv2d.conv2d} on PyTorch's own {@code NCHW} layout, the result
- * closed after each call. Step implementations: the three cthulhu backends through
- * {@code Sequential.trainOnBatch}; {@code raw-djl}, the same network on DJL's functional
- * operations ({@code conv2d}, {@code maxPool2d}, {@code linear}) in {@code NCHW} under a
+ * closed after each call. Training implementations: the three cthulhu backends through
+ * {@code Sequential.fit} ({@link CthulhuTrainer}: one batch for a step, the data set for an
+ * epoch); the others take the same steps, an epoch being their loop over the batches in order: {@code raw-djl}, the same network on DJL's functional operations
+ * ({@code conv2d}, {@code maxPool2d}, {@code linear}) in {@code NCHW} under a
  * {@code GradientCollector}, PyTorch's autograd and DJL's fused Adam; {@code raw-nd4j}, the same
- * network on libnd4j's conv and pooling ops and their backward ops ({@link RawNd4jCnn}); {@code dl4j} and
- * {@code dl4j-nhwc}, the same network as DL4J's {@code MultiLayerNetwork} ({@code ConvolutionLayer},
- * {@code SubsamplingLayer}, an MCXENT softmax {@code OutputLayer}, same Adam, Xavier-uniform
- * kernels, float32) on channels-first and channels-last input, one {@code fit(DataSet)} a step.
+ * network on libnd4j's conv and pooling ops and their backward ops ({@link RawNd4jCnn});
+ * {@code dl4j} and {@code dl4j-nhwc}, the same network as DL4J's {@code MultiLayerNetwork}
+ * ({@code ConvolutionLayer}, {@code SubsamplingLayer}, an MCXENT softmax {@code OutputLayer},
+ * same Adam, Xavier-uniform kernels, float32) on channels-first and channels-last input, one
+ * {@code fit(DataSet)} a step.
  */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {Bench.HEAP, Bench.ADD_VECTOR_MODULE, Bench.VECTOR_MODULE})
 public class ConvBenchmark {
 
@@ -81,6 +89,19 @@ public class ConvBenchmark {
     public static final int BATCH = 64;
     /** Floating-point operations of one forward call: {@code 2 · 64·32·32 · 64 · 3·3·32}. */
     public static final long FORWARD_FLOPS = 2L * BATCH * 32 * 32 * 64 * 3 * 3 * 32;
+    /** Samples of the training data set, so of one epoch. */
+    public static final int EPOCH_SAMPLES = 1024;
+    /** Batches of one epoch. */
+    public static final int EPOCH_BATCHES = EPOCH_SAMPLES / BATCH;
+    /** Floats of one 32 × 32 × 3 sample. */
+    private static final int PIXELS = 32 * 32 * 3;
+    private static final int CLASSES = 10;
+    /**
+     * Kernel shapes in Keras's layout: {@code (kh, kw, in, out)} for the two convolutions,
+     * {@code (in, out)} for the dense layer, whose rows run over the last pooling's output
+     * flattened in {@code (h, w, c)} order.
+     */
+    static final int[][] KERNEL_SHAPES = {{3, 3, 3, 32}, {3, 3, 32, 64}, {8 * 8 * 64, CLASSES}};
 
     private static final Window SAME_3X3 = new Window(new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
             new int[] {1, 1}, new int[] {1, 1});
@@ -141,93 +162,179 @@ public class ConvBenchmark {
         }
     }
 
-    /** A network and a batch for one implementation. */
+    /** The network and its data set for one implementation. */
     @State(Scope.Thread)
-    public static class Step {
+    public static class Training {
         @Param({"pure", "nd4j", "djl", "raw-djl", "raw-nd4j", "dl4j", "dl4j-nhwc"})
         public String impl;
-        Backend backend;
-        Sequential model;
-        Tensor x;
-        Tensor y;
-        RawDjlCnn raw;
-        RawNd4jCnn rawNd4j;
-        Dl4jCnn dl4j;
+        Trainer trainer;
+        int next;
 
         @Setup
         public void setUp() {
-            float[] input = Bench.uniform(BATCH * 32 * 32 * 3, 0, 1, 3);
-            float[] labels = Bench.oneHot(BATCH, 10, 4);
-            if (impl.equals("raw-djl")) {
-                raw = new RawDjlCnn(input, labels);
-                return;
-            }
-            if (impl.equals("raw-nd4j")) {
-                rawNd4j = new RawNd4jCnn(input, labels);
-                return;
-            }
-            if (impl.startsWith("dl4j")) {
-                dl4j = new Dl4jCnn(input, labels, impl.equals("dl4j") ? CNN2DFormat.NCHW : CNN2DFormat.NHWC);
-                return;
-            }
-            backend = Bench.backend(impl);
-            Bench.on(backend, () -> {
-                model = new Sequential();
-                model.add(new Conv2D(32, 3, "relu").padding("same").inputShape(32, 32, 3));
-                model.add(new MaxPooling2D(2));
-                model.add(new Conv2D(64, 3, "relu").padding("same"));
-                model.add(new MaxPooling2D(2));
-                model.add(new Flatten());
-                model.add(new Daoloth(10, "softmax"));
-                model.compile("adam", "categorical_crossentropy");
-                x = K.constant(input, BATCH, 32, 32, 3);
-                y = K.constant(labels, BATCH, 10);
-                return null;
-            });
+            trainer = trainer(impl);
+        }
+
+        /** One step on the batch after the previous step's, round the data set. */
+        float nextStep() {
+            float loss = trainer.step(next);
+            next = (next + 1) % trainer.batches();
+            return loss;
         }
 
         @TearDown
         public void tearDown() {
-            if (raw != null) {
-                raw.close();
-            } else if (rawNd4j != null) {
-                rawNd4j.close();
-            } else if (dl4j != null) {
-                dl4j.close();
-            } else {
-                x.close();
-                y.close();
-                model.close();
-            }
+            trainer.close();
         }
     }
 
-    /** The network of {@link Step} on DJL's functional operations, {@code NCHW}, Glorot-uniform kernels. */
-    static final class RawDjlCnn implements AutoCloseable {
+    /**
+     * The network of {@link Training} for {@code impl}, over the data set's inputs (uniform in
+     * {@code [0, 1)}) and one-hot labels, drawn from fixed seeds.
+     *
+     * @throws IllegalArgumentException for an unknown implementation
+     */
+    static Trainer trainer(String impl) {
+        float[] input = inputs();
+        float[] labels = labels();
+        return switch (impl) {
+            case "pure", "nd4j", "djl" -> new CthulhuTrainer(Bench.backend(impl), ConvBenchmark::cthulhuModel,
+                    new int[] {32, 32, 3}, CLASSES, batches(input, PIXELS), batches(labels, CLASSES));
+            case "raw-djl" -> new RawDjlCnn(input, labels);
+            case "raw-nd4j" -> new RawNd4jCnn(input, labels);
+            case "dl4j" -> new Dl4jCnn(input, labels, CNN2DFormat.NCHW);
+            case "dl4j-nhwc" -> new Dl4jCnn(input, labels, CNN2DFormat.NHWC);
+            default -> throw new IllegalArgumentException("Unknown CNN implementation '" + impl
+                    + "'; use pure, nd4j, djl, raw-djl, raw-nd4j, dl4j or dl4j-nhwc");
+        };
+    }
+
+    /** The data set's inputs, row-major {@code (EPOCH_SAMPLES, 32, 32, 3)}, uniform in {@code [0, 1)}. */
+    static float[] inputs() {
+        return Bench.uniform(EPOCH_SAMPLES * PIXELS, 0, 1, 3);
+    }
+
+    /** The data set's one-hot labels, row-major {@code (EPOCH_SAMPLES, 10)}. */
+    static float[] labels() {
+        return Bench.oneHot(EPOCH_SAMPLES, CLASSES, 4);
+    }
+
+    /**
+     * The initial kernel of layer {@code l} (0 and 1 the convolutions, 2 the dense layer),
+     * row-major in {@link #KERNEL_SHAPES}: Glorot-uniform, uniform in
+     * {@code ±sqrt(6 / (fanIn + fanOut))} with Keras's fans ({@code kh·kw·in} and
+     * {@code kh·kw·out} for a convolution), from seed {@code 5 + l}. Every implementation but
+     * DL4J, which draws its own, starts from these kernels and zero biases.
+     */
+    static float[] initialKernel(int l) {
+        int[] shape = KERNEL_SHAPES[l];
+        int receptive = shape.length == 4 ? shape[0] * shape[1] : 1;
+        int fanIn = receptive * shape[shape.length - 2];
+        int fanOut = receptive * shape[shape.length - 1];
+        double limit = Math.sqrt(6.0 / (fanIn + fanOut));
+        return Bench.uniform(Arrays.stream(shape).reduce(1, Math::multiplyExact), -limit, limit, 5 + l);
+    }
+
+    /**
+     * The row-major array {@code a} of {@code shape} with its axes reordered: axis {@code k} of
+     * the result is axis {@code axes[k]} of {@code a}.
+     */
+    static float[] permute(float[] a, int[] shape, int... axes) {
+        int[] strides = new int[shape.length];
+        for (int k = shape.length - 1, stride = 1; k >= 0; stride *= shape[k], k--) {
+            strides[k] = stride;
+        }
+        float[] out = new float[a.length];
+        int[] index = new int[axes.length];
+        for (int i = 0; i < out.length; i++) {
+            int source = 0;
+            for (int k = 0; k < axes.length; k++) {
+                source += index[k] * strides[axes[k]];
+            }
+            out[i] = a[source];
+            for (int k = axes.length - 1; k >= 0 && ++index[k] == shape[axes[k]]; k--) {
+                index[k] = 0;
+            }
+        }
+        return out;
+    }
+
+    /** Batch {@code i} of {@code all}, whose samples are {@code width} floats each. */
+    static float[] batch(float[] all, int i, int width) {
+        return Arrays.copyOfRange(all, i * BATCH * width, (i + 1) * BATCH * width);
+    }
+
+    /** The batches of {@code all}, whose samples are {@code width} floats each. */
+    static List<float[]> batches(float[] all, int width) {
+        return IntStream.range(0, EPOCH_BATCHES).mapToObj(i -> batch(all, i, width)).toList();
+    }
+
+    /** Batch {@code i} of the data set's inputs. */
+    static float[] inputBatch(float[] input, int i) {
+        return batch(input, i, PIXELS);
+    }
+
+    /** Batch {@code i} of the data set's labels. */
+    static float[] labelBatch(float[] labels, int i) {
+        return batch(labels, i, CLASSES);
+    }
+
+    /** The network as a cthulhu {@link Sequential}, compiled with {@code "adam"}, from {@link #initialKernel}. */
+    private static Sequential cthulhuModel() {
+        Sequential model = new Sequential();
+        model.add(new Conv2D(32, 3, "relu").padding("same").inputShape(32, 32, 3));
+        model.add(new MaxPooling2D(2));
+        model.add(new Conv2D(64, 3, "relu").padding("same"));
+        model.add(new MaxPooling2D(2));
+        model.add(new Flatten());
+        model.add(new Daoloth(CLASSES, "softmax"));
+        model.compile("adam", "categorical_crossentropy");
+        CthulhuTrainer.setInitialWeights(model, KERNEL_SHAPES, ConvBenchmark::initialKernel);
+        return model;
+    }
+
+    /** The network of {@link Training} on DJL's functional operations, {@code NCHW}, Keras's Adam. */
+    static final class RawDjlCnn implements Trainer {
         private final Engine engine = Engine.getEngine("PyTorch");
         private final NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
         private final NDArray[] params;
         private final String[] ids = {"w1", "b1", "w2", "b2", "w3", "b3"};
-        private final NDArray x;
-        private final NDArray y;
-        private final Adam adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.001f)).build();
+        private final NDArray[] xs = new NDArray[EPOCH_BATCHES];
+        private final NDArray[] ys = new NDArray[EPOCH_BATCHES];
+        private final Adam adam = DjlMlp.adam();
 
         RawDjlCnn(float[] input, float[] labels) {
+            // Keras's (kh, kw, in, out) kernels as PyTorch's (out, in, kh, kw), and the dense
+            // kernel's rows from (h, w, c) to the (c, h, w) order of an NCHW flatten.
             params = new NDArray[] {
-                manager.create(Bench.glorotUniform(3 * 9, 32 * 9, 5), new Shape(32, 3, 3, 3)),
+                manager.create(permute(initialKernel(0), KERNEL_SHAPES[0], 3, 2, 0, 1), new Shape(32, 3, 3, 3)),
                 manager.zeros(new Shape(32)),
-                manager.create(Bench.glorotUniform(32 * 9, 64 * 9, 6), new Shape(64, 32, 3, 3)),
+                manager.create(permute(initialKernel(1), KERNEL_SHAPES[1], 3, 2, 0, 1), new Shape(64, 32, 3, 3)),
                 manager.zeros(new Shape(64)),
-                manager.create(Bench.glorotUniform(64 * 8 * 8, 10, 7), new Shape(10, 64 * 8 * 8)),
-                manager.zeros(new Shape(10))};
+                manager.create(permute(initialKernel(2), new int[] {8, 8, 64, CLASSES}, 3, 2, 0, 1), new Shape(CLASSES, 64 * 8 * 8)),
+                manager.zeros(new Shape(CLASSES))};
             for (NDArray p : params) {
                 p.setRequiresGradient(true);
             }
-            x = manager.create(input, new Shape(BATCH, 32, 32, 3)).transpose(0, 3, 1, 2).duplicate();
-            y = manager.create(labels, new Shape(BATCH, 10));
+            for (int i = 0; i < EPOCH_BATCHES; i++) {
+                try (NDManager batch = manager.newSubManager()) {
+                    NDArray nhwc = batch.create(inputBatch(input, i), new Shape(BATCH, 32, 32, 3));
+                    xs[i] = nhwc.transpose(0, 3, 1, 2).duplicate();
+                    xs[i].attach(manager);
+                }
+                ys[i] = manager.create(labelBatch(labels, i), new Shape(BATCH, CLASSES));
+            }
         }
 
-        float step() {
+        @Override
+        public int batches() {
+            return EPOCH_BATCHES;
+        }
+
+        @Override
+        public float step(int i) {
+            NDArray x = xs[i];
+            NDArray y = ys[i];
             try (NDManager step = manager.newSubManager()) {
                 x.tempAttach(step);
                 y.tempAttach(step);
@@ -259,10 +366,10 @@ public class ConvBenchmark {
         }
     }
 
-    /** The network of {@link Step} as a DL4J {@code MultiLayerNetwork} in the given data format. */
-    static final class Dl4jCnn implements AutoCloseable {
+    /** The network of {@link Training} as a DL4J {@code MultiLayerNetwork} in the given data format. */
+    static final class Dl4jCnn implements Trainer {
         private final MultiLayerNetwork network;
-        private final DataSet data;
+        private final DataSet[] data = new DataSet[EPOCH_BATCHES];
 
         Dl4jCnn(float[] input, float[] labels, CNN2DFormat format) {
             MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
@@ -281,28 +388,40 @@ public class ConvBenchmark {
                     .build();
             network = new MultiLayerNetwork(conf);
             network.init();
-            INDArray nhwc = Nd4j.create(input, new long[] {BATCH, 32, 32, 3}, 'c');
-            INDArray features = format == CNN2DFormat.NHWC ? nhwc : nhwc.permute(0, 3, 1, 2).dup('c');
-            data = new DataSet(features, Nd4j.create(labels, new long[] {BATCH, 10}, 'c'));
+            for (int i = 0; i < EPOCH_BATCHES; i++) {
+                INDArray nhwc = Nd4j.create(inputBatch(input, i), new long[] {BATCH, 32, 32, 3}, 'c');
+                INDArray features = nhwc;
+                if (format == CNN2DFormat.NCHW) {
+                    features = nhwc.permute(0, 3, 1, 2).dup('c');
+                    nhwc.close();
+                }
+                data[i] = new DataSet(features, Nd4j.create(labelBatch(labels, i), new long[] {BATCH, CLASSES}, 'c'));
+            }
         }
 
-        double step() {
-            network.fit(data);
-            return network.score();
+        @Override
+        public int batches() {
+            return EPOCH_BATCHES;
+        }
+
+        @Override
+        public float step(int i) {
+            network.fit(data[i]);
+            return (float) network.score();
         }
 
         @Override
         public void close() {
             network.close();
-            data.getFeatures().close();
-            data.getLabels().close();
+            for (DataSet d : data) {
+                d.getFeatures().close();
+                d.getLabels().close();
+            }
         }
     }
 
     /** One forward convolution; the result is released (or, for raw ND4J, written in place). */
     @Benchmark
-    @BenchmarkMode(Mode.Throughput)
-    @OutputTimeUnit(TimeUnit.SECONDS)
     @Warmup(iterations = 3, time = 2)
     @Measurement(iterations = 3, time = 2)
     public long forward(Forward f) {
@@ -327,22 +446,23 @@ public class ConvBenchmark {
         }
     }
 
-    /** One training step of the network. */
+    /** One training step of the network, on the next batch of the data set. */
     @Benchmark
-    @BenchmarkMode(Mode.Throughput)
-    @OutputTimeUnit(TimeUnit.SECONDS)
     @Warmup(iterations = 3, time = 3)
     @Measurement(iterations = 3, time = 3)
-    public double step(Step s) {
-        if (s.raw != null) {
-            return s.raw.step();
-        }
-        if (s.rawNd4j != null) {
-            return s.rawNd4j.step();
-        }
-        if (s.dl4j != null) {
-            return s.dl4j.step();
-        }
-        return Bench.on(s.backend, () -> s.model.trainOnBatch(s.x, s.y)[0]);
+    public float step(Training t) {
+        return t.nextStep();
+    }
+
+    /**
+     * One epoch: every batch of the data set once, in order. Throughput with timed iterations
+     * rather than single shots, so that a fast implementation warms up over several epochs while
+     * a slow one still completes at least one epoch an iteration.
+     */
+    @Benchmark
+    @Warmup(iterations = 2, time = 5)
+    @Measurement(iterations = 3, time = 5)
+    public float epoch(Training t) {
+        return t.trainer.epoch();
     }
 }

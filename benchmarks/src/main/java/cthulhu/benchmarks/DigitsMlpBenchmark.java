@@ -35,7 +35,7 @@ public class DigitsMlpBenchmark {
     @Param({"pure", "nd4j", "djl"})
     public String impl;
 
-    private MlpTrainer trainer;
+    private Trainer trainer;
     private int next;
 
     @Setup

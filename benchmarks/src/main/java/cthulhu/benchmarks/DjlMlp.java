@@ -17,7 +17,7 @@ import ai.djl.training.tracker.Tracker;
  * PyTorch autograd for the backward pass, and DJL's fused {@link Adam} update. Each step's
  * arrays live in a sub-manager closed at the end of the step.
  */
-final class DjlMlp implements MlpTrainer {
+final class DjlMlp implements Trainer {
 
     private final MlpSpec spec;
     private final Engine engine = Engine.getEngine("PyTorch");
@@ -49,7 +49,12 @@ final class DjlMlp implements MlpTrainer {
             xs[i] = manager.create(spec.x(i), new Shape(spec.batchSize(), spec.inputs()));
             ys[i] = manager.create(spec.y(i), new Shape(spec.batchSize(), spec.classes()));
         }
-        adam = Optimizer.adam()
+        adam = adam();
+    }
+
+    /** DJL's Adam with Keras 2.2.4's hyper-parameters ({@link MlpSpec}). */
+    static Adam adam() {
+        return Optimizer.adam()
                 .optLearningRateTracker(Tracker.fixed((float) MlpSpec.LEARNING_RATE))
                 .optBeta1((float) MlpSpec.BETA1)
                 .optBeta2((float) MlpSpec.BETA2)

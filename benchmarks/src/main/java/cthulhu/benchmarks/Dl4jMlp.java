@@ -20,7 +20,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * Xavier-uniform (Glorot-uniform) kernels and zero biases, float32. One step is one
  * {@code fit(DataSet)} on one batch.
  */
-final class Dl4jMlp implements MlpTrainer {
+final class Dl4jMlp implements Trainer {
 
     private final MlpSpec spec;
     private final MultiLayerNetwork network;

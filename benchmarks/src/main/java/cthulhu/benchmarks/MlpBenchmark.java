@@ -37,7 +37,7 @@ public class MlpBenchmark {
     public static class Steps {
         @Param({"pure", "nd4j", "djl", "raw-djl", "raw-nd4j", "dl4j"})
         public String impl;
-        MlpTrainer trainer;
+        Trainer trainer;
         int next;
 
         @Setup
@@ -56,7 +56,7 @@ public class MlpBenchmark {
     public static class Epochs {
         @Param({"pure", "nd4j", "djl", "raw-djl", "raw-nd4j", "dl4j"})
         public String impl;
-        MlpTrainer trainer;
+        Trainer trainer;
 
         @Setup
         public void setUp() {

@@ -34,7 +34,7 @@ public class MlpScalingBenchmark {
     @Param({"b32-w512", "b128-w512", "b512-w512", "b1024-w512", "b128-w128", "b128-w2048"})
     public String config;
 
-    private MlpTrainer trainer;
+    private Trainer trainer;
 
     @Setup
     public void setUp() {

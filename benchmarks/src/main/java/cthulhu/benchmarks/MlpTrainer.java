@@ -1,47 +1,54 @@
 package cthulhu.benchmarks;
 
-/**
- * One implementation of the {@link MlpSpec} training problem: owns its weights, optimizer state
- * and the batches of the data set, and frees its native memory on {@link #close()}.
- */
-interface MlpTrainer extends AutoCloseable {
+import cthulhu.layers.Daoloth;
+import cthulhu.models.Sequential;
 
-    /**
-     * One optimizer step on batch {@code i} (forward, loss, backward, Adam update).
-     *
-     * @return the batch loss before the update
-     */
-    float step(int i);
+import java.util.List;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
-    /** The number of batches in the data set. */
-    int batches();
+/** The implementations of the {@link MlpSpec} training problem. */
+final class MlpTrainer {
 
-    /** One pass over every batch in order; returns the last batch loss. */
-    default float epoch() {
-        float loss = Float.NaN;
-        for (int i = 0; i < batches(); i++) {
-            loss = step(i);
-        }
-        return loss;
+    private MlpTrainer() {
     }
 
-    @Override
-    void close();
-
     /**
-     * The trainer named {@code impl}: a cthulhu backend ({@code pure}, {@code nd4j}, {@code djl})
-     * or a raw library ({@code raw-djl}, {@code raw-nd4j}, {@code dl4j}).
+     * The trainer named {@code impl}: a cthulhu backend ({@code pure}, {@code nd4j}, {@code djl};
+     * a {@link Sequential} of {@link Daoloth} layers, relu and a softmax at the end, compiled with
+     * {@code "adam"} and {@code "categorical_crossentropy"}, its weights set to the spec's initial
+     * values, {@link CthulhuTrainer}) or a raw library ({@code raw-djl}, {@code raw-nd4j},
+     * {@code dl4j}).
      *
      * @throws IllegalArgumentException for another name
      */
-    static MlpTrainer create(String impl, MlpSpec spec) {
+    static Trainer create(String impl, MlpSpec spec) {
         return switch (impl) {
             case "raw-djl" -> new DjlMlp(spec);
             case "raw-nd4j" -> new Nd4jMlp(spec);
             case "dl4j" -> new Dl4jMlp(spec);
-            case "pure", "nd4j", "djl" -> new CthulhuMlp(Bench.backend(impl), spec);
+            case "pure", "nd4j", "djl" -> new CthulhuTrainer(Bench.backend(impl), () -> cthulhuModel(spec),
+                    new int[] {spec.inputs()}, spec.classes(), batches(spec, spec::x), batches(spec, spec::y));
             default -> throw new IllegalArgumentException("Unknown MLP implementation '" + impl
                     + "'; use pure, nd4j, djl, raw-djl, raw-nd4j or dl4j");
         };
+    }
+
+    private static List<float[]> batches(MlpSpec spec, IntFunction<float[]> batch) {
+        return IntStream.range(0, spec.batches()).mapToObj(batch).toList();
+    }
+
+    private static Sequential cthulhuModel(MlpSpec spec) {
+        int[] units = spec.units();
+        Sequential model = new Sequential("mlp");
+        int[][] kernelShapes = new int[spec.layers()][];
+        for (int l = 0; l < spec.layers(); l++) {
+            Daoloth dense = new Daoloth(units[l + 1], l < spec.layers() - 1 ? "relu" : "softmax");
+            model.add(l == 0 ? dense.inputDim(units[0]) : dense);
+            kernelShapes[l] = new int[] {units[l], units[l + 1]};
+        }
+        model.compile("adam", "categorical_crossentropy");
+        CthulhuTrainer.setInitialWeights(model, kernelShapes, spec::kernel);
+        return model;
     }
 }

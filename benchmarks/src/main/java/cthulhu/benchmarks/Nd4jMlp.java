@@ -11,7 +11,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Keras 2.2.4's Adam update with in-place ops on preallocated moments. Temporaries are closed
  * as soon as they are used.
  */
-final class Nd4jMlp implements MlpTrainer {
+final class Nd4jMlp implements Trainer {
 
     private final MlpSpec spec;
     private final INDArray[] kernels;

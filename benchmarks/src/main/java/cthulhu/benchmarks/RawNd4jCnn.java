@@ -6,6 +6,8 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.util.Arrays;
+
 /**
  * The {@link ConvBenchmark} network written directly on libnd4j's operations, channels-last with
  * Keras's kernel layout {@code (kh, kw, in, out)}: {@code conv2d}, {@code relu},
@@ -13,7 +15,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * batch}, {@code maxpool2d_bp}, {@code relu_bp} and {@code conv2d_bp} backward; Keras 2.2.4's Adam
  * ({@link Nd4jMlp#adam}). Every activation and gradient is preallocated and written in place.
  */
-final class RawNd4jCnn implements AutoCloseable {
+final class RawNd4jCnn implements Trainer {
 
     private static final int B = ConvBenchmark.BATCH;
     /** kh, kw, sh, sw, ph, pw, dh, dw, explicit padding, NHWC, kernel (kh, kw, in, out). */
@@ -21,8 +23,8 @@ final class RawNd4jCnn implements AutoCloseable {
     /** kh, kw, sh, sw, ph, pw, dh, dw, explicit padding, unused, NHWC. */
     private static final int[] POOL = {2, 2, 2, 2, 0, 0, 1, 1, 0, 0, 1};
 
-    private final INDArray x;
-    private final INDArray y;
+    private final INDArray[] xs = new INDArray[ConvBenchmark.EPOCH_BATCHES];
+    private final INDArray[] ys = new INDArray[ConvBenchmark.EPOCH_BATCHES];
     private final INDArray[] params;
     private final INDArray[] grads;
     private final INDArray[] firstMoments;
@@ -40,30 +42,34 @@ final class RawNd4jCnn implements AutoCloseable {
     private int iterations;
 
     RawNd4jCnn(float[] input, float[] labels) {
-        x = Nd4j.create(input, new long[] {B, 32, 32, 3}, 'c');
-        y = Nd4j.create(labels, new long[] {B, 10}, 'c');
-        long[][] shapes = {{3, 3, 3, 32}, {32}, {3, 3, 32, 64}, {64}, {8 * 8 * 64, 10}, {10}};
-        int[][] fans = {{3 * 9, 32 * 9}, null, {32 * 9, 64 * 9}, null, {8 * 8 * 64, 10}, null};
-        params = new INDArray[shapes.length];
-        grads = new INDArray[shapes.length];
-        firstMoments = new INDArray[shapes.length];
-        secondMoments = new INDArray[shapes.length];
-        for (int p = 0; p < shapes.length; p++) {
-            if (fans[p] == null) {
-                params[p] = Nd4j.create(DataType.FLOAT, shapes[p]);
-            } else {
-                double limit = Math.sqrt(6.0 / (fans[p][0] + fans[p][1]));
-                int n = (int) (shapes[p][0] * (shapes[p].length == 4 ? shapes[p][1] * shapes[p][2] * shapes[p][3] : shapes[p][1]));
-                params[p] = Nd4j.create(Bench.uniform(n, -limit, limit, 5 + p), shapes[p], 'c');
-            }
-            grads[p] = Nd4j.create(DataType.FLOAT, shapes[p]);
-            firstMoments[p] = Nd4j.create(DataType.FLOAT, shapes[p]);
-            secondMoments[p] = Nd4j.create(DataType.FLOAT, shapes[p]);
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = Nd4j.create(ConvBenchmark.inputBatch(input, i), new long[] {B, 32, 32, 3}, 'c');
+            ys[i] = Nd4j.create(ConvBenchmark.labelBatch(labels, i), new long[] {B, 10}, 'c');
+        }
+        int layers = ConvBenchmark.KERNEL_SHAPES.length;
+        params = new INDArray[2 * layers];
+        grads = new INDArray[2 * layers];
+        firstMoments = new INDArray[2 * layers];
+        secondMoments = new INDArray[2 * layers];
+        for (int p = 0; p < params.length; p++) {
+            int[] kernel = ConvBenchmark.KERNEL_SHAPES[p / 2];
+            long[] shape = p % 2 == 0 ? Arrays.stream(kernel).asLongStream().toArray() : new long[] {kernel[kernel.length - 1]};
+            params[p] = p % 2 == 0 ? Nd4j.create(ConvBenchmark.initialKernel(p / 2), shape, 'c') : Nd4j.create(DataType.FLOAT, shape);
+            grads[p] = Nd4j.create(DataType.FLOAT, shape);
+            firstMoments[p] = Nd4j.create(DataType.FLOAT, shape);
+            secondMoments[p] = Nd4j.create(DataType.FLOAT, shape);
         }
     }
 
-    /** One training step; returns the batch's loss before the update. */
-    float step() {
+    @Override
+    public int batches() {
+        return xs.length;
+    }
+
+    @Override
+    public float step(int i) {
+        INDArray x = xs[i];
+        INDArray y = ys[i];
         exec("conv2d", CONV, new INDArray[] {x, params[0], params[1]}, a1);
         Transforms.relu(a1, false);
         exec("maxpool2d", POOL, new INDArray[] {a1}, p1);
@@ -112,8 +118,8 @@ final class RawNd4jCnn implements AutoCloseable {
 
     @Override
     public void close() {
-        for (INDArray[] group : new INDArray[][] {params, grads, firstMoments, secondMoments,
-            {x, y, a1, p1, a2, p2, z, dFlat, dA2, dP1, dA1, dX}}) {
+        for (INDArray[] group : new INDArray[][] {params, grads, firstMoments, secondMoments, xs, ys,
+            {a1, p1, a2, p2, z, dFlat, dA2, dP1, dA1, dX}}) {
             for (INDArray a : group) {
                 a.close();
             }

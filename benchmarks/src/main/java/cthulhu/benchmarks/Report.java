@@ -21,10 +21,12 @@ import java.util.OptionalDouble;
 /**
  * Turns the JMH JSON of one suite run into Markdown tables: GB/s for the element-wise ops
  * (bytes read and written per call × calls/s), ns per call for dispatch, GFLOP/s for matmul
- * ({@code 2·m·n·k} × calls/s), steps/s for the dense layer, samples/s for MLP training
- * (batch × steps/s, or samples per epoch / epoch time), the ratios between them, and the
- * project's performance targets marked met or not met. Every ratio divides two scores of the
- * same run; a missing score shows as "n/a".
+ * ({@code 2·m·n·k} × calls/s) and convolution, steps/s for the dense layer, samples/s for MLP,
+ * LSTM and CNN training (batch × steps/s, or samples per epoch × epochs/s), the ratios between
+ * them, and the project's performance targets marked met or not met. Every ratio divides two
+ * scores of the same run, and every fraction of the float32 FMA peak divides by the peak
+ * {@link FmaPeakBenchmark} measured in that run (without it the report says so and computes no
+ * such fraction); a missing score shows as "n/a".
  *
  * <p>{@code java -cp benchmarks.jar cthulhu.benchmarks.Report results.json} prints the report
  * for an existing file.
@@ -577,59 +579,93 @@ public final class Report {
     }
 
     /**
-     * The float32 FMA peak in GFLOP/s: cores × lanes × FMA units × 2 flops × clock. Two FMA units
-     * per core (every x86 core with AVX-512 or AVX2 since Haswell and Zen 2; Zen 5 at full
-     * 512-bit width); set {@code -Dcthulhu.bench.fmaUnits} for another machine.
+     * The float32 FMA peak in GFLOP/s as derived from /proc/cpuinfo: cores × lanes × FMA units ×
+     * 2 flops × clock. Two FMA units per core (every x86 core with AVX-512 or AVX2 since Haswell
+     * and Zen 2; Zen 5 at full 512-bit width); set {@code -Dcthulhu.bench.fmaUnits} for another
+     * machine. Shown beside the peak {@link FmaPeakBenchmark} measures, never used in its place.
      */
     static double peakGflops() {
         int units = Integer.getInteger("cthulhu.bench.fmaUnits", 2);
         return Runtime.getRuntime().availableProcessors() * floatLanes() * units * 2 * clockGhz();
     }
 
-    private static OptionalDouble convSamples(Run run, String impl) {
-        return scale(run.ops("ConvBenchmark.step", "impl", impl), ConvBenchmark.BATCH);
+    /** GFLOP/s of one {@link FmaPeakBenchmark} method ({@code oneThread} or {@code allCores}). */
+    private static OptionalDouble fmaPeak(Run run, String method) {
+        return scale(run.ops("FmaPeakBenchmark." + method), FmaPeakBenchmark.FLOPS_PER_CALL / 1e9);
+    }
+
+    private static OptionalDouble convForwardGflops(Run run, String impl) {
+        return scale(run.ops("ConvBenchmark.forward", "impl", impl), ConvBenchmark.FORWARD_FLOPS / 1e9);
+    }
+
+    /** Samples/s of the CNN's {@code step} (one batch a call) or {@code epoch} (the whole data set a call). */
+    private static OptionalDouble convSamples(Run run, String method, String impl) {
+        return scale(run.ops("ConvBenchmark." + method, "impl", impl),
+                method.equals("step") ? ConvBenchmark.BATCH : ConvBenchmark.EPOCH_SAMPLES);
+    }
+
+    /** DL4J in its best configuration: whichever data format ran faster. */
+    private static OptionalDouble convDl4j(Run run, String method) {
+        return max(convSamples(run, method, "dl4j"), convSamples(run, method, "dl4j-nhwc"));
     }
 
     private static void convolution(StringBuilder out, Run run) {
-        double peak = peakGflops();
-        out.append("### Convolution\n\nFloat32 FMA peak: ").append(Runtime.getRuntime().availableProcessors())
-                .append(" cores × ").append(floatLanes()).append(" lanes × ")
-                .append(Integer.getInteger("cthulhu.bench.fmaUnits", 2)).append(" FMA units × 2 flops × ")
-                .append(fmt(clockGhz())).append(" GHz = ").append(fmt(peak)).append(" GFLOP/s.\n\n");
+        double derived = peakGflops();
+        String derivation = Runtime.getRuntime().availableProcessors() + " cores × " + floatLanes() + " lanes × "
+                + Integer.getInteger("cthulhu.bench.fmaUnits", 2) + " FMA units × 2 flops × " + fmt(clockGhz())
+                + " GHz = " + fmt(derived) + " GFLOP/s";
+        OptionalDouble peak = fmaPeak(run, "allCores");
+        out.append("### Convolution\n\n");
+        if (peak.isPresent()) {
+            out.append("Float32 FMA peak, measured (`FmaPeakBenchmark`: ").append(FmaPeakBenchmark.CHAINS)
+                    .append(" independent FMA chains of the preferred vector species): ").append(fmt(fmaPeak(run, "oneThread")))
+                    .append(" GFLOP/s on one thread, ").append(fmt(peak)).append(" GFLOP/s on all ")
+                    .append(Runtime.getRuntime().availableProcessors()).append(" cores; derived from /proc/cpuinfo: ")
+                    .append(derivation).append(" (measured all-core / derived: ").append(ratio(peak, OptionalDouble.of(derived)))
+                    .append("). Every \"of peak\" below divides by the measured all-core peak.\n\n");
+        } else {
+            out.append("The FMA peak benchmark (`FmaPeakBenchmark`) is not in this run, so no \"of peak\" figure and no ")
+                    .append("peak target is computed. The peak derived from /proc/cpuinfo, for reference only: ")
+                    .append(derivation).append(".\n\n");
+        }
         out.append("Forward `(64, 32, 32, 32) ⊛ (3, 3, 32, 64)`, same padding:\n\n| impl | GFLOP/s | of peak | vs raw library |\n| --- | --- | --- | --- |\n");
         String[][] rows = {{"pure", "raw-djl"}, {"nd4j", "raw-nd4j"}, {"djl", "raw-djl"}, {"raw-nd4j", null}, {"raw-djl", null}};
         for (String[] row : rows) {
-            OptionalDouble g = scale(run.ops("ConvBenchmark.forward", "impl", row[0]), ConvBenchmark.FORWARD_FLOPS / 1e9);
-            OptionalDouble raw = row[1] == null ? OptionalDouble.empty()
-                    : scale(run.ops("ConvBenchmark.forward", "impl", row[1]), ConvBenchmark.FORWARD_FLOPS / 1e9);
-            out.append("| ").append(row[0]).append(" | ").append(fmt(g)).append(" | ")
-                    .append(g.isPresent() ? String.format(Locale.ROOT, "%.1f %%", 100 * g.getAsDouble() / peak) : "n/a")
+            OptionalDouble g = convForwardGflops(run, row[0]);
+            OptionalDouble raw = row[1] == null ? OptionalDouble.empty() : convForwardGflops(run, row[1]);
+            out.append("| ").append(row[0]).append(" | ").append(fmt(g)).append(" | ").append(percent(g, peak))
                     .append(" | ").append(row[1] == null ? "—" : ratio(g, raw) + " " + row[1]).append(" |\n");
         }
-        out.append("\nTraining step of the CNN (batch ").append(ConvBenchmark.BATCH).append(", Adam):\n\n")
-                .append("| impl | samples/s | vs raw-djl | vs DL4J (best format) |\n| --- | --- | --- | --- |\n");
-        OptionalDouble rawStep = convSamples(run, "raw-djl");
-        // DL4J in its best configuration: whichever data format ran faster.
-        OptionalDouble dl4jStep = max(convSamples(run, "dl4j"), convSamples(run, "dl4j-nhwc"));
+        out.append("\nTraining the CNN (batch ").append(ConvBenchmark.BATCH).append(", Adam): one step, and one epoch of ")
+                .append(fmt(ConvBenchmark.EPOCH_SAMPLES)).append(" samples (`fit` for cthulhu):\n\n")
+                .append("| impl | step: samples/s | vs raw-djl | vs DL4J (best format) | epoch: samples/s | vs raw-djl | vs DL4J (best format) |\n")
+                .append("| --- | --- | --- | --- | --- | --- | --- |\n");
         for (String impl : new String[] {"pure", "nd4j", "djl", "raw-djl", "raw-nd4j", "dl4j", "dl4j-nhwc"}) {
-            OptionalDouble v = convSamples(run, impl);
-            out.append("| ").append(impl).append(" | ").append(fmt(v)).append(" | ").append(ratio(v, rawStep))
-                    .append(" | ").append(ratio(v, dl4jStep)).append(" |\n");
+            out.append("| ").append(impl);
+            for (String method : new String[] {"step", "epoch"}) {
+                OptionalDouble v = convSamples(run, method, impl);
+                out.append(" | ").append(fmt(v)).append(" | ").append(ratio(v, convSamples(run, method, "raw-djl")))
+                        .append(" | ").append(ratio(v, convDl4j(run, method)));
+            }
+            out.append(" |\n");
         }
         out.append("\n| target | measured | ratio | met |\n| --- | --- | --- | --- |\n");
-        ratioTarget(out, "cthulhu-on-DJL CNN step ≥ 0.95× raw DJL", convSamples(run, "djl"),
-                rawStep, 0.95, "samples/s");
-        ratioTarget(out, "pure CNN step ≥ 0.7× raw DJL (PyTorch)", convSamples(run, "pure"),
-                rawStep, 0.7, "samples/s");
-        ratioTarget(out, "cthulhu-on-ND4J CNN step ≥ 1.2× DL4J `ConvolutionLayer` network (best of NCHW, NHWC)",
-                convSamples(run, "nd4j"), dl4jStep, 1.2, "samples/s");
-        ratioTarget(out, "cthulhu-on-ND4J CNN step ≥ 0.95× raw ND4J (libnd4j conv ops)",
-                convSamples(run, "nd4j"), convSamples(run, "raw-nd4j"), 0.95, "samples/s");
+        for (String method : new String[] {"step", "epoch"}) {
+            OptionalDouble rawDjl = convSamples(run, method, "raw-djl");
+            OptionalDouble nd4j = convSamples(run, method, "nd4j");
+            ratioTarget(out, "cthulhu-on-DJL CNN " + method + " ≥ 0.95× raw DJL", convSamples(run, method, "djl"),
+                    rawDjl, 0.95, "samples/s");
+            ratioTarget(out, "pure CNN " + method + " ≥ 0.7× raw DJL (PyTorch)", convSamples(run, method, "pure"),
+                    rawDjl, 0.7, "samples/s");
+            ratioTarget(out, "cthulhu-on-ND4J CNN " + method + " ≥ 1.2× DL4J `ConvolutionLayer` network (best of NCHW, NHWC)",
+                    nd4j, convDl4j(run, method), 1.2, "samples/s");
+            ratioTarget(out, "cthulhu-on-ND4J CNN " + method + " ≥ 0.95× raw ND4J (libnd4j conv ops)",
+                    nd4j, convSamples(run, method, "raw-nd4j"), 0.95, "samples/s");
+        }
         ratioTarget(out, "cthulhu-on-ND4J conv forward ≥ 0.95× raw libnd4j conv2d",
                 run.ops("ConvBenchmark.forward", "impl", "nd4j"), run.ops("ConvBenchmark.forward", "impl", "raw-nd4j"), 0.95, "calls/s");
-        ratioTarget(out, "pure conv forward ≥ 50 % of the FMA peak",
-                scale(run.ops("ConvBenchmark.forward", "impl", "pure"), ConvBenchmark.FORWARD_FLOPS / 1e9),
-                OptionalDouble.of(peak), 0.5, "GFLOP/s");
+        ratioTarget(out, "pure conv forward ≥ 50 % of the measured FMA peak (all cores)",
+                convForwardGflops(run, "pure"), peak, 0.5, "GFLOP/s");
         out.append('\n');
     }
 
@@ -644,6 +680,11 @@ public final class Report {
             return b;
         }
         return b.isEmpty() ? a : OptionalDouble.of(Math.max(a.getAsDouble(), b.getAsDouble()));
+    }
+
+    /** {@code a / b} as a percentage with one decimal, or "n/a". */
+    private static String percent(OptionalDouble a, OptionalDouble b) {
+        return a.isPresent() && b.isPresent() ? String.format(Locale.ROOT, "%.1f %%", 100 * a.getAsDouble() / b.getAsDouble()) : "n/a";
     }
 
     private static String ratio(OptionalDouble a, OptionalDouble b) {

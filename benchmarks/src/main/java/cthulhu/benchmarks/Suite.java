@@ -19,12 +19,13 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code full} — every benchmark with the iterations and times of its annotations
- *       (about 15–25 minutes on two cores).</li>
- *   <li>{@code quick} — everything but the epoch and cost-curve benchmarks, each with its full
- *       warm-up but two 0.5 s measurements (about 8 minutes); for spot checks. The warm-up is
- *       not shortened: the JIT compiles the pure backend's vector kernels only after a few
- *       seconds of a benchmark, and with half a second of warm-up quick runs reported that
- *       backend three to five times slower than full runs did.</li>
+ *       (about 20–30 minutes on two cores).</li>
+ *   <li>{@code quick} — everything but the epoch benchmarks ({@link MlpBenchmark},
+ *       {@link ConvBenchmark}) and the cost curve, each with its full warm-up but two 0.5 s
+ *       measurements (about 8 minutes); for spot checks. The warm-up is not shortened: the
+ *       JIT compiles the pure backend's vector kernels only after a few seconds of a benchmark,
+ *       and with half a second of warm-up quick runs reported that backend three to five times
+ *       slower than full runs did.</li>
  * </ul>
  *
  * <p>Optional regular expressions narrow the run to matching benchmarks (JMH's include filter).
@@ -66,6 +67,7 @@ public final class Suite {
         if (quick) {
             options.exclude(MlpScalingBenchmark.class.getSimpleName())
                     .exclude(MlpBenchmark.class.getSimpleName() + "\\.epoch")
+                    .exclude(ConvBenchmark.class.getSimpleName() + "\\.epoch")
                     .measurementIterations(2)
                     .measurementTime(TimeValue.milliseconds(500));
         }
