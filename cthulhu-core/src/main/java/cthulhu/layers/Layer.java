@@ -190,7 +190,7 @@ public abstract class Layer implements AutoCloseable {
                     + " input(s) but got " + samples.size() + "; call it with the same number of inputs");
         }
         for (int i = 0; i < samples.size(); i++) {
-            checkFits(inputShapes.get(i), samples.get(i), "input of shape " + Arrays.toString(inputs.get(i).shape()));
+            checkFits(inputShapes.get(i), samples.get(i), "input", inputs.get(i).shape());
         }
         for (Tensor input : inputs) {
             if (!variables.isEmpty() && variables.get(0).value().dtype() != input.dtype()) {
@@ -208,9 +208,11 @@ public abstract class Layer implements AutoCloseable {
     /**
      * Checks one input sample shape against the shape the layer was built for.
      *
-     * @param given how the input is described in the error, e.g. {@code "input of shape [2, 4]"}
+     * @param given what the error calls the input, {@code "input"} or {@code "samples"}, followed by
+     *     {@code " of shape "} and {@code givenShape}; joined only for the error, as a layer is
+     *     called once per request when serving
      */
-    private void checkFits(int[] builtShape, int[] sample, String given) {
+    private void checkFits(int[] builtShape, int[] sample, String given, int[] givenShape) {
         int[] accepted = acceptedInputShape(builtShape);
         boolean leading = acceptsLeadingAxes();
         int extra = sample.length - accepted.length;
@@ -219,7 +221,8 @@ public abstract class Layer implements AutoCloseable {
             throw new IllegalArgumentException("Layer " + getName() + " was built for samples of shape "
                     + Arrays.toString(builtShape) + " and expects batches of shape [batch" + (leading ? ", ..." : "")
                     + joined(accepted, true) + "]" + (Arrays.stream(accepted).anyMatch(d -> d < 0) ? " (None: any size)" : "")
-                    + ", but got " + given + "; reshape the input to fit, or use a new layer for this shape");
+                    + ", but got " + given + " of shape " + Arrays.toString(givenShape)
+                    + "; reshape the input to fit, or use a new layer for this shape");
         }
     }
 
@@ -649,7 +652,7 @@ public abstract class Layer implements AutoCloseable {
             ensureBuilt(samples);
             if (samples.size() == inputShapes.size()) {
                 for (int i = 0; i < samples.size(); i++) {
-                    checkFits(inputShapes.get(i), samples.get(i), "samples of shape " + Arrays.toString(samples.get(i)));
+                    checkFits(inputShapes.get(i), samples.get(i), "samples", samples.get(i));
                 }
             }
             outputs = computeOutputShapes(samples);

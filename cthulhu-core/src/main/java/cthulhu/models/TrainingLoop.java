@@ -243,8 +243,12 @@ final class TrainingLoop {
         int n = model.prepareInputs("predict", xs);
         List<int[]> outputShapes = model.outputShapes();
         List<Callback> callbacks = progress(verbose, null);
-        start(callbacks, params(n, verbose, List.of(), null));
-        callbacks.forEach(c -> c.onPredictBegin(new LinkedHashMap<>()));
+        // A server calls predict once per request, without callbacks: their logs are made only for them.
+        boolean reporting = !callbacks.isEmpty();
+        if (reporting) {
+            start(callbacks, params(n, verbose, List.of(), null));
+            callbacks.forEach(c -> c.onPredictBegin(new LinkedHashMap<>()));
+        }
         try (TensorScope all = TensorScope.open()) {
             List<List<Tensor>> parts = new ArrayList<>();
             outputShapes.forEach(s -> parts.add(new ArrayList<>()));
@@ -260,9 +264,11 @@ final class TrainingLoop {
                         parts.get(k).add(step.keep(outputs.get(k)));
                     }
                 }
-                int batch = start / batchSize;
-                Map<String, Double> batchLogs = batchLogs(batch, end - start);
-                callbacks.forEach(c -> c.onPredictBatchEnd(batch, batchLogs));
+                if (reporting) {
+                    int batch = start / batchSize;
+                    Map<String, Double> batchLogs = batchLogs(batch, end - start);
+                    callbacks.forEach(c -> c.onPredictBatchEnd(batch, batchLogs));
+                }
             }
             callbacks.forEach(c -> c.onPredictEnd(new LinkedHashMap<>()));
             List<Tensor> results = new ArrayList<>();

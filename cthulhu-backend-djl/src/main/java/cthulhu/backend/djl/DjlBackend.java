@@ -27,6 +27,7 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The {@link Backend} on DJL's PyTorch engine (libtorch 2.7.1, CPU), selected with
@@ -36,10 +37,11 @@ import java.util.List;
  * classpath and is never downloaded (see {@code PyTorchNatives}); it is loaded by
  * {@link #checkAvailable()} or the first operation, not by the constructor.
  *
- * <p>Memory: the backend holds one base {@code NDManager}. Every array it creates is attached to
- * it and owned by exactly one {@link DjlTensor}, whose {@link DjlTensor#close()} frees it at
- * once and detaches it, so the manager holds only the tensors still open. Temporaries inside an
- * operation are closed before it returns. {@link #close()} closes the manager, freeing every
+ * <p>Memory: the backend holds one base {@code NDManager} and, under it, one sub-manager per
+ * stripe of threads. Every array it creates is attached to the calling thread's sub-manager and
+ * owned by exactly one {@link DjlTensor}, whose {@link DjlTensor#close()} frees it at once and
+ * detaches it, so the managers hold only the tensors still open. Temporaries inside an
+ * operation are closed before it returns. {@link #close()} closes the base manager, freeing every
  * tensor still open; the next operation opens a new one.
  *
  * <p>Composites with an equivalent PyTorch kernel run as one or two native calls instead of four
@@ -59,8 +61,19 @@ public final class DjlBackend implements Backend {
     private static final int STAGING_BYTES = 1 << 24;
     private static final ThreadLocal<ByteBuffer> STAGING = new ThreadLocal<>();
 
+    /**
+     * Sub-managers under the base manager. A DJL manager attaches and detaches its arrays under
+     * its own lock, and threads serving one model would otherwise queue on it at every operation;
+     * threads take stripes in turn, so up to this many threads each have one to themselves.
+     */
+    private static final int STRIPES = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+    private static final AtomicInteger NEXT_STRIPE = new AtomicInteger();
+    private static final ThreadLocal<Integer> STRIPE = ThreadLocal.withInitial(() -> Math.floorMod(NEXT_STRIPE.getAndIncrement(), STRIPES));
+
     private final Object lock = new Object();
     private volatile PtNDManager manager;
+    /** The sub-managers of {@link #manager}, by stripe; null when it is. */
+    private volatile PtNDManager[] stripes;
     /** {@link #zero}'s scalars by {@link DType#ordinal()}, replaced whole so that readers need no lock. */
     private volatile PtNDArray[] zeros = new PtNDArray[DType.values().length];
 
@@ -109,6 +122,7 @@ public final class DjlBackend implements Backend {
             if (manager != null) {
                 manager.close();
                 manager = null;
+                stripes = null;
             }
         }
     }
@@ -123,17 +137,23 @@ public final class DjlBackend implements Backend {
         }
     }
 
+    /** The calling thread's manager: the sub-manager of its stripe. */
     private PtNDManager manager() {
-        PtNDManager m = manager;
-        if (m == null) {
+        PtNDManager[] s = stripes;
+        if (s == null) {
             synchronized (lock) {
-                if (manager == null) {
+                if (stripes == null) {
                     manager = PyTorchNatives.newManager();
+                    PtNDManager[] made = new PtNDManager[STRIPES];
+                    for (int i = 0; i < STRIPES; i++) {
+                        made[i] = manager.newSubManager(CPU);
+                    }
+                    stripes = made;
                 }
-                m = manager;
+                s = stripes;
             }
         }
-        return m;
+        return s[STRIPE.get()];
     }
 
     // ---- creation and conversion ----------------------------------------------------------
@@ -595,6 +615,13 @@ public final class DjlBackend implements Backend {
     }
 
     private DjlTensor wrap(PtNDArray array, DType dtype) {
+        PtNDManager own = manager();
+        if (array.getManager() != own) {
+            // libtorch's results join their first input's manager, which may be another thread's
+            // (a shared input, a model's weights): moved here, the operations on this result
+            // attach and detach their own results without taking that thread's lock.
+            array.attach(own);
+        }
         return new DjlTensor(this, array, dtype);
     }
 
