@@ -27,10 +27,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code 64-64-10} {@link ServingMlp}, total calls per second over all threads. Every call's
  * output is compared with the one computed alone in setup; a difference fails the run, so the
  * throughput is only reported for identical results.
+ *
+ * <p>Eight seconds of warm-up: with eight threads on two cores the compiler threads share the
+ * cores with the benchmark's threads, and the vector kernels were still running interpreted after
+ * two seconds, which made the eight-thread figure a measure of the JIT's backlog.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 1)
+@Warmup(iterations = 4, time = 2)
 @Measurement(iterations = 4, time = 1)
 @Fork(value = 1, jvmArgsAppend = {Bench.HEAP, Bench.ADD_VECTOR_MODULE, Bench.VECTOR_MODULE})
 public class PredictThreadsBenchmark {
