@@ -80,6 +80,8 @@ public final class Metrics {
         lossMetric("cosine_proximity", "cosine");
         REGISTRY.builtIn("cosine_similarity", Metrics::cosineSimilarity);
         lossMetric("huber");
+        lossMetric("binary_focal_crossentropy");
+        lossMetric("categorical_focal_crossentropy");
         REGISTRY.builtIn("pearson_correlation", Metrics::pearsonCorrelation);
         REGISTRY.builtIn("concordance_correlation", Metrics::concordanceCorrelation);
     }

@@ -63,7 +63,8 @@ class TopKAccuracyTest extends ConformanceTestBase {
     @Test
     void everyLossIsAMetric() {
         for (String name : new String[] {"mape", "msle", "hinge", "squared_hinge", "categorical_hinge", "logcosh", "log_cosh",
-            "kld", "kl_divergence", "kullback_leibler_divergence", "poisson", "cosine_proximity", "huber"}) {
+            "kld", "kl_divergence", "kullback_leibler_divergence", "poisson", "cosine_proximity", "huber",
+            "binary_focal_crossentropy", "categorical_focal_crossentropy"}) {
             assertTrue(Metrics.names().contains(name), name);
             Tensor y = K.constant(new double[] {0.2, 0.8}, 1, 2);
             Tensor p = K.constant(new double[] {0.3, 0.7}, 1, 2);
