@@ -2,6 +2,7 @@ package cthulhu.autodiff;
 
 import cthulhu.backend.Backend;
 import cthulhu.backend.BinaryOp;
+import cthulhu.backend.CellActivation;
 import cthulhu.backend.K;
 import cthulhu.backend.PoolOp;
 import cthulhu.backend.ReduceOp;
@@ -584,6 +585,35 @@ public final class Ops {
             }, x, kernel, bias);
         }
         return y;
+    }
+
+    /**
+     * One step of an LSTM cell ({@link Backend#lstmCell}); see {@link K#lstmCell}. Gradient:
+     * {@link Backend#lstmCellGradient} of the outputs' gradients, zeros standing in for an output
+     * nothing depends on.
+     *
+     * @throws IllegalArgumentException naming the shapes when {@code z} is not
+     *     {@code [batch, 4·units]} for {@code c} of {@code [batch, units]}
+     */
+    public static Tensor[] lstmCell(Tensor z, Tensor c, CellActivation gate, CellActivation activation) {
+        Backend b = backendFor(z, c);
+        sameDtype(z, c);
+        if (z.rank() != 2 || c.rank() != 2 || z.dim(0) != c.dim(0) || z.dim(1) != 4 * c.dim(1)) {
+            throw new IllegalArgumentException("An LSTM cell takes z [batch, 4·units] and c [batch, units]; got z "
+                    + Arrays.toString(z.shape()) + " and c " + Arrays.toString(c.shape()));
+        }
+        Tensor[] hc = b.lstmCell(z, c, gate, activation);
+        out(hc[0]);
+        out(hc[1]);
+        if (GradientTape.recording()) {
+            GradientTape.recordAll(hc, (gs, need) -> {
+                Tensor gh = gs[0] != null ? gs[0] : K.zerosLike(c);
+                Tensor gc = gs[1] != null ? gs[1] : K.zerosLike(c);
+                Tensor[] grads = b.lstmCellGradient(z, c, gh, gc, gate, activation);
+                return new Tensor[] {out(grads[0]), out(grads[1])};
+            }, z, c);
+        }
+        return hc;
     }
 
     // ---- windowed operations: convolution and pooling, channels-last -----------------------

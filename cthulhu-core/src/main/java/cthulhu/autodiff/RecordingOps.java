@@ -1,6 +1,7 @@
 package cthulhu.autodiff;
 
 import cthulhu.backend.BinaryOp;
+import cthulhu.backend.CellActivation;
 import cthulhu.backend.DType;
 import cthulhu.backend.DifferentiableOps;
 import cthulhu.backend.PoolOp;
@@ -137,6 +138,11 @@ public final class RecordingOps implements DifferentiableOps {
     @Override
     public Tensor dense(Tensor x, Tensor kernel, Tensor bias) {
         return Ops.dense(x, kernel, bias);
+    }
+
+    @Override
+    public Tensor[] lstmCell(Tensor z, Tensor c, CellActivation gate, CellActivation activation) {
+        return Ops.lstmCell(z, c, gate, activation);
     }
 
     @Override

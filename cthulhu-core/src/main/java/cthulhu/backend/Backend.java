@@ -185,6 +185,25 @@ public interface Backend extends AutoCloseable {
         return ElementwisePass.copying(this, kernel, inputs, outputs);
     }
 
+    // ---- recurrent cells: defaults over the primitives in Composites; override only for speed ----
+
+    /**
+     * {@link Composites#lstmCell}: one step of an LSTM cell from its gates' pre-activations
+     * {@code z} {@code [batch, 4·units]} and the previous cell state {@code c} {@code [batch, units]};
+     * returns the new {@code h} and {@code c}, in that order.
+     */
+    default Tensor[] lstmCell(Tensor z, Tensor c, CellActivation gate, CellActivation activation) {
+        return Composites.lstmCell(this, z, c, gate, activation);
+    }
+
+    /**
+     * {@link Composites#lstmCellGradient}: the gradients of {@link #lstmCell} with respect to
+     * {@code z} and {@code c}, in that order, given those {@code gh} and {@code gc} of its outputs.
+     */
+    default Tensor[] lstmCellGradient(Tensor z, Tensor c, Tensor gh, Tensor gc, CellActivation gate, CellActivation activation) {
+        return Composites.lstmCellGradient(this, z, c, gh, gc, gate, activation);
+    }
+
     // ---- windowed operations: defaults over the primitives in ConvComposites; override only for speed ----
 
     /**

@@ -1,5 +1,8 @@
 package cthulhu.backend;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The default implementation of each composite operation of {@link Backend}, written over the
  * backend's primitives. A backend that overrides a composite for speed must agree with these
@@ -105,5 +108,113 @@ public final class Composites {
         try (product) {
             return b.binary(BinaryOp.ADD, product, bias);
         }
+    }
+    /**
+     * One step of an LSTM cell, Keras's gates in Keras's order {@code i, f, c, o}: with
+     * {@code z} {@code [batch, 4·units]} cut into four blocks {@code z_i, z_f, z_c, z_o} of
+     * {@code units} columns each, {@code σ} the gates' activation and {@code act} the cell's,
+     * <pre>
+     * c' = σ(z_f)·c + σ(z_i)·act(z_c)      h' = σ(z_o)·act(c')
+     * </pre>
+     * Returns {@code {h', c'}}, each {@code [batch, units]} like {@code c}.
+     */
+    public static Tensor[] lstmCell(Backend b, Tensor z, Tensor c, CellActivation gate, CellActivation activation) {
+        List<Tensor> temps = new ArrayList<>();
+        try {
+            LstmGates s = new LstmGates(b, z, c, gate, activation, temps);
+            Tensor h = b.binary(BinaryOp.MULTIPLY, s.o, s.tc);
+            temps.remove(s.cNext);
+            return new Tensor[] {h, s.cNext};
+        } finally {
+            temps.forEach(Tensor::close);
+        }
+    }
+
+    /**
+     * The gradients of {@link #lstmCell} with respect to {@code z} and {@code c}, in that order,
+     * given the gradients {@code gh} and {@code gc} of its outputs {@code h'} and {@code c'}:
+     * with {@code i, f, g, o} the activated blocks of {@code z} and {@code t = act(c')},
+     * <pre>
+     * dc = gc + gh·o·act'(c')          gc_prev = dc·f
+     * gz_i = dc·g·σ'(z_i)   gz_f = dc·c·σ'(z_f)   gz_c = dc·i·act'(z_c)   gz_o = gh·t·σ'(z_o)
+     * </pre>
+     * each slope taken as {@link CellActivation} states it.
+     */
+    public static Tensor[] lstmCellGradient(Backend b, Tensor z, Tensor c, Tensor gh, Tensor gc, CellActivation gate,
+            CellActivation activation) {
+        List<Tensor> temps = new ArrayList<>();
+        try {
+            LstmGates s = new LstmGates(b, z, c, gate, activation, temps);
+            Tensor dc = temp(temps, b.binary(BinaryOp.ADD, gc,
+                    product(b, temps, gh, s.o, slope(b, temps, activation, s.cNext, s.tc))));
+            List<Tensor> gz = List.of(
+                    product(b, temps, dc, s.g, slope(b, temps, gate, s.zi, s.i)),
+                    product(b, temps, dc, c, slope(b, temps, gate, s.zf, s.f)),
+                    product(b, temps, dc, s.i, slope(b, temps, activation, s.zc, s.g)),
+                    product(b, temps, gh, s.tc, slope(b, temps, gate, s.zo, s.o)));
+            return new Tensor[] {b.concat(gz, 1), b.binary(BinaryOp.MULTIPLY, dc, s.f)};
+        } finally {
+            temps.forEach(Tensor::close);
+        }
+    }
+
+    /** The blocks of {@code z}, the activated gates, {@code c'} and {@code act(c')}, every one in {@code temps}. */
+    private static final class LstmGates {
+        final Tensor zi;
+        final Tensor zf;
+        final Tensor zc;
+        final Tensor zo;
+        final Tensor i;
+        final Tensor f;
+        final Tensor g;
+        final Tensor o;
+        final Tensor cNext;
+        final Tensor tc;
+
+        LstmGates(Backend b, Tensor z, Tensor c, CellActivation gate, CellActivation activation, List<Tensor> temps) {
+            int units = c.dim(1);
+            zi = temp(temps, b.slice(z, 1, 0, units));
+            zf = temp(temps, b.slice(z, 1, units, 2 * units));
+            zc = temp(temps, b.slice(z, 1, 2 * units, 3 * units));
+            zo = temp(temps, b.slice(z, 1, 3 * units, 4 * units));
+            i = temp(temps, activate(b, gate, zi));
+            f = temp(temps, activate(b, gate, zf));
+            g = temp(temps, activate(b, activation, zc));
+            o = temp(temps, activate(b, gate, zo));
+            cNext = temp(temps, b.binary(BinaryOp.ADD, temp(temps, b.binary(BinaryOp.MULTIPLY, f, c)),
+                    temp(temps, b.binary(BinaryOp.MULTIPLY, i, g))));
+            tc = temp(temps, activate(b, activation, cNext));
+        }
+    }
+
+    private static Tensor temp(List<Tensor> temps, Tensor t) {
+        temps.add(t);
+        return t;
+    }
+
+    /** {@code x·y·w}, its intermediates in {@code temps}. */
+    private static Tensor product(Backend b, List<Tensor> temps, Tensor x, Tensor y, Tensor w) {
+        return temp(temps, b.binary(BinaryOp.MULTIPLY, temp(temps, b.binary(BinaryOp.MULTIPLY, x, y)), w));
+    }
+
+    private static Tensor activate(Backend b, CellActivation a, Tensor x) {
+        return switch (a) {
+            case SIGMOID -> b.unary(UnaryOp.SIGMOID, x);
+            case HARD_SIGMOID -> b.hardSigmoid(x);
+            case TANH -> b.unary(UnaryOp.TANH, x);
+        };
+    }
+
+    /** The slope of {@code a} at {@code x}, where it takes the value {@code y}; intermediates in {@code temps}. */
+    private static Tensor slope(Backend b, List<Tensor> temps, CellActivation a, Tensor x, Tensor y) {
+        return switch (a) {
+            case SIGMOID -> temp(temps, b.binary(BinaryOp.SUBTRACT, y, temp(temps, b.unary(UnaryOp.SQUARE, y))));
+            case TANH -> temp(temps, b.binary(BinaryOp.ADD, temp(temps, b.unary(UnaryOp.NEGATE,
+                    temp(temps, b.unary(UnaryOp.SQUARE, y)))), 1));
+            // (x > -2.5) - (x >= 2.5) is 1 inside the open interval and 0 outside it.
+            case HARD_SIGMOID -> temp(temps, b.binary(BinaryOp.MULTIPLY, temp(temps, b.binary(BinaryOp.SUBTRACT,
+                    temp(temps, b.binary(BinaryOp.GREATER, x, -2.5)),
+                    temp(temps, b.binary(BinaryOp.GREATER_EQUAL, x, 2.5)))), 0.2));
+        };
     }
 }

@@ -86,6 +86,9 @@ public interface DifferentiableOps {
     /** The affine map {@code x · kernel + bias} of a dense layer, for rank-2 {@code x}; bias may be null. */
     Tensor dense(Tensor x, Tensor kernel, Tensor bias);
 
+    /** One step of an LSTM cell from its gates' pre-activations; see {@link K#lstmCell}. */
+    Tensor[] lstmCell(Tensor z, Tensor c, CellActivation gate, CellActivation activation);
+
     /** The gradient of {@code sum(f(x))} with respect to {@code x}, of the shape of {@code x}. */
     Tensor gradient(Function<Tensor, Tensor> f, Tensor x);
 

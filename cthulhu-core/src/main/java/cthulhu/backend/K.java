@@ -603,6 +603,25 @@ public final class K {
         return reshape(OPS.dense(reshape(x, -1, x.dim(-1)), kernel, bias), shape);
     }
 
+    /**
+     * One step of an LSTM cell, Keras's gates in Keras's order {@code i, f, c, o}: with
+     * {@code z} {@code [batch, 4·units]} (the step's {@code x·W + h·U + b}) cut into four blocks
+     * {@code z_i, z_f, z_c, z_o} of {@code units} columns, {@code σ} the gates' activation and
+     * {@code act} the cell's,
+     * <pre>
+     * c' = σ(z_f)·c + σ(z_i)·act(z_c)      h' = σ(z_o)·act(c')
+     * </pre>
+     * Returns {@code [h', c']}, each {@code [batch, units]}; differentiable in {@code z} and
+     * {@code c}. Runs the backend's fused kernel when it has one ({@link Backend#lstmCell}).
+     *
+     * @param c the previous cell state, {@code [batch, units]}
+     * @throws IllegalArgumentException naming the shapes when {@code z} is not {@code [batch, 4·units]}
+     *     for {@code c} of {@code [batch, units]}, or the dtypes differ
+     */
+    public static List<Tensor> lstmCell(Tensor z, Tensor c, CellActivation gate, CellActivation activation) {
+        return List.of(OPS.lstmCell(z, c, gate, activation));
+    }
+
     /** Reverses the axes (Keras's {@code transpose}). */
     public static Tensor transpose(Tensor x) {
         int[] perm = new int[x.rank()];

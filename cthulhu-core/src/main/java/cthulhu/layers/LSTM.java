@@ -2,6 +2,7 @@ package cthulhu.layers;
 
 import cthulhu.activations.Activation;
 import cthulhu.activations.Activations;
+import cthulhu.backend.CellActivation;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.Variable;
@@ -35,6 +36,10 @@ public final class LSTM extends Recurrent<LSTM> {
     /** Built-in gate activations that act element by element, so that one call can cover all the gates. */
     private static final Set<Activation> ELEMENT_WISE = Set.of(Activations.get("hard_sigmoid"), Activations.get("sigmoid"),
             Activations.get("tanh"), Activations.get("relu"), Activations.get("linear"));
+
+    /** The activations a fused cell step ({@link K#lstmCell}) computes itself. */
+    private static final Map<Activation, CellActivation> FUSED = Map.of(Activations.get("sigmoid"), CellActivation.SIGMOID,
+            Activations.get("hard_sigmoid"), CellActivation.HARD_SIGMOID, Activations.get("tanh"), CellActivation.TANH);
 
     private boolean unitForgetBias = true;
 
@@ -82,6 +87,11 @@ public final class LSTM extends Recurrent<LSTM> {
     Tensor[] step(Tensor x, Tensor[] states, Step step) {
         Tensor h = states[0];
         Tensor z = K.add(x, step.recurrent(h, 0, 4, units));
+        CellActivation gate = FUSED.get(recurrentActivation());
+        CellActivation cell = FUSED.get(activation());
+        if (gate != null && cell != null) {
+            return K.lstmCell(z, states[1], gate, cell).toArray(new Tensor[0]);
+        }
         Tensor i;
         Tensor f;
         Tensor candidate;

@@ -2,10 +2,12 @@ package cthulhu.backend.nd4j;
 
 import cthulhu.backend.Backend;
 import cthulhu.backend.BinaryOp;
+import cthulhu.backend.CellActivation;
 import cthulhu.backend.Composites;
 import cthulhu.backend.DType;
 import cthulhu.backend.ElementKernel;
 import cthulhu.backend.ElementwisePass;
+import cthulhu.backend.LstmCellPass;
 import cthulhu.backend.PoolOp;
 import cthulhu.backend.ReduceOp;
 import cthulhu.backend.Shapes;
@@ -898,6 +900,71 @@ public final class Nd4jBackend implements Backend {
             }
             return results;
         });
+    }
+
+    /**
+     * {@inheritDoc} One pass on the host over copies of the arrays ({@link LstmCellPass}): a step
+     * of a recurrent loop costs one call, where libnd4j's kernels would take a dozen, each with its
+     * own array.
+     */
+    @Override
+    public Tensor[] lstmCell(Tensor z, Tensor c, CellActivation gate, CellActivation activation) {
+        if (c.size() == 0) {
+            return Composites.lstmCell(this, z, c, gate, activation);
+        }
+        int batch = c.dim(0);
+        int units = c.dim(1);
+        int[] shape = c.shape();
+        return outsideWorkspaces(() -> {
+            if (z.dtype() == DType.FLOAT32) {
+                float[] h = new float[batch * units];
+                float[] next = new float[h.length];
+                LstmCellPass.forward(z.toFloatArray(), c.toFloatArray(), h, next, batch, units, gate, activation);
+                return new Tensor[] {hostResult(h, shape), hostResult(next, shape)};
+            }
+            double[] h = new double[batch * units];
+            double[] next = new double[h.length];
+            LstmCellPass.forward(z.toDoubleArray(), c.toDoubleArray(), h, next, batch, units, gate, activation);
+            return new Tensor[] {hostResult(h, shape), hostResult(next, shape)};
+        });
+    }
+
+    /** {@inheritDoc} One pass on the host over copies of the arrays ({@link LstmCellPass}). */
+    @Override
+    public Tensor[] lstmCellGradient(Tensor z, Tensor c, Tensor gh, Tensor gc, CellActivation gate, CellActivation activation) {
+        if (c.size() == 0) {
+            return Composites.lstmCellGradient(this, z, c, gh, gc, gate, activation);
+        }
+        int batch = c.dim(0);
+        int units = c.dim(1);
+        return outsideWorkspaces(() -> {
+            if (z.dtype() == DType.FLOAT32) {
+                float[] gz = new float[batch * 4 * units];
+                float[] gcPrev = new float[batch * units];
+                LstmCellPass.backward(z.toFloatArray(), c.toFloatArray(), gh.toFloatArray(), gc.toFloatArray(), gz, gcPrev,
+                        batch, units, gate, activation);
+                return new Tensor[] {hostResult(gz, z.shape()), hostResult(gcPrev, c.shape())};
+            }
+            double[] gz = new double[batch * 4 * units];
+            double[] gcPrev = new double[batch * units];
+            LstmCellPass.backward(z.toDoubleArray(), c.toDoubleArray(), gh.toDoubleArray(), gc.toDoubleArray(), gz, gcPrev,
+                    batch, units, gate, activation);
+            return new Tensor[] {hostResult(gz, z.shape()), hostResult(gcPrev, c.shape())};
+        });
+    }
+
+    /** A float32 tensor of {@code shape} holding {@code data}, in an array from the cache. */
+    private Tensor hostResult(float[] data, int[] shape) {
+        INDArray out = alloc(DataType.FLOAT, shape);
+        memory(out).asFloatBuffer().put(data);
+        return new Nd4jTensor(this, out, DType.FLOAT32);
+    }
+
+    /** A float64 tensor of {@code shape} holding {@code data}, in an array from the cache. */
+    private Tensor hostResult(double[] data, int[] shape) {
+        INDArray out = alloc(DataType.DOUBLE, shape);
+        memory(out).asDoubleBuffer().put(data);
+        return new Nd4jTensor(this, out, DType.FLOAT64);
     }
 
     /** Whether the array's elements are its whole buffer, in row-major order. */

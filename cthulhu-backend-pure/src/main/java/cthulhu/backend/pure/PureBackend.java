@@ -2,10 +2,12 @@ package cthulhu.backend.pure;
 
 import cthulhu.backend.Backend;
 import cthulhu.backend.BinaryOp;
+import cthulhu.backend.CellActivation;
 import cthulhu.backend.Composites;
 import cthulhu.backend.DType;
 import cthulhu.backend.ElementKernel;
 import cthulhu.backend.ElementwisePass;
+import cthulhu.backend.LstmCellPass;
 import cthulhu.backend.PoolOp;
 import cthulhu.backend.ReduceOp;
 import cthulhu.backend.Shapes;
@@ -574,6 +576,48 @@ public final class PureBackend implements Backend {
             }
         }
         return results;
+    }
+
+    /**
+     * {@inheritDoc} Float32 as a few vector passes over the step's arrays ({@link FloatLstmCell}),
+     * float64 as one scalar pass ({@link LstmCellPass}).
+     */
+    @Override
+    public Tensor[] lstmCell(Tensor z, Tensor c, CellActivation gate, CellActivation activation) {
+        PureTensor zt = pure(z);
+        PureTensor ct = pure(c);
+        int batch = ct.dim(0);
+        int units = ct.dim(1);
+        if (zt.floats() != null) {
+            FloatLstmCell cell = new FloatLstmCell(zt.floats(), ct.floats(), batch, units, gate, activation);
+            return new Tensor[] {PureTensor.ofFloats(this, ct.shape(), cell.h()),
+                PureTensor.ofFloats(this, ct.shape(), cell.cNext())};
+        }
+        double[] h = new double[batch * units];
+        double[] next = new double[batch * units];
+        LstmCellPass.forward(zt.doubles(), ct.doubles(), h, next, batch, units, gate, activation);
+        return new Tensor[] {PureTensor.ofDoubles(this, ct.shape(), h), PureTensor.ofDoubles(this, ct.shape(), next)};
+    }
+
+    /** {@inheritDoc} As {@link #lstmCell}: {@link FloatLstmCell} for float32, {@link LstmCellPass} for float64. */
+    @Override
+    public Tensor[] lstmCellGradient(Tensor z, Tensor c, Tensor gh, Tensor gc, CellActivation gate, CellActivation activation) {
+        PureTensor zt = pure(z);
+        PureTensor ct = pure(c);
+        int batch = ct.dim(0);
+        int units = ct.dim(1);
+        if (zt.floats() != null) {
+            float[] gz = new float[batch * 4 * units];
+            float[] gcPrev = new float[batch * units];
+            new FloatLstmCell(zt.floats(), ct.floats(), batch, units, gate, activation)
+                    .backward(pure(gh).floats(), pure(gc).floats(), gz, gcPrev);
+            return new Tensor[] {PureTensor.ofFloats(this, zt.shape(), gz), PureTensor.ofFloats(this, ct.shape(), gcPrev)};
+        }
+        double[] gz = new double[batch * 4 * units];
+        double[] gcPrev = new double[batch * units];
+        LstmCellPass.backward(zt.doubles(), ct.doubles(), pure(gh).doubles(), pure(gc).doubles(), gz, gcPrev, batch, units,
+                gate, activation);
+        return new Tensor[] {PureTensor.ofDoubles(this, zt.shape(), gz), PureTensor.ofDoubles(this, ct.shape(), gcPrev)};
     }
 
     // ---- shape operations -----------------------------------------------------------------
