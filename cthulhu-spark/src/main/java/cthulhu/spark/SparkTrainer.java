@@ -312,14 +312,11 @@ public final class SparkTrainer {
 
         /** One step: the partitions' gradients of batch {@code step}, averaged, applied by the driver's optimizer. */
         private Sums gradientStep(int epoch, int step) {
-            Broadcast<double[][]> weights = shards.context().broadcast(ModelState.capture(model, false));
+            Broadcast<Blocks> weights = shards.context().broadcast(new Blocks(ModelState.capture(model, false)));
             try {
                 Broadcast<byte[]> saved = shards.saved();
-                Worker worker = shards.worker();
                 ShardSteps.Batches b = batches;
-                Sums total = call(() -> shards.rdd()
-                        .map(shard -> worker.run(() -> ShardSteps.gradients(shard, saved, weights.value(), b, epoch, step)))
-                        .treeReduce(Sums::add, treeDepth));
+                Sums total = shards.sum(shard -> ShardSteps.gradients(shard, saved, weights.value().values(), b, epoch, step), treeDepth);
                 try (TensorScope scope = TensorScope.open()) {
                     List<Variable> trainable = model.trainableVariables();
                     double[][] mean = total.meanTensors();
@@ -338,17 +335,15 @@ public final class SparkTrainer {
 
         /** One round of parameter averaging: local steps from the shipped state, then the sample-weighted average. */
         private Sums averagingRound(int epoch, int round) {
-            Broadcast<double[][]> state = shards.context().broadcast(ModelState.capture(model, true));
+            Broadcast<Blocks> state = shards.context().broadcast(new Blocks(ModelState.capture(model, true)));
             try {
                 Broadcast<byte[]> saved = shards.saved();
-                Worker worker = shards.worker();
                 ShardSteps.Batches b = batches;
                 long iterations = model.getOptimizer().iterations();
                 int first = round * averagingFrequency;
                 int count = averagingFrequency;
-                Sums total = call(() -> shards.rdd()
-                        .map(shard -> worker.run(() -> ShardSteps.localSteps(shard, saved, state.value(), iterations, b, epoch, first, count)))
-                        .treeReduce(Sums::add, treeDepth));
+                Sums total = shards.sum(shard -> ShardSteps.localSteps(shard, saved, state.value().values(), iterations, b, epoch, first, count),
+                        treeDepth);
                 ModelState.restore(model, total.meanTensors(), true);
                 model.getOptimizer().setIterations(iterations + total.steps());
                 return total;
@@ -379,12 +374,8 @@ public final class SparkTrainer {
         requireCompiled(model, "evaluate");
         try (Shards shards = Shards.read(this, model, data, featuresCol, labelCol, "SparkTrainer.evaluate")) {
             Broadcast<byte[]> saved = shards.saved();
-            Worker worker = shards.worker();
             ShardSteps.Batches batches = new ShardSteps.Batches(false, 0, Sequential.DEFAULT_BATCH_SIZE, shards.labelShape());
-            Sums total = call(() -> shards.rdd()
-                    .map(shard -> worker.run(() -> ShardSteps.evaluate(shard, saved, batches)))
-                    .treeReduce(Sums::add, treeDepth));
-            return total.meanLogs();
+            return shards.sum(shard -> ShardSteps.evaluate(shard, saved, batches), treeDepth).meanLogs();
         }
     }
 
