@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -124,28 +125,24 @@ final class Shards implements AutoCloseable {
         if (partitions.length == 0) {
             return false;
         }
-        OutputStream bounded = new OutputStream() {
-            private long written;
-
+        long[] size = {0};
+        OutputStream counter = new OutputStream() {
             @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
+            public void write(int b) {
+                size[0]++;
             }
 
             @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                written += len;
-                if (written > LIGHT_PARTITION_BYTES) {
-                    throw new IOException("heavy");
-                }
+            public void write(byte[] b, int off, int len) {
+                size[0] += len;
             }
         };
-        try (ObjectOutputStream out = new ObjectOutputStream(bounded)) {
+        try (ObjectOutputStream out = new ObjectOutputStream(counter)) {
             out.writeObject(partitions[0]);
-            return false;
         } catch (IOException e) {
-            return true;
+            throw new UncheckedIOException("Cannot serialise a partition of the dataset, as every task must: " + e.getMessage(), e);
         }
+        return size[0] > LIGHT_PARTITION_BYTES;
     }
 
     /** Shard {@code i} to partition {@code i}. */

@@ -56,12 +56,15 @@ import java.util.function.Supplier;
  * output shape, or width 1 for sparse labels.
  *
  * <p><b>Training</b> is synchronous. The rows are read once into one cached block per
- * partition; each epoch every partition orders its rows (shuffled with a generator seeded by the
+ * partition (moved once through a shuffle when the source's partitions hold their rows, as a
+ * parallelised collection's do, so that a task ships only its partition's index); each epoch every partition orders its rows (shuffled with a generator seeded by the
  * fit's seed, the epoch and the partition, unless shuffling is off) and cuts them into batches of
  * {@code batchSize} rows — the batch size is per partition, so one step over {@code k} partitions
  * trains on up to {@code k · batchSize} rows. The driver ships the weights in a broadcast, tasks
- * compute on their shards with the model's own single-machine steps, {@code treeReduce} adds
- * their results, and the driver updates the model:
+ * compute on their shards with the model's own single-machine steps, their results are added
+ * (on the driver as they arrive, or by {@code treeReduce} when {@link #treeDepth} gives the
+ * tree a level in between), and the driver updates the model; float32 weights, optimizer state
+ * and results travel as float32:
  * <ul>
  *   <li>{@link #gradientAveraging()} (default): per step, each partition's gradient of its
  *   batch's mean loss, averaged over the step's samples, and one optimizer step on the driver —
@@ -152,7 +155,9 @@ public final class SparkTrainer {
     }
 
     /**
-     * The depth of {@code treeReduce}'s combining tree, {@code >= 1}; default 2.
+     * The depth of {@code treeReduce}'s combining tree, {@code >= 1}; default 2. With few
+     * partitions the tree has no level between the tasks and the driver (at depth 2, up to 5
+     * partitions), and the driver adds the results itself.
      *
      * @return this trainer
      */
