@@ -53,7 +53,7 @@ import java.util.concurrent.TimeUnit;
  * the same local steps in 16 times as many or as few rounds. The machine's other load moves
  * all figures; the ratios, measured in one run, move less.
  *
- * <p>Run from the repository root (about five minutes on two cores):
+ * <p>Run from the repository root (about ten minutes on two cores):
  * {@code mvn -q -B -pl cthulhu-spark -am test-compile exec:exec -Dexec.executable=java -Dspark.bench.skip=false}; JMH options
  * go in {@code -Dbench.args="…"}.
  */
