@@ -88,6 +88,10 @@ final class Shard implements Serializable {
                 Arrays.copyOf(y, n * labelWidth), summary);
     }
 
+    int partition() {
+        return partition;
+    }
+
     Summary summary() {
         return summary;
     }

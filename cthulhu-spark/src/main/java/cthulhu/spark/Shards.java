@@ -3,13 +3,24 @@ package cthulhu.spark;
 import cthulhu.backend.Shapes;
 import cthulhu.losses.Losses;
 import cthulhu.models.Sequential;
+import org.apache.spark.Partition;
+import org.apache.spark.Partitioner;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction2;
+import scala.runtime.BoxedUnit;
 
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -20,6 +31,9 @@ import java.util.List;
  * broadcast for the executors. {@link #close()} releases both.
  */
 final class Shards implements AutoCloseable {
+
+    /** The serialised size above which a source partition counts as holding its rows. */
+    private static final int LIGHT_PARTITION_BYTES = 64 * 1024;
 
     private final JavaSparkContext context;
     private final JavaRDD<Shard> rdd;
@@ -64,9 +78,10 @@ final class Shards implements AutoCloseable {
         if (partitions > 0 && partitions != selected.rdd().getNumPartitions()) {
             selected = selected.repartition(partitions);
         }
-        JavaRDD<Shard> rdd = selected.javaRDD()
-                .mapPartitionsWithIndex((Integer p, Iterator<Row> rows) -> List.of(Shard.read(p, rows, featureKind, featuresCol,
-                        featureWidth, labelKind, labelCol, labelWidth)).iterator(), true)
+        JavaRDD<Row> source = selected.javaRDD();
+        JavaRDD<Shard> read = source.mapPartitionsWithIndex((Integer p, Iterator<Row> rows) -> List.of(Shard.read(p, rows, featureKind,
+                featuresCol, featureWidth, labelKind, labelCol, labelWidth)).iterator(), true);
+        JavaRDD<Shard> rdd = (carriesItsRows(source) ? read.keyBy(Shard::partition).partitionBy(new ByIndex(read.getNumPartitions())).values() : read)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         JavaSparkContext context = JavaSparkContext.fromSparkContext(trainer.spark().sparkContext());
         try {
@@ -99,6 +114,117 @@ final class Shards implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a partition of {@code source} serialises to more than {@value #LIGHT_PARTITION_BYTES}
+     * bytes — the partitions of a parallelised collection hold their rows. Every task ships its
+     * partition, so tasks over the cached shards would ship the source rows again each round: such
+     * shards are moved once through a shuffle, after which a task's partition is an index.
+     */
+    private static boolean carriesItsRows(JavaRDD<Row> source) {
+        Partition[] partitions = source.rdd().partitions();
+        if (partitions.length == 0) {
+            return false;
+        }
+        long[] size = {0};
+        OutputStream counter = new OutputStream() {
+            @Override
+            public void write(int b) {
+                size[0]++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                size[0] += len;
+            }
+        };
+        try (ObjectOutputStream out = new ObjectOutputStream(counter)) {
+            out.writeObject(partitions[0]);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot serialise a partition of the dataset, as every task must: " + e.getMessage(), e);
+        }
+        return size[0] > LIGHT_PARTITION_BYTES;
+    }
+
+    /** Shard {@code i} to partition {@code i}. */
+    private static final class ByIndex extends Partitioner {
+        private static final long serialVersionUID = 1L;
+        private final int partitions;
+
+        ByIndex(int partitions) {
+            this.partitions = partitions;
+        }
+
+        @Override
+        public int numPartitions() {
+            return partitions;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            return (Integer) key;
+        }
+    }
+
+    /** What a task computes from its shard. */
+    interface Task extends Serializable {
+        Sums apply(Shard shard);
+    }
+
+    /**
+     * The sum of {@code task}'s results over the shards, on the executors' backend and float type. When
+     * {@code treeReduce} at {@code treeDepth} would send every partition's result straight to the
+     * driver (few partitions), this is one job whose results the driver adds as they arrive —
+     * {@code treeReduce}'s plan without its per-call inspection of its closures' bytecode, a cost
+     * paid every synchronisation; else it is {@code treeReduce}.
+     */
+    Sums sum(Task task, int treeDepth) {
+        PerPartition perPartition = new PerPartition(worker, task);
+        int k = rdd.getNumPartitions();
+        int scale = Math.max((int) Math.ceil(Math.pow(k, 1.0 / treeDepth)), 2);
+        if (k > scale + Math.ceil((double) k / scale)) {
+            return SparkTrainer.call(() -> rdd.map(perPartition::one).treeReduce(Sums::add, treeDepth));
+        }
+        Sums[] total = {Sums.none()};
+        AbstractFunction2<Object, Sums, BoxedUnit> add = new AbstractFunction2<>() {
+            @Override
+            public BoxedUnit apply(Object partition, Sums result) {
+                total[0] = total[0].add(result);
+                return BoxedUnit.UNIT;
+            }
+        };
+        SparkTrainer.call(() -> {
+            rdd.context().runJob(rdd.rdd(), perPartition, add, ClassTag$.MODULE$.apply(Sums.class));
+            return null;
+        });
+        return total[0];
+    }
+
+    /** A task over one partition: its shards' results, added up. */
+    private static final class PerPartition extends AbstractFunction2<TaskContext, scala.collection.Iterator<Shard>, Sums>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Worker worker;
+        private final Task task;
+
+        PerPartition(Worker worker, Task task) {
+            this.worker = worker;
+            this.task = task;
+        }
+
+        Sums one(Shard shard) {
+            return worker.run(() -> task.apply(shard));
+        }
+
+        @Override
+        public Sums apply(TaskContext context, scala.collection.Iterator<Shard> shards) {
+            Sums total = Sums.none();
+            while (shards.hasNext()) {
+                total = total.add(one(shards.next()));
+            }
+            return total;
+        }
+    }
+
     JavaSparkContext context() {
         return context;
     }
@@ -109,10 +235,6 @@ final class Shards implements AutoCloseable {
 
     Broadcast<byte[]> saved() {
         return saved;
-    }
-
-    Worker worker() {
-        return worker;
     }
 
     int[] labelShape() {

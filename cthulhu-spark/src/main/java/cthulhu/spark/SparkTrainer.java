@@ -51,12 +51,15 @@ import java.util.function.Supplier;
  * output shape, or width 1 for sparse labels.
  *
  * <p><b>Training</b> is synchronous. The rows are read once into one cached block per
- * partition; each epoch every partition orders its rows (shuffled with a generator seeded by the
+ * partition (moved once through a shuffle when the source's partitions hold their rows, as a
+ * parallelised collection's do, so that a task ships only its partition's index); each epoch every partition orders its rows (shuffled with a generator seeded by the
  * fit's seed, the epoch and the partition, unless shuffling is off) and cuts them into batches of
  * {@code batchSize} rows — the batch size is per partition, so one step over {@code k} partitions
  * trains on up to {@code k · batchSize} rows. The driver ships the weights in a broadcast, tasks
- * compute on their shards with the model's own single-machine steps, {@code treeReduce} adds
- * their results, and the driver updates the model:
+ * compute on their shards with the model's own single-machine steps, their results are added
+ * (on the driver as they arrive, or by {@code treeReduce} when {@link #treeDepth} gives the
+ * tree a level in between), and the driver updates the model; float32 weights, optimizer state
+ * and results travel as float32:
  * <ul>
  *   <li>{@link #gradientAveraging()} (default): per step, each partition's gradient of its
  *   batch's mean loss, averaged over the step's samples, and one optimizer step on the driver —
@@ -147,7 +150,9 @@ public final class SparkTrainer {
     }
 
     /**
-     * The depth of {@code treeReduce}'s combining tree, {@code >= 1}; default 2.
+     * The depth of {@code treeReduce}'s combining tree, {@code >= 1}; default 2. With few
+     * partitions the tree has no level between the tasks and the driver (at depth 2, up to 5
+     * partitions), and the driver adds the results itself.
      *
      * @return this trainer
      */
@@ -255,14 +260,11 @@ public final class SparkTrainer {
 
         /** One step: the partitions' gradients of batch {@code step}, averaged, applied by the driver's optimizer. */
         private Sums gradientStep(int epoch, int step) {
-            Broadcast<double[][]> weights = shards.context().broadcast(ModelState.capture(model, false));
+            Broadcast<Blocks> weights = shards.context().broadcast(new Blocks(ModelState.capture(model, false)));
             try {
                 Broadcast<byte[]> saved = shards.saved();
-                Worker worker = shards.worker();
                 ShardSteps.Batches b = batches;
-                Sums total = call(() -> shards.rdd()
-                        .map(shard -> worker.run(() -> ShardSteps.gradients(shard, saved, weights.value(), b, epoch, step)))
-                        .treeReduce(Sums::add, treeDepth));
+                Sums total = shards.sum(shard -> ShardSteps.gradients(shard, saved, weights.value().values(), b, epoch, step), treeDepth);
                 try (TensorScope scope = TensorScope.open()) {
                     List<Variable> trainable = model.trainableVariables();
                     double[][] mean = total.meanTensors();
@@ -281,17 +283,15 @@ public final class SparkTrainer {
 
         /** One round of parameter averaging: local steps from the shipped state, then the sample-weighted average. */
         private Sums averagingRound(int epoch, int round) {
-            Broadcast<double[][]> state = shards.context().broadcast(ModelState.capture(model, true));
+            Broadcast<Blocks> state = shards.context().broadcast(new Blocks(ModelState.capture(model, true)));
             try {
                 Broadcast<byte[]> saved = shards.saved();
-                Worker worker = shards.worker();
                 ShardSteps.Batches b = batches;
                 long iterations = model.getOptimizer().iterations();
                 int first = round * averagingFrequency;
                 int count = averagingFrequency;
-                Sums total = call(() -> shards.rdd()
-                        .map(shard -> worker.run(() -> ShardSteps.localSteps(shard, saved, state.value(), iterations, b, epoch, first, count)))
-                        .treeReduce(Sums::add, treeDepth));
+                Sums total = shards.sum(shard -> ShardSteps.localSteps(shard, saved, state.value().values(), iterations, b, epoch, first, count),
+                        treeDepth);
                 ModelState.restore(model, total.meanTensors(), true);
                 model.getOptimizer().setIterations(iterations + total.steps());
                 return total;
@@ -322,12 +322,8 @@ public final class SparkTrainer {
         requireCompiled(model, "evaluate");
         try (Shards shards = Shards.read(this, model, data, featuresCol, labelCol, "SparkTrainer.evaluate")) {
             Broadcast<byte[]> saved = shards.saved();
-            Worker worker = shards.worker();
             ShardSteps.Batches batches = new ShardSteps.Batches(false, 0, Sequential.DEFAULT_BATCH_SIZE, shards.labelShape());
-            Sums total = call(() -> shards.rdd()
-                    .map(shard -> worker.run(() -> ShardSteps.evaluate(shard, saved, batches)))
-                    .treeReduce(Sums::add, treeDepth));
-            return total.meanLogs();
+            return shards.sum(shard -> ShardSteps.evaluate(shard, saved, batches), treeDepth).meanLogs();
         }
     }
 

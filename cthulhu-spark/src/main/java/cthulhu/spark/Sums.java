@@ -2,20 +2,24 @@ package cthulhu.spark;
 
 import cthulhu.backend.Tensor;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.util.List;
 
 /**
- * What partitions send back to the driver, added up by {@code treeReduce}: tensors weighted by
- * the samples behind them (gradients, or weights and optimizer state), the logs (loss and
+ * What partitions send back to the driver, added up there (or by {@code treeReduce}): tensors
+ * weighted by the samples behind them (gradients, or weights and optimizer state), the logs (loss and
  * metrics) weighted the same way, the sample count, and the most local steps any partition took.
- * A partition with no batch sends {@link #none()}, which adds nothing.
+ * A partition with no batch sends {@link #none()}, which adds nothing. A single partition's
+ * tensors of a float32 model travel as floats ({@link Blocks}).
  */
 final class Sums implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    private double[][] tensors;
+    private transient double[][] tensors;
     private double[] logs;
     private long samples;
     private int steps;
@@ -25,6 +29,19 @@ final class Sums implements Serializable {
         this.logs = logs;
         this.samples = samples;
         this.steps = steps;
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        out.writeBoolean(tensors != null);
+        if (tensors != null) {
+            Blocks.write(out, tensors, samples);
+        }
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        tensors = in.readBoolean() ? Blocks.read(in) : null;
     }
 
     /** Nothing: the identity of {@link #add}. */

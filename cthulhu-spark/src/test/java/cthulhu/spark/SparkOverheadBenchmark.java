@@ -42,16 +42,31 @@ import java.util.concurrent.TimeUnit;
  * against {@link Sequential#predict}. {@link #main} runs the JMH benchmarks below and prints a
  * table with Spark's overhead as a ratio ({@code spark / plain − 1}).
  *
+ * <p><b>Method.</b> One measured operation is a whole fit of {@value #EPOCHS} epochs (the
+ * reading of the rows into cached shards, once per fit, included), reported per epoch; or one
+ * {@code predict} of every row. Each benchmark runs in its own JVM with its own Spark session
+ * and times {@value #WARMUPS} warm-up operations — so that the JIT has compiled the training
+ * step, the Spark job path and the serialisers, and every thread and pool exists — then
+ * {@value #MEASUREMENTS} measured ones ({@code predict}, being short, three times as many of
+ * each), and reports their mean with a 99.9 % confidence interval. The fixed cost of one
+ * synchronisation is estimated from the epochs at averaging frequencies 8 and 128, which run
+ * the same local steps in 16 times as many or as few rounds. The machine's other load moves
+ * all figures; the ratios, measured in one run, move less.
+ *
  * <p>Run from the repository root (about ten minutes on two cores):
  * {@code mvn -q -B -pl cthulhu-spark -am test-compile exec:exec -Dexec.executable=java -Dspark.bench.skip=false}; JMH options
  * go in {@code -Dbench.args="…"}.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 1)
-@Measurement(iterations = 3)
+@Warmup(iterations = SparkOverheadBenchmark.WARMUPS)
+@Measurement(iterations = SparkOverheadBenchmark.MEASUREMENTS)
 @Fork(1)
 public class SparkOverheadBenchmark {
+
+    /** Warm-up and measured operations of each benchmark. */
+    static final int WARMUPS = 4;
+    static final int MEASUREMENTS = 6;
 
     /** Training rows, features, hidden units, classes, per-step batch, epochs per measured fit. */
     static final int ROWS = 8192;
@@ -59,7 +74,7 @@ public class SparkOverheadBenchmark {
     static final int HIDDEN = 256;
     static final int CLASSES = 10;
     static final int BATCH = 32;
-    static final int EPOCHS = 2;
+    static final int EPOCHS = 3;
 
     /** The model and its data as tensors, for training and predicting without Spark. */
     @State(Scope.Benchmark)
@@ -122,7 +137,7 @@ public class SparkOverheadBenchmark {
      */
     @State(Scope.Benchmark)
     public static class Training extends OnSpark {
-        @Param({"params-8", "params-32"})
+        @Param({"params-8", "params-32", "params-128"})
         public String sync;
 
         SparkTrainer trainer;
@@ -165,6 +180,8 @@ public class SparkOverheadBenchmark {
 
     /** {@link Sequential#predict} of every row, in batches of {@value SparkTrainer#DEFAULT_PREDICT_BATCH_SIZE}. */
     @Benchmark
+    @Warmup(iterations = 3 * WARMUPS)
+    @Measurement(iterations = 3 * MEASUREMENTS)
     public Object predictWithoutSpark(Plain s) {
         try (Tensor out = s.model.predict(s.x, SparkTrainer.DEFAULT_PREDICT_BATCH_SIZE)) {
             return out.dim(0);
@@ -173,6 +190,8 @@ public class SparkOverheadBenchmark {
 
     /** {@link SparkTrainer#predict} of every row, counted. */
     @Benchmark
+    @Warmup(iterations = 3 * WARMUPS)
+    @Measurement(iterations = 3 * MEASUREMENTS)
     public Object predictOnSpark(OnSpark s) {
         return new SparkTrainer(s.spark).predict(s.model, s.data, "features", "prediction").count();
     }
@@ -184,44 +203,65 @@ public class SparkOverheadBenchmark {
      */
     public static void main(String[] args) throws RunnerException, CommandLineOptionException {
         Collection<RunResult> results = new Runner(new CommandLineOptions(args)).run();
-        Map<String, Double> ms = new LinkedHashMap<>();
+        Map<String, double[]> ms = new LinkedHashMap<>();
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
             String master = r.getParams().getParam("master");
             String sync = r.getParams().getParam("sync");
-            ms.put(name + (master == null ? "" : " " + master) + (sync == null ? "" : " " + sync), r.getPrimaryResult().getScore());
+            ms.put(name + (master == null ? "" : " " + master) + (sync == null ? "" : " " + sync),
+                    new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
         }
         System.out.println(table(ms));
     }
 
-    static String table(Map<String, Double> ms) {
+    /** The table of {@code ms}: benchmark (with its parameters) → mean milliseconds and the half-width of its interval. */
+    static String table(Map<String, double[]> ms) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "MLP %d-%d-%d-%d, %d rows, batch %d per partition, Adam, float32, backend %s%n%n",
-                FEATURES, HIDDEN, HIDDEN, CLASSES, ROWS, BATCH, K.backend()));
+        sb.append(String.format(Locale.ROOT, "MLP %d-%d-%d-%d, %d rows, batch %d per partition, Adam, float32, backend %s, %d epochs per fit%n%n",
+                FEATURES, HIDDEN, HIDDEN, CLASSES, ROWS, BATCH, K.backend(), EPOCHS));
         sb.append("| training | epoch (ms) | Spark overhead |\n| --- | ---: | ---: |\n");
-        Double plain = ms.get("epochWithoutSpark");
+        double[] plain = ms.get("epochWithoutSpark");
         if (plain != null) {
-            sb.append(String.format(Locale.ROOT, "| fit without Spark | %.0f | — |%n", plain));
+            sb.append(String.format(Locale.ROOT, "| fit without Spark | %s | — |%n", plusMinus(plain)));
         }
-        for (Map.Entry<String, Double> e : ms.entrySet()) {
+        for (Map.Entry<String, double[]> e : ms.entrySet()) {
             if (e.getKey().startsWith("epochOnSpark")) {
-                sb.append(String.format(Locale.ROOT, "| %s | %.0f | %s |%n", e.getKey().substring("epochOnSpark ".length()), e.getValue(),
-                        plain == null ? "—" : String.format(Locale.ROOT, "%+.0f %%", 100 * (e.getValue() / plain - 1))));
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", e.getKey().substring("epochOnSpark ".length()),
+                        plusMinus(e.getValue()), overhead(e.getValue(), plain)));
+            }
+        }
+        for (String master : new String[] {"local[1]", "local[2]"}) {
+            double[] often = ms.get("epochOnSpark " + master + " params-8");
+            double[] rarely = ms.get("epochOnSpark " + master + " params-128");
+            if (often != null && rarely != null) {
+                int partitions = master.equals("local[1]") ? 1 : 2;
+                int steps = ROWS / partitions / BATCH;
+                double rounds = Math.ceil(steps / 8.0) - Math.ceil(steps / 128.0);
+                sb.append(String.format(Locale.ROOT, "%nFixed cost of one synchronisation on %s (params-8 − params-128 over %.0f more rounds): %.1f ms%n",
+                        master, rounds, (often[0] - rarely[0]) / rounds));
             }
         }
         sb.append("\n| inference | rows/s | Spark overhead |\n| --- | ---: | ---: |\n");
-        Double plainPredict = ms.get("predictWithoutSpark");
+        double[] plainPredict = ms.get("predictWithoutSpark");
         if (plainPredict != null) {
-            sb.append(String.format(Locale.ROOT, "| predict without Spark | %.0f | — |%n", ROWS / plainPredict * 1000));
+            sb.append(String.format(Locale.ROOT, "| predict without Spark | %.0f | — |%n", ROWS / plainPredict[0] * 1000));
         }
-        for (Map.Entry<String, Double> e : ms.entrySet()) {
+        for (Map.Entry<String, double[]> e : ms.entrySet()) {
             if (e.getKey().startsWith("predictOnSpark")) {
-                String master = e.getKey().split(" ")[1];
-                sb.append(String.format(Locale.ROOT, "| %s | %.0f | %s |%n", master, ROWS / e.getValue() * 1000,
-                        plainPredict == null ? "—" : String.format(Locale.ROOT, "%+.0f %%", 100 * (e.getValue() / plainPredict - 1))));
+                sb.append(String.format(Locale.ROOT, "| %s | %.0f | %s |%n", e.getKey().split(" ")[1], ROWS / e.getValue()[0] * 1000,
+                        overhead(e.getValue(), plainPredict)));
             }
         }
         return sb.toString();
+    }
+
+    private static String plusMinus(double[] score) {
+        return String.format(Locale.ROOT, "%.0f ± %.0f", score[0], score[1]);
+    }
+
+    /** The extra time over {@code plain}, as a percentage. */
+    private static String overhead(double[] score, double[] plain) {
+        return plain == null ? "—" : String.format(Locale.ROOT, "%+.0f %%", 100 * (score[0] / plain[0] - 1));
     }
 
     private static double[] flat(double[][] a) {

@@ -12,6 +12,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,10 +64,15 @@ class SparkTrainerPredictTest {
         });
     }
 
-    @Test
-    void evaluateAveragesThePartitionsLikeEvaluateOnAllRows() {
+    /**
+     * Rows in 3 partitions of a parallelised collection; 50 rows make partitions small enough to
+     * ship with each task, 3000 rows partitions that the trainer first moves through a shuffle;
+     * 8 partitions make {@code treeReduce} (depth 2) combine on the executors first.
+     */
+    @ParameterizedTest(name = "{0} rows, numPartitions {1}")
+    @CsvSource({"50, 0", "3000, 0", "50, 8"})
+    void evaluateAveragesThePartitionsLikeEvaluateOnAllRows(int n, int partitions) {
         K.withFloatx("float64", () -> {
-            int n = 50;
             double[][] x = LocalSpark.features(n, 4, 22);
             double[][] oneHot = LocalSpark.oneHot(x, 3);
             double[][] classes = new double[n][1];
@@ -81,7 +88,8 @@ class SparkTrainerPredictTest {
                 model.add(new Daoloth(6, "tanh").inputShape(4));
                 model.add(new Daoloth(3, "softmax"));
                 model.compile("sgd", "sparse_categorical_crossentropy", "accuracy");
-                double[] distributed = new SparkTrainer(LocalSpark.session()).evaluate(model, data, "features", "label");
+                double[] distributed = new SparkTrainer(LocalSpark.session()).numPartitions(partitions)
+                        .evaluate(model, data, "features", "label");
                 double[] xf = flat(x);
                 for (int i = 0; i < xf.length; i++) {
                     xf[i] = (float) xf[i];
