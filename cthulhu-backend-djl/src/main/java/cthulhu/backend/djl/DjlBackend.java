@@ -555,16 +555,27 @@ public final class DjlBackend implements Backend {
         return wrap(DjlWindows.conv(nd(x), nd(kernel), w), x.dtype());
     }
 
-    /** {@inheritDoc} One libtorch {@code convolution} of the spread gradient with the flipped kernel. */
+    /** {@inheritDoc} libtorch's {@code convolution_backward} through autograd, for the input alone. */
     @Override
     public Tensor convTranspose(Tensor g, Tensor kernel, Window w, int[] spatial) {
         return wrap(DjlWindows.convTranspose(nd(g), nd(kernel), w, spatial), g.dtype());
     }
 
-    /** {@inheritDoc} One libtorch {@code convolution} of the input by the output gradient. */
+    /** {@inheritDoc} libtorch's {@code convolution_backward} through autograd, for the kernel alone. */
     @Override
     public Tensor convKernelGradient(Tensor x, Tensor g, Window w) {
         return wrap(DjlWindows.convKernelGradient(nd(x), nd(g), w), x.dtype());
+    }
+
+    /** {@inheritDoc} One libtorch {@code convolution_backward} through autograd for both. */
+    @Override
+    public Tensor[] convGradients(Tensor x, Tensor kernel, Tensor g, Window w, boolean inputGradient,
+            boolean kernelGradient) {
+        PtNDArray[] grads = DjlWindows.convGradients(nd(x), nd(kernel), nd(g), w, inputGradient, kernelGradient);
+        return new Tensor[] {
+            grads[0] == null ? null : wrap(grads[0], x.dtype()),
+            grads[1] == null ? null : wrap(grads[1], x.dtype())
+        };
     }
 
     /** {@inheritDoc} libtorch's {@code max_pool2d}/{@code avg_pool2d}; a dilated window takes the default. */
