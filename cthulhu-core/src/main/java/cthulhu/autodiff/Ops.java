@@ -634,12 +634,32 @@ public final class Ops {
         int[] spatial = Arrays.copyOfRange(x.shape(), 1, w.rank() + 1);
         Tensor y = out(b.conv(x, kernel, w));
         if (GradientTape.recording()) {
-            GradientTape.record(y, (g, need) -> new Tensor[] {
-                need[0] ? convTranspose(g, kernel, w, spatial) : null,
-                need[1] ? convKernelGradient(x, g, w) : null
-            }, x, kernel);
+            GradientTape.record(y, (g, need) -> convGradients(x, kernel, g, w, spatial, need), x, kernel);
         }
         return y;
+    }
+
+    /**
+     * The gradients of {@link #conv} that {@code need} asks for, from one backend call
+     * ({@link Backend#convGradients}); each is recorded as the operation it equals —
+     * {@link #convTranspose} for {@code x}, {@link #convKernelGradient} for the kernel — with
+     * that operation's gradient rule.
+     */
+    private static Tensor[] convGradients(Tensor x, Tensor kernel, Tensor g, Window w, int[] spatial, boolean[] need) {
+        Backend b = backendFor(x, kernel, g);
+        sameDtype(x, g);
+        Tensor[] grads = b.convGradients(x, kernel, g, w, need[0], need[1]);
+        Tensor dx = need[0] ? out(grads[0]) : null;
+        Tensor dk = need[1] ? out(grads[1]) : null;
+        if (GradientTape.recording()) {
+            if (dx != null) {
+                GradientTape.record(dx, convTransposeRule(g, kernel, w), g, kernel);
+            }
+            if (dk != null) {
+                GradientTape.record(dk, convKernelGradientRule(x, g, w, spatial), x, g);
+            }
+        }
+        return new Tensor[] {dx, dk};
     }
 
     /**
@@ -668,12 +688,17 @@ public final class Ops {
         int[] spatialCopy = spatial.clone();
         Tensor y = out(b.convTranspose(g, kernel, w, spatialCopy));
         if (GradientTape.recording()) {
-            GradientTape.record(y, (gy, need) -> new Tensor[] {
-                need[0] ? conv(gy, kernel, w) : null,
-                need[1] ? convKernelGradient(gy, g, w) : null
-            }, g, kernel);
+            GradientTape.record(y, convTransposeRule(g, kernel, w), g, kernel);
         }
         return y;
+    }
+
+    /** The gradient rule of {@link #convTranspose}{@code (g, kernel, w, …)}. */
+    private static GradientTape.Rule convTransposeRule(Tensor g, Tensor kernel, Window w) {
+        return (gy, need) -> new Tensor[] {
+            need[0] ? conv(gy, kernel, w) : null,
+            need[1] ? convKernelGradient(gy, g, w) : null
+        };
     }
 
     /**
@@ -688,12 +713,17 @@ public final class Ops {
         int[] spatial = Arrays.copyOfRange(x.shape(), 1, r + 1);
         Tensor y = out(b.convKernelGradient(x, g, w));
         if (GradientTape.recording()) {
-            GradientTape.record(y, (gk, need) -> new Tensor[] {
-                need[0] ? convTranspose(g, gk, w, spatial) : null,
-                need[1] ? conv(x, gk, w) : null
-            }, x, g);
+            GradientTape.record(y, convKernelGradientRule(x, g, w, spatial), x, g);
         }
         return y;
+    }
+
+    /** The gradient rule of {@link #convKernelGradient}{@code (x, g, w)}, {@code x} of spatial shape {@code spatial}. */
+    private static GradientTape.Rule convKernelGradientRule(Tensor x, Tensor g, Window w, int[] spatial) {
+        return (gk, need) -> new Tensor[] {
+            need[0] ? convTranspose(g, gk, w, spatial) : null,
+            need[1] ? conv(x, gk, w) : null
+        };
     }
 
     /** Checks a convolution's operands; returns its output shape. */

@@ -227,6 +227,18 @@ public interface Backend extends AutoCloseable {
         return ConvComposites.convKernelGradient(this, x, g, w);
     }
 
+    /**
+     * {@link ConvComposites#convGradients}: both gradients of {@link #conv} at once, for a backend
+     * whose library computes them in one pass over the output gradient {@code g}. The result holds
+     * {@link #convTranspose} of {@code g} (the shape of {@code x}) if {@code inputGradient}, then
+     * {@link #convKernelGradient} (the shape of {@code kernel}) if {@code kernelGradient}; null
+     * for a gradient not asked for.
+     */
+    default Tensor[] convGradients(Tensor x, Tensor kernel, Tensor g, Window w, boolean inputGradient,
+            boolean kernelGradient) {
+        return ConvComposites.convGradients(this, x, kernel, g, w, inputGradient, kernelGradient);
+    }
+
     /** {@link ConvComposites#pool}: max or average pooling of a channels-last {@code x}. */
     default Tensor pool(PoolOp op, Tensor x, Window w) {
         return ConvComposites.pool(this, op, x, w);

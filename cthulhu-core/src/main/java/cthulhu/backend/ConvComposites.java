@@ -90,6 +90,20 @@ public final class ConvComposites {
     }
 
     /**
+     * Both gradients of {@link #conv} for the output gradient {@code g}, each where asked for:
+     * {@code [dx, dk]} with {@code dx} = {@link Backend#convTranspose}{@code (g, kernel, w, x's
+     * spatial shape)} if {@code inputGradient}, else null, and {@code dk} =
+     * {@link Backend#convKernelGradient}{@code (x, g, w)} if {@code kernelGradient}, else null.
+     */
+    public static Tensor[] convGradients(Backend b, Tensor x, Tensor kernel, Tensor g, Window w, boolean inputGradient,
+            boolean kernelGradient) {
+        return new Tensor[] {
+            inputGradient ? b.convTranspose(g, kernel, w, spatial(x, w.rank())) : null,
+            kernelGradient ? b.convKernelGradient(x, g, w) : null
+        };
+    }
+
+    /**
      * Pooling of each channel of {@code x} {@code (n, spatial…, c)} over the window:
      * {@link PoolOp#MAX} the largest cell (padding never counts), {@link PoolOp#AVERAGE} the mean
      * of the cells inside the input. Shape {@code (n, w.outputSpatial…, c)}.

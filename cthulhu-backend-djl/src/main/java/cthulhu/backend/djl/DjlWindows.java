@@ -14,22 +14,20 @@ import java.util.Deque;
 /**
  * Convolution and pooling on libtorch's kernels. libtorch works on {@code NCHW}; a channels-last
  * tensor is handed over permuted (a strided view, which libtorch reads as its channels-last
- * memory format) and the result permuted back. A 1-D window runs as a 2-D one of height 1.
+ * memory format) and the result permuted back, as a view. A 1-D window runs as a 2-D one of height 1.
  *
  * <ul>
  *   <li>forward: {@code convolution}, padding passed to libtorch when it is the same on both
  *       sides of each axis, else done first with {@code constant_pad_nd};
- *   <li>input gradient: libtorch's autograd through that convolution of a zero leaf of the
- *       input's shape ({@code convolution_backward} for the input alone);
- *   <li>kernel gradient: a convolution of the padded input, batch and channel axes swapped, with
- *       the output gradient as its kernel: stride the forward's dilation, dilation the forward's
- *       stride, cropped to the kernel's size;
+ *   <li>gradients: libtorch's autograd through that convolution run again on leaves sharing the
+ *       operands' memory, one {@code convolution_backward} for the input's and the kernel's
+ *       gradient together; alone, either has zeros standing in for the operand it does not read;
  *   <li>pooling: {@code max_pool2d}/{@code avg_pool2d} on an explicitly padded input (−∞ for the
  *       maximum; an average is then rescaled by taps over real cells, {@link Window#counts}),
  *       and their gradients by libtorch's autograd on a leaf made for the call. libtorch's
  *       pooling has no dilation: a dilated pooling window is left to the composite.
  * </ul>
- * Every temporary is closed before a method returns; the result is the caller's.
+ * Every temporary is closed before a method returns; the results are the caller's.
  */
 final class DjlWindows {
 
@@ -69,12 +67,14 @@ final class DjlWindows {
         return t.add(JniUtils.permute(x4, new long[] {0, 3, 1, 2}));
     }
 
-    /** An {@code (n, c, h, w)} result as channels-last {@code shape} (rank 3 or 4), contiguous. */
+    /**
+     * An {@code (n, c, h, w)} result as channels-last {@code shape} (rank 3 or 4): a view, not a
+     * copy. libtorch's kernels write a channels-last input's result channels-last, so the view
+     * is contiguous; a copy would only duplicate it (a clone keeps a dense view's strides).
+     */
     private static PtNDArray channelsLast(PtNDArray y, long[] shape, Temporaries t) {
         PtNDArray nhwc = t.add(JniUtils.permute(y, new long[] {0, 2, 3, 1}));
-        try (PtNDArray dense = JniUtils.clone(nhwc)) {
-            return JniUtils.reshape(dense, shape);
-        }
+        return JniUtils.reshape(nhwc, shape);
     }
 
     /** A kernel {@code (size…, in, out)} as libtorch's {@code (out, in, kh, kw)}. */
@@ -133,23 +133,64 @@ final class DjlWindows {
         Window w = lift(original);
         long[] shape = resultShape(x.getShape().getShape(), original, kernel.getShape().get(kernel.getShape().dimension() - 1));
         try (Temporaries t = new Temporaries()) {
-            return channelsLast(convNchw(x, kernel, w, t), shape, t);
+            return channelsLast(convNchw(x, weight(kernel, t), w, t), shape, t);
         }
     }
 
-    /** The convolution as libtorch's {@code NCHW} result (a temporary of {@code t}). */
-    private static PtNDArray convNchw(PtNDArray x, PtNDArray kernel, Window w, Temporaries t) {
+    /** The convolution by a libtorch {@code weight} as its {@code NCHW} result (a temporary of {@code t}). */
+    private static PtNDArray convNchw(PtNDArray x, PtNDArray weight, Window w, Temporaries t) {
         PtNDArray in = padded(nchw(x, t), w, 0, t);
-        return t.add(JniUtils.convolution(in, weight(kernel, t), null, pair(w.strides()),
+        return t.add(JniUtils.convolution(in, weight, null, pair(w.strides()),
                 nativePadding(w, symmetric(w)), pair(w.dilation()), 1));
     }
 
     /**
-     * The gradient of {@link #conv} with respect to its input {@code (n, spatial…, in)}, by
-     * libtorch's autograd: a convolution of a zero leaf of the input's shape that records its
-     * gradient, and {@code g} propagated back through it ({@code convolution_backward} for the
-     * input alone). Written directly as a convolution of the spread gradient with the flipped
-     * kernel, oneDNN's float32 kernels return wrong sums for some geometries.
+     * The gradients of {@link #conv} asked for — {@code [dx, dk]}, null where not asked — by
+     * libtorch's autograd: the convolution is run again on leaves that share the memory of
+     * {@code x} and {@code kernel} (only those asked for record a gradient), and {@code g} is
+     * propagated back through it, one {@code convolution_backward} for both. Written directly as
+     * convolutions, the input's (the spread gradient by the flipped kernel) gets wrong sums from
+     * oneDNN's float32 kernels for some geometries, and the kernel's (the input with batch and
+     * channels swapped, by the gradient as a kernel as large as the image) misses oneDNN and
+     * first copies the gradient into another layout, over ten times the backward's time.
+     */
+    static PtNDArray[] convGradients(PtNDArray x, PtNDArray kernel, PtNDArray g, Window original, boolean inputGradient,
+            boolean kernelGradient) {
+        if (!inputGradient && !kernelGradient) {
+            return new PtNDArray[2];
+        }
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(true);
+        try (Temporaries t = new Temporaries()) {
+            PtNDArray xLeaf = leaf(x, inputGradient, t);
+            PtNDArray kernelLeaf = leaf(kernel, kernelGradient, t);
+            // libtorch's own (not oneDNN's) backward refuses a weight that is a permuted view: it gets a copy.
+            PtNDArray weight = weight(kernelLeaf, t);
+            PtNDArray dense = t.add(JniUtils.reshape(t.add(JniUtils.reshape(weight, new long[] {-1})),
+                    weight.getShape().getShape()));
+            JniUtils.backward(convNchw(xLeaf, dense, lift(original), t), nchw(g, t), false, false);
+            return new PtNDArray[] {
+                inputGradient ? JniUtils.getGradient(xLeaf) : null,
+                kernelGradient ? JniUtils.getGradient(kernelLeaf) : null
+            };
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+    }
+
+    /**
+     * A leaf of autograd on {@code a}'s memory ({@code detach}, no copy), recording its gradient
+     * if asked; its gradient is a new array, so it can be handed out as it is.
+     */
+    private static PtNDArray leaf(PtNDArray a, boolean recordsGradient, Temporaries t) {
+        PtNDArray leaf = t.add(JniUtils.detachGradient(a));
+        JniUtils.attachGradient(leaf, recordsGradient);
+        return leaf;
+    }
+
+    /**
+     * The gradient of {@link #conv} with respect to its input {@code (n, spatial…, in)}:
+     * {@link #convGradients} with zeros standing in for the input, whose values it does not read.
      */
     static PtNDArray convTranspose(PtNDArray g, PtNDArray kernel, Window original, int[] spatial) {
         long[] gs = g.getShape().getShape();
@@ -161,41 +202,32 @@ final class DjlWindows {
             xShape[i + 1] = spatial[i];
         }
         xShape[r + 1] = ks[ks.length - 2];
-        boolean grad = JniUtils.isGradMode();
-        JniUtils.setGradMode(true);
-        try (Temporaries t = new Temporaries()) {
-            PtNDArray leaf = t.add(JniUtils.createZerosNdArray(g.getManager(), new Shape(xShape), g.getDataType(),
-                    g.getDevice(), SparseFormat.DENSE));
-            JniUtils.attachGradient(leaf, true);
-            PtNDArray y = convNchw(leaf, kernel, lift(original), t);
-            JniUtils.backward(y, nchw(g, t), false, false);
-            return JniUtils.clone(t.add(JniUtils.getGradient(leaf)));
-        } finally {
-            JniUtils.setGradMode(grad);
+        try (PtNDArray x = zeros(g, xShape)) {
+            return convGradients(x, kernel, g, original, true, false)[0];
         }
     }
 
-    /** The gradient of {@link #conv} with respect to its kernel {@code (size…, in, out)}, as one convolution. */
+    /**
+     * The gradient of {@link #conv} with respect to its kernel {@code (size…, in, out)}:
+     * {@link #convGradients} with zeros standing in for the kernel, whose values it does not read.
+     */
     static PtNDArray convKernelGradient(PtNDArray x, PtNDArray g, Window original) {
-        Window w = lift(original);
-        int[] size = w.size();
-        try (Temporaries t = new Temporaries()) {
-            // Batch and channels swap places: the input becomes (in, n, h, w), the gradient (out, n, oh, ow).
-            PtNDArray xs = t.add(JniUtils.permute(nchw(x, t), new long[] {1, 0, 2, 3}));
-            PtNDArray in = padded(xs, w, 0, t);
-            PtNDArray gs = t.add(JniUtils.permute(nchw(g, t), new long[] {1, 0, 2, 3}));
-            PtNDArray full = t.add(JniUtils.convolution(in, gs, null, pair(w.dilation()), nativePadding(w, symmetric(w)),
-                    pair(w.strides()), 1));
-            PtNDArray dk = t.add(JniUtils.slice(t.add(JniUtils.slice(full, 2, 0, size[0], 1)), 3, 0, size[1], 1));
-            PtNDArray ordered = t.add(JniUtils.permute(dk, new long[] {2, 3, 0, 1}));
-            long[] xs4 = x.getShape().getShape();
-            long[] shape = Arrays.copyOf(Arrays.stream(original.size()).asLongStream().toArray(), original.rank() + 2);
-            shape[original.rank()] = xs4[xs4.length - 1];
-            shape[original.rank() + 1] = g.getShape().get(g.getShape().dimension() - 1);
-            try (PtNDArray dense = JniUtils.clone(ordered)) {
-                return JniUtils.reshape(dense, shape);
-            }
+        long[] xs = x.getShape().getShape();
+        int r = original.rank();
+        long[] shape = new long[r + 2];
+        for (int i = 0; i < r; i++) {
+            shape[i] = original.size()[i];
         }
+        shape[r] = xs[xs.length - 1];
+        shape[r + 1] = g.getShape().get(g.getShape().dimension() - 1);
+        try (PtNDArray kernel = zeros(g, shape)) {
+            return convGradients(x, kernel, g, original, false, true)[1];
+        }
+    }
+
+    private static PtNDArray zeros(PtNDArray like, long[] shape) {
+        return JniUtils.createZerosNdArray(like.getManager(), new Shape(shape), like.getDataType(), like.getDevice(),
+                SparseFormat.DENSE);
     }
 
     /** Whether libtorch pools this window: it has no dilated pooling. */
@@ -241,21 +273,18 @@ final class DjlWindows {
 
     /**
      * The gradient of {@link #pool} with respect to {@code x}, by libtorch's autograd: the
-     * pooling is run again on a leaf copy of {@code x} that records its gradient, and {@code g}
-     * is propagated back ({@code max_pool2d}'s backward sends each window's gradient to its first
-     * maximum).
+     * pooling is run again on a leaf on {@code x}'s memory that records its gradient, and
+     * {@code g} is propagated back ({@code max_pool2d}'s backward sends each window's gradient
+     * to its first maximum).
      */
     static PtNDArray poolGradient(PoolOp op, PtNDArray x, PtNDArray g, Window original) {
         boolean grad = JniUtils.isGradMode();
         JniUtils.setGradMode(true);
         try (Temporaries t = new Temporaries()) {
-            PtNDArray leaf = t.add(JniUtils.clone(x));
-            JniUtils.attachGradient(leaf, true);
+            PtNDArray leaf = leaf(x, true, t);
             PtNDArray y = t.add(poolNchw(op, nchw(leaf, t), original, t));
-            PtNDArray gc = nchw(g, t);
-            JniUtils.backward(y, gc, false, false);
-            PtNDArray dx = t.add(JniUtils.getGradient(leaf));
-            return JniUtils.clone(dx);
+            JniUtils.backward(y, nchw(g, t), false, false);
+            return JniUtils.getGradient(leaf);
         } finally {
             JniUtils.setGradMode(grad);
         }

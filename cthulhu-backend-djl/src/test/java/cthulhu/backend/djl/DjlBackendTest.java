@@ -118,6 +118,26 @@ class DjlBackendTest {
     }
 
     @Test
+    void reluSendsNaNToZeroAsTheCompositeDoesAndLeavesNoTemporaries() {
+        for (DType dtype : DType.values()) {
+            try (Tensor x = backend.fromArray(new double[] {Double.NaN, -1, 0, 2.5, Double.NaN, -0.0}, new int[] {2, 3}, dtype);
+                 Tensor clean = backend.fromArray(new double[] {-3, 4}, new int[] {2}, dtype)) {
+                int before = backend.openArrays();
+                // reference: where(x > 0, x, 0), the default, so NaN > 0 being false gives 0; then the clip to 2
+                // (delta 0 compares values, so the −0 libtorch keeps for −0 equals the default's 0)
+                try (Tensor y = backend.relu(x, 0, null, 0);
+                     Tensor clipped = backend.relu(x, 0, 2.0, 0);
+                     Tensor z = backend.relu(clean, 0, null, 0)) {
+                    assertArrayEquals(new double[] {0, 0, 0, 2.5, 0, 0}, y.toDoubleArray(), 0, dtype.name());
+                    assertArrayEquals(new double[] {0, 0, 0, 2, 0, 0}, clipped.toDoubleArray(), 0, dtype.name());
+                    assertArrayEquals(new double[] {0, 4}, z.toDoubleArray(), 0, dtype.name());
+                    assertEquals(before + 3, backend.openArrays(), dtype.name());
+                }
+            }
+        }
+    }
+
+    @Test
     void threadsShareTheManagerSafely() throws Exception {
         Tensor x = backend.fromArray(new float[] {1, 2, 3, 4}, new int[] {2, 2}, DType.FLOAT32);
         int before = backend.openArrays();

@@ -23,12 +23,15 @@ import static cthulhu.conformance.TensorAssert.assertClose;
 import static cthulhu.conformance.TensorAssert.assertShape;
 import static cthulhu.conformance.TensorAssert.assertTensor;
 import static cthulhu.conformance.TensorAssert.assertThrowsWithMessage;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * The windowed operations of the backend — {@link K#conv}, {@link K#convTranspose},
  * {@link K#pool} and their gradients — against the direct loops of {@link ConvReference} in
  * double precision, hand-worked cases and central finite differences; and every backend
- * override against {@link ConvComposites} on the same backend.
+ * override against {@link ConvComposites} on the same backend ({@link Backend#convGradients}
+ * against the two composites it combines).
  */
 class ConvolutionTest extends ConformanceTestBase {
 
@@ -222,6 +225,21 @@ class ConvolutionTest extends ConformanceTestBase {
         same(ConvComposites.convTranspose(b, g, w, win, c.spatial()), b.convTranspose(g, w, win, c.spatial()),
                 "convTranspose");
         same(ConvComposites.convKernelGradient(b, x, g, win), b.convKernelGradient(x, g, win), "convKernelGradient");
+        for (boolean[] need : new boolean[][] {{true, true}, {true, false}, {false, true}}) {
+            Tensor[] both = b.convGradients(x, w, g, win, need[0], need[1]);
+            String what = "convGradients(input " + need[0] + ", kernel " + need[1] + ")";
+            assertEquals(2, both.length, what);
+            if (need[0]) {
+                same(ConvComposites.convTranspose(b, g, w, win, c.spatial()), both[0], what + " input");
+            } else {
+                assertNull(both[0], what + " input");
+            }
+            if (need[1]) {
+                same(ConvComposites.convKernelGradient(b, x, g, win), both[1], what + " kernel");
+            } else {
+                assertNull(both[1], what + " kernel");
+            }
+        }
         int[] pooled = c.outShape(c.cin());
         Tensor gp = K.constant(Reference.uniform(pooled, -1, 1, 4), pooled);
         for (PoolOp op : PoolOp.values()) {
