@@ -9,8 +9,11 @@ package cthulhu.backend.pure;
  * four rows of {@code C} are accumulated in four row arrays, two {@code k} at a time. Every array
  * in the inner loop is indexed from 0, which is what lets the JIT vectorise it (it does not when
  * two arrays are read at different run-time offsets). Large products are split over the cores
- * by rows, or by columns when there are more columns than rows. {@link DoubleGemm} is the same code on
- * {@code double[]}: keep the two identical but for the element type and panel width.
+ * by rows, or by columns when there are more columns than rows.
+ *
+ * <p>Template of the double twin: the build generates {@link DoubleGemm}, the same code on
+ * {@code double[]} with panels half as wide, from this source (see
+ * {@code src/build/java/DoubleTwins.java}).
  */
 final class FloatGemm {
 

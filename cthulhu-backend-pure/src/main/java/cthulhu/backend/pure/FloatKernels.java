@@ -10,8 +10,10 @@ import cthulhu.backend.UnaryOp;
  * plain counted loop with the operation chosen outside it, so the JIT can unroll and vectorise
  * it; nothing is boxed or allocated per element. Comparisons pick 1 or 0 as an {@code int}: the
  * JIT turns an int select into a conditional move but a floating-point one into a branch, which
- * random data mispredicts. {@link DoubleKernels} holds the same loops on {@code double[]}: keep the
- * two identical but for the element type.
+ * random data mispredicts.
+ *
+ * <p>Template of the double twin: the build generates {@link DoubleKernels}, the same loops on
+ * {@code double[]}, from this source (see {@code src/build/java/DoubleTwins.java}).
  */
 final class FloatKernels {
 
@@ -76,7 +78,7 @@ final class FloatKernels {
                 break;
             case SIGMOID:
                 for (int i = from; i < to; i++) {
-                    out[i] = (float) DoubleKernels.sigmoid(x[i]);
+                    out[i] = (float) sigmoid(x[i]);
                 }
                 break;
             case RECIPROCAL:
@@ -92,6 +94,19 @@ final class FloatKernels {
             default:
                 throw new IllegalArgumentException("Unknown unary operation " + op);
         }
+    }
+
+    /**
+     * The logistic function without overflow: {@code e^x} is only ever taken of a non-positive
+     * argument, so neither branch divides infinity by infinity and the tail keeps its relative
+     * accuracy.
+     */
+    static double sigmoid(double x) {
+        if (x >= 0) {
+            return 1 / (1 + Math.exp(-x));
+        }
+        double e = Math.exp(x);
+        return e / (1 + e);
     }
 
     /**

@@ -13,8 +13,11 @@ import jdk.incubator.vector.VectorSpecies;
  * vector registers and, for each {@code k}, loads two vectors of the {@code B} sliver,
  * broadcasts each of the {@code MR} values of the {@code A} sliver and issues sixteen fused
  * multiply-adds. Large products are split over the cores by rows (or by columns when there are
- * more columns than rows); each thread packs its own panels. {@link VectorDoubleGemm} is the same code on
- * {@code double[]}: keep the two identical but for the element type.
+ * more columns than rows); each thread packs its own panels.
+ *
+ * <p>Template of the double twin: the build generates {@link VectorDoubleGemm}, the same code on
+ * {@code double[]} with panels half as wide, from this source (see
+ * {@code src/build/java/DoubleTwins.java}).
  */
 final class VectorFloatGemm {
 

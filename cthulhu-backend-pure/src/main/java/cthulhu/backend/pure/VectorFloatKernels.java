@@ -17,9 +17,6 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Unlike the JIT's automatic vectorisation, these loops stay vectorised when operands are
  * read at different offsets, as in broadcasting, and when summing (which reassociates the sum).
- * {@link VectorDoubleKernels} holds the same loops on {@code double[]}: keep the two identical
- * but for the element type, except for the constants of the exponential, its polynomial
- * ({@link #expm1Minimax}) and the softmax rows that inline a variant of it ({@link #softmaxRow}).
  *
  * <p>EXP, TANH and SIGMOID evaluate their own exponential ({@link #expClamped}) rather than the
  * vector module's, so that a result does not depend on which JIT tier ran the loop: training the
@@ -29,6 +26,10 @@ import jdk.incubator.vector.VectorSpecies;
  * that box every vector: every loop lives in its own small method (one method holding many
  * vector loops outgrows the JIT's inlining budget), and vector constants are made in the method
  * that uses them, never held in static fields.
+ *
+ * <p>Template of the double twin: the build generates {@link VectorDoubleKernels}, the same loops on
+ * {@code double[]}, from this source (see {@code src/build/java/DoubleTwins.java}), with the
+ * constants and the polynomial of the exponential of double precision and without the softmax rows.
  */
 final class VectorFloatKernels {
 
