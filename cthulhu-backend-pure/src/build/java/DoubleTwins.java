@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
 
 /**
  * Writes the pure backend's double kernels from their float sources, so that each kernel is
- * written once: {@code DoubleKernels}, {@code VectorDoubleKernels}, {@code DoubleGemm} and
- * {@code VectorDoubleGemm} are {@code FloatKernels}, {@code VectorFloatKernels},
- * {@code FloatGemm} and {@code VectorFloatGemm} with the rules below applied. The build runs it before compiling
+ * written once: {@code DoubleKernels}, {@code VectorDoubleKernels}, {@code DoubleGemm},
+ * {@code VectorDoubleGemm} and {@code DoubleDispatch} are {@code FloatKernels},
+ * {@code VectorFloatKernels}, {@code FloatGemm}, {@code VectorFloatGemm} and
+ * {@code FloatDispatch} with the rules below applied. The build runs it before compiling
  * ({@code java DoubleTwins.java <float sources> <output>}, see the module's POM); a rule that no
  * longer finds its text fails the build, so a float source cannot drift away from the rules
  * without someone reading them.
@@ -121,7 +122,9 @@ final class DoubleTwins {
                     new Drop("expTimes2p64"), new Drop("softmaxRow"), new Drop("expShiftedSum"), new Drop("scale")))),
             // The same bytes of cache hold half as many doubles as floats in a panel.
             new Twin("FloatGemm", List.of(new Replace("NC = 512;", "NC = 256;"))),
-            new Twin("VectorFloatGemm", List.of(new Replace("NC = 512;", "NC = 256;"))));
+            new Twin("VectorFloatGemm", List.of(new Replace("NC = 512;", "NC = 256;"))),
+            // Only the float twin has the fused softmax rows to choose.
+            new Twin("FloatDispatch", List.of(new Drop("softmaxRow"))));
 
     private DoubleTwins() {
     }

@@ -6,7 +6,7 @@ import cthulhu.backend.UnaryOp;
 
 /**
  * {@link cthulhu.backend.Composites#lstmCell} and its gradient on {@code float[]}, as a handful
- * of {@link Kernels} passes over the step's arrays: the activations over the whole
+ * of {@link FloatDispatch} passes over the step's arrays: the activations over the whole
  * {@code [batch, 4·units]} block at once and the products row by row, each a vector loop when
  * the vector module is enabled. The exponentials are what a step costs, and the vector kernels
  * compute sixteen of them at a time where a scalar loop computes one.
@@ -44,9 +44,9 @@ final class FloatLstmCell {
             int zo = r * 4 * u;
             int o = r * u;
             activate(activation, z, gates, zo + 2 * u, zo + 3 * u);
-            Kernels.binary(BinaryOp.MULTIPLY, gates, zo + u, c, o, cNext, o, u);
-            Kernels.binary(BinaryOp.MULTIPLY, gates, zo, gates, zo + 2 * u, product, 0, u);
-            Kernels.binary(BinaryOp.ADD, cNext, o, product, 0, cNext, o, u);
+            FloatDispatch.binary(BinaryOp.MULTIPLY, gates, zo + u, c, o, cNext, o, u);
+            FloatDispatch.binary(BinaryOp.MULTIPLY, gates, zo, gates, zo + 2 * u, product, 0, u);
+            FloatDispatch.binary(BinaryOp.ADD, cNext, o, product, 0, cNext, o, u);
         }
         cellOut = new float[batch * u];
         activate(activation, cNext, cellOut, 0, cellOut.length);
@@ -62,7 +62,7 @@ final class FloatLstmCell {
         int u = units;
         float[] h = new float[batch * u];
         for (int r = 0; r < batch; r++) {
-            Kernels.binary(BinaryOp.MULTIPLY, gates, r * 4 * u + 3 * u, cellOut, r * u, h, r * u, u);
+            FloatDispatch.binary(BinaryOp.MULTIPLY, gates, r * 4 * u + 3 * u, cellOut, r * u, h, r * u, u);
         }
         return h;
     }
@@ -79,14 +79,14 @@ final class FloatLstmCell {
         slope(gate, z, gates, slopes, 0, gates.length);
         float[] dc = new float[n];
         slope(activation, cNext, cellOut, dc, 0, n);
-        Kernels.binary(BinaryOp.MULTIPLY, dc, 0, gh, 0, dc, 0, n);
+        FloatDispatch.binary(BinaryOp.MULTIPLY, dc, 0, gh, 0, dc, 0, n);
         for (int r = 0; r < batch; r++) {
             int zo = r * 4 * u;
             int o = r * u;
             slope(activation, z, gates, slopes, zo + 2 * u, zo + 3 * u);
-            Kernels.binary(BinaryOp.MULTIPLY, dc, o, gates, zo + 3 * u, dc, o, u);
+            FloatDispatch.binary(BinaryOp.MULTIPLY, dc, o, gates, zo + 3 * u, dc, o, u);
         }
-        Kernels.binary(BinaryOp.ADD, dc, 0, gc, 0, dc, 0, n);
+        FloatDispatch.binary(BinaryOp.ADD, dc, 0, gc, 0, dc, 0, n);
         for (int r = 0; r < batch; r++) {
             int zo = r * 4 * u;
             int o = r * u;
@@ -94,27 +94,27 @@ final class FloatLstmCell {
             chain(dc, o, c, o, slopes, zo + u, gz, zo + u, u);
             chain(dc, o, gates, zo, slopes, zo + 2 * u, gz, zo + 2 * u, u);
             chain(gh, o, cellOut, o, slopes, zo + 3 * u, gz, zo + 3 * u, u);
-            Kernels.binary(BinaryOp.MULTIPLY, dc, o, gates, zo + u, gcPrev, o, u);
+            FloatDispatch.binary(BinaryOp.MULTIPLY, dc, o, gates, zo + u, gcPrev, o, u);
         }
     }
 
     /** {@code out = a·b·s} over {@code n} elements at the given offsets. */
     private static void chain(float[] a, int ao, float[] b, int bo, float[] s, int so, float[] out, int oo, int n) {
-        Kernels.binary(BinaryOp.MULTIPLY, a, ao, b, bo, out, oo, n);
-        Kernels.binary(BinaryOp.MULTIPLY, out, oo, s, so, out, oo, n);
+        FloatDispatch.binary(BinaryOp.MULTIPLY, a, ao, b, bo, out, oo, n);
+        FloatDispatch.binary(BinaryOp.MULTIPLY, out, oo, s, so, out, oo, n);
     }
 
     /** {@code out[i] = a(x[i])} for {@code i} in {@code [from, to)}. */
     private static void activate(CellActivation a, float[] x, float[] out, int from, int to) {
         switch (a) {
-            case SIGMOID -> Kernels.unary(UnaryOp.SIGMOID, x, out, from, to);
-            case TANH -> Kernels.unary(UnaryOp.TANH, x, out, from, to);
+            case SIGMOID -> FloatDispatch.unary(UnaryOp.SIGMOID, x, out, from, to);
+            case TANH -> FloatDispatch.unary(UnaryOp.TANH, x, out, from, to);
             case HARD_SIGMOID -> {
                 int n = to - from;
-                Kernels.binary(BinaryOp.MULTIPLY, x, from, 0.2f, out, from, n);
-                Kernels.binary(BinaryOp.ADD, out, from, 0.5f, out, from, n);
-                Kernels.binary(BinaryOp.MAXIMUM, out, from, 0f, out, from, n);
-                Kernels.binary(BinaryOp.MINIMUM, out, from, 1f, out, from, n);
+                FloatDispatch.binary(BinaryOp.MULTIPLY, x, from, 0.2f, out, from, n);
+                FloatDispatch.binary(BinaryOp.ADD, out, from, 0.5f, out, from, n);
+                FloatDispatch.binary(BinaryOp.MAXIMUM, out, from, 0f, out, from, n);
+                FloatDispatch.binary(BinaryOp.MINIMUM, out, from, 1f, out, from, n);
             }
         }
     }
@@ -124,18 +124,18 @@ final class FloatLstmCell {
         int n = to - from;
         switch (a) {
             case SIGMOID -> {
-                Kernels.binary(BinaryOp.MULTIPLY, y, from, y, from, out, from, n);
-                Kernels.binary(BinaryOp.SUBTRACT, y, from, out, from, out, from, n);
+                FloatDispatch.binary(BinaryOp.MULTIPLY, y, from, y, from, out, from, n);
+                FloatDispatch.binary(BinaryOp.SUBTRACT, y, from, out, from, out, from, n);
             }
             case TANH -> {
-                Kernels.binary(BinaryOp.MULTIPLY, y, from, y, from, out, from, n);
-                Kernels.binary(BinaryOp.SUBTRACT, 1f, out, from, out, from, n);
+                FloatDispatch.binary(BinaryOp.MULTIPLY, y, from, y, from, out, from, n);
+                FloatDispatch.binary(BinaryOp.SUBTRACT, 1f, out, from, out, from, n);
             }
             case HARD_SIGMOID -> {
                 // 0.2 inside the open interval (-2.5, 2.5), where |x| < 2.5; 0 outside it and for NaN.
-                Kernels.unary(UnaryOp.ABS, x, out, from, to);
-                Kernels.binary(BinaryOp.GREATER, 2.5f, out, from, out, from, n);
-                Kernels.binary(BinaryOp.MULTIPLY, out, from, 0.2f, out, from, n);
+                FloatDispatch.unary(UnaryOp.ABS, x, out, from, to);
+                FloatDispatch.binary(BinaryOp.GREATER, 2.5f, out, from, out, from, n);
+                FloatDispatch.binary(BinaryOp.MULTIPLY, out, from, 0.2f, out, from, n);
             }
         }
     }

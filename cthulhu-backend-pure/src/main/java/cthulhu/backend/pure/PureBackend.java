@@ -131,12 +131,12 @@ public final class PureBackend implements Backend {
         if (t.floats() != null) {
             float[] in = t.floats();
             float[] out = new float[n];
-            Parallel.forRange(n, n, (from, to) -> Kernels.unary(op, in, out, from, to));
+            Parallel.forRange(n, n, (from, to) -> FloatDispatch.unary(op, in, out, from, to));
             return PureTensor.ofFloats(this, t.shape(), out);
         }
         double[] in = t.doubles();
         double[] out = new double[n];
-        Parallel.forRange(n, n, (from, to) -> Kernels.unary(op, in, out, from, to));
+        Parallel.forRange(n, n, (from, to) -> DoubleDispatch.unary(op, in, out, from, to));
         return PureTensor.ofDoubles(this, t.shape(), out);
     }
 
@@ -164,34 +164,34 @@ public final class PureBackend implements Backend {
         if (xs == n && ys == n) {
             Parallel.forRange(n, n, (from, to) -> {
                 if (isFloat) {
-                    Kernels.binary(op, x.floats(), from, y.floats(), from, fo, from, to - from);
+                    FloatDispatch.binary(op, x.floats(), from, y.floats(), from, fo, from, to - from);
                 } else {
-                    Kernels.binary(op, x.doubles(), from, y.doubles(), from, dout, from, to - from);
+                    DoubleDispatch.binary(op, x.doubles(), from, y.doubles(), from, dout, from, to - from);
                 }
             });
         } else if (ys == 1 && xs == n) {
             Parallel.forRange(n, n, (from, to) -> {
                 if (isFloat) {
-                    Kernels.binary(op, x.floats(), from, y.floats()[0], fo, from, to - from);
+                    FloatDispatch.binary(op, x.floats(), from, y.floats()[0], fo, from, to - from);
                 } else {
-                    Kernels.binary(op, x.doubles(), from, y.doubles()[0], dout, from, to - from);
+                    DoubleDispatch.binary(op, x.doubles(), from, y.doubles()[0], dout, from, to - from);
                 }
             });
         } else if (xs == 1 && ys == n) {
             Parallel.forRange(n, n, (from, to) -> {
                 if (isFloat) {
-                    Kernels.binary(op, x.floats()[0], y.floats(), from, fo, from, to - from);
+                    FloatDispatch.binary(op, x.floats()[0], y.floats(), from, fo, from, to - from);
                 } else {
-                    Kernels.binary(op, x.doubles()[0], y.doubles(), from, dout, from, to - from);
+                    DoubleDispatch.binary(op, x.doubles()[0], y.doubles(), from, dout, from, to - from);
                 }
             });
         } else if (xs == n && ys > 0 && isTrailing(y.shape(), shape)) {
             Parallel.forRange(n / ys, n, (from, to) -> {
                 for (int r = from; r < to; r++) {
                     if (isFloat) {
-                        Kernels.binary(op, x.floats(), r * ys, y.floats(), 0, fo, r * ys, ys);
+                        FloatDispatch.binary(op, x.floats(), r * ys, y.floats(), 0, fo, r * ys, ys);
                     } else {
-                        Kernels.binary(op, x.doubles(), r * ys, y.doubles(), 0, dout, r * ys, ys);
+                        DoubleDispatch.binary(op, x.doubles(), r * ys, y.doubles(), 0, dout, r * ys, ys);
                     }
                 }
             });
@@ -199,9 +199,9 @@ public final class PureBackend implements Backend {
             Parallel.forRange(n / xs, n, (from, to) -> {
                 for (int r = from; r < to; r++) {
                     if (isFloat) {
-                        Kernels.binary(op, x.floats(), 0, y.floats(), r * xs, fo, r * xs, xs);
+                        FloatDispatch.binary(op, x.floats(), 0, y.floats(), r * xs, fo, r * xs, xs);
                     } else {
-                        Kernels.binary(op, x.doubles(), 0, y.doubles(), r * xs, dout, r * xs, xs);
+                        DoubleDispatch.binary(op, x.doubles(), 0, y.doubles(), r * xs, dout, r * xs, xs);
                     }
                 }
             });
@@ -223,26 +223,26 @@ public final class PureBackend implements Backend {
                 float[] xf = x.floats();
                 float[] yf = y.floats();
                 if (sx != 0 && sy != 0) {
-                    Kernels.binary(op, xf, ox, yf, oy, fo, out, len);
+                    FloatDispatch.binary(op, xf, ox, yf, oy, fo, out, len);
                 } else if (sx != 0) {
-                    Kernels.binary(op, xf, ox, yf[oy], fo, out, len);
+                    FloatDispatch.binary(op, xf, ox, yf[oy], fo, out, len);
                 } else if (sy != 0) {
-                    Kernels.binary(op, xf[ox], yf, oy, fo, out, len);
+                    FloatDispatch.binary(op, xf[ox], yf, oy, fo, out, len);
                 } else {
-                    Kernels.binary(op, xf, ox, yf[oy], fo, out, 1);
+                    FloatDispatch.binary(op, xf, ox, yf[oy], fo, out, 1);
                     Arrays.fill(fo, out + 1, out + len, fo[out]);
                 }
             } else {
                 double[] xd = x.doubles();
                 double[] yd = y.doubles();
                 if (sx != 0 && sy != 0) {
-                    Kernels.binary(op, xd, ox, yd, oy, dout, out, len);
+                    DoubleDispatch.binary(op, xd, ox, yd, oy, dout, out, len);
                 } else if (sx != 0) {
-                    Kernels.binary(op, xd, ox, yd[oy], dout, out, len);
+                    DoubleDispatch.binary(op, xd, ox, yd[oy], dout, out, len);
                 } else if (sy != 0) {
-                    Kernels.binary(op, xd[ox], yd, oy, dout, out, len);
+                    DoubleDispatch.binary(op, xd[ox], yd, oy, dout, out, len);
                 } else {
-                    Kernels.binary(op, xd, ox, yd[oy], dout, out, 1);
+                    DoubleDispatch.binary(op, xd, ox, yd[oy], dout, out, 1);
                     Arrays.fill(dout, out + 1, out + len, dout[out]);
                 }
             }
@@ -294,12 +294,12 @@ public final class PureBackend implements Backend {
             if (x.floats() != null) {
                 float[] out = new float[n];
                 Parallel.forRange(n, n, (from, to) ->
-                        Kernels.where(c.floats(), cs, x.floats(), xs, y.floats(), ys, out, from, to));
+                        FloatDispatch.where(c.floats(), cs, x.floats(), xs, y.floats(), ys, out, from, to));
                 return PureTensor.ofFloats(this, shape, out);
             }
             double[] out = new double[n];
             Parallel.forRange(n, n, (from, to) ->
-                    Kernels.where(c.doubles(), cs, x.doubles(), xs, y.doubles(), ys, out, from, to));
+                    DoubleDispatch.where(c.doubles(), cs, x.doubles(), xs, y.doubles(), ys, out, from, to));
             return PureTensor.ofDoubles(this, shape, out);
         }
         StridedPlan plan = StridedPlan.of(shape, new int[3], StridedPlan.broadcastStrides(c.shape(), shape),
@@ -444,7 +444,7 @@ public final class PureBackend implements Backend {
      * {@inheritDoc}
      *
      * <p>Along the last axis each row is reduced, shifted, exponentiated and normalised while it
-     * is in cache ({@link Kernels#softmaxRow}: on the vector path the exponentials are written and
+     * is in cache ({@link FloatDispatch#softmaxRow}: on the vector path the exponentials are written and
      * summed in one pass and normalised by a multiply; results agree with
      * {@link Composites#softmax} to a few ulps); other axes use that default.
      */
@@ -463,7 +463,7 @@ public final class PureBackend implements Backend {
             float[] out = new float[n];
             Parallel.forRange(rows, n, (from, to) -> {
                 for (int r = from; r < to; r++) {
-                    Kernels.softmaxRow(in, out, r * len, len);
+                    FloatDispatch.softmaxRow(in, out, r * len, len);
                 }
             });
             return PureTensor.ofFloats(this, shape, out);
@@ -474,11 +474,11 @@ public final class PureBackend implements Backend {
             double[] scalar = new double[1];
             for (int r = from; r < to; r++) {
                 int off = r * len;
-                Kernels.reduce(ReduceOp.MAX, in, off, 1, len, 1, scalar, 0);
-                Kernels.binary(BinaryOp.SUBTRACT, in, off, scalar[0], out, off, len);
-                Kernels.unary(UnaryOp.EXP, out, out, off, off + len);
-                Kernels.reduce(ReduceOp.SUM, out, off, 1, len, 1, scalar, 0);
-                Kernels.binary(BinaryOp.DIVIDE, out, off, scalar[0], out, off, len);
+                DoubleDispatch.reduce(ReduceOp.MAX, in, off, 1, len, 1, scalar, 0);
+                DoubleDispatch.binary(BinaryOp.SUBTRACT, in, off, scalar[0], out, off, len);
+                DoubleDispatch.unary(UnaryOp.EXP, out, out, off, off + len);
+                DoubleDispatch.reduce(ReduceOp.SUM, out, off, 1, len, 1, scalar, 0);
+                DoubleDispatch.binary(BinaryOp.DIVIDE, out, off, scalar[0], out, off, len);
             }
         });
         return PureTensor.ofDoubles(this, shape, out);
@@ -501,12 +501,12 @@ public final class PureBackend implements Backend {
         if (t.floats() != null) {
             float[] in = t.floats();
             float[] out = new float[n];
-            Parallel.forRange(n, n, (from, to) -> Kernels.relu(in, out, from, to));
+            Parallel.forRange(n, n, (from, to) -> FloatDispatch.relu(in, out, from, to));
             return PureTensor.ofFloats(this, t.shape(), out);
         }
         double[] in = t.doubles();
         double[] out = new double[n];
-        Parallel.forRange(n, n, (from, to) -> Kernels.relu(in, out, from, to));
+        Parallel.forRange(n, n, (from, to) -> DoubleDispatch.relu(in, out, from, to));
         return PureTensor.ofDoubles(this, t.shape(), out);
     }
 
@@ -535,7 +535,7 @@ public final class PureBackend implements Backend {
             float[] bf = b.floats();
             Parallel.forRange(rows, work, (from, to) -> {
                 for (int r = from; r < to; r++) {
-                    Kernels.binary(BinaryOp.ADD, c, r * units, bf, 0, c, r * units, units);
+                    FloatDispatch.binary(BinaryOp.ADD, c, r * units, bf, 0, c, r * units, units);
                 }
             });
         } else {
@@ -543,7 +543,7 @@ public final class PureBackend implements Backend {
             double[] bd = b.doubles();
             Parallel.forRange(rows, work, (from, to) -> {
                 for (int r = from; r < to; r++) {
-                    Kernels.binary(BinaryOp.ADD, c, r * units, bd, 0, c, r * units, units);
+                    DoubleDispatch.binary(BinaryOp.ADD, c, r * units, bd, 0, c, r * units, units);
                 }
             });
         }

@@ -60,9 +60,9 @@ final class Reductions {
     private static void block(ReduceOp op, float[] xf, double[] xd, int base, int stride, int count, int width,
             float[] of, double[] od, int dst) {
         if (xf != null) {
-            Kernels.reduce(op, xf, base, stride, count, width, of, dst);
+            FloatDispatch.reduce(op, xf, base, stride, count, width, of, dst);
         } else {
-            Kernels.reduce(op, xd, base, stride, count, width, od, dst);
+            DoubleDispatch.reduce(op, xd, base, stride, count, width, od, dst);
         }
     }
 }

@@ -5,13 +5,17 @@ import cthulhu.backend.ReduceOp;
 import cthulhu.backend.UnaryOp;
 
 /**
- * Picks, per call, the loop that runs fastest on this JVM: the vector-module kernels when
- * {@link VectorSupport#ENABLED}; otherwise the plain loops, in their aligned form (one index for
- * every array) when the offsets agree, because only that form is vectorised by the JIT.
+ * Picks, per call, the {@code float[]} loop that runs fastest on this JVM: the vector-module
+ * kernels when {@link VectorSupport#ENABLED}; otherwise the plain loops, in their aligned form
+ * (one index for every array) when the offsets agree, because only that form is vectorised by the
+ * JIT.
+ *
+ * <p>Template of the double twin: the build generates {@link DoubleDispatch}, the same choice on
+ * {@code double[]}, from this source (see {@code src/build/java/DoubleTwins.java}).
  */
-final class Kernels {
+final class FloatDispatch {
 
-    private Kernels() {
+    private FloatDispatch() {
     }
 
     /** {@code out[i] = op(x[i])} for {@code i} in {@code [from, to)}. */
@@ -99,76 +103,6 @@ final class Kernels {
             VectorFloatKernels.reduce(op, x, base, stride, count, width, dst, dOff);
         } else {
             FloatKernels.reduce(op, x, base, stride, count, width, dst, dOff);
-        }
-    }
-
-    /** {@code out[i] = op(x[i])} for {@code i} in {@code [from, to)}. */
-    static void unary(UnaryOp op, double[] x, double[] out, int from, int to) {
-        if (VectorSupport.ENABLED && VectorDoubleKernels.vectorises(op)) {
-            VectorDoubleKernels.unary(op, x, out, from, to);
-        } else {
-            DoubleKernels.unary(op, x, out, from, to);
-        }
-    }
-
-    /** {@link DoubleKernels#where}, in vector lanes when enabled. */
-    static void where(double[] c, boolean cScalar, double[] a, boolean aScalar, double[] b, boolean bScalar, double[] out,
-            int from, int to) {
-        if (VectorSupport.ENABLED) {
-            VectorDoubleKernels.where(c, cScalar, a, aScalar, b, bScalar, out, from, to);
-        } else {
-            DoubleKernels.where(c, cScalar, a, aScalar, b, bScalar, out, from, to);
-        }
-    }
-
-    /** {@link DoubleKernels#relu}, in vector lanes when enabled. */
-    static void relu(double[] x, double[] out, int from, int to) {
-        if (VectorSupport.ENABLED) {
-            VectorDoubleKernels.relu(x, out, from, to);
-        } else {
-            DoubleKernels.relu(x, out, from, to);
-        }
-    }
-
-    /** {@code out[oo + i] = op(a[ao + i], b[bo + i])} for {@code i} in {@code [0, n)}. */
-    static void binary(BinaryOp op, double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
-        if (VectorSupport.ENABLED) {
-            VectorDoubleKernels.binaryAt(op, a, ao, b, bo, out, oo, n);
-        } else if (ao == oo && bo == oo) {
-            DoubleKernels.binary(op, a, b, out, oo, oo + n);
-        } else {
-            DoubleKernels.binaryAt(op, a, ao, b, bo, out, oo, n);
-        }
-    }
-
-    /** {@code out[oo + i] = op(a[ao + i], s)} for {@code i} in {@code [0, n)}. */
-    static void binary(BinaryOp op, double[] a, int ao, double s, double[] out, int oo, int n) {
-        if (VectorSupport.ENABLED) {
-            VectorDoubleKernels.binaryAt(op, a, ao, s, out, oo, n);
-        } else if (ao == oo) {
-            DoubleKernels.binary(op, a, s, out, oo, oo + n);
-        } else {
-            DoubleKernels.binaryAt(op, a, ao, s, out, oo, n);
-        }
-    }
-
-    /** {@code out[oo + i] = op(s, b[bo + i])} for {@code i} in {@code [0, n)}. */
-    static void binary(BinaryOp op, double s, double[] b, int bo, double[] out, int oo, int n) {
-        if (VectorSupport.ENABLED) {
-            VectorDoubleKernels.binaryAt(op, s, b, bo, out, oo, n);
-        } else if (bo == oo) {
-            DoubleKernels.binary(op, s, b, out, oo, oo + n);
-        } else {
-            DoubleKernels.binaryAt(op, s, b, bo, out, oo, n);
-        }
-    }
-
-    /** {@link DoubleKernels#reduce}, in vector lanes when enabled. */
-    static void reduce(ReduceOp op, double[] x, int base, int stride, int count, int width, double[] dst, int dOff) {
-        if (VectorSupport.ENABLED) {
-            VectorDoubleKernels.reduce(op, x, base, stride, count, width, dst, dOff);
-        } else {
-            DoubleKernels.reduce(op, x, base, stride, count, width, dst, dOff);
         }
     }
 }
