@@ -848,32 +848,25 @@ public final class PureBackend implements Backend {
         int n = checkedSize(shape);
         StridedPlan plan = StridedPlan.of(shape, new int[] {offset}, strides);
         int stride = plan.runStride(0);
-        if (x.floats() != null) {
-            float[] src = x.floats();
-            float[] out = new float[n];
-            plan.forEachRun((o, off, unused1, unused2, len) -> {
-                if (stride == 1) {
-                    System.arraycopy(src, off, out, o, len);
-                } else {
-                    for (int i = 0; i < len; i++) {
-                        out[o + i] = src[off + i * stride];
-                    }
-                }
-            }, 1);
-            return PureTensor.ofFloats(this, shape, out);
-        }
-        double[] src = x.doubles();
-        double[] out = new double[n];
+        Object src = storage(x);
+        Object out = x.floats() != null ? new float[n] : new double[n];
         plan.forEachRun((o, off, unused1, unused2, len) -> {
             if (stride == 1) {
                 System.arraycopy(src, off, out, o, len);
-            } else {
+            } else if (src instanceof float[] f) {
+                float[] fo = (float[]) out;
                 for (int i = 0; i < len; i++) {
-                    out[o + i] = src[off + i * stride];
+                    fo[o + i] = f[off + i * stride];
+                }
+            } else {
+                double[] d = (double[]) src;
+                double[] dout = (double[]) out;
+                for (int i = 0; i < len; i++) {
+                    dout[o + i] = d[off + i * stride];
                 }
             }
         }, 1);
-        return PureTensor.ofDoubles(this, shape, out);
+        return wrap(shape, out);
     }
 
     private PureTensor wrap(int[] shape, Object storage) {
