@@ -3,6 +3,7 @@ package cthulhu.backend.pure;
 import cthulhu.backend.BinaryOp;
 import cthulhu.backend.ReduceOp;
 import cthulhu.backend.UnaryOp;
+import java.util.Arrays;
 
 /**
  * Picks, per call, the {@code float[]} loop that runs fastest on this JVM: the vector-module
@@ -94,6 +95,23 @@ final class FloatDispatch {
             FloatKernels.binary(op, s, b, out, oo, oo + n);
         } else {
             FloatKernels.binaryAt(op, s, b, bo, out, oo, n);
+        }
+    }
+
+    /**
+     * {@code out[o + i] = op(x[ox + i · sx], y[oy + i · sy])} for {@code i} in {@code [0, len)}, where
+     * each stride is 1, or 0 for one element that stands for all: a run of a broadcasting binary.
+     */
+    static void binaryRun(BinaryOp op, float[] x, int ox, int sx, float[] y, int oy, int sy, float[] out, int o, int len) {
+        if (sx != 0 && sy != 0) {
+            binary(op, x, ox, y, oy, out, o, len);
+        } else if (sx != 0) {
+            binary(op, x, ox, y[oy], out, o, len);
+        } else if (sy != 0) {
+            binary(op, x[ox], y, oy, out, o, len);
+        } else {
+            binary(op, x, ox, y[oy], out, o, 1);
+            Arrays.fill(out, o + 1, o + len, out[o]);
         }
     }
 

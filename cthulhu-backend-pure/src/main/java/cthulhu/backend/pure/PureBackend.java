@@ -162,47 +162,21 @@ public final class PureBackend implements Backend {
         int xs = (int) x.size();
         int ys = (int) y.size();
         if (xs == n && ys == n) {
-            Parallel.forRange(n, n, (from, to) -> {
-                if (isFloat) {
-                    FloatDispatch.binary(op, x.floats(), from, y.floats(), from, fo, from, to - from);
-                } else {
-                    DoubleDispatch.binary(op, x.doubles(), from, y.doubles(), from, dout, from, to - from);
-                }
-            });
+            Parallel.forRange(n, n, (from, to) -> binaryRun(op, x, from, 1, y, from, 1, fo, dout, from, to - from));
         } else if (ys == 1 && xs == n) {
-            Parallel.forRange(n, n, (from, to) -> {
-                if (isFloat) {
-                    FloatDispatch.binary(op, x.floats(), from, y.floats()[0], fo, from, to - from);
-                } else {
-                    DoubleDispatch.binary(op, x.doubles(), from, y.doubles()[0], dout, from, to - from);
-                }
-            });
+            Parallel.forRange(n, n, (from, to) -> binaryRun(op, x, from, 1, y, 0, 0, fo, dout, from, to - from));
         } else if (xs == 1 && ys == n) {
-            Parallel.forRange(n, n, (from, to) -> {
-                if (isFloat) {
-                    FloatDispatch.binary(op, x.floats()[0], y.floats(), from, fo, from, to - from);
-                } else {
-                    DoubleDispatch.binary(op, x.doubles()[0], y.doubles(), from, dout, from, to - from);
-                }
-            });
+            Parallel.forRange(n, n, (from, to) -> binaryRun(op, x, 0, 0, y, from, 1, fo, dout, from, to - from));
         } else if (xs == n && ys > 0 && isTrailing(y.shape(), shape)) {
             Parallel.forRange(n / ys, n, (from, to) -> {
                 for (int r = from; r < to; r++) {
-                    if (isFloat) {
-                        FloatDispatch.binary(op, x.floats(), r * ys, y.floats(), 0, fo, r * ys, ys);
-                    } else {
-                        DoubleDispatch.binary(op, x.doubles(), r * ys, y.doubles(), 0, dout, r * ys, ys);
-                    }
+                    binaryRun(op, x, r * ys, 1, y, 0, 1, fo, dout, r * ys, ys);
                 }
             });
         } else if (ys == n && xs > 0 && isTrailing(x.shape(), shape)) {
             Parallel.forRange(n / xs, n, (from, to) -> {
                 for (int r = from; r < to; r++) {
-                    if (isFloat) {
-                        FloatDispatch.binary(op, x.floats(), 0, y.floats(), r * xs, fo, r * xs, xs);
-                    } else {
-                        DoubleDispatch.binary(op, x.doubles(), 0, y.doubles(), r * xs, dout, r * xs, xs);
-                    }
+                    binaryRun(op, x, 0, 1, y, r * xs, 1, fo, dout, r * xs, xs);
                 }
             });
         } else {
@@ -217,36 +191,17 @@ public final class PureBackend implements Backend {
                 StridedPlan.broadcastStrides(x.shape(), shape), StridedPlan.broadcastStrides(y.shape(), shape));
         int sx = plan.runStride(0);
         int sy = plan.runStride(1);
-        boolean isFloat = fo != null;
-        plan.forEachRun((out, ox, oy, unused, len) -> {
-            if (isFloat) {
-                float[] xf = x.floats();
-                float[] yf = y.floats();
-                if (sx != 0 && sy != 0) {
-                    FloatDispatch.binary(op, xf, ox, yf, oy, fo, out, len);
-                } else if (sx != 0) {
-                    FloatDispatch.binary(op, xf, ox, yf[oy], fo, out, len);
-                } else if (sy != 0) {
-                    FloatDispatch.binary(op, xf[ox], yf, oy, fo, out, len);
-                } else {
-                    FloatDispatch.binary(op, xf, ox, yf[oy], fo, out, 1);
-                    Arrays.fill(fo, out + 1, out + len, fo[out]);
-                }
-            } else {
-                double[] xd = x.doubles();
-                double[] yd = y.doubles();
-                if (sx != 0 && sy != 0) {
-                    DoubleDispatch.binary(op, xd, ox, yd, oy, dout, out, len);
-                } else if (sx != 0) {
-                    DoubleDispatch.binary(op, xd, ox, yd[oy], dout, out, len);
-                } else if (sy != 0) {
-                    DoubleDispatch.binary(op, xd[ox], yd, oy, dout, out, len);
-                } else {
-                    DoubleDispatch.binary(op, xd, ox, yd[oy], dout, out, 1);
-                    Arrays.fill(dout, out + 1, out + len, dout[out]);
-                }
-            }
-        }, 1);
+        plan.forEachRun((out, ox, oy, unused, len) -> binaryRun(op, x, ox, sx, y, oy, sy, fo, dout, out, len), 1);
+    }
+
+    /** {@link FloatDispatch#binaryRun} on the element type of {@code fo} (when not null) or {@code dout}. */
+    private static void binaryRun(BinaryOp op, PureTensor x, int ox, int sx, PureTensor y, int oy, int sy, float[] fo,
+            double[] dout, int o, int len) {
+        if (fo != null) {
+            FloatDispatch.binaryRun(op, x.floats(), ox, sx, y.floats(), oy, sy, fo, o, len);
+        } else {
+            DoubleDispatch.binaryRun(op, x.doubles(), ox, sx, y.doubles(), oy, sy, dout, o, len);
+        }
     }
 
     /** Whether {@code t} holds all {@code n} elements of the broadcast result in order, or a single one. */
