@@ -5,11 +5,11 @@ import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.Variable;
 import cthulhu.config.ConfigReader;
+import cthulhu.config.Configs;
 import cthulhu.initializers.Initializer;
 import cthulhu.initializers.Initializers;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -238,17 +238,16 @@ public final class BatchNormalization extends Layer {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("axis", axis);
-        config.put("momentum", momentum);
-        config.put("epsilon", epsilon);
-        config.put("center", center);
-        config.put("scale", scale);
-        config.put("beta_initializer", Initializers.serialize(betaInitializer));
-        config.put("gamma_initializer", Initializers.serialize(gammaInitializer));
-        config.put("moving_mean_initializer", Initializers.serialize(movingMeanInitializer));
-        config.put("moving_variance_initializer", Initializers.serialize(movingVarianceInitializer));
-        return config;
+        return Configs.of(
+                "axis", axis,
+                "momentum", momentum,
+                "epsilon", epsilon,
+                "center", center,
+                "scale", scale,
+                "beta_initializer", Initializers.serialize(betaInitializer),
+                "gamma_initializer", Initializers.serialize(gammaInitializer),
+                "moving_mean_initializer", Initializers.serialize(movingMeanInitializer),
+                "moving_variance_initializer", Initializers.serialize(movingVarianceInitializer));
     }
 
     /** Reads Keras's config of {@code BatchNormalization}. */

@@ -7,10 +7,10 @@ import cthulhu.backend.Tensor;
 import cthulhu.backend.Variable;
 import cthulhu.backend.Window;
 import cthulhu.config.ConfigReader;
+import cthulhu.config.Configs;
 import cthulhu.initializers.Initializer;
 import cthulhu.initializers.Initializers;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -230,18 +230,17 @@ public abstract class Conv<T extends Conv<T>> extends SpatialLayer<T> {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("filters", filters);
-        config.put("kernel_size", Spatial.list(kernelSize));
-        config.put("strides", Spatial.list(strides));
-        config.put("padding", padding);
-        config.put("data_format", format());
-        config.put("dilation_rate", Spatial.list(dilationRate));
-        config.put("activation", serializeActivation(activation));
-        config.put("use_bias", useBias);
-        config.put("kernel_initializer", Initializers.serialize(kernelInitializer));
-        config.put("bias_initializer", Initializers.serialize(biasInitializer));
-        return config;
+        return Configs.of(
+                "filters", filters,
+                "kernel_size", Spatial.list(kernelSize),
+                "strides", Spatial.list(strides),
+                "padding", padding,
+                "data_format", format(),
+                "dilation_rate", Spatial.list(dilationRate),
+                "activation", serializeActivation(activation),
+                "use_bias", useBias,
+                "kernel_initializer", Initializers.serialize(kernelInitializer),
+                "bias_initializer", Initializers.serialize(biasInitializer));
     }
 
     /**

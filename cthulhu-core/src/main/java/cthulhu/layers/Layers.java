@@ -1,6 +1,7 @@
 package cthulhu.layers;
 
 import cthulhu.config.ConfigReader;
+import cthulhu.config.KerasObjects;
 import cthulhu.constraints.Constraints;
 import cthulhu.config.KerasVersion;
 import cthulhu.config.NameRegistry;
@@ -8,7 +9,6 @@ import cthulhu.initializers.Initializers;
 import cthulhu.regularizers.Regularizers;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -255,10 +255,7 @@ public final class Layers {
      * @throws IllegalArgumentException if the config cannot be given (an unregistered custom activation or initializer)
      */
     public static Map<String, Object> serialize(Layer layer) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("class_name", layer.className());
-        out.put("config", layer.getConfig());
-        return out;
+        return KerasObjects.serialize(layer.className(), layer.getConfig());
     }
 
     /**

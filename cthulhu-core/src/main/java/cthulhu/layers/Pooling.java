@@ -5,9 +5,9 @@ import cthulhu.backend.PoolOp;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.Window;
 import cthulhu.config.ConfigReader;
+import cthulhu.config.Configs;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -72,12 +72,11 @@ public abstract class Pooling<T extends Pooling<T>> extends SpatialLayer<T> {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("pool_size", Spatial.list(poolSize));
-        config.put("padding", padding);
-        config.put("strides", Spatial.list(strides));
-        config.put("data_format", format());
-        return config;
+        return Configs.of(
+                "pool_size", Spatial.list(poolSize),
+                "padding", padding,
+                "strides", Spatial.list(strides),
+                "data_format", format());
     }
 
     /** Applies the options of Keras's pooling config to {@code layer}. */

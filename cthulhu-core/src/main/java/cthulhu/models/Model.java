@@ -5,6 +5,7 @@ import cthulhu.backend.Shapes;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.Variable;
 import cthulhu.callbacks.History;
+import cthulhu.config.Configs;
 import cthulhu.layers.Layer;
 import cthulhu.layers.Layers;
 import cthulhu.layers.MultiTensorLayer;
@@ -22,7 +23,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -289,8 +289,7 @@ public class Model extends MultiTensorLayer {
     protected Map<String, Object> layerConfig() {
         List<Object> layers = new ArrayList<>();
         for (Layer l : graph.layers()) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("name", l.getName());
+            Map<String, Object> entry = Configs.of("name", l.getName());
             entry.putAll(Layers.serialize(l));
             List<Object> inbound = new ArrayList<>();
             for (Node n : graph.nodesOf(l)) {
@@ -305,11 +304,10 @@ public class Model extends MultiTensorLayer {
             entry.put("inbound_nodes", inbound);
             layers.add(entry);
         }
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("layers", layers);
-        config.put("input_layers", endpoints(graph.inputs()));
-        config.put("output_layers", endpoints(graph.outputs()));
-        return config;
+        return Configs.of(
+                "layers", layers,
+                "input_layers", endpoints(graph.inputs()),
+                "output_layers", endpoints(graph.outputs()));
     }
 
     private List<Object> endpoints(List<Symbol> symbols) {

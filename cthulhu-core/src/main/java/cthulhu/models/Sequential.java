@@ -3,6 +3,7 @@ package cthulhu.models;
 import cthulhu.backend.Shapes;
 import cthulhu.backend.Tensor;
 import cthulhu.callbacks.History;
+import cthulhu.config.Configs;
 import cthulhu.layers.Input;
 import cthulhu.layers.Layer;
 import cthulhu.layers.LayerNames;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -227,8 +227,7 @@ public class Sequential extends Model {
         for (Layer l : layers) {
             serialized.add(Layers.serialize(l));
         }
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("layers", serialized);
+        Map<String, Object> config = Configs.of("layers", serialized);
         if (isBuilt()) {
             List<Integer> shape = new ArrayList<>();
             shape.add(null);

@@ -8,6 +8,8 @@ import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.TensorScope;
 import cthulhu.backend.Variable;
+import cthulhu.config.Configs;
+import cthulhu.config.KerasObjects;
 import cthulhu.layers.Layer;
 import cthulhu.layers.Layers;
 import cthulhu.losses.Losses;
@@ -198,12 +200,9 @@ public final class ModelIO {
         root.put("backend", K.backend());
         if (model.getLossSpec() != null) {
             Optimizer optimizer = model.getOptimizer();
-            Map<String, Object> optimizerConfig = new LinkedHashMap<>();
-            optimizerConfig.put("class_name", Optimizers.serialize(optimizer));
-            optimizerConfig.put("config", optimizer.getConfig());
-            Map<String, Object> training = new LinkedHashMap<>();
-            training.put("optimizer_config", optimizerConfig);
-            training.put("loss", lossNames(model.getLossSpec(), Losses::serializeConfig));
+            Map<String, Object> training = Configs.of(
+                    "optimizer_config", KerasObjects.serialize(Optimizers.serialize(optimizer), optimizer.getConfig()),
+                    "loss", lossNames(model.getLossSpec(), Losses::serializeConfig));
             if (model.getLossWeightSpec() != null) {
                 training.put("loss_weights", model.getLossWeightSpec());
             }

@@ -1,8 +1,8 @@
 package cthulhu.optimizers.schedules;
 
+import cthulhu.config.Configs;
 import cthulhu.config.Requirements;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -66,8 +66,7 @@ public final class CosineDecayRestarts implements LearningRateSchedule {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("initial_learning_rate", initialLearningRate);
+        Map<String, Object> c = Configs.of("initial_learning_rate", initialLearningRate);
         c.put("first_decay_steps", firstDecaySteps);
         c.put("t_mul", tMul);
         c.put("m_mul", mMul);

@@ -1,8 +1,8 @@
 package cthulhu.optimizers.schedules;
 
+import cthulhu.config.Configs;
 import cthulhu.config.Requirements;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -60,8 +60,7 @@ public final class PolynomialDecay implements LearningRateSchedule {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("initial_learning_rate", initialLearningRate);
+        Map<String, Object> c = Configs.of("initial_learning_rate", initialLearningRate);
         c.put("decay_steps", decaySteps);
         c.put("end_learning_rate", endLearningRate);
         c.put("power", power);
