@@ -35,10 +35,10 @@ abstract class RateDecay implements LearningRateSchedule {
 
     @Override
     public final Map<String, Object> getConfig() {
-        Map<String, Object> c = Configs.of("initial_learning_rate", initialLearningRate);
-        c.put("decay_steps", decaySteps);
-        c.put("decay_rate", decayRate);
-        c.put("staircase", staircase);
-        return c;
+        return Configs.of(
+                "initial_learning_rate", initialLearningRate,
+                "decay_steps", decaySteps,
+                "decay_rate", decayRate,
+                "staircase", staircase);
     }
 }
