@@ -1,6 +1,7 @@
 package cthulhu.saving;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import cthulhu.backend.DType;
@@ -104,6 +105,9 @@ public final class ModelIO {
     public static final int VERSION = 1;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** What a JSON object reads as: its members, in order. */
+    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
+    };
 
     private ModelIO() {
     }
@@ -178,9 +182,7 @@ public final class ModelIO {
     public static <T extends Model> T fromJson(String json, Class<T> type) {
         Map<String, Object> root;
         try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> parsed = JSON.readValue(json, Map.class);
-            root = parsed;
+            root = JSON.readValue(json, JSON_OBJECT);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Not a model's JSON: " + e.getOriginalMessage(), e);
         }
@@ -354,9 +356,7 @@ public final class ModelIO {
         }
         Map<String, Object> root;
         try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> parsed = JSON.readValue(architectureBytes, Map.class);
-            root = parsed;
+            root = JSON.readValue(architectureBytes, JSON_OBJECT);
         } catch (JsonProcessingException e) {
             throw new ModelFormatException(path, ARCHITECTURE + " is not valid JSON: " + e.getOriginalMessage(), e);
         }
