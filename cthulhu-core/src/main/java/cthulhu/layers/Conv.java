@@ -264,14 +264,8 @@ public abstract class Conv<T extends Conv<T>> extends SpatialLayer<T> {
         layer.dataFormat(c.getString("data_format", null));
         layer.activation(c.getString("activation", null));
         layer.useBias(c.getBoolean("use_bias", true));
-        Object kernel = c.get("kernel_initializer");
-        if (kernel != null) {
-            layer.kernelInitializer(Initializers.get(kernel));
-        }
-        Object bias = c.get("bias_initializer");
-        if (bias != null) {
-            layer.biasInitializer(Initializers.get(bias));
-        }
+        Layers.readInitializer(c, "kernel_initializer", layer::kernelInitializer);
+        Layers.readInitializer(c, "bias_initializer", layer::biasInitializer);
         for (String key : List.of("kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
                 "bias_constraint")) {
             c.requireNull(key);

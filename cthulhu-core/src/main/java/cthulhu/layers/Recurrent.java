@@ -603,18 +603,9 @@ public abstract class Recurrent<L extends Recurrent<L>> extends Layer {
             layer.recurrentActivation(c.has("recurrent_activation") ? c.getActivation("recurrent_activation") : byDefault);
         }
         layer.useBias(c.getBoolean("use_bias", true));
-        Object kernel = c.get("kernel_initializer");
-        if (kernel != null) {
-            layer.kernelInitializer(Initializers.get(kernel));
-        }
-        Object recurrent = c.get("recurrent_initializer");
-        if (recurrent != null) {
-            layer.recurrentInitializer(Initializers.get(recurrent));
-        }
-        Object biasInit = c.get("bias_initializer");
-        if (biasInit != null) {
-            layer.biasInitializer(Initializers.get(biasInit));
-        }
+        Layers.readInitializer(c, "kernel_initializer", layer::kernelInitializer);
+        Layers.readInitializer(c, "recurrent_initializer", layer::recurrentInitializer);
+        Layers.readInitializer(c, "bias_initializer", layer::biasInitializer);
         UNSUPPORTED.forEach(c::requireNull);
         layer.dropout(c.getDouble("dropout", 0));
         layer.recurrentDropout(c.getDouble("recurrent_dropout", 0));
