@@ -37,4 +37,7 @@ module cthulhu.core {
     // K reaches the recording operations of autodiff without a package cycle (META-INF/services on the class path).
     uses cthulhu.backend.DifferentiableOps;
     provides cthulhu.backend.DifferentiableOps with cthulhu.autodiff.RecordingOps;
+    // Model reaches its files in cthulhu.saving without a package cycle, the same way.
+    uses cthulhu.models.ModelStorage;
+    provides cthulhu.models.ModelStorage with cthulhu.saving.ModelFileStorage;
 }

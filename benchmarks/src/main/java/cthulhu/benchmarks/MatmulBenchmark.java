@@ -1,8 +1,5 @@
 package cthulhu.benchmarks;
 
-import cthulhu.backend.Backend;
-import cthulhu.backend.K;
-import cthulhu.backend.Tensor;
 import cthulhu.backend.TensorScope;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -39,30 +36,20 @@ public class MatmulBenchmark {
     @Param({"1024x1024x1024", "128x784x512"})
     public String shape;
 
-    private Backend b;
-    private Tensor left;
-    private Tensor right;
+    private DotOperands operands;
 
     @Setup
     public void setUp() {
-        MatmulShape s = MatmulShape.parse(shape);
-        b = Bench.backend(backend);
-        left = Bench.tensor(b, s.left(3), s.m(), s.k());
-        right = Bench.tensor(b, s.right(4), s.k(), s.n());
+        operands = new DotOperands(Bench.backend(backend), shape);
     }
 
     @TearDown
     public void tearDown() {
-        left.close();
-        right.close();
+        operands.close();
     }
 
     @Benchmark
     public long dot() {
-        return Bench.on(b, () -> {
-            try (TensorScope scope = TensorScope.open()) {
-                return K.dot(left, right).size();
-            }
-        });
+        return operands.dot();
     }
 }

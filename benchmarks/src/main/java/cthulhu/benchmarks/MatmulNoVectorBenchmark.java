@@ -1,9 +1,5 @@
 package cthulhu.benchmarks;
 
-import cthulhu.backend.Backend;
-import cthulhu.backend.K;
-import cthulhu.backend.Tensor;
-import cthulhu.backend.TensorScope;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -36,9 +32,7 @@ public class MatmulNoVectorBenchmark {
     @Param({"1024x1024x1024"})
     public String shape;
 
-    private Backend b;
-    private Tensor left;
-    private Tensor right;
+    private DotOperands operands;
 
     @Setup
     public void setUp() {
@@ -46,24 +40,16 @@ public class MatmulNoVectorBenchmark {
             throw new IllegalStateException("This fork must run without " + Bench.VECTOR_MODULE
                     + ", but the module is loaded; run the benchmark without JMH's -jvmArgs option");
         }
-        MatmulShape s = MatmulShape.parse(shape);
-        b = Bench.backend("pure");
-        left = Bench.tensor(b, s.left(3), s.m(), s.k());
-        right = Bench.tensor(b, s.right(4), s.k(), s.n());
+        operands = new DotOperands(Bench.backend("pure"), shape);
     }
 
     @TearDown
     public void tearDown() {
-        left.close();
-        right.close();
+        operands.close();
     }
 
     @Benchmark
     public long pureDot() {
-        return Bench.on(b, () -> {
-            try (TensorScope scope = TensorScope.open()) {
-                return K.dot(left, right).size();
-            }
-        });
+        return operands.dot();
     }
 }

@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Keras's form for a configured object inside a config, {@code {"class_name": …, "config": {…}}},
- * for the kinds whose registries map a class name to a builder (regularizers, constraints,
- * learning-rate schedules).
+ * Keras's form for a configured object inside a config, {@code {"class_name": …, "config": {…}}}:
+ * written for every kind (layers, initializers, losses, optimizers, …), read for the kinds whose
+ * registries map a class name to a builder (regularizers, constraints, learning-rate schedules).
  */
 public final class KerasObjects {
 
@@ -16,10 +16,7 @@ public final class KerasObjects {
 
     /** {@code {"class_name": className, "config": config}}. */
     public static Map<String, Object> serialize(String className, Map<String, Object> config) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("class_name", className);
-        out.put("config", config);
-        return out;
+        return Configs.of("class_name", className, "config", config);
     }
 
     /**

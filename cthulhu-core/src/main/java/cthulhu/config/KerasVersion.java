@@ -1,6 +1,5 @@
 package cthulhu.config;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -116,12 +115,11 @@ public final class KerasVersion {
         if (builtIn) {
             return name;
         }
-        Map<String, Object> function = new LinkedHashMap<>();
-        function.put("module", "builtins");
-        function.put("class_name", "function");
-        function.put("config", name);
-        function.put("registered_name", "Custom>" + name);
-        return function;
+        return Configs.of(
+                "module", "builtins",
+                "class_name", "function",
+                "config", name,
+                "registered_name", "Custom>" + name);
     }
 
     @Override

@@ -2,9 +2,9 @@ package cthulhu.constraints;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 import cthulhu.config.Requirements;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -42,9 +42,6 @@ public final class MaxNorm extends NormConstraint {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("max_value", maxValue);
-        c.put("axis", axis());
-        return c;
+        return Configs.of("max_value", maxValue, "axis", axis());
     }
 }

@@ -2,9 +2,9 @@ package cthulhu.constraints;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 import cthulhu.config.Requirements;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -53,11 +53,6 @@ public final class MinMaxNorm extends NormConstraint {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("min_value", minValue);
-        c.put("max_value", maxValue);
-        c.put("rate", rate);
-        c.put("axis", axis());
-        return c;
+        return Configs.of("min_value", minValue, "max_value", maxValue, "rate", rate, "axis", axis());
     }
 }

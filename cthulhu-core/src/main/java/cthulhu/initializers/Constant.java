@@ -2,8 +2,8 @@ package cthulhu.initializers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -30,8 +30,6 @@ public record Constant(double value) implements KerasInitializer {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("value", value);
-        return config;
+        return Configs.of("value", value);
     }
 }

@@ -1,6 +1,7 @@
 package cthulhu.initializers;
 
 import cthulhu.config.ConfigReader;
+import cthulhu.config.KerasObjects;
 import cthulhu.config.NameRegistry;
 
 import java.util.Arrays;
@@ -125,15 +126,10 @@ public final class Initializers {
      * @throws IllegalArgumentException for a custom initializer that was not registered, saying how to register it
      */
     public static Map<String, Object> serialize(Initializer initializer) {
-        Map<String, Object> out = new LinkedHashMap<>();
         if (initializer instanceof KerasInitializer k) {
-            out.put("class_name", k.className());
-            out.put("config", k.getConfig());
-            return out;
+            return KerasObjects.serialize(k.className(), k.getConfig());
         }
-        out.put("class_name", NAMES.serialize(initializer));
-        out.put("config", new LinkedHashMap<>());
-        return out;
+        return KerasObjects.serialize(NAMES.serialize(initializer), new LinkedHashMap<>());
     }
 
     /**

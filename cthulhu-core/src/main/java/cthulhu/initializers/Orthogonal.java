@@ -3,8 +3,8 @@ package cthulhu.initializers;
 import cthulhu.backend.K;
 import cthulhu.backend.Sampling;
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -95,9 +95,6 @@ public record Orthogonal(double gain, Long seed) implements KerasInitializer {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("gain", gain);
-        config.put("seed", seed);
-        return config;
+        return Configs.of("gain", gain, "seed", seed);
     }
 }

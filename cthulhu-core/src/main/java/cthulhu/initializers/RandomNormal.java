@@ -2,8 +2,8 @@ package cthulhu.initializers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -44,10 +44,6 @@ public record RandomNormal(double mean, double stddev, Long seed) implements Ker
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("mean", mean);
-        config.put("stddev", stddev);
-        config.put("seed", seed);
-        return config;
+        return Configs.of("mean", mean, "stddev", stddev, "seed", seed);
     }
 }

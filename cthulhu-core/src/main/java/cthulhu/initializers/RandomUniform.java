@@ -2,8 +2,8 @@ package cthulhu.initializers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -47,10 +47,6 @@ public record RandomUniform(double minval, double maxval, Long seed) implements 
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("minval", minval);
-        config.put("maxval", maxval);
-        config.put("seed", seed);
-        return config;
+        return Configs.of("minval", minval, "maxval", maxval, "seed", seed);
     }
 }

@@ -2,8 +2,8 @@ package cthulhu.initializers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -126,11 +126,6 @@ public record VarianceScaling(double scale, String mode, String distribution, Lo
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("scale", scale);
-        config.put("mode", mode);
-        config.put("distribution", distribution);
-        config.put("seed", seed);
-        return config;
+        return Configs.of("scale", scale, "mode", mode, "distribution", distribution, "seed", seed);
     }
 }

@@ -3,8 +3,8 @@ package cthulhu.layers;
 import cthulhu.activations.Activations;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -75,9 +75,6 @@ public final class AlphaDarkness extends ShapePreservingLayer {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("rate", noise.rate());
-        config.put("seed", noise.seed());
-        return config;
+        return Configs.of("rate", noise.rate(), "seed", noise.seed());
     }
 }

@@ -44,7 +44,6 @@ public final class AveragePooling1D extends Pooling<AveragePooling1D> {
 
     /** Reads Keras's config of {@code AveragePooling1D}. */
     static AveragePooling1D fromConfig(ConfigReader c) {
-        int[] poolSize = c.getIntArray("pool_size");
-        return readOptions(c, poolSize == null ? new AveragePooling1D() : new AveragePooling1D(poolSize));
+        return fromConfig(c, AveragePooling1D::new);
     }
 }

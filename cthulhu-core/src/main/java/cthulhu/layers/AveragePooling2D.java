@@ -44,7 +44,6 @@ public final class AveragePooling2D extends Pooling<AveragePooling2D> {
 
     /** Reads Keras's config of {@code AveragePooling2D}. */
     static AveragePooling2D fromConfig(ConfigReader c) {
-        int[] poolSize = c.getIntArray("pool_size");
-        return readOptions(c, poolSize == null ? new AveragePooling2D() : new AveragePooling2D(poolSize));
+        return fromConfig(c, AveragePooling2D::new);
     }
 }

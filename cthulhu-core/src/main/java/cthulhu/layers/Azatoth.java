@@ -3,8 +3,8 @@ package cthulhu.layers;
 import cthulhu.activations.Activation;
 import cthulhu.activations.Activations;
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -49,8 +49,6 @@ public final class Azatoth extends ShapePreservingLayer {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("activation", serializeActivation(activation));
-        return config;
+        return Configs.of("activation", serializeActivation(activation));
     }
 }

@@ -5,14 +5,13 @@ import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.Variable;
 import cthulhu.config.ConfigReader;
+import cthulhu.config.Configs;
 import cthulhu.initializers.Initializer;
 import cthulhu.initializers.Initializers;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Batch normalization (Keras's {@code BatchNormalization}): each feature along {@code axis} is
@@ -238,17 +237,16 @@ public final class BatchNormalization extends Layer {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("axis", axis);
-        config.put("momentum", momentum);
-        config.put("epsilon", epsilon);
-        config.put("center", center);
-        config.put("scale", scale);
-        config.put("beta_initializer", Initializers.serialize(betaInitializer));
-        config.put("gamma_initializer", Initializers.serialize(gammaInitializer));
-        config.put("moving_mean_initializer", Initializers.serialize(movingMeanInitializer));
-        config.put("moving_variance_initializer", Initializers.serialize(movingVarianceInitializer));
-        return config;
+        return Configs.of(
+                "axis", axis,
+                "momentum", momentum,
+                "epsilon", epsilon,
+                "center", center,
+                "scale", scale,
+                "beta_initializer", Initializers.serialize(betaInitializer),
+                "gamma_initializer", Initializers.serialize(gammaInitializer),
+                "moving_mean_initializer", Initializers.serialize(movingMeanInitializer),
+                "moving_variance_initializer", Initializers.serialize(movingVarianceInitializer));
     }
 
     /** Reads Keras's config of {@code BatchNormalization}. */
@@ -266,10 +264,10 @@ public final class BatchNormalization extends Layer {
         if (axes != null) {
             layer.axis(axes[0]);
         }
-        layer.betaInitializer = initializer(c, "beta_initializer", layer.betaInitializer);
-        layer.gammaInitializer = initializer(c, "gamma_initializer", layer.gammaInitializer);
-        layer.movingMeanInitializer = initializer(c, "moving_mean_initializer", layer.movingMeanInitializer);
-        layer.movingVarianceInitializer = initializer(c, "moving_variance_initializer", layer.movingVarianceInitializer);
+        Layers.readInitializer(c, "beta_initializer", init -> layer.betaInitializer = init);
+        Layers.readInitializer(c, "gamma_initializer", init -> layer.gammaInitializer = init);
+        Layers.readInitializer(c, "moving_mean_initializer", init -> layer.movingMeanInitializer = init);
+        Layers.readInitializer(c, "moving_variance_initializer", init -> layer.movingVarianceInitializer = init);
         for (String key : List.of("beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint")) {
             c.requireNull(key);
         }
@@ -284,10 +282,5 @@ public final class BatchNormalization extends Layer {
                     + " cthulhu does not support (it trains on one device); set it to false");
         }
         return layer;
-    }
-
-    private static Initializer initializer(ConfigReader c, String key, Initializer defaultValue) {
-        Object v = c.get(key);
-        return v == null ? defaultValue : Objects.requireNonNull(Initializers.get(v));
     }
 }

@@ -2,6 +2,8 @@ package cthulhu.layers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
+import cthulhu.config.KerasObjects;
 import cthulhu.config.KerasVersion;
 
 import java.util.ArrayList;
@@ -274,10 +276,7 @@ public final class Bidirectional extends Layer {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("layer", wrappedLayer(KerasVersion.CTHULHU));
-        config.put("merge_mode", mergeMode);
-        return config;
+        return Configs.of("layer", wrappedLayer(KerasVersion.CTHULHU), "merge_mode", mergeMode);
     }
 
     /** The config with the wrapped layer's under that Keras version's keys. */
@@ -292,9 +291,6 @@ public final class Bidirectional extends Layer {
     private Map<String, Object> wrappedLayer(KerasVersion version) {
         Map<String, Object> config = new LinkedHashMap<>(forward.getConfig(version));
         config.put("name", ((String) config.get("name")).substring("forward_".length()));
-        Map<String, Object> inner = new LinkedHashMap<>();
-        inner.put("class_name", forward.className());
-        inner.put("config", config);
-        return inner;
+        return KerasObjects.serialize(forward.className(), config);
     }
 }

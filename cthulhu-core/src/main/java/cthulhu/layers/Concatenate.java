@@ -2,9 +2,9 @@ package cthulhu.layers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -100,8 +100,6 @@ public final class Concatenate extends MultiTensorLayer {
     /** {@code axis}. */
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("axis", axis);
-        return config;
+        return Configs.of("axis", axis);
     }
 }

@@ -7,10 +7,10 @@ import cthulhu.backend.Tensor;
 import cthulhu.backend.Variable;
 import cthulhu.backend.Window;
 import cthulhu.config.ConfigReader;
+import cthulhu.config.Configs;
 import cthulhu.initializers.Initializer;
 import cthulhu.initializers.Initializers;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -230,18 +230,17 @@ public abstract class Conv<T extends Conv<T>> extends SpatialLayer<T> {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("filters", filters);
-        config.put("kernel_size", Spatial.list(kernelSize));
-        config.put("strides", Spatial.list(strides));
-        config.put("padding", padding);
-        config.put("data_format", format());
-        config.put("dilation_rate", Spatial.list(dilationRate));
-        config.put("activation", serializeActivation(activation));
-        config.put("use_bias", useBias);
-        config.put("kernel_initializer", Initializers.serialize(kernelInitializer));
-        config.put("bias_initializer", Initializers.serialize(biasInitializer));
-        return config;
+        return Configs.of(
+                "filters", filters,
+                "kernel_size", Spatial.list(kernelSize),
+                "strides", Spatial.list(strides),
+                "padding", padding,
+                "data_format", format(),
+                "dilation_rate", Spatial.list(dilationRate),
+                "activation", serializeActivation(activation),
+                "use_bias", useBias,
+                "kernel_initializer", Initializers.serialize(kernelInitializer),
+                "bias_initializer", Initializers.serialize(biasInitializer));
     }
 
     /**
@@ -265,14 +264,8 @@ public abstract class Conv<T extends Conv<T>> extends SpatialLayer<T> {
         layer.dataFormat(c.getString("data_format", null));
         layer.activation(c.getString("activation", null));
         layer.useBias(c.getBoolean("use_bias", true));
-        Object kernel = c.get("kernel_initializer");
-        if (kernel != null) {
-            layer.kernelInitializer(Initializers.get(kernel));
-        }
-        Object bias = c.get("bias_initializer");
-        if (bias != null) {
-            layer.biasInitializer(Initializers.get(bias));
-        }
+        Layers.readInitializer(c, "kernel_initializer", layer::kernelInitializer);
+        Layers.readInitializer(c, "bias_initializer", layer::biasInitializer);
         for (String key : List.of("kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
                 "bias_constraint")) {
             c.requireNull(key);

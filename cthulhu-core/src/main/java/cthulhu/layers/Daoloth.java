@@ -5,6 +5,7 @@ import cthulhu.activations.Activations;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.Variable;
+import cthulhu.config.Configs;
 import cthulhu.constraints.Constraint;
 import cthulhu.constraints.Constraints;
 import cthulhu.initializers.Initializer;
@@ -13,7 +14,6 @@ import cthulhu.regularizers.Regularizer;
 import cthulhu.regularizers.Regularizers;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -217,17 +217,16 @@ public final class Daoloth extends Layer {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("units", units);
-        config.put("activation", serializeActivation(activation));
-        config.put("use_bias", useBias);
-        config.put("kernel_initializer", Initializers.serialize(kernelInitializer));
-        config.put("bias_initializer", Initializers.serialize(biasInitializer));
-        config.put("kernel_regularizer", Regularizers.serialize(kernelRegularizer));
-        config.put("bias_regularizer", Regularizers.serialize(biasRegularizer));
-        config.put("activity_regularizer", Regularizers.serialize(getActivityRegularizer()));
-        config.put("kernel_constraint", Constraints.serialize(kernelConstraint));
-        config.put("bias_constraint", Constraints.serialize(biasConstraint));
-        return config;
+        return Configs.of(
+                "units", units,
+                "activation", serializeActivation(activation),
+                "use_bias", useBias,
+                "kernel_initializer", Initializers.serialize(kernelInitializer),
+                "bias_initializer", Initializers.serialize(biasInitializer),
+                "kernel_regularizer", Regularizers.serialize(kernelRegularizer),
+                "bias_regularizer", Regularizers.serialize(biasRegularizer),
+                "activity_regularizer", Regularizers.serialize(getActivityRegularizer()),
+                "kernel_constraint", Constraints.serialize(kernelConstraint),
+                "bias_constraint", Constraints.serialize(biasConstraint));
     }
 }

@@ -2,9 +2,9 @@ package cthulhu.layers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -110,10 +110,9 @@ public final class Darkness extends ShapePreservingLayer {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("rate", noise.rate());
-        config.put("noise_shape", noiseShape == null ? null : Arrays.asList(noiseShape));
-        config.put("seed", noise.seed());
-        return config;
+        return Configs.of(
+                "rate", noise.rate(),
+                "noise_shape", noiseShape == null ? null : Arrays.asList(noiseShape),
+                "seed", noise.seed());
     }
 }

@@ -106,10 +106,7 @@ public final class DepthwiseConv2D extends Conv<DepthwiseConv2D> {
     static DepthwiseConv2D fromConfig(ConfigReader c) {
         int[] kernelSize = c.getIntArray("kernel_size");
         DepthwiseConv2D layer = new DepthwiseConv2D(kernelSize == null ? 0 : kernelSize[0], c.getInt("depth_multiplier", 1));
-        Object depthwise = c.get("depthwise_initializer");
-        if (depthwise != null) {
-            layer.kernelInitializer(Initializers.get(depthwise));
-        }
+        Layers.readInitializer(c, "depthwise_initializer", layer::kernelInitializer);
         c.requireNull("depthwise_regularizer");
         c.requireNull("depthwise_constraint");
         return readOptions(c, layer);

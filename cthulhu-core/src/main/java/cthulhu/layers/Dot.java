@@ -2,9 +2,9 @@ package cthulhu.layers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -164,9 +164,8 @@ public final class Dot extends MultiTensorLayer {
     /** {@code axes} (one value when both are equal, as given) and {@code normalize}. */
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("axes", axes[0] == axes[1] ? (Object) axes[0] : List.of(axes[0], axes[1]));
-        config.put("normalize", normalize);
-        return config;
+        return Configs.of(
+                "axes", axes[0] == axes[1] ? (Object) axes[0] : List.of(axes[0], axes[1]),
+                "normalize", normalize);
     }
 }

@@ -2,8 +2,8 @@ package cthulhu.layers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -41,8 +41,6 @@ public final class ELU extends ShapePreservingLayer {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("alpha", alpha);
-        return config;
+        return Configs.of("alpha", alpha);
     }
 }

@@ -3,12 +3,12 @@ package cthulhu.layers;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.Variable;
+import cthulhu.config.Configs;
 import cthulhu.config.KerasVersion;
 import cthulhu.initializers.Initializer;
 import cthulhu.initializers.Initializers;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -168,11 +168,11 @@ public final class Embedding extends Layer {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("input_dim", inputDim);
-        config.put("output_dim", outputDim);
-        config.put("embeddings_initializer", Initializers.serialize(embeddingsInitializer));
-        config.put("mask_zero", maskZero);
+        Map<String, Object> config = Configs.of(
+                "input_dim", inputDim,
+                "output_dim", outputDim,
+                "embeddings_initializer", Initializers.serialize(embeddingsInitializer),
+                "mask_zero", maskZero);
         int[] shape = inputShape();
         config.put("input_length", shape != null && shape.length == 1 && shape[0] > 0 ? shape[0] : null);
         return config;

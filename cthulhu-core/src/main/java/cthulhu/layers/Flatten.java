@@ -3,9 +3,9 @@ package cthulhu.layers;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.config.ConfigReader;
+import cthulhu.config.Configs;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -50,9 +50,7 @@ public final class Flatten extends SpatialLayer<Flatten> {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("data_format", format());
-        return config;
+        return Configs.of("data_format", format());
     }
 
     /** Reads Keras's config of {@code Flatten}. */

@@ -4,8 +4,8 @@ import cthulhu.backend.K;
 import cthulhu.backend.PoolOp;
 import cthulhu.backend.Tensor;
 import cthulhu.config.ConfigReader;
+import cthulhu.config.Configs;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -72,10 +72,7 @@ public abstract class GlobalPooling<T extends GlobalPooling<T>> extends SpatialL
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("data_format", format());
-        config.put("keepdims", keepdims);
-        return config;
+        return Configs.of("data_format", format(), "keepdims", keepdims);
     }
 
     /** Applies the options of Keras's global pooling config to {@code layer}. */

@@ -6,6 +6,7 @@ import cthulhu.backend.K;
 import cthulhu.backend.Shapes;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.Variable;
+import cthulhu.config.Configs;
 import cthulhu.constraints.Constraint;
 import cthulhu.config.KerasVersion;
 import cthulhu.initializers.Initializer;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -436,9 +436,7 @@ public abstract class Layer implements AutoCloseable {
      *     custom activation or initializer), saying how to register it
      */
     public final Map<String, Object> getConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("name", getName());
-        config.put("trainable", trainable);
+        Map<String, Object> config = Configs.of("name", getName(), "trainable", trainable);
         if (declared) {
             List<Integer> batchShape = new ArrayList<>();
             batchShape.add(null);

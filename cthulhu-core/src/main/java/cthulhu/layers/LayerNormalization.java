@@ -3,11 +3,11 @@ package cthulhu.layers;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.Variable;
+import cthulhu.config.Configs;
 import cthulhu.initializers.Initializer;
 import cthulhu.initializers.Initializers;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -130,18 +130,17 @@ public final class LayerNormalization extends ShapePreservingLayer {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("axis", -1);
-        config.put("epsilon", epsilon);
-        config.put("center", center);
-        config.put("scale", scale);
-        config.put("rms_scaling", false);
-        config.put("beta_initializer", Initializers.serialize(betaInitializer));
-        config.put("gamma_initializer", Initializers.serialize(gammaInitializer));
-        config.put("beta_regularizer", null);
-        config.put("gamma_regularizer", null);
-        config.put("beta_constraint", null);
-        config.put("gamma_constraint", null);
-        return config;
+        return Configs.of(
+                "axis", -1,
+                "epsilon", epsilon,
+                "center", center,
+                "scale", scale,
+                "rms_scaling", false,
+                "beta_initializer", Initializers.serialize(betaInitializer),
+                "gamma_initializer", Initializers.serialize(gammaInitializer),
+                "beta_regularizer", null,
+                "gamma_regularizer", null,
+                "beta_constraint", null,
+                "gamma_constraint", null);
     }
 }

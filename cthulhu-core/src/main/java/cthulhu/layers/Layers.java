@@ -1,18 +1,20 @@
 package cthulhu.layers;
 
 import cthulhu.config.ConfigReader;
+import cthulhu.config.KerasObjects;
 import cthulhu.constraints.Constraints;
 import cthulhu.config.KerasVersion;
 import cthulhu.config.NameRegistry;
+import cthulhu.initializers.Initializer;
 import cthulhu.initializers.Initializers;
 import cthulhu.regularizers.Regularizers;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -54,14 +56,8 @@ public final class Layers {
         builtIn("Dense", c -> {
             Daoloth layer = new Daoloth(c.getInt("units"), c.getActivation("activation"));
             layer.useBias(c.getBoolean("use_bias", true));
-            Object kernel = c.get("kernel_initializer");
-            if (kernel != null) {
-                layer.kernelInitializer(Initializers.get(kernel));
-            }
-            Object bias = c.get("bias_initializer");
-            if (bias != null) {
-                layer.biasInitializer(Initializers.get(bias));
-            }
+            readInitializer(c, "kernel_initializer", layer::kernelInitializer);
+            readInitializer(c, "bias_initializer", layer::biasInitializer);
             layer.kernelRegularizer(Regularizers.deserialize(c.get("kernel_regularizer")));
             layer.biasRegularizer(Regularizers.deserialize(c.get("bias_regularizer")));
             layer.activityRegularizer(Regularizers.deserialize(c.get("activity_regularizer")));
@@ -83,10 +79,7 @@ public final class Layers {
         builtIn("LeakyReLU", c -> new LeakyReLU(c.getDouble(c.version().isKeras3() ? "negative_slope" : "alpha", 0.3)));
         builtIn("PReLU", c -> {
             PReLU layer = new PReLU();
-            Object alpha = c.get("alpha_initializer");
-            if (alpha != null) {
-                layer.alphaInitializer(Initializers.get(alpha));
-            }
+            readInitializer(c, "alpha_initializer", layer::alphaInitializer);
             layer.alphaRegularizer(Regularizers.deserialize(c.get("alpha_regularizer")));
             layer.alphaConstraint(Constraints.deserialize(c.get("alpha_constraint")));
             int[] shared = c.getIntArray("shared_axes");
@@ -164,10 +157,7 @@ public final class Layers {
         builtIn("Embedding", c -> {
             Embedding layer = new Embedding(c.getInt("input_dim"), c.getInt("output_dim"));
             layer.maskZero(c.getBoolean("mask_zero", false));
-            Object init = c.get("embeddings_initializer");
-            if (init != null) {
-                layer.embeddingsInitializer(Initializers.get(init));
-            }
+            readInitializer(c, "embeddings_initializer", layer::embeddingsInitializer);
             for (String key : List.of("embeddings_regularizer", "activity_regularizer", "embeddings_constraint",
                     "quantization_config")) {
                 c.requireNull(key);
@@ -206,14 +196,8 @@ public final class Layers {
             }
             LayerNormalization layer = new LayerNormalization().epsilon(c.getDouble("epsilon", 1e-3))
                     .center(c.getBoolean("center", true)).scale(c.getBoolean("scale", true));
-            Object beta = c.get("beta_initializer");
-            if (beta != null) {
-                layer.betaInitializer(Initializers.get(beta));
-            }
-            Object gamma = c.get("gamma_initializer");
-            if (gamma != null) {
-                layer.gammaInitializer(Initializers.get(gamma));
-            }
+            readInitializer(c, "beta_initializer", layer::betaInitializer);
+            readInitializer(c, "gamma_initializer", layer::gammaInitializer);
             for (String key : List.of("beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint")) {
                 c.requireNull(key);
             }
@@ -238,6 +222,19 @@ public final class Layers {
         return fromConfig(className, config, c.version());
     }
 
+    /**
+     * Gives a layer the initializer a config holds under {@code key} (a name or Keras's
+     * {@code {"class_name": ..., "config": {...}}}); absent or null keeps the layer's default.
+     *
+     * @throws IllegalArgumentException for an unknown initializer, naming it
+     */
+    static void readInitializer(ConfigReader c, String key, Consumer<Initializer> set) {
+        Object value = c.get(key);
+        if (value != null) {
+            set.accept(Initializers.get(value));
+        }
+    }
+
     /** Registers a built-in class whose factory reads its own keys and rejects unknown ones. */
     private static void builtIn(String className, Function<ConfigReader, Layer> factory) {
         FACTORIES.builtIn(className, (config, version) -> {
@@ -255,10 +252,7 @@ public final class Layers {
      * @throws IllegalArgumentException if the config cannot be given (an unregistered custom activation or initializer)
      */
     public static Map<String, Object> serialize(Layer layer) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("class_name", layer.className());
-        out.put("config", layer.getConfig());
-        return out;
+        return KerasObjects.serialize(layer.className(), layer.getConfig());
     }
 
     /**

@@ -2,8 +2,8 @@ package cthulhu.layers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -67,8 +67,6 @@ public final class Masking extends ShapePreservingLayer {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("mask_value", maskValue);
-        return config;
+        return Configs.of("mask_value", maskValue);
     }
 }

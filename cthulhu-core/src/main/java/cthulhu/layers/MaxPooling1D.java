@@ -44,7 +44,6 @@ public final class MaxPooling1D extends Pooling<MaxPooling1D> {
 
     /** Reads Keras's config of {@code MaxPooling1D}. */
     static MaxPooling1D fromConfig(ConfigReader c) {
-        int[] poolSize = c.getIntArray("pool_size");
-        return readOptions(c, poolSize == null ? new MaxPooling1D() : new MaxPooling1D(poolSize));
+        return fromConfig(c, MaxPooling1D::new);
     }
 }

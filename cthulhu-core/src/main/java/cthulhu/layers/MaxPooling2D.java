@@ -44,7 +44,6 @@ public final class MaxPooling2D extends Pooling<MaxPooling2D> {
 
     /** Reads Keras's config of {@code MaxPooling2D}. */
     static MaxPooling2D fromConfig(ConfigReader c) {
-        int[] poolSize = c.getIntArray("pool_size");
-        return readOptions(c, poolSize == null ? new MaxPooling2D() : new MaxPooling2D(poolSize));
+        return fromConfig(c, MaxPooling2D::new);
     }
 }

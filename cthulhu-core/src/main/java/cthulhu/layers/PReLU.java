@@ -3,6 +3,7 @@ package cthulhu.layers;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.Variable;
+import cthulhu.config.Configs;
 import cthulhu.constraints.Constraint;
 import cthulhu.constraints.Constraints;
 import cthulhu.initializers.Initializer;
@@ -11,7 +12,6 @@ import cthulhu.regularizers.Regularizer;
 import cthulhu.regularizers.Regularizers;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -138,11 +138,10 @@ public final class PReLU extends ShapePreservingLayer {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("alpha_initializer", Initializers.serialize(alphaInitializer));
-        config.put("alpha_regularizer", Regularizers.serialize(alphaRegularizer));
-        config.put("alpha_constraint", Constraints.serialize(alphaConstraint));
-        config.put("shared_axes", sharedAxes == null ? null : Arrays.stream(sharedAxes).boxed().toList());
-        return config;
+        return Configs.of(
+                "alpha_initializer", Initializers.serialize(alphaInitializer),
+                "alpha_regularizer", Regularizers.serialize(alphaRegularizer),
+                "alpha_constraint", Constraints.serialize(alphaConstraint),
+                "shared_axes", sharedAxes == null ? null : Arrays.stream(sharedAxes).boxed().toList());
     }
 }

@@ -3,9 +3,9 @@ package cthulhu.layers;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.config.ConfigReader;
+import cthulhu.config.Configs;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -66,9 +66,7 @@ public final class Permute extends Layer {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("dims", Spatial.list(dims));
-        return config;
+        return Configs.of("dims", Spatial.list(dims));
     }
 
     /** Reads Keras's config of {@code Permute}. */

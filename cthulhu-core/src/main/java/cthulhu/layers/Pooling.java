@@ -5,10 +5,11 @@ import cthulhu.backend.PoolOp;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.Window;
 import cthulhu.config.ConfigReader;
+import cthulhu.config.Configs;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The pooling layers' common part (Keras's {@code _Pooling1D/2D}): each channel is reduced over
@@ -72,16 +73,24 @@ public abstract class Pooling<T extends Pooling<T>> extends SpatialLayer<T> {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("pool_size", Spatial.list(poolSize));
-        config.put("padding", padding);
-        config.put("strides", Spatial.list(strides));
-        config.put("data_format", format());
-        return config;
+        return Configs.of(
+                "pool_size", Spatial.list(poolSize),
+                "padding", padding,
+                "strides", Spatial.list(strides),
+                "data_format", format());
+    }
+
+    /**
+     * Reads Keras's config of a pooling layer: the layer {@code withPoolSize} makes for its
+     * {@code pool_size} (absent: Keras's default, 2 along every spatial axis), with the options.
+     */
+    static <L extends Pooling<L>> L fromConfig(ConfigReader c, Function<int[], L> withPoolSize) {
+        int[] poolSize = c.getIntArray("pool_size");
+        return readOptions(c, withPoolSize.apply(poolSize == null ? new int[] {2} : poolSize));
     }
 
     /** Applies the options of Keras's pooling config to {@code layer}. */
-    static <L extends Pooling<L>> L readOptions(ConfigReader c, L layer) {
+    private static <L extends Pooling<L>> L readOptions(ConfigReader c, L layer) {
         int[] strides = c.getIntArray("strides");
         if (strides != null && strides.length > 0 && strides[0] != -1) {
             layer.strides(strides);

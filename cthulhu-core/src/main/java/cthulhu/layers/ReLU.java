@@ -2,8 +2,8 @@ package cthulhu.layers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -69,10 +69,6 @@ public final class ReLU extends ShapePreservingLayer {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("max_value", maxValue);
-        config.put("negative_slope", negativeSlope);
-        config.put("threshold", threshold);
-        return config;
+        return Configs.of("max_value", maxValue, "negative_slope", negativeSlope, "threshold", threshold);
     }
 }

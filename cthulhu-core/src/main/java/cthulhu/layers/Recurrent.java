@@ -7,6 +7,7 @@ import cthulhu.backend.Tensor;
 import cthulhu.backend.TensorScope;
 import cthulhu.backend.Variable;
 import cthulhu.config.ConfigReader;
+import cthulhu.config.Configs;
 import cthulhu.initializers.Initializer;
 import cthulhu.initializers.Initializers;
 
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -554,9 +554,7 @@ public abstract class Recurrent<L extends Recurrent<L>> extends Layer {
 
     @Override
     protected final Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("units", units);
-        config.put("activation", serializeActivation(activation));
+        Map<String, Object> config = Configs.of("units", units, "activation", serializeActivation(activation));
         if (gates() > 1) {
             config.put("recurrent_activation", serializeActivation(recurrentActivation));
         }
@@ -605,18 +603,9 @@ public abstract class Recurrent<L extends Recurrent<L>> extends Layer {
             layer.recurrentActivation(c.has("recurrent_activation") ? c.getActivation("recurrent_activation") : byDefault);
         }
         layer.useBias(c.getBoolean("use_bias", true));
-        Object kernel = c.get("kernel_initializer");
-        if (kernel != null) {
-            layer.kernelInitializer(Initializers.get(kernel));
-        }
-        Object recurrent = c.get("recurrent_initializer");
-        if (recurrent != null) {
-            layer.recurrentInitializer(Initializers.get(recurrent));
-        }
-        Object biasInit = c.get("bias_initializer");
-        if (biasInit != null) {
-            layer.biasInitializer(Initializers.get(biasInit));
-        }
+        Layers.readInitializer(c, "kernel_initializer", layer::kernelInitializer);
+        Layers.readInitializer(c, "recurrent_initializer", layer::recurrentInitializer);
+        Layers.readInitializer(c, "bias_initializer", layer::biasInitializer);
         UNSUPPORTED.forEach(c::requireNull);
         layer.dropout(c.getDouble("dropout", 0));
         layer.recurrentDropout(c.getDouble("recurrent_dropout", 0));

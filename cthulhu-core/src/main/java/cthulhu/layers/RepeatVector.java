@@ -2,9 +2,9 @@ package cthulhu.layers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -61,8 +61,6 @@ public final class RepeatVector extends Layer {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("n", n);
-        return config;
+        return Configs.of("n", n);
     }
 }

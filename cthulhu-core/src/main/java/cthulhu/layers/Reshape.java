@@ -3,9 +3,9 @@ package cthulhu.layers;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.config.ConfigReader;
+import cthulhu.config.Configs;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -100,9 +100,7 @@ public final class Reshape extends Layer {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("target_shape", Spatial.list(targetShape));
-        return config;
+        return Configs.of("target_shape", Spatial.list(targetShape));
     }
 
     /** Reads Keras's config of {@code Reshape}. */

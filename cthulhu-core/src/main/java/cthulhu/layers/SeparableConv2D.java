@@ -98,14 +98,8 @@ public final class SeparableConv2D extends Conv<SeparableConv2D> {
         int[] kernelSize = c.getIntArray("kernel_size");
         SeparableConv2D layer = new SeparableConv2D(c.getInt("filters"), kernelSize == null ? 0 : kernelSize[0],
                 c.getInt("depth_multiplier", 1), null);
-        Object depthwise = c.get("depthwise_initializer");
-        if (depthwise != null) {
-            layer.kernelInitializer(Initializers.get(depthwise));
-        }
-        Object pointwise = c.get("pointwise_initializer");
-        if (pointwise != null) {
-            layer.pointwiseInitializer = Initializers.get(pointwise);
-        }
+        Layers.readInitializer(c, "depthwise_initializer", layer::kernelInitializer);
+        Layers.readInitializer(c, "pointwise_initializer", init -> layer.pointwiseInitializer = init);
         for (String key : new String[] {"depthwise_regularizer", "pointwise_regularizer", "depthwise_constraint",
                 "pointwise_constraint"}) {
             c.requireNull(key);

@@ -2,9 +2,9 @@ package cthulhu.layers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -60,8 +60,6 @@ public final class Softmax extends ShapePreservingLayer {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("axis", axis);
-        return config;
+        return Configs.of("axis", axis);
     }
 }

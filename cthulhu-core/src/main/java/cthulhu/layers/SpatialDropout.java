@@ -3,9 +3,9 @@ package cthulhu.layers;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.config.ConfigReader;
+import cthulhu.config.Configs;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -55,11 +55,7 @@ public abstract class SpatialDropout<T extends SpatialDropout<T>> extends Spatia
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("rate", noise.rate());
-        config.put("seed", noise.seed());
-        config.put("data_format", format());
-        return config;
+        return Configs.of("rate", noise.rate(), "seed", noise.seed(), "data_format", format());
     }
 
     /** The rate and seed of Keras's config, which has no noise shape. */

@@ -2,9 +2,9 @@ package cthulhu.layers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 import cthulhu.config.KerasVersion;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -42,9 +42,7 @@ public final class ThresholdedReLU extends ShapePreservingLayer {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("theta", theta);
-        return config;
+        return Configs.of("theta", theta);
     }
 
     /**

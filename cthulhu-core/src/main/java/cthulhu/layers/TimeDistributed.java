@@ -2,10 +2,11 @@ package cthulhu.layers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
+import cthulhu.config.KerasObjects;
 import cthulhu.config.KerasVersion;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -102,19 +103,14 @@ public final class TimeDistributed extends Layer {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("layer", Layers.serialize(layer));
-        return config;
+        return Configs.of("layer", Layers.serialize(layer));
     }
 
     /** The config with the wrapped layer's under that Keras version's keys. */
     @Override
     public Map<String, Object> getConfig(KerasVersion version) {
         Map<String, Object> config = getConfig();
-        Map<String, Object> inner = new LinkedHashMap<>();
-        inner.put("class_name", layer.className());
-        inner.put("config", layer.getConfig(version));
-        config.put("layer", inner);
+        config.put("layer", KerasObjects.serialize(layer.className(), layer.getConfig(version)));
         return config;
     }
 }

@@ -1,8 +1,8 @@
 package cthulhu.layers;
 
 import cthulhu.config.ConfigReader;
+import cthulhu.config.Configs;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -31,9 +31,7 @@ public final class UpSampling1D extends UpSampling<UpSampling1D> {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("size", size()[0]);
-        return config;
+        return Configs.of("size", size()[0]);
     }
 
     /** Reads Keras's config of {@code UpSampling1D}. */

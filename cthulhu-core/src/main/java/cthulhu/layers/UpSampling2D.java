@@ -1,8 +1,8 @@
 package cthulhu.layers;
 
 import cthulhu.config.ConfigReader;
+import cthulhu.config.Configs;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -32,11 +32,7 @@ public final class UpSampling2D extends UpSampling<UpSampling2D> {
 
     @Override
     protected Map<String, Object> layerConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("size", Spatial.list(size()));
-        config.put("data_format", format());
-        config.put("interpolation", "nearest");
-        return config;
+        return Configs.of("size", Spatial.list(size()), "data_format", format(), "interpolation", "nearest");
     }
 
     /**

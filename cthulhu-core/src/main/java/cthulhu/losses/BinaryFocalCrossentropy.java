@@ -1,6 +1,7 @@
 package cthulhu.losses;
 
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 
 import java.util.Map;
 
@@ -42,7 +43,7 @@ public record BinaryFocalCrossentropy(boolean applyClassBalancing, double alpha,
 
     @Override
     public Map<String, Object> getConfig() {
-        return FocalArguments.config("apply_class_balancing", applyClassBalancing, "alpha", alpha, "gamma", gamma,
+        return Configs.of("apply_class_balancing", applyClassBalancing, "alpha", alpha, "gamma", gamma,
                 "from_logits", fromLogits, "label_smoothing", labelSmoothing);
     }
 }

@@ -1,6 +1,7 @@
 package cthulhu.losses;
 
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 
 import java.util.Map;
 
@@ -41,6 +42,6 @@ public record CategoricalFocalCrossentropy(double alpha, double gamma, boolean f
 
     @Override
     public Map<String, Object> getConfig() {
-        return FocalArguments.config("alpha", alpha, "gamma", gamma, "from_logits", fromLogits, "label_smoothing", labelSmoothing);
+        return Configs.of("alpha", alpha, "gamma", gamma, "from_logits", fromLogits, "label_smoothing", labelSmoothing);
     }
 }

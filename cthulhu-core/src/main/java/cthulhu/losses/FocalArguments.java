@@ -1,9 +1,6 @@
 package cthulhu.losses;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-/** The checks and configs the parameterized losses share. */
+/** The checks the parameterized losses share. */
 final class FocalArguments {
 
     private FocalArguments() {
@@ -22,14 +19,5 @@ final class FocalArguments {
         if (!(value >= 0 && value <= 1)) {
             throw new IllegalArgumentException(loss + ": " + name + " must be in [0, 1], got " + value);
         }
-    }
-
-    /** The keys and values in order. */
-    static Map<String, Object> config(Object... keysAndValues) {
-        Map<String, Object> config = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            config.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return config;
     }
 }

@@ -1,8 +1,8 @@
 package cthulhu.losses;
 
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -37,8 +37,6 @@ public record Huber(double delta) implements ParameterizedLoss {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("delta", delta);
-        return config;
+        return Configs.of("delta", delta);
     }
 }

@@ -3,10 +3,10 @@ package cthulhu.losses;
 import cthulhu.activations.Activations;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.KerasObjects;
 import cthulhu.config.NameRegistry;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -464,10 +464,7 @@ public final class Losses {
     public static Object serializeConfig(Loss loss) {
         Optional<String> name = nameOf(loss);
         if (name.isEmpty() && loss instanceof ParameterizedLoss p) {
-            Map<String, Object> saved = new LinkedHashMap<>();
-            saved.put("class_name", p.className());
-            saved.put("config", p.getConfig());
-            return saved;
+            return KerasObjects.serialize(p.className(), p.getConfig());
         }
         return serialize(loss);
     }

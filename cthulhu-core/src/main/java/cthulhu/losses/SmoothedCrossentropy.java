@@ -1,6 +1,6 @@
 package cthulhu.losses;
+import cthulhu.config.Configs;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -32,10 +32,7 @@ abstract class SmoothedCrossentropy implements ParameterizedLoss {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("from_logits", fromLogits);
-        config.put("label_smoothing", labelSmoothing);
-        return config;
+        return Configs.of("from_logits", fromLogits, "label_smoothing", labelSmoothing);
     }
 
     @Override

@@ -1,8 +1,8 @@
 package cthulhu.losses;
 
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,9 +32,7 @@ public record SparseCategoricalCrossentropy(boolean fromLogits) implements Param
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("from_logits", fromLogits);
-        return config;
+        return Configs.of("from_logits", fromLogits);
     }
 
     /** Integer labels, as the loss named {@code sparse_categorical_crossentropy}. */

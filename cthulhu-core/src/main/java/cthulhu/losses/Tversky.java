@@ -1,6 +1,7 @@
 package cthulhu.losses;
 
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 
 import java.util.Map;
 
@@ -39,6 +40,6 @@ public record Tversky(double alpha, double beta) implements ParameterizedLoss {
 
     @Override
     public Map<String, Object> getConfig() {
-        return FocalArguments.config("alpha", alpha, "beta", beta);
+        return Configs.of("alpha", alpha, "beta", beta);
     }
 }

@@ -5,6 +5,7 @@ import cthulhu.backend.Shapes;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.Variable;
 import cthulhu.callbacks.History;
+import cthulhu.config.Configs;
 import cthulhu.layers.Layer;
 import cthulhu.layers.Layers;
 import cthulhu.layers.MultiTensorLayer;
@@ -15,16 +16,15 @@ import cthulhu.losses.Losses;
 import cthulhu.metrics.Metrics;
 import cthulhu.optimizers.Optimizer;
 import cthulhu.optimizers.Optimizers;
-import cthulhu.saving.ModelIO;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -65,10 +65,19 @@ public class Model extends MultiTensorLayer {
 
     private static final AtomicInteger MODELS = new AtomicInteger();
 
+    /**
+     * The model files, from {@code cthulhu.saving}, found through the service registry so that
+     * this package does not depend on the package that depends on it.
+     */
+    static final ModelStorage STORAGE = ServiceLoader.load(ModelStorage.class, Model.class.getClassLoader())
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("No " + ModelStorage.class.getName()
+                    + " on the class path: cthulhu-core's META-INF/services entry for it is missing; rebuild cthulhu-core"));
+
     static {
-        Layers.register("Model", ModelIO::functionalFromConfig);
-        Layers.register("Functional", ModelIO::functionalFromConfig);
-        Layers.register("Sequential", ModelIO::sequentialFromConfig);
+        Layers.register("Model", STORAGE::functionalFromConfig);
+        Layers.register("Functional", STORAGE::functionalFromConfig);
+        Layers.register("Sequential", STORAGE::sequentialFromConfig);
     }
 
     private final TrainingLoop loop = new TrainingLoop(this);
@@ -289,8 +298,7 @@ public class Model extends MultiTensorLayer {
     protected Map<String, Object> layerConfig() {
         List<Object> layers = new ArrayList<>();
         for (Layer l : graph.layers()) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("name", l.getName());
+            Map<String, Object> entry = Configs.of("name", l.getName());
             entry.putAll(Layers.serialize(l));
             List<Object> inbound = new ArrayList<>();
             for (Node n : graph.nodesOf(l)) {
@@ -305,11 +313,10 @@ public class Model extends MultiTensorLayer {
             entry.put("inbound_nodes", inbound);
             layers.add(entry);
         }
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("layers", layers);
-        config.put("input_layers", endpoints(graph.inputs()));
-        config.put("output_layers", endpoints(graph.outputs()));
-        return config;
+        return Configs.of(
+                "layers", layers,
+                "input_layers", endpoints(graph.inputs()),
+                "output_layers", endpoints(graph.outputs()));
     }
 
     private List<Object> endpoints(List<Symbol> symbols) {
@@ -401,7 +408,7 @@ public class Model extends MultiTensorLayer {
      * @throws cthulhu.saving.ModelFormatException naming the file and the problem
      */
     public static Model load(Path path) throws IOException {
-        return cthulhu.saving.ModelFiles.load(path);
+        return STORAGE.load(path, true, Model.class);
     }
 
     /**
@@ -412,7 +419,7 @@ public class Model extends MultiTensorLayer {
      * @throws cthulhu.saving.ModelFormatException naming the file and the problem
      */
     public static Model load(Path path, boolean compile) throws IOException {
-        return cthulhu.saving.ModelFiles.load(path, compile);
+        return STORAGE.load(path, compile, Model.class);
     }
 
     /**
@@ -427,7 +434,7 @@ public class Model extends MultiTensorLayer {
      */
     public void loadWeights(Path path) throws IOException {
         requireBuilt("its weights");
-        cthulhu.saving.ModelFiles.loadWeights(this, path);
+        STORAGE.loadWeights(this, path);
     }
 
     /**
@@ -440,7 +447,7 @@ public class Model extends MultiTensorLayer {
      */
     public void saveWeights(Path path) throws IOException {
         requireBuilt("its weights");
-        cthulhu.saving.ModelFiles.saveWeights(this, path);
+        STORAGE.saveWeights(this, path);
     }
 
     // ---- compiling --------------------------------------------------------------------------
@@ -894,7 +901,7 @@ public class Model extends MultiTensorLayer {
      * Saves the model in the format its file name asks for ({@link cthulhu.saving.ModelFiles}):
      * {@code .keras} writes Keras 3's format, which Python Keras 3's
      * {@code keras.models.load_model} reads; {@code .h5} Keras's legacy HDF5 format; any other
-     * name cthulhu's own archive (conventionally {@code model.cthulhu}; see {@link ModelIO}) with
+     * name cthulhu's own archive (conventionally {@code model.cthulhu}; see {@link cthulhu.saving.ModelIO}) with
      * the architecture, the weights, the training configuration and the optimizer's state. The
      * file is replaced atomically.
      *
@@ -905,7 +912,7 @@ public class Model extends MultiTensorLayer {
      */
     public void save(Path path) throws IOException {
         requireBuilt("its weights");
-        cthulhu.saving.ModelFiles.save(this, path);
+        STORAGE.save(this, path);
     }
 
     /**
@@ -914,7 +921,7 @@ public class Model extends MultiTensorLayer {
      * @throws IllegalArgumentException when a custom layer, activation, loss or optimizer is not registered by name
      */
     public String toJson() {
-        return ModelIO.toJson(this);
+        return STORAGE.toJson(this);
     }
 
     /**
@@ -923,7 +930,7 @@ public class Model extends MultiTensorLayer {
      * @throws IllegalArgumentException when the JSON is malformed or names something unknown here
      */
     public static Model fromJson(String json) {
-        return ModelIO.fromJson(json);
+        return STORAGE.fromJson(json, Model.class);
     }
 
     /** Releases the layers' weights and the optimizer's state. */

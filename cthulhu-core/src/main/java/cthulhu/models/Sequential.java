@@ -3,21 +3,18 @@ package cthulhu.models;
 import cthulhu.backend.Shapes;
 import cthulhu.backend.Tensor;
 import cthulhu.callbacks.History;
+import cthulhu.config.Configs;
 import cthulhu.layers.Input;
 import cthulhu.layers.Layer;
 import cthulhu.layers.LayerNames;
 import cthulhu.layers.Layers;
 import cthulhu.layers.Symbol;
-import cthulhu.saving.ModelFiles;
-import cthulhu.saving.ModelFormatException;
-import cthulhu.saving.ModelIO;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -227,8 +224,7 @@ public class Sequential extends Model {
         for (Layer l : layers) {
             serialized.add(Layers.serialize(l));
         }
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("layers", serialized);
+        Map<String, Object> config = Configs.of("layers", serialized);
         if (isBuilt()) {
             List<Integer> shape = new ArrayList<>();
             shape.add(null);
@@ -282,10 +278,10 @@ public class Sequential extends Model {
     // ---- saving -----------------------------------------------------------------------------
 
     /**
-     * Saves the model in the format its file name asks for ({@link ModelFiles}): {@code .keras}
+     * Saves the model in the format its file name asks for ({@link cthulhu.saving.ModelFiles}): {@code .keras}
      * writes Keras 3's format, which Python Keras 3's {@code keras.models.load_model} reads;
      * {@code .h5} Keras's legacy HDF5 format; any other name cthulhu's own archive
-     * (conventionally {@code model.cthulhu}; see {@link ModelIO}) with the architecture, the
+     * (conventionally {@code model.cthulhu}; see {@link cthulhu.saving.ModelIO}) with the architecture, the
      * weights, the training configuration and the optimizer's state. The file is replaced atomically.
      *
      * @throws IOException when the file cannot be written
@@ -295,11 +291,11 @@ public class Sequential extends Model {
     @Override
     public void save(Path path) throws IOException {
         requireBuilt("its weights");
-        ModelFiles.save(this, path);
+        STORAGE.save(this, path);
     }
 
     /**
-     * Loads a model from a file, recognising the format by its content ({@link ModelFiles}):
+     * Loads a model from a file, recognising the format by its content ({@link cthulhu.saving.ModelFiles}):
      * cthulhu's archive, a Keras 3 {@code .keras} zip, or a legacy HDF5 model written by Keras
      * 2.x, tf.keras or Keras 3. Rebuilds the layers through the layer registry with the meanings
      * of the Keras that wrote the file, sets the weights, and compiles the model again when a
@@ -322,13 +318,7 @@ public class Sequential extends Model {
      * @throws cthulhu.saving.ModelFormatException naming the file and the problem
      */
     public static Sequential load(Path path, boolean compile) throws IOException {
-        Model model = ModelFiles.load(path, compile);
-        if (model instanceof Sequential sequential) {
-            return sequential;
-        }
-        model.close();
-        throw new ModelFormatException(path, "it holds functional model " + model.getName()
-                + ", not a Sequential one; read it with Model.load");
+        return STORAGE.load(path, compile, Sequential.class);
     }
 
     /**
@@ -339,7 +329,7 @@ public class Sequential extends Model {
      *     holds another kind of model
      */
     public static Sequential fromJson(String json) {
-        return ModelIO.fromJson(json, Sequential.class);
+        return STORAGE.fromJson(json, Sequential.class);
     }
 
     @Override

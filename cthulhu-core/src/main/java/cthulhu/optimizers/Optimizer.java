@@ -5,6 +5,7 @@ import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.TensorScope;
 import cthulhu.backend.Variable;
+import cthulhu.config.Configs;
 import cthulhu.config.Requirements;
 import cthulhu.optimizers.schedules.LearningRateSchedule;
 import cthulhu.optimizers.schedules.LearningRateSchedules;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -353,11 +353,8 @@ public abstract class Optimizer implements AutoCloseable {
      * they are set, as Keras's base optimizer adds them.
      */
     protected final Map<String, Object> config(Object... keysAndValues) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("lr", LearningRateSchedules.serialize(learningRate));
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            c.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
+        Map<String, Object> c = Configs.of("lr", LearningRateSchedules.serialize(learningRate));
+        c.putAll(Configs.of(keysAndValues));
         if (clipnorm > 0) {
             c.put("clipnorm", clipnorm);
         }

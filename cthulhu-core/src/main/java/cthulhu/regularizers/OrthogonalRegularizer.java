@@ -2,10 +2,10 @@ package cthulhu.regularizers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 import cthulhu.config.Requirements;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -67,10 +67,7 @@ public final class OrthogonalRegularizer implements Regularizer {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("factor", factor);
-        config.put("mode", rows ? "rows" : "columns");
-        return config;
+        return Configs.of("factor", factor, "mode", rows ? "rows" : "columns");
     }
 
     @Override

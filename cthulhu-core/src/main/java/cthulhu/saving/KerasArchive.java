@@ -2,6 +2,7 @@ package cthulhu.saving;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import cthulhu.config.Configs;
 import cthulhu.config.KerasVersion;
 import cthulhu.models.Model;
 import io.jhdf.HdfFile;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -141,9 +141,9 @@ final class KerasArchive {
         byte[] metadata;
         try {
             config = JSON.writeValueAsBytes(KerasModelConfig.keras3(model));
-            Map<String, Object> meta = new LinkedHashMap<>();
-            meta.put("keras_version", KerasVersion.KERAS_3.toString());
-            meta.put("date_saved", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));
+            Map<String, Object> meta = Configs.of(
+                    "keras_version", KerasVersion.KERAS_3.toString(),
+                    "date_saved", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));
             metadata = JSON.writeValueAsBytes(meta);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot write the config of model " + model.getName() + " as JSON", e);

@@ -2,6 +2,8 @@ package cthulhu.saving;
 
 import cthulhu.activations.Activations;
 import cthulhu.backend.K;
+import cthulhu.config.Configs;
+import cthulhu.config.KerasObjects;
 import cthulhu.config.KerasVersion;
 import cthulhu.layers.Input;
 import cthulhu.layers.InputLayer;
@@ -400,14 +402,13 @@ final class KerasModelConfig {
         for (Layer layer : model.getLayers()) {
             layers.add(keras3Layer(layer, List.of(layer.inputShape())));
         }
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("name", model.getName());
-        config.put("trainable", true);
-        config.put("dtype", K.floatx());
-        config.put("layers", layers);
-        config.put("build_input_shape", batchShape(model.inputShape()));
-        Map<String, Object> build = new LinkedHashMap<>();
-        build.put("input_shape", batchShape(model.inputShape()));
+        Map<String, Object> config = Configs.of(
+                "name", model.getName(),
+                "trainable", true,
+                "dtype", K.floatx(),
+                "layers", layers,
+                "build_input_shape", batchShape(model.inputShape()));
+        Map<String, Object> build = Configs.of("input_shape", batchShape(model.inputShape()));
         return kerasObject("keras", "Sequential", config, build);
     }
 
@@ -425,22 +426,21 @@ final class KerasModelConfig {
                     continue;
                 }
                 List<Object> tensors = node.inputs().stream().map(s -> (Object) kerasTensor(graph, s)).toList();
-                Map<String, Object> call = new LinkedHashMap<>();
-                call.put("args", tensors.size() == 1 ? tensors : List.of(tensors));
-                call.put("kwargs", Map.of());
+                Map<String, Object> call = Configs.of(
+                        "args", tensors.size() == 1 ? tensors : List.of(tensors),
+                        "kwargs", Map.of());
                 inbound.add(call);
             }
             entry.put("inbound_nodes", inbound);
             layers.add(entry);
         }
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("name", model.getName());
-        config.put("trainable", true);
-        config.put("layers", layers);
-        config.put("input_layers", endpoints(graph, model.inputs()));
-        config.put("output_layers", endpoints(graph, model.outputs()));
-        Map<String, Object> build = new LinkedHashMap<>();
-        build.put("input_shape", null);
+        Map<String, Object> config = Configs.of(
+                "name", model.getName(),
+                "trainable", true,
+                "layers", layers,
+                "input_layers", endpoints(graph, model.inputs()),
+                "output_layers", endpoints(graph, model.outputs()));
+        Map<String, Object> build = Configs.of("input_shape", null);
         Map<String, Object> root = kerasObject("keras.src.models.functional", "Functional", config, build);
         root.put("registered_name", "Functional");
         return root;
@@ -456,8 +456,7 @@ final class KerasModelConfig {
             return keras3(nested);
         }
         Map<String, Object> config = keras3LayerConfig(layer.getConfig(KerasVersion.KERAS_3));
-        Map<String, Object> build = new LinkedHashMap<>();
-        build.put("input_shape", inputShapes.size() == 1 ? batchShape(inputShapes.get(0))
+        Map<String, Object> build = Configs.of("input_shape", inputShapes.size() == 1 ? batchShape(inputShapes.get(0))
                 : inputShapes.stream().map(KerasModelConfig::batchShape).toList());
         return kerasObject("keras.layers", layer.className(), config, build);
     }
@@ -487,25 +486,22 @@ final class KerasModelConfig {
     }
 
     private static Map<String, Object> kerasInput(String name, int[] sampleShape) {
-        Map<String, Object> input = new LinkedHashMap<>();
-        input.put("batch_shape", batchShape(sampleShape));
-        input.put("dtype", K.floatx());
-        input.put("sparse", false);
-        input.put("ragged", false);
-        input.put("name", name);
+        Map<String, Object> input = Configs.of(
+                "batch_shape", batchShape(sampleShape),
+                "dtype", K.floatx(),
+                "sparse", false,
+                "ragged", false,
+                "name", name);
         return kerasObject("keras.layers", "InputLayer", input, null);
     }
 
     /** Keras 3's {@code __keras_tensor__} of a symbol: its shape and where it comes from. */
     private static Map<String, Object> kerasTensor(KerasGraph graph, Symbol s) {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("shape", batchShape(s.sampleShape()));
-        config.put("dtype", K.floatx());
-        config.put("keras_history", List.of(s.layer().getName(), graph.nodeIndex(s.node()), s.index()));
-        Map<String, Object> tensor = new LinkedHashMap<>();
-        tensor.put("class_name", "__keras_tensor__");
-        tensor.put("config", config);
-        return tensor;
+        Map<String, Object> config = Configs.of(
+                "shape", batchShape(s.sampleShape()),
+                "dtype", K.floatx(),
+                "keras_history", List.of(s.layer().getName(), graph.nodeIndex(s.node()), s.index()));
+        return KerasObjects.serialize("__keras_tensor__", config);
     }
 
     /** {@code input_layers}/{@code output_layers}: one reference for one tensor, as Keras 3 writes it, else a list. */
@@ -530,16 +526,15 @@ final class KerasModelConfig {
         }
         String name = Optimizers.serialize(optimizer);
         String className = switchCase(name);
-        Map<String, Object> compile = new LinkedHashMap<>();
-        compile.put("optimizer", kerasObject("keras.optimizers", className, hyper, null));
-        compile.put("loss", ModelIO.lossNames(model.getLossSpec(), Losses::serialize));
-        compile.put("loss_weights", model.getLossWeightSpec());
-        compile.put("metrics", model.getMetricSpec());
-        compile.put("weighted_metrics", null);
-        compile.put("run_eagerly", false);
-        compile.put("steps_per_execution", 1);
-        compile.put("jit_compile", false);
-        return compile;
+        return Configs.of(
+                "optimizer", kerasObject("keras.optimizers", className, hyper, null),
+                "loss", ModelIO.lossNames(model.getLossSpec(), Losses::serialize),
+                "loss_weights", model.getLossWeightSpec(),
+                "metrics", model.getMetricSpec(),
+                "weighted_metrics", null,
+                "run_eagerly", false,
+                "steps_per_execution", 1,
+                "jit_compile", false);
     }
 
     /** Keras's optimizer class of a registry name: {@code SGD}, {@code RMSprop}, {@code Adam}, …. */
@@ -564,11 +559,11 @@ final class KerasModelConfig {
 
     private static Map<String, Object> kerasObject(String module, String className, Map<String, Object> config,
                                                    Map<String, Object> buildConfig) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("module", module);
-        out.put("class_name", className);
-        out.put("config", config);
-        out.put("registered_name", null);
+        Map<String, Object> out = Configs.of(
+                "module", module,
+                "class_name", className,
+                "config", config,
+                "registered_name", null);
         if (buildConfig != null) {
             out.put("build_config", buildConfig);
         }

@@ -1,6 +1,7 @@
 package cthulhu.saving;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import cthulhu.backend.DType;
@@ -8,6 +9,8 @@ import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.TensorScope;
 import cthulhu.backend.Variable;
+import cthulhu.config.Configs;
+import cthulhu.config.KerasObjects;
 import cthulhu.layers.Layer;
 import cthulhu.layers.Layers;
 import cthulhu.losses.Losses;
@@ -102,6 +105,9 @@ public final class ModelIO {
     public static final int VERSION = 1;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** What a JSON object reads as: its members, in order. */
+    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
+    };
 
     private ModelIO() {
     }
@@ -176,9 +182,7 @@ public final class ModelIO {
     public static <T extends Model> T fromJson(String json, Class<T> type) {
         Map<String, Object> root;
         try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> parsed = JSON.readValue(json, Map.class);
-            root = parsed;
+            root = JSON.readValue(json, JSON_OBJECT);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Not a model's JSON: " + e.getOriginalMessage(), e);
         }
@@ -198,12 +202,9 @@ public final class ModelIO {
         root.put("backend", K.backend());
         if (model.getLossSpec() != null) {
             Optimizer optimizer = model.getOptimizer();
-            Map<String, Object> optimizerConfig = new LinkedHashMap<>();
-            optimizerConfig.put("class_name", Optimizers.serialize(optimizer));
-            optimizerConfig.put("config", optimizer.getConfig());
-            Map<String, Object> training = new LinkedHashMap<>();
-            training.put("optimizer_config", optimizerConfig);
-            training.put("loss", lossNames(model.getLossSpec(), Losses::serializeConfig));
+            Map<String, Object> training = Configs.of(
+                    "optimizer_config", KerasObjects.serialize(Optimizers.serialize(optimizer), optimizer.getConfig()),
+                    "loss", lossNames(model.getLossSpec(), Losses::serializeConfig));
             if (model.getLossWeightSpec() != null) {
                 training.put("loss_weights", model.getLossWeightSpec());
             }
@@ -355,9 +356,7 @@ public final class ModelIO {
         }
         Map<String, Object> root;
         try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> parsed = JSON.readValue(architectureBytes, Map.class);
-            root = parsed;
+            root = JSON.readValue(architectureBytes, JSON_OBJECT);
         } catch (JsonProcessingException e) {
             throw new ModelFormatException(path, ARCHITECTURE + " is not valid JSON: " + e.getOriginalMessage(), e);
         }

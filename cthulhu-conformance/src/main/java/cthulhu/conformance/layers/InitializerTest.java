@@ -2,6 +2,7 @@ package cthulhu.conformance.layers;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.config.Configs;
 import cthulhu.conformance.ConformanceTestBase;
 import cthulhu.initializers.Constant;
 import cthulhu.initializers.Initializer;
@@ -18,7 +19,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -216,11 +216,11 @@ class InitializerTest extends ConformanceTestBase {
 
     @Test
     void serializeGivesKerasClassNameAndConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("scale", 1.0);
-        config.put("mode", "fan_avg");
-        config.put("distribution", "uniform");
-        config.put("seed", null);
+        Map<String, Object> config = Configs.of(
+                "scale", 1.0,
+                "mode", "fan_avg",
+                "distribution", "uniform",
+                "seed", null);
         assertEquals(Map.of("class_name", "VarianceScaling", "config", config),
                 Initializers.serialize(Initializers.get("glorot_uniform")));
         assertEquals(Map.of("class_name", "Zeros", "config", Map.of()), Initializers.serialize(Initializers.get("zeros")));
@@ -239,11 +239,7 @@ class InitializerTest extends ConformanceTestBase {
     @Test
     void kerasJsonConfigsRead() {
         // As Keras 2.2.4 writes them; numbers may arrive as integers.
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("scale", 2);
-        config.put("mode", "fan_in");
-        config.put("distribution", "normal");
-        config.put("seed", 7);
+        Map<String, Object> config = Configs.of("scale", 2, "mode", "fan_in", "distribution", "normal", "seed", 7);
         assertEquals(new VarianceScaling(2.0, "fan_in", "normal", 7L),
                 Initializers.deserialize(Map.of("class_name", "VarianceScaling", "config", config)));
         assertEquals(new RandomUniform(-0.05, 0.05, null),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import cthulhu.activations.Activations;
 import cthulhu.backend.K;
+import cthulhu.config.Configs;
 import cthulhu.conformance.ConformanceTestBase;
 import cthulhu.initializers.VarianceScaling;
 import cthulhu.layers.AlphaDarkness;
@@ -26,7 +27,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -178,8 +178,7 @@ class LayerConfigTest extends ConformanceTestBase {
     @Test
     void customLayersRegister() {
         Layers.register("ConformanceScale", config -> new Azatoth(x -> K.multiply(x, 2)));
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("name", "scale_1");
+        Map<String, Object> config = Configs.of("name", "scale_1");
         Layer layer = Layers.fromConfig("ConformanceScale", config);
         assertEquals("scale_1", layer.getName());
         assertTrue(Layers.classNames().contains("ConformanceScale"));

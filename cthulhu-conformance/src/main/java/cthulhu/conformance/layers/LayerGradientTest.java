@@ -11,6 +11,7 @@ import cthulhu.layers.AlphaDarkness;
 import cthulhu.layers.Daoloth;
 import cthulhu.layers.Darkness;
 import cthulhu.layers.ELU;
+import cthulhu.layers.Layer;
 import cthulhu.layers.LeakyReLU;
 import cthulhu.layers.PReLU;
 import cthulhu.layers.ReLU;
@@ -108,16 +109,10 @@ class LayerGradientTest extends ConformanceTestBase {
     void dropoutGradientIsTheMaskThatWasApplied() {
         double[] values = Reference.uniform(2000, 0.5, 1.5, 5);
         Tensor x = K.constant(values, 20, 100);
-        Tensor y;
-        Tensor g;
-        try (GradientTape tape = GradientTape.open()) {
-            tape.watch(x);
-            y = new Darkness(0.4).call(x, true);
-            g = tape.gradient(y, List.of(x)).get(0);
-        }
+        Tensor[] yAndGradient = trainingOutputAndGradient(new Darkness(0.4), x);
         // y = x · keep / (1 - rate), so dy/dx = y / x: 1 / 0.6 where kept, 0 where dropped
-        double[] ys = y.toDoubleArray();
-        double[] gs = g.toDoubleArray();
+        double[] ys = yAndGradient[0].toDoubleArray();
+        double[] gs = yAndGradient[1].toDoubleArray();
         double[] xs = Reference.stored(values);
         int kept = 0;
         for (int i = 0; i < xs.length; i++) {
@@ -136,19 +131,22 @@ class LayerGradientTest extends ConformanceTestBase {
         double b = -a * alphaPrime * rate;
         double[] values = Reference.uniform(2000, 0.5, 1.5, 6);
         Tensor x = K.constant(values, 20, 100);
-        Tensor y;
-        Tensor g;
-        try (GradientTape tape = GradientTape.open()) {
-            tape.watch(x);
-            y = new AlphaDarkness(rate).call(x, true);
-            g = tape.gradient(y, List.of(x)).get(0);
-        }
-        double[] ys = y.toDoubleArray();
-        double[] gs = g.toDoubleArray();
+        Tensor[] yAndGradient = trainingOutputAndGradient(new AlphaDarkness(rate), x);
+        double[] ys = yAndGradient[0].toDoubleArray();
+        double[] gs = yAndGradient[1].toDoubleArray();
         double[] xs = Reference.stored(values);
         for (int i = 0; i < xs.length; i++) {
             boolean kept = Math.abs(ys[i] - (a * xs[i] + b)) < 1e-5;
             assertEquals(kept ? a : 0, gs[i], 1e-5, "element " + i + " (" + (kept ? "kept" : "dropped") + ")");
+        }
+    }
+
+    /** The layer's output in training for {@code x}, and the gradient of its sum with respect to {@code x}, of one call. */
+    private static Tensor[] trainingOutputAndGradient(Layer layer, Tensor x) {
+        try (GradientTape tape = GradientTape.open()) {
+            tape.watch(x);
+            Tensor y = layer.call(x, true);
+            return new Tensor[] {y, tape.gradient(y, List.of(x)).get(0)};
         }
     }
 }

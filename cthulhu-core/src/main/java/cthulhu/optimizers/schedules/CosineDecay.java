@@ -1,8 +1,8 @@
 package cthulhu.optimizers.schedules;
 
+import cthulhu.config.Configs;
 import cthulhu.config.Requirements;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -69,12 +69,11 @@ public final class CosineDecay implements LearningRateSchedule {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("initial_learning_rate", initialLearningRate);
-        c.put("decay_steps", decaySteps);
-        c.put("alpha", alpha);
-        c.put("warmup_target", warmupTarget);
-        c.put("warmup_steps", warmupSteps);
-        return c;
+        return Configs.of(
+                "initial_learning_rate", initialLearningRate,
+                "decay_steps", decaySteps,
+                "alpha", alpha,
+                "warmup_target", warmupTarget,
+                "warmup_steps", warmupSteps);
     }
 }

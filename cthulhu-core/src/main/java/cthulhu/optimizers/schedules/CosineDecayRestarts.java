@@ -1,8 +1,8 @@
 package cthulhu.optimizers.schedules;
 
+import cthulhu.config.Configs;
 import cthulhu.config.Requirements;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -66,12 +66,11 @@ public final class CosineDecayRestarts implements LearningRateSchedule {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("initial_learning_rate", initialLearningRate);
-        c.put("first_decay_steps", firstDecaySteps);
-        c.put("t_mul", tMul);
-        c.put("m_mul", mMul);
-        c.put("alpha", alpha);
-        return c;
+        return Configs.of(
+                "initial_learning_rate", initialLearningRate,
+                "first_decay_steps", firstDecaySteps,
+                "t_mul", tMul,
+                "m_mul", mMul,
+                "alpha", alpha);
     }
 }

@@ -1,9 +1,9 @@
 package cthulhu.optimizers.schedules;
 
+import cthulhu.config.Configs;
 import cthulhu.config.Requirements;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -56,9 +56,8 @@ public final class PiecewiseConstantDecay implements LearningRateSchedule {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("boundaries", Arrays.stream(boundaries).boxed().toList());
-        c.put("values", Arrays.stream(values).boxed().toList());
-        return c;
+        return Configs.of(
+                "boundaries", Arrays.stream(boundaries).boxed().toList(),
+                "values", Arrays.stream(values).boxed().toList());
     }
 }

@@ -1,8 +1,8 @@
 package cthulhu.optimizers.schedules;
 
+import cthulhu.config.Configs;
 import cthulhu.config.Requirements;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -60,12 +60,11 @@ public final class PolynomialDecay implements LearningRateSchedule {
 
     @Override
     public Map<String, Object> getConfig() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("initial_learning_rate", initialLearningRate);
-        c.put("decay_steps", decaySteps);
-        c.put("end_learning_rate", endLearningRate);
-        c.put("power", power);
-        c.put("cycle", cycle);
-        return c;
+        return Configs.of(
+                "initial_learning_rate", initialLearningRate,
+                "decay_steps", decaySteps,
+                "end_learning_rate", endLearningRate,
+                "power", power,
+                "cycle", cycle);
     }
 }

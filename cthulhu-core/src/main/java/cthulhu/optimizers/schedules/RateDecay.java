@@ -1,8 +1,8 @@
 package cthulhu.optimizers.schedules;
 
+import cthulhu.config.Configs;
 import cthulhu.config.Requirements;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -35,11 +35,10 @@ abstract class RateDecay implements LearningRateSchedule {
 
     @Override
     public final Map<String, Object> getConfig() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("initial_learning_rate", initialLearningRate);
-        c.put("decay_steps", decaySteps);
-        c.put("decay_rate", decayRate);
-        c.put("staircase", staircase);
-        return c;
+        return Configs.of(
+                "initial_learning_rate", initialLearningRate,
+                "decay_steps", decaySteps,
+                "decay_rate", decayRate,
+                "staircase", staircase);
     }
 }
