@@ -19,11 +19,15 @@ final class Patches {
     final int rowsPerImage;
     final int[] out;
     private final int[] in;
-    private final int[] size;
     private final int[] strides;
-    private final int[] dilation;
     private final int[] before;
     private final int imageSize;
+    /** {@code shift[t · rank + i]}: how far tap {@code t} lies from the window's origin along axis {@code i}. */
+    private final int[] shift;
+    /** How far tap {@code t}'s first channel lies from the origin's, in elements of the input. */
+    private final int[] tapOffset;
+    /** How far the window's last tap lies from its first along each axis. */
+    private final int[] span;
 
     /**
      * @throws IllegalArgumentException when {@code xShape} is not {@code (batch, spatial…, c)}
@@ -38,9 +42,9 @@ final class Patches {
         in = Arrays.copyOfRange(xShape, 1, rank + 1);
         out = w.outputSpatial(in);
         channels = xShape[rank + 1];
-        size = w.size();
+        int[] size = w.size();
+        int[] dilation = w.dilation();
         strides = w.strides();
-        dilation = w.dilation();
         before = w.padBefore();
         taps = w.taps();
         int perImage = 1;
@@ -52,6 +56,22 @@ final class Patches {
         rowsPerImage = perImage;
         imageSize = image;
         rows = xShape[0] * perImage;
+        span = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            span[i] = (size[i] - 1) * dilation[i];
+        }
+        shift = new int[taps * rank];
+        tapOffset = new int[taps];
+        for (int t = 0; t < taps; t++) {
+            int k = t;
+            int scale = channels;
+            for (int i = rank - 1; i >= 0; i--) {
+                shift[t * rank + i] = (k % size[i]) * dilation[i];
+                k /= size[i];
+                tapOffset[t] += shift[t * rank + i] * scale;
+                scale *= in[i];
+            }
+        }
     }
 
     /** The shape {@code (batch, out…, c)} of a result with {@code c} channels per position. */
@@ -70,23 +90,32 @@ final class Patches {
     void sources(int row, int[] src, int[] origin) {
         int base = (row / rowsPerImage) * imageSize;
         int rest = row % rowsPerImage;
+        int scale = channels;
         for (int i = rank - 1; i >= 0; i--) {
             origin[i] = (rest % out[i]) * strides[i] - before[i];
             rest /= out[i];
+            base += origin[i] * scale;
+            scale *= in[i];
         }
-        for (int t = 0; t < taps; t++) {
-            int k = t;
-            int offset = 0;
-            int scale = channels;
-            boolean inside = true;
-            for (int i = rank - 1; i >= 0; i--) {
-                int p = origin[i] + (k % size[i]) * dilation[i];
-                k /= size[i];
-                inside &= p >= 0 && p < in[i];
-                offset += p * scale;
-                scale *= in[i];
+        boolean interior = true;
+        for (int i = 0; i < rank; i++) {
+            interior &= origin[i] >= 0 && origin[i] + span[i] < in[i];
+        }
+        if (interior) {
+            for (int t = 0; t < taps; t++) {
+                src[t] = base + tapOffset[t];
             }
-            src[t] = inside ? base + offset : -1;
+            return;
+        }
+        // The taps' displacements are tabled, so that no division is left in this loop, which
+        // runs once for every tap of every output position.
+        for (int t = 0; t < taps; t++) {
+            boolean inside = true;
+            for (int i = 0; i < rank; i++) {
+                int p = origin[i] + shift[t * rank + i];
+                inside &= p >= 0 && p < in[i];
+            }
+            src[t] = inside ? base + tapOffset[t] : -1;
         }
     }
 }

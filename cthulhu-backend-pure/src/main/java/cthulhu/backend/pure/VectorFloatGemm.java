@@ -7,9 +7,12 @@ import jdk.incubator.vector.VectorSpecies;
  * Matrix multiplication {@code C = op(A) · op(B)} on row-major {@code float[]} with the JDK
  * vector module; loaded only when {@link VectorSupport#ENABLED}.
  *
- * <p>The classic packed layout: {@code op(B)} is packed in panels of {@value #KC} ×
- * {@value #NC}, cut into slivers {@code NR} (two vectors) wide; {@code op(A)} in slivers of
- * {@value #MR} rows. The micro-kernel keeps an {@code MR × NR} tile of {@code C} in sixteen
+ * <p>The classic packed layout for {@code B}: {@code op(B)} is packed in panels of at most
+ * {@value #KC} × {@value #NC}, cut into slivers {@code NR} (two vectors) wide. {@code op(A)} is
+ * taken {@value #MR} rows at a time, read in place when it is stored row-major, else (and for a
+ * last sliver of fewer rows, zero-padded) copied row-major first: the micro-kernel steps through
+ * {@code k} one element at a time, so that the JIT checks its loads' bounds once per call rather
+ * than at every step. The micro-kernel keeps an {@code MR × NR} tile of {@code C} in sixteen
  * vector registers and, for each {@code k}, loads two vectors of the {@code B} sliver,
  * broadcasts each of the {@code MR} values of the {@code A} sliver and issues sixteen fused
  * multiply-adds. Large products are split over the cores by rows (or by columns when there are
@@ -27,8 +30,8 @@ final class VectorFloatGemm {
     static final int MR = 8;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
-    /** Depth of a packed panel. */
-    static final int KC = 256;
+    /** Greatest depth of a packed panel; the depth is split into panels of equal depth. */
+    static final int KC = 320;
     /** Width of a packed panel. */
     static final int NC = 512;
 
@@ -87,20 +90,32 @@ final class VectorFloatGemm {
         // With few rows each B panel is used only a few times: read B in place instead of
         // packing it, except a last sliver narrower than NR, which is packed with zero padding.
         boolean direct = !transB && i1 - i0 <= DIRECT_ROWS;
+        // A panel as deep as KC allows but no deeper than needed spares a shallow last panel
+        // its own pass over C.
+        int panels = (k + KC - 1) / KC;
+        int depth = (k + panels - 1) / panels;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             int full = direct ? nc - nc % NR : 0;
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            for (int pc = 0; pc < k; pc += depth) {
+                int kc = Math.min(depth, k - pc);
                 packB(b, n, k, transB, pc, kc, jc + full, nc - full, bp);
                 for (int i = i0; i < i1; i += MR) {
                     int rows = Math.min(MR, i1 - i);
-                    packA(a, m, k, transA, i, rows, pc, kc, ap);
+                    float[] as = a;
+                    int aoff = i * k + pc;
+                    int lda = k;
+                    if (transA || rows < MR) {
+                        packA(a, m, k, transA, i, rows, pc, kc, ap);
+                        as = ap;
+                        aoff = 0;
+                        lda = kc;
+                    }
                     for (int jr = 0; jr < nc; jr += NR) {
                         if (jr < full) {
-                            kernel(ap, b, pc * n + jc + jr, n, kc, tile);
+                            kernel(as, aoff, lda, b, pc * n + jc + jr, n, kc, tile);
                         } else {
-                            kernel(ap, bp, (jr - full) * kc, NR, kc, tile);
+                            kernel(as, aoff, lda, bp, (jr - full) * kc, NR, kc, tile);
                         }
                         flush(tile, c, i * n + jc + jr, n, rows, Math.min(NR, nc - jr));
                     }
@@ -110,11 +125,11 @@ final class VectorFloatGemm {
     }
 
     /**
-     * {@code tile[r · NR + j] = Σ_p ap[p · MR + r] · bp[boff + p · bstride + j]}. The tile goes
-     * through memory rather than straight into {@code C} so that this method stays small
-     * enough for the JIT to keep all sixteen accumulators in registers.
+     * {@code tile[r · NR + j] = Σ_p a[aoff + r · lda + p] · bp[boff + p · bstride + j]}. The
+     * tile goes through memory rather than straight into {@code C} so that this method stays
+     * small enough for the JIT to keep all sixteen accumulators in registers.
      */
-    private static void kernel(float[] ap, float[] bp, int boff, int bstride, int kc, float[] tile) {
+    private static void kernel(float[] a, int aoff, int lda, float[] bp, int boff, int bstride, int kc, float[] tile) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c00 = zero;
         FloatVector c01 = zero;
@@ -134,34 +149,34 @@ final class VectorFloatGemm {
         FloatVector c71 = zero;
         for (int p = 0; p < kc; p++) {
             int bo = boff + p * bstride;
-            int ao = p * MR;
+            int ao = aoff + p;
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
-            FloatVector a;
-            a = FloatVector.broadcast(S, ap[ao + 0]);
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, ap[ao + 1]);
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, ap[ao + 2]);
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, ap[ao + 3]);
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, ap[ao + 4]);
-            c40 = a.fma(b0, c40);
-            c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, ap[ao + 5]);
-            c50 = a.fma(b0, c50);
-            c51 = a.fma(b1, c51);
-            a = FloatVector.broadcast(S, ap[ao + 6]);
-            c60 = a.fma(b0, c60);
-            c61 = a.fma(b1, c61);
-            a = FloatVector.broadcast(S, ap[ao + 7]);
-            c70 = a.fma(b0, c70);
-            c71 = a.fma(b1, c71);
+            FloatVector v;
+            v = FloatVector.broadcast(S, a[ao]);
+            c00 = v.fma(b0, c00);
+            c01 = v.fma(b1, c01);
+            v = FloatVector.broadcast(S, a[ao + 1 * lda]);
+            c10 = v.fma(b0, c10);
+            c11 = v.fma(b1, c11);
+            v = FloatVector.broadcast(S, a[ao + 2 * lda]);
+            c20 = v.fma(b0, c20);
+            c21 = v.fma(b1, c21);
+            v = FloatVector.broadcast(S, a[ao + 3 * lda]);
+            c30 = v.fma(b0, c30);
+            c31 = v.fma(b1, c31);
+            v = FloatVector.broadcast(S, a[ao + 4 * lda]);
+            c40 = v.fma(b0, c40);
+            c41 = v.fma(b1, c41);
+            v = FloatVector.broadcast(S, a[ao + 5 * lda]);
+            c50 = v.fma(b0, c50);
+            c51 = v.fma(b1, c51);
+            v = FloatVector.broadcast(S, a[ao + 6 * lda]);
+            c60 = v.fma(b0, c60);
+            c61 = v.fma(b1, c61);
+            v = FloatVector.broadcast(S, a[ao + 7 * lda]);
+            c70 = v.fma(b0, c70);
+            c71 = v.fma(b1, c71);
         }
         c00.intoArray(tile, 0 * NR);
         c01.intoArray(tile, 0 * NR + L);
@@ -200,21 +215,22 @@ final class VectorFloatGemm {
         }
     }
 
-    /** Packs {@code op(A)[i .. i + rows, pc .. pc + kc)} as {@code ap[p · MR + r]}, zero for missing rows. */
+    /** Packs {@code op(A)[i .. i + rows, pc .. pc + kc)} row-major as {@code ap[r · kc + p]}, zero for missing rows. */
     private static void packA(float[] a, int m, int k, boolean transA, int i, int rows, int pc, int kc, float[] ap) {
         if (rows < MR) {
-            java.util.Arrays.fill(ap, 0, kc * MR, 0);
+            java.util.Arrays.fill(ap, rows * kc, MR * kc, 0);
         }
-        if (transA) {
-            for (int p = 0; p < kc; p++) {
-                System.arraycopy(a, (pc + p) * m + i, ap, p * MR, rows);
+        if (!transA) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(a, (i + r) * k + pc, ap, r * kc, kc);
             }
             return;
         }
         for (int r = 0; r < rows; r++) {
-            int src = (i + r) * k + pc;
+            int src = pc * m + i + r;
+            int dst = r * kc;
             for (int p = 0; p < kc; p++) {
-                ap[p * MR + r] = a[src + p];
+                ap[dst + p] = a[src + p * m];
             }
         }
     }
