@@ -15,8 +15,10 @@ import java.util.function.DoubleUnaryOperator;
  * {@code |x|}; in float32 {@code expm1(1e-10)} is 0), its ELU inherits that, its softplus
  * {@code log(1 + e^x)} overflows to infinity for {@code x > 88} in float32, and its tanh loses
  * relative accuracy near 0 (tanh(1e-30) is 0; at 1e-4 the float32 error is 3e-5). Slow: its sqrt
- * runs at about 2 ns per element, four times slower than the loop here. Each map is evaluated in
- * double with {@link Math} and rounded once to the array's type.
+ * runs at about 2 ns per element, four times slower than the loop here; and every libnd4j call
+ * costs 15–20 µs or more whatever its size, so relu and softmax of small tensors (one sample's
+ * activations) run here in a fraction of that. Each map is evaluated in double with {@link Math}
+ * and rounded once to the array's type.
  *
  * <p>The data moves between the native buffer and the Java heap in chunks that stay in the L1
  * cache, so that the JIT compiles the loops over plain arrays (vectorised where it can) instead of
