@@ -15,8 +15,10 @@ import java.util.function.DoubleUnaryOperator;
  * {@code |x|}; in float32 {@code expm1(1e-10)} is 0), its ELU inherits that, its softplus
  * {@code log(1 + e^x)} overflows to infinity for {@code x > 88} in float32, and its tanh loses
  * relative accuracy near 0 (tanh(1e-30) is 0; at 1e-4 the float32 error is 3e-5). Slow: its sqrt
- * runs at about 2 ns per element, four times slower than the loop here. Each map is evaluated in
- * double with {@link Math} and rounded once to the array's type.
+ * runs at about 2 ns per element, four times slower than the loop here; and every libnd4j call
+ * costs 15–20 µs or more whatever its size, so relu and softmax of small tensors (one sample's
+ * activations) run here in a fraction of that. Each map is evaluated in double with {@link Math}
+ * and rounded once to the array's type.
  *
  * <p>The data moves between the native buffer and the Java heap in chunks that stay in the L1
  * cache, so that the JIT compiles the loops over plain arrays (vectorised where it can) instead of
@@ -79,6 +81,112 @@ final class HostKernels {
                 o[i] = Math.sqrt(a[i]);
             }
         });
+    }
+
+    /**
+     * Writes {@code x > 0 ? min(x, cap) : 0} of each element of {@code x} into {@code out} (NaN
+     * and -0 give 0), and returns {@code out}.
+     *
+     * @param cap at least 0; infinity for no cap
+     */
+    static INDArray relu(INDArray x, INDArray out, double cap) {
+        float capF = (float) cap;
+        return chunks(x, null, out, (a, unused, o, n) -> {
+            for (int i = 0; i < n; i++) {
+                float v = a[i];
+                o[i] = v > 0 ? Math.min(v, capF) : 0;
+            }
+        }, (a, unused, o, n) -> {
+            for (int i = 0; i < n; i++) {
+                double v = a[i];
+                o[i] = v > 0 ? Math.min(v, cap) : 0;
+            }
+        });
+    }
+
+    /**
+     * Writes the softmax of {@code x} along {@code axis} into {@code out} and returns {@code out}:
+     * {@code e^(x - max) / Σ e^(x - max)} over each slice, in double, rounded once to the array's
+     * type. A slice holding NaN becomes all NaN, as in {@code Composites.softmax}.
+     *
+     * @param x a dense row-major array of {@code shape} spanning its whole buffer, not empty
+     * @param out an array of the same shape and type
+     */
+    static INDArray softmax(INDArray x, INDArray out, int[] shape, int axis) {
+        int length = shape[axis];
+        int inner = 1;
+        for (int i = axis + 1; i < shape.length; i++) {
+            inner *= shape[i];
+        }
+        double[] v = read(x);
+        double[] e = new double[length];
+        for (int base0 = 0; base0 < v.length; base0 += length * inner) {
+            for (int j = 0; j < inner; j++) {
+                int base = base0 + j;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < length; k++) {
+                    max = Math.max(max, v[base + k * inner]);
+                }
+                double sum = 0;
+                for (int k = 0; k < length; k++) {
+                    e[k] = Math.exp(v[base + k * inner] - max);
+                    sum += e[k];
+                }
+                for (int k = 0; k < length; k++) {
+                    v[base + k * inner] = e[k] / sum;
+                }
+            }
+        }
+        return write(v, out);
+    }
+
+    /** Copies {@code bias}, of {@code n} elements, into each row of the {@code m × n} array {@code out}. */
+    static void fillRows(INDArray out, INDArray bias) {
+        int n = Math.toIntExact(bias.length());
+        int m = Math.toIntExact(out.length() / Math.max(n, 1));
+        if (out.dataType() == DataType.FLOAT) {
+            FloatBuffer src = bias.data().asNioFloat();
+            FloatBuffer dst = out.data().asNioFloat();
+            for (int r = 0; r < m; r++) {
+                dst.put(r * n, src, 0, n);
+            }
+        } else {
+            DoubleBuffer src = bias.data().asNioDouble();
+            DoubleBuffer dst = out.data().asNioDouble();
+            for (int r = 0; r < m; r++) {
+                dst.put(r * n, src, 0, n);
+            }
+        }
+    }
+
+    /** The elements of a dense row-major array spanning its buffer, widened to double. */
+    private static double[] read(INDArray x) {
+        int n = Math.toIntExact(x.length());
+        double[] v = new double[n];
+        if (x.dataType() == DataType.FLOAT) {
+            float[] f = new float[n];
+            x.data().asNioFloat().get(0, f);
+            for (int i = 0; i < n; i++) {
+                v[i] = f[i];
+            }
+        } else {
+            x.data().asNioDouble().get(0, v);
+        }
+        return v;
+    }
+
+    /** Writes {@code v}, rounded once to the array's type, into {@code out}'s buffer; returns {@code out}. */
+    private static INDArray write(double[] v, INDArray out) {
+        if (out.dataType() == DataType.FLOAT) {
+            float[] f = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                f[i] = (float) v[i];
+            }
+            out.data().asNioFloat().put(0, f);
+        } else {
+            out.data().asNioDouble().put(0, v);
+        }
+        return out;
     }
 
     /**

@@ -89,14 +89,17 @@ import java.util.function.Supplier;
  * an operand is NaN, {@code sign(NaN)} is NaN and {@code argmax} finds the first NaN (libnd4j
  * drops NaN in all five); softmax subtracts the maximum before libnd4j's kernel, which alone
  * fails on very negative rows; empty tensors and empty inner dimensions of a matrix product never
- * reach libnd4j. The composites relu, softsign, hard sigmoid (float32) and clip run as single
- * native kernels, softmax as three, dense as one {@code gemm} plus an in-place bias add, elu,
+ * reach libnd4j. The composites softsign, hard sigmoid (float32) and clip run as single native
+ * kernels; relu and softmax as one host pass on small tensors and as one and three native kernels
+ * on large ones; dense as one {@code gemm} into an array whose rows start as the bias; elu,
  * softplus and fused element-wise passes (an optimizer's update) as one host pass.
  *
  * <p>Speed: results are written into arrays released by closed tensors of the same type and shape
  * ({@link #cachedBytes()}), so an operation on a small tensor costs a kernel call rather than a
- * native allocation; square roots run on the host, four times faster than libnd4j's; sums along
- * the first or last axis run as a matrix product with a vector of ones on BLAS.
+ * native allocation; matrix products call OpenBLAS directly, without libnd4j's per-operation cost
+ * (a one-sample {@code predict} of a small network is a few such calls and host passes, no libnd4j
+ * operation); square roots run on the host, four times faster than libnd4j's; sums along the
+ * first or last axis run as a matrix product with a vector of ones on BLAS.
  */
 public final class Nd4jBackend implements Backend {
 
@@ -108,6 +111,15 @@ public final class Nd4jBackend implements Backend {
 
     /** Below this magnitude tanh is computed on the host (native relative error there: 1.5e-7 in float32 at 0.1). */
     private static final double TANH_NATIVE_FROM = 0.1;
+
+    /**
+     * Up to this many elements relu runs as a host pass: below it the pass costs less than the
+     * fixed cost of a libnd4j kernel call.
+     */
+    private static final int HOST_RELU_MAX = 1 << 14;
+
+    /** Up to this many elements softmax runs as a host pass, below the cost of libnd4j's three kernels. */
+    private static final int HOST_SOFTMAX_MAX = 1 << 12;
 
     /** The system property that sets the capacity of the array cache, in bytes. */
     public static final String CACHE_BYTES_PROPERTY = "cthulhu.nd4j.cacheBytes";
@@ -524,14 +536,14 @@ public final class Nd4jBackend implements Backend {
         if (outer != 1 && inner != 1) {
             return false;
         }
-        long n = shape[axis];
-        INDArray ones = outer == 1 ? alloc(in.dataType(), new int[] {1, (int) n}) : alloc(in.dataType(), new int[] {(int) n, 1});
+        int n = shape[axis];
+        INDArray ones = outer == 1 ? alloc(in.dataType(), new int[] {1, n}) : alloc(in.dataType(), new int[] {n, 1});
         try {
             ones.assign(1.0);
             if (outer == 1) {
-                Nd4j.gemm(ones, in.reshape('c', n, inner), out.reshape('c', 1, inner), false, false, 1.0, 0.0);
+                Blas.gemm(ones, false, in, false, out, 1, (int) inner, n, 0);
             } else {
-                Nd4j.gemm(in.reshape('c', outer, n), ones, out.reshape('c', outer, 1), false, false, 1.0, 0.0);
+                Blas.gemm(in, false, ones, false, out, (int) outer, 1, n, 0);
             }
         } finally {
             release(ones);
@@ -573,11 +585,15 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
-        return detached(a.dtype(), () -> product(a, b, transposeA, transposeB));
+        return detached(a.dtype(), () -> product(a, b, transposeA, transposeB, null));
     }
 
-    /** {@code op(a) · op(b)} into a new array; libnd4j is not called with an empty dimension. */
-    private INDArray product(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+    /**
+     * {@code op(a) · op(b)}, plus {@code bias} on every row when not null, into a new array: one
+     * {@code gemm} into an array whose rows start as the bias ({@code beta} 1), so the bias costs
+     * a copy rather than a kernel call. OpenBLAS is not called with an empty dimension.
+     */
+    private INDArray product(Tensor a, Tensor b, boolean transposeA, boolean transposeB, Tensor bias) {
         INDArray x = arr(a);
         INDArray y = arr(b);
         int m = transposeA ? a.dim(1) : a.dim(0);
@@ -587,11 +603,15 @@ public final class Nd4jBackend implements Backend {
         if (m == 0 || n == 0) {
             return empty(a.dtype(), shape);
         }
-        if (k == 0) {
-            return Nd4j.zeros(type(a.dtype()), m, n);
-        }
         INDArray out = alloc(a.dtype(), shape);
-        Nd4j.gemm(x, y, out, transposeA, transposeB, 1.0, 0.0);
+        if (bias != null) {
+            HostKernels.fillRows(out, arr(bias));
+        } else if (k == 0) {
+            out.assign(0);
+        }
+        if (k > 0) {
+            Blas.gemm(x, transposeA, y, transposeB, out, m, n, k, bias == null ? 0 : 1);
+        }
         return out;
     }
 
@@ -714,9 +734,10 @@ public final class Nd4jBackend implements Backend {
     // ---- composites as native kernels -------------------------------------------------------
 
     /**
-     * {@link Composites#softmax}: the maximum along {@code axis} is subtracted first (libnd4j's
-     * kernel alone turns a row of very negative inputs such as [-3000, -3000, -2999] into NaN),
-     * then libnd4j's softmax kernel runs in place.
+     * {@link Composites#softmax}: up to 4,096 elements one pass on the host
+     * ({@link HostKernels#softmax}, in double); above, the maximum along {@code axis} is
+     * subtracted first (libnd4j's kernel alone turns a row of very negative inputs such as
+     * [-3000, -3000, -2999] into NaN), then libnd4j's softmax kernel runs in place.
      */
     @Override
     public Tensor softmax(Tensor x, int axis) {
@@ -726,6 +747,9 @@ public final class Nd4jBackend implements Backend {
                 return empty(x.dtype(), x.shape());
             }
             INDArray out = alloc(x.dtype(), x.shape());
+            if (x.size() <= HOST_SOFTMAX_MAX) {
+                return HostKernels.softmax(in, out, x.shape(), axis);
+            }
             // The native maximum skips NaN, which is harmless here: a NaN still turns its whole slice into NaN.
             INDArray max = alloc(x.dtype(), Shapes.reduced(x.shape(), axis, true));
             try {
@@ -740,9 +764,10 @@ public final class Nd4jBackend implements Backend {
     }
 
     /**
-     * {@link Composites#relu}: with threshold 0 one scalar kernel — {@code max(x, 0)}, which like
-     * the composite maps NaN and -0 to 0, clipped in place to {@code maxValue}; or, with a slope
-     * and no cap, the leaky-ReLU kernel. Other combinations use the composite.
+     * {@link Composites#relu}: with threshold 0 and no slope {@code min(max(x, 0), maxValue)},
+     * which like the composite maps NaN and -0 to 0 — one host pass up to
+     * 16,384 elements, else a scalar kernel clipped in place; with a slope and
+     * no cap, the leaky-ReLU kernel. Other combinations use the composite.
      */
     @Override
     public Tensor relu(Tensor x, double alpha, Double maxValue, double threshold) {
@@ -758,6 +783,9 @@ public final class Nd4jBackend implements Backend {
             if (alpha != 0) {
                 Nd4j.getExecutioner().exec(new LeakyReLU(in, out, alpha));
                 return out;
+            }
+            if (x.size() <= HOST_RELU_MAX) {
+                return HostKernels.relu(in, out, maxValue == null ? Double.POSITIVE_INFINITY : Math.max(0, maxValue));
             }
             Nd4j.getExecutioner().exec(new ScalarMax(in, null, out, 0.0));
             if (maxValue != null) {
@@ -851,18 +879,10 @@ public final class Nd4jBackend implements Backend {
         Nd4j.exec(withOutput(new ClipByValue(x, min, max), x));
     }
 
-    /** One {@code gemm} into a new array, then the bias added to every row in place. */
+    /** One {@code gemm} into a new array whose rows start as the bias. */
     @Override
     public Tensor dense(Tensor x, Tensor kernel, Tensor bias) {
-        return detached(x.dtype(), () -> {
-            INDArray out = product(x, kernel, false, false);
-            if (bias != null && !out.isEmpty()) {
-                // The broadcasting add custom op in place; BiasAdd and the legacy broadcast behind
-                // addiRowVector measured slower on [32, 32] outputs.
-                Nd4j.exec(new AddOp(out, arr(bias), out));
-            }
-            return out;
-        });
+        return detached(x.dtype(), () -> product(x, kernel, false, false, bias));
     }
 
     /**
