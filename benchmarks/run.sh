@@ -29,6 +29,13 @@ stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 json="$results/$mode-$stamp.json"
 report="$results/$mode-$stamp.md"
 
+# glibc's malloc otherwise hands the memory of each training step's large arrays back to the
+# kernel when they are freed (trimming, and deleting the heaps of a thread's arena), so the next
+# step faults every page in again; how often depends on the allocator's history, and so did the
+# native backends' training figures (see benchmarks/README.md). These settings keep freed memory
+# for reuse, the same for every implementation. A value already set wins.
+export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824}"
+
 # Forks inherit these JVM arguments and this environment: the vector module for the pure
 # backend, passive OpenMP threads so that ND4J's and PyTorch's pools do not spin between ops,
 # and quieter logging.
