@@ -4,17 +4,9 @@ import cthulhu.backend.Tensor;
 import cthulhu.backend.TensorScope;
 import cthulhu.models.BatchGradients;
 import cthulhu.models.Sequential;
-import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.broadcast.Broadcast;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -22,8 +14,8 @@ import java.util.List;
  * of one batch ({@link Sequential#computeGradients}), a run of local optimizer steps
  * ({@link Sequential#trainOnBatch}), or the loss and metrics ({@link Sequential#evaluate}).
  * Each borrows a model from {@link ExecutorModels}, sets the shipped state, and returns
- * sample-weighted {@link Sums} — or, for a whole epoch of parameter averaging in one barrier
- * stage, averages with the other tasks itself ({@link #averagingEpoch}).
+ * sample-weighted {@link Sums} — or, for a whole epoch of parameter averaging on a single
+ * partition, each round's logs ({@link #averagingEpoch}).
  */
 final class ShardSteps {
 
@@ -36,9 +28,9 @@ final class ShardSteps {
     }
 
     /**
-     * What an epoch of parameter averaging run as one stage reports: each round's logs (loss and
-     * metrics) averaged over the round's samples, the averaged weights and optimizer state after
-     * the last round, and the optimizer's step count then.
+     * What an epoch of parameter averaging run as one task reports: each round's logs (loss and
+     * metrics) averaged over the round's samples, the weights and optimizer state after the last
+     * round, and the optimizer's step count then.
      */
     record Epoch(double[][] logs, Blocks state, long iterations) implements Serializable {
     }
@@ -121,63 +113,29 @@ final class ShardSteps {
     }
 
     /**
-     * The rounds {@code 0 … rounds − 1} of parameter averaging in {@code epoch}, all in this task
-     * of a barrier stage: from the shipped weights, optimizer state and step count, round {@code r}
-     * takes {@link #localSteps}' {@code frequency} steps from batch {@code r · frequency}, then every
-     * task sets its model to the sample-weighted average of all tasks' states, which each computes
-     * from the same contributions in partition order ({@link BarrierTaskContext#allGather}), and
-     * the step count advances by the most steps any task took. With one task the average is its
-     * own state and nothing is exchanged.
+     * The rounds {@code 0 … rounds − 1} of parameter averaging in {@code epoch} on the only
+     * partition, all in one task: from the shipped weights, optimizer state and step count, round
+     * {@code r} takes {@link #localSteps}' {@code frequency} steps from batch {@code r · frequency};
+     * the average of one partition's state is that state, so the model goes on from it.
      *
-     * @return the epoch's logs and final state in the first partition's task, null in the others
+     * @return each round's logs and the final state
      */
-    static Epoch averagingEpoch(Shard shard, BarrierTaskContext context, Broadcast<byte[]> saved, double[][] state, long iterations,
-                                Batches batches, int epoch, int frequency, int rounds) {
+    static Epoch averagingEpoch(Shard shard, Broadcast<byte[]> saved, double[][] state, long iterations, Batches batches,
+                                int epoch, int frequency, int rounds) {
         Sequential model = ExecutorModels.borrow(saved);
         try (TensorScope scope = TensorScope.open()) {
             ModelState.restore(model, state, true);
             model.getOptimizer().setIterations(iterations);
-            boolean alone = context.getTaskInfos().length == 1;
             double[][] logs = new double[rounds][];
             for (int r = 0; r < rounds; r++) {
-                long start = model.getOptimizer().iterations();
                 try (TensorScope round = TensorScope.open()) {
-                    Sums mine = trainSteps(model, shard, batches, epoch, r * frequency, frequency, !alone);
-                    Sums total = alone ? mine : addAll(context, mine);
-                    logs[r] = total.meanLogs();
-                    if (!alone) {
-                        ModelState.restore(model, total.meanTensors(), true);
-                        model.getOptimizer().setIterations(start + total.steps());
-                    }
+                    logs[r] = trainSteps(model, shard, batches, epoch, r * frequency, frequency, false).meanLogs();
                 }
             }
-            return context.partitionId() == 0
-                    ? new Epoch(logs, new Blocks(ModelState.capture(model, true)), model.getOptimizer().iterations())
-                    : null;
+            return new Epoch(logs, new Blocks(ModelState.capture(model, true)), model.getOptimizer().iterations());
         } finally {
             ExecutorModels.giveBack(saved, model);
         }
-    }
-
-    /** Every task's {@code mine}, added in partition order; each task of the stage gets the same sum. */
-    private static Sums addAll(BarrierTaskContext context, Sums mine) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(mine);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        // allGather carries strings; Base64 keeps them ASCII, one byte per character on the wire.
-        String[] all = context.allGather(Base64.getEncoder().encodeToString(bytes.toByteArray()));
-        Sums total = Sums.none();
-        for (String message : all) {
-            try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(Base64.getDecoder().decode(message)))) {
-                total = total.add((Sums) in.readObject());
-            } catch (IOException | ClassNotFoundException e) {
-                throw new IllegalStateException("Cannot read another task's weights in the averaging of an epoch: " + e.getMessage(), e);
-            }
-        }
-        return total;
     }
 
     /** The shard's mean loss and metrics in inference mode, at the model's saved weights. */

@@ -3,10 +3,8 @@ package cthulhu.spark;
 import cthulhu.backend.Shapes;
 import cthulhu.losses.Losses;
 import cthulhu.models.Sequential;
-import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.Partition;
 import org.apache.spark.Partitioner;
-import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -14,10 +12,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
-import scala.collection.Iterator$;
-import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
-import scala.runtime.AbstractFunction1;
 import scala.runtime.AbstractFunction2;
 import scala.runtime.BoxedUnit;
 
@@ -230,53 +225,15 @@ final class Shards implements AutoCloseable {
         }
     }
 
-    /** What each task of a barrier stage computes from its shard, with the other tasks. */
-    interface Together<R> extends Serializable {
-        /** The task's result, or null when it has none to report. */
-        R apply(Shard shard, BarrierTaskContext context);
+    /** What a task computes from its shard, for {@link #each}. */
+    interface Each<R> extends Serializable {
+        R apply(Shard shard);
     }
 
-    /**
-     * Whether all shards can be tasks of one barrier stage: the cluster runs as many tasks at once
-     * as there are partitions, and executors are not allocated dynamically (which such stages refuse).
-     */
-    boolean fitOneBarrierStage() {
-        SparkContext sc = context.sc();
-        return !sc.conf().getBoolean("spark.dynamicAllocation.enabled", false)
-                && rdd.getNumPartitions() <= sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
-    }
-
-    /**
-     * Runs {@code task} on every shard in one barrier stage — all tasks at once, able to exchange
-     * values, and all started again if one fails — and returns the results the tasks reported, in
-     * no particular order.
-     */
-    <R> List<R> together(Together<R> task, Class<R> type) {
-        ClassTag<R> tag = ClassTag$.MODULE$.apply(type);
-        JavaRDD<R> results = new JavaRDD<>(rdd.rdd().barrier().mapPartitions(new AllAtOnce<>(worker, task), false, tag), tag);
-        // Spark retries a failed barrier stage only when it feeds a shuffle, not when it returns
-        // to the driver: the few results pass through one.
-        return SparkTrainer.call(() -> results.keyBy(result -> 0).partitionBy(new ByIndex(1)).values().collect());
-    }
-
-    /** A barrier task over one partition: its shard's result, if any. */
-    private static final class AllAtOnce<R> extends AbstractFunction1<scala.collection.Iterator<Shard>, scala.collection.Iterator<R>>
-            implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final Worker worker;
-        private final Together<R> task;
-
-        AllAtOnce(Worker worker, Together<R> task) {
-            this.worker = worker;
-            this.task = task;
-        }
-
-        @Override
-        public scala.collection.Iterator<R> apply(scala.collection.Iterator<Shard> shards) {
-            Shard shard = shards.next();
-            R result = worker.run(() -> task.apply(shard, BarrierTaskContext.get()));
-            return result == null ? Iterator$.MODULE$.empty() : Iterator$.MODULE$.single(result);
-        }
+    /** {@code task}'s result for each shard, in partition order, on the executors' backend and float type. */
+    <R> List<R> each(Each<R> task) {
+        Worker w = worker;
+        return SparkTrainer.call(() -> rdd.map(shard -> w.run(() -> task.apply(shard))).collect());
     }
 
     JavaSparkContext context() {

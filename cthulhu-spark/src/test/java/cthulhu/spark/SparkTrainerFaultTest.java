@@ -48,9 +48,8 @@ class SparkTrainerFaultTest {
         assertRetriedAndCountedOnce(new SparkTrainer(LocalSpark.session()));
     }
 
-    /** An epoch of parameter averaging runs as one stage of tasks that average among themselves: all of them start it again. */
     @Test
-    void aTaskFailingOnceInAnEpochOfParameterAveragingRetriesTheEpochAndItsShardCountsOnce() {
+    void aTaskFailingOnceInParameterAveragingIsRetriedAndItsShardCountsOnce() {
         assertRetriedAndCountedOnce(new SparkTrainer(LocalSpark.session()).parameterAveraging(2));
     }
 
