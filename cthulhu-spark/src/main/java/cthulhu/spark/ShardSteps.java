@@ -14,7 +14,8 @@ import java.util.List;
  * of one batch ({@link Sequential#computeGradients}), a run of local optimizer steps
  * ({@link Sequential#trainOnBatch}), or the loss and metrics ({@link Sequential#evaluate}).
  * Each borrows a model from {@link ExecutorModels}, sets the shipped state, and returns
- * sample-weighted {@link Sums}.
+ * sample-weighted {@link Sums} — or, for a whole epoch of parameter averaging on a single
+ * partition, each round's logs ({@link #averagingEpoch}).
  */
 final class ShardSteps {
 
@@ -24,6 +25,14 @@ final class ShardSteps {
      * @param labelShape the shape of one label sample the loss takes
      */
     record Batches(boolean shuffle, long seed, int batchSize, int[] labelShape) implements Serializable {
+    }
+
+    /**
+     * What an epoch of parameter averaging run as one task reports: each round's logs (loss and
+     * metrics) averaged over the round's samples, the weights and optimizer state after the last
+     * round, and the optimizer's step count then.
+     */
+    record Epoch(double[][] logs, Blocks state, long iterations) implements Serializable {
     }
 
     private ShardSteps() {
@@ -60,30 +69,70 @@ final class ShardSteps {
         try (TensorScope scope = TensorScope.open()) {
             ModelState.restore(model, state, true);
             model.getOptimizer().setIterations(iterations);
-            double[] logs = null;
-            int samples = 0;
-            int steps = 0;
-            for (int s = firstStep; s < firstStep + count; s++) {
-                int[] idx = shard.batch(batches.shuffle(), batches.seed(), epoch, s, batches.batchSize());
-                if (idx.length == 0) {
-                    break;
-                }
-                try (TensorScope step = TensorScope.open()) {
-                    double[] values = model.trainOnBatch(shard.features(idx, model.inputShape()), shard.labels(idx, batches.labelShape()));
-                    if (logs == null) {
-                        logs = new double[values.length];
-                    }
-                    for (int i = 0; i < values.length; i++) {
-                        logs[i] += values[i] * idx.length;
-                    }
-                }
-                samples += idx.length;
-                steps++;
+            return trainSteps(model, shard, batches, epoch, firstStep, count, true);
+        } finally {
+            ExecutorModels.giveBack(saved, model);
+        }
+    }
+
+    /**
+     * Up to {@code count} optimizer steps of {@code model} on the shard's batches {@code firstStep, …}
+     * of {@code epoch}: the mean loss and metrics of the batches and, when {@code withState}, the
+     * resulting weights and optimizer state, weighted by the samples trained on; none past the
+     * shard's last batch.
+     */
+    private static Sums trainSteps(Sequential model, Shard shard, Batches batches, int epoch, int firstStep, int count,
+                                   boolean withState) {
+        double[] logs = null;
+        int samples = 0;
+        int steps = 0;
+        for (int s = firstStep; s < firstStep + count; s++) {
+            int[] idx = shard.batch(batches.shuffle(), batches.seed(), epoch, s, batches.batchSize());
+            if (idx.length == 0) {
+                break;
             }
-            for (int i = 0; i < logs.length; i++) {
-                logs[i] /= samples;
+            try (TensorScope step = TensorScope.open()) {
+                double[] values = model.trainOnBatch(shard.features(idx, model.inputShape()), shard.labels(idx, batches.labelShape()));
+                if (logs == null) {
+                    logs = new double[values.length];
+                }
+                for (int i = 0; i < values.length; i++) {
+                    logs[i] += values[i] * idx.length;
+                }
             }
-            return Sums.of(ModelState.values(model, true), logs, samples, steps);
+            samples += idx.length;
+            steps++;
+        }
+        if (samples == 0) {
+            return Sums.none();
+        }
+        for (int i = 0; i < logs.length; i++) {
+            logs[i] /= samples;
+        }
+        return Sums.of(withState ? ModelState.values(model, true) : List.of(), logs, samples, steps);
+    }
+
+    /**
+     * The rounds {@code 0 … rounds − 1} of parameter averaging in {@code epoch} on the only
+     * partition, all in one task: from the shipped weights, optimizer state and step count, round
+     * {@code r} takes {@link #localSteps}' {@code frequency} steps from batch {@code r · frequency};
+     * the average of one partition's state is that state, so the model goes on from it.
+     *
+     * @return each round's logs and the final state
+     */
+    static Epoch averagingEpoch(Shard shard, Broadcast<byte[]> saved, double[][] state, long iterations, Batches batches,
+                                int epoch, int frequency, int rounds) {
+        Sequential model = ExecutorModels.borrow(saved);
+        try (TensorScope scope = TensorScope.open()) {
+            ModelState.restore(model, state, true);
+            model.getOptimizer().setIterations(iterations);
+            double[][] logs = new double[rounds][];
+            for (int r = 0; r < rounds; r++) {
+                try (TensorScope round = TensorScope.open()) {
+                    logs[r] = trainSteps(model, shard, batches, epoch, r * frequency, frequency, false).meanLogs();
+                }
+            }
+            return new Epoch(logs, new Blocks(ModelState.capture(model, true)), model.getOptimizer().iterations());
         } finally {
             ExecutorModels.giveBack(saved, model);
         }

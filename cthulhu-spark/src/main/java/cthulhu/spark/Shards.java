@@ -225,6 +225,17 @@ final class Shards implements AutoCloseable {
         }
     }
 
+    /** What a task computes from its shard, for {@link #each}. */
+    interface Each<R> extends Serializable {
+        R apply(Shard shard);
+    }
+
+    /** {@code task}'s result for each shard, in partition order, on the executors' backend and float type. */
+    <R> List<R> each(Each<R> task) {
+        Worker w = worker;
+        return SparkTrainer.call(() -> rdd.map(shard -> w.run(() -> task.apply(shard))).collect());
+    }
+
     JavaSparkContext context() {
         return context;
     }

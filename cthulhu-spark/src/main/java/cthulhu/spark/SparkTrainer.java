@@ -68,14 +68,17 @@ import java.util.function.Supplier;
  *   optimizer steps from the shipped weights and optimizer state, and the driver sets the model
  *   to their average weighted by the samples each trained on (DL4J's
  *   {@code ParameterAveragingTrainingMaster}); with frequency 1 and plain SGD this again equals
- *   the large-batch step.</li>
+ *   the large-batch step. On a single partition there is nothing to average: a whole epoch
+ *   is one task, with no job or broadcast per round, and the driver then reports each round to
+ *   the callbacks, with the model already at the epoch's end.</li>
  * </ul>
  * Gradient averaging changes only what the optimizer updates; variables a layer itself updates
  * in its training forward pass (such as moving statistics) keep their driver values. Parameter
  * averaging averages every variable.
  * Callbacks and the returned {@link History} run on the driver as in {@link Model#fit(cthulhu.backend.Tensor, cthulhu.backend.Tensor, FitOptions)};
  * one synchronisation is one "batch" for them. A failed task is retried by Spark and recomputes
- * the same batches from the same broadcast; results are combined from task results, never
+ * the same batches from the same broadcast — an epoch run as one task starts again from the
+ * epoch's starting weights; results are combined from task results, never
  * accumulated as side effects, so a retried shard counts once.
  *
  * <p><b>Executors</b> deserialise the model once per JVM (per concurrent task) from a broadcast of
@@ -228,6 +231,9 @@ public final class SparkTrainer {
         private final ShardSteps.Batches batches;
         private final int stepsPerSync;
         private final int syncsPerEpoch;
+        private final boolean epochPerTask;
+        /** The logs of each round of the epoch whose task ran last. */
+        private double[][] roundLogs;
 
         Run(Sequential model, Shards shards, ShardSteps.Batches batches) {
             this.model = model;
@@ -236,6 +242,7 @@ public final class SparkTrainer {
             this.stepsPerSync = Math.max(averagingFrequency, 1);
             int stepsPerEpoch = shards.steps(batches.batchSize());
             this.syncsPerEpoch = (stepsPerEpoch + stepsPerSync - 1) / stepsPerSync;
+            this.epochPerTask = averagingFrequency > 0 && shards.partitions() == 1;
         }
 
         @Override
@@ -255,6 +262,12 @@ public final class SparkTrainer {
 
         @Override
         public double[] train(int epoch, int step) {
+            if (epochPerTask) {
+                if (step == 0) {
+                    roundLogs = averagingEpoch(epoch);
+                }
+                return roundLogs[step];
+            }
             return (averagingFrequency == 0 ? gradientStep(epoch, step) : averagingRound(epoch, step)).meanLogs();
         }
 
@@ -295,6 +308,30 @@ public final class SparkTrainer {
                 ModelState.restore(model, total.meanTensors(), true);
                 model.getOptimizer().setIterations(iterations + total.steps());
                 return total;
+            } finally {
+                state.destroy();
+            }
+        }
+
+        /**
+         * All rounds of parameter averaging of {@code epoch} on the only partition, in one task
+         * (see {@link ShardSteps#averagingEpoch}); the model ends with the epoch's state.
+         *
+         * @return each round's logs
+         */
+        private double[][] averagingEpoch(int epoch) {
+            Broadcast<byte[]> saved = shards.saved();
+            ShardSteps.Batches b = batches;
+            Broadcast<Blocks> state = shards.context().broadcast(new Blocks(ModelState.capture(model, true)));
+            try {
+                long iterations = model.getOptimizer().iterations();
+                int frequency = averagingFrequency;
+                int rounds = syncsPerEpoch;
+                ShardSteps.Epoch result = shards.each(shard -> ShardSteps.averagingEpoch(shard, saved, state.value().values(),
+                        iterations, b, epoch, frequency, rounds)).get(0);
+                ModelState.restore(model, result.state().values(), true);
+                model.getOptimizer().setIterations(result.iterations());
+                return result.logs();
             } finally {
                 state.destroy();
             }

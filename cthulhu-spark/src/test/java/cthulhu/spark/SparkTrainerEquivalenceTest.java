@@ -47,6 +47,35 @@ class SparkTrainerEquivalenceTest {
                 new SparkTrainer(LocalSpark.session()).parameterAveraging(1), () -> new SGD(0.1)));
     }
 
+    /** On one partition an epoch is one task; with nothing to average, it is the single-machine fit on the same batches. */
+    @Test
+    void parameterAveragingOnOnePartitionIsTheSingleMachineFit() {
+        K.withFloatx("float64", () -> {
+            double[][] x = LocalSpark.features(ROWS, 4, 3);
+            double[][] y = LocalSpark.oneHot(x, 3);
+            Dataset<Row> data = LocalSpark.dataset(x, y, 1, LocalSpark.DOUBLES, LocalSpark.FLOATS);
+            try (Sequential distributed = mlp(new Adam()); Sequential single = mlp(new Adam());
+                 Tensor xs = K.constant(rows(x, order(ROWS)), ROWS, 4); Tensor ys = K.constant(rows(y, order(ROWS)), ROWS, 3)) {
+                copyWeights(distributed, single);
+                History spark = new SparkTrainer(LocalSpark.session()).parameterAveraging(3).fit(distributed, data, "features", "label", options());
+                History reference = single.fit(xs, ys, options());
+                for (String key : List.of("loss", "accuracy")) {
+                    assertClose(reference.history().get(key), spark.history().get(key), TOLERANCE);
+                }
+                assertClose(weights(single), weights(distributed), TOLERANCE);
+                assertEquals(single.getOptimizer().iterations(), distributed.getOptimizer().iterations());
+            }
+        });
+    }
+
+    private static List<Integer> order(int n) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            order.add(i);
+        }
+        return order;
+    }
+
     @Test
     void shuffledTrainingIsReproducibleFromItsSeed() {
         K.withFloatx("float64", () -> {

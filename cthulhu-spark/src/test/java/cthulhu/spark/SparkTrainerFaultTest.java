@@ -45,10 +45,18 @@ class SparkTrainerFaultTest {
 
     @Test
     void aTaskFailingOnceIsRetriedAndItsShardCountsOnce() {
+        assertRetriedAndCountedOnce(new SparkTrainer(LocalSpark.session()));
+    }
+
+    @Test
+    void aTaskFailingOnceInParameterAveragingIsRetriedAndItsShardCountsOnce() {
+        assertRetriedAndCountedOnce(new SparkTrainer(LocalSpark.session()).parameterAveraging(2));
+    }
+
+    private static void assertRetriedAndCountedOnce(SparkTrainer trainer) {
         K.withFloatx("float64", () -> {
             double[][] x = LocalSpark.features(64, 4, 5);
             Dataset<Row> data = LocalSpark.dataset(x, LocalSpark.oneHot(x, 3), 2, LocalSpark.DOUBLES, LocalSpark.DOUBLES);
-            SparkTrainer trainer = new SparkTrainer(LocalSpark.session());
             try (Sequential clean = model(); Sequential faulty = model()) {
                 SparkTrainerEquivalenceTest.copyWeights(clean, faulty);
                 History expected = trainer.fit(clean, data, "features", "label", SparkTrainerEquivalenceTest.options());
