@@ -198,8 +198,9 @@ public final class Nd4jBackend implements Backend {
      * The bytes of native memory this backend keeps for reuse: arrays released by closed tensors,
      * which later results of the same type and shape are written into instead of new allocations.
      * At most {@value #CACHE_BYTES_PROPERTY} bytes (default {@link #DEFAULT_CACHE_BYTES}; 0 turns
-     * the cache off); arrays of the least recently used shapes are freed first. {@link #close()}
-     * frees them all.
+     * the cache off); arrays of the least recently used shapes are freed first, those of the
+     * releasing thread's stripe (threads take max(8, 4 × processors) stripes in turn, so that
+     * threads sharing a model do not wait for each other). {@link #close()} frees them all.
      */
     public long cachedBytes() {
         return pool().cachedBytes();
@@ -217,7 +218,7 @@ public final class Nd4jBackend implements Backend {
         if (p == null) {
             synchronized (this) {
                 if (pool == null) {
-                    pool = new ArrayPool(cacheCapacity());
+                    pool = new ArrayPool(cacheCapacity(), ArrayPool.STRIPES);
                 }
                 p = pool;
             }

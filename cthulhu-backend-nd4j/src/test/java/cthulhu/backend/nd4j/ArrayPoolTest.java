@@ -5,9 +5,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.lang.ref.WeakReference;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +24,7 @@ class ArrayPoolTest {
 
     @Test
     void aReleasedArrayIsReusedForTheSameTypeAndShapeOnly() {
-        try (ArrayPool pool = new ArrayPool(1 << 20)) {
+        try (ArrayPool pool = new ArrayPool(1 << 20, 1)) {
             INDArray a = pool.take(DataType.FLOAT, TWO_BY_THREE);
             pool.release(a);
             assertEquals(24, pool.cachedBytes(), "six floats");
@@ -40,7 +45,7 @@ class ArrayPoolTest {
 
     @Test
     void arraysTheCacheDidNotMakeAreFreedNotKept() {
-        try (ArrayPool pool = new ArrayPool(1 << 20)) {
+        try (ArrayPool pool = new ArrayPool(1 << 20, 1)) {
             INDArray foreign = Nd4j.create(DataType.FLOAT, TWO_BY_THREE);
             pool.release(foreign);
             assertTrue(foreign.wasClosed());
@@ -51,7 +56,7 @@ class ArrayPoolTest {
     @Test
     void beyondItsCapacityTheLeastRecentlyUsedShapeIsFreedFirst() {
         // Room for two 2 × 3 float arrays (24 bytes each).
-        try (ArrayPool pool = new ArrayPool(48)) {
+        try (ArrayPool pool = new ArrayPool(48, 1)) {
             INDArray old = pool.take(DataType.FLOAT, TWO_BY_THREE);
             INDArray recent = pool.take(DataType.FLOAT, new long[] {6});
             INDArray newest = pool.take(DataType.FLOAT, new long[] {3, 2});
@@ -72,7 +77,7 @@ class ArrayPoolTest {
 
     @Test
     void capacityZeroFreesEveryArrayAtOnce() {
-        try (ArrayPool pool = new ArrayPool(0)) {
+        try (ArrayPool pool = new ArrayPool(0, 1)) {
             INDArray a = pool.take(DataType.FLOAT, TWO_BY_THREE);
             pool.release(a);
             assertTrue(a.wasClosed());
@@ -82,7 +87,7 @@ class ArrayPoolTest {
 
     @Test
     void closingFreesTheCachedArraysAndEveryLaterRelease() {
-        ArrayPool pool = new ArrayPool(1 << 20);
+        ArrayPool pool = new ArrayPool(1 << 20, 1);
         INDArray cached = pool.take(DataType.FLOAT, TWO_BY_THREE);
         INDArray inUse = pool.take(DataType.FLOAT, TWO_BY_THREE);
         pool.release(cached);
@@ -98,8 +103,62 @@ class ArrayPoolTest {
     }
 
     @Test
+    void anArrayReleasedOnAnotherThreadIsCachedOnceByTheStripeThatMadeIt() throws Exception {
+        ExecutorService maker = Executors.newSingleThreadExecutor();
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        INDArray a;
+        try (ArrayPool pool = new ArrayPool(1 << 20, 4)) {
+            // Threads take stripes in turn, so the two threads almost always have different ones.
+            a = maker.submit(() -> pool.take(DataType.FLOAT, TWO_BY_THREE)).get();
+            INDArray b = other.submit(() -> pool.take(DataType.FLOAT, TWO_BY_THREE)).get();
+            other.submit(() -> pool.release(a)).get();
+            maker.submit(() -> pool.release(b)).get();
+            assertFalse(a.wasClosed(), "cached, not freed as an array the cache did not make");
+            assertFalse(b.wasClosed());
+            assertEquals(2 * 24, pool.cachedBytes(), "each cached once");
+
+            assertSame(a, maker.submit(() -> pool.take(DataType.FLOAT, TWO_BY_THREE)).get(), "back in its maker's stripe");
+            assertSame(b, other.submit(() -> pool.take(DataType.FLOAT, TWO_BY_THREE)).get());
+            assertEquals(0, pool.cachedBytes());
+            INDArray fresh = maker.submit(() -> pool.take(DataType.FLOAT, TWO_BY_THREE)).get();
+            assertNotSame(a, fresh, "no second copy of the array in any stripe");
+            assertNotSame(b, fresh);
+            pool.release(a);
+            pool.release(b);
+            pool.release(fresh);
+        } finally {
+            maker.shutdown();
+            other.shutdown();
+        }
+        assertTrue(a.wasClosed(), "closing the cache frees what any stripe holds");
+    }
+
+    @Test
+    void anArrayFreedOnAnotherThreadLeavesNothingBehind() throws Exception {
+        ExecutorService maker = Executors.newSingleThreadExecutor();
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        // 16 bytes: a 2 × 3 float array (24 bytes) does not fit and is freed on release.
+        try (ArrayPool pool = new ArrayPool(16, 4)) {
+            INDArray[] a = {maker.submit(() -> pool.take(DataType.FLOAT, TWO_BY_THREE)).get()};
+            other.submit(() -> pool.release(a[0])).get();
+            assertTrue(a[0].wasClosed());
+            assertEquals(0, pool.cachedBytes());
+
+            WeakReference<INDArray> freed = new WeakReference<>(a[0]);
+            a[0] = null;
+            for (int i = 0; i < 10 && freed.get() != null; i++) {
+                System.gc();
+            }
+            assertNull(freed.get(), "the cache keeps no reference to a freed array");
+        } finally {
+            maker.shutdown();
+            other.shutdown();
+        }
+    }
+
+    @Test
     void aNegativeCapacityIsRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ArrayPool(-1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ArrayPool(-1, 1));
         assertEquals("The ND4J array cache capacity must be at least 0 bytes, got -1", e.getMessage());
     }
 
