@@ -2,6 +2,8 @@ package cthulhu.spark;
 
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -60,8 +62,7 @@ enum ColumnType {
      */
     double[] read(Row row, int index, String column) {
         if (row.isNullAt(index)) {
-            throw new IllegalArgumentException("The column '" + column + "' holds a null in row " + row
-                    + "; drop or fill such rows first");
+            throw nullIn(column, "row " + row);
         }
         return switch (this) {
             case DOUBLE_ARRAY, FLOAT_ARRAY -> {
@@ -75,5 +76,52 @@ enum ColumnType {
             case VECTOR -> ((Vector) row.get(index)).toArray();
             case NUMBER -> new double[] {((Number) row.get(index)).doubleValue()};
         };
+    }
+
+    /**
+     * The values of field {@code index} of {@code row}, a row of Spark's internal format, read
+     * from Spark's own primitive arrays without a boxed value per element. A {@link #NUMBER} field
+     * must hold a double (cast the column to double first).
+     *
+     * @param type the field's type: for a {@link #VECTOR}, the vector type that turns the struct
+     *     a vector is stored as back into a {@link Vector}
+     * @param partition the row's partition, for messages
+     * @param rowIndex the row's position in its partition, for messages
+     * @throws IllegalArgumentException naming the column and the row when the value, or an element of it, is null
+     */
+    double[] read(InternalRow row, int index, DataType type, String column, int partition, long rowIndex) {
+        if (row.isNullAt(index)) {
+            throw nullIn(column, "row " + rowIndex + " of partition " + partition);
+        }
+        return switch (this) {
+            case DOUBLE_ARRAY -> elements(row.getArray(index), column, partition, rowIndex).toDoubleArray();
+            case FLOAT_ARRAY -> {
+                float[] values = elements(row.getArray(index), column, partition, rowIndex).toFloatArray();
+                double[] out = new double[values.length];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = values[i];
+                }
+                yield out;
+            }
+            case VECTOR -> {
+                UserDefinedType<?> vectors = (UserDefinedType<?>) type;
+                yield ((Vector) vectors.deserialize(row.getStruct(index, ((StructType) vectors.sqlType()).size()))).toArray();
+            }
+            case NUMBER -> new double[] {row.getDouble(index)};
+        };
+    }
+
+    /** {@code array}, checked to hold no null element: Spark's primitive copy would read one as 0. */
+    private static ArrayData elements(ArrayData array, String column, int partition, long rowIndex) {
+        for (int i = 0; i < array.numElements(); i++) {
+            if (array.isNullAt(i)) {
+                throw nullIn(column, "element " + i + " of row " + rowIndex + " of partition " + partition);
+            }
+        }
+        return array;
+    }
+
+    private static IllegalArgumentException nullIn(String column, String where) {
+        return new IllegalArgumentException("The column '" + column + "' holds a null in " + where + "; drop or fill such rows first");
     }
 }

@@ -2,7 +2,9 @@ package cthulhu.spark;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
 
 import java.io.Serializable;
 import java.util.Arrays;
@@ -47,10 +49,11 @@ final class Shard implements Serializable {
     }
 
     /**
-     * Reads a partition of (features, labels) rows. Rows of the wrong width are not an error
-     * here but in the {@link Summary}, so that the driver can report them before training.
+     * Reads a partition of (features, labels) rows in Spark's internal format (a label of kind
+     * {@link ColumnType#NUMBER} cast to double) whose schema is {@code schema}. Rows of the wrong width are not an error here
+     * but in the {@link Summary}, so that the driver can report them before training.
      */
-    static Shard read(int partition, Iterator<Row> it, ColumnType featureKind, String featureColumn, int featureWidth,
+    static Shard read(int partition, Iterator<InternalRow> it, StructType schema, ColumnType featureKind, String featureColumn, int featureWidth,
                       ColumnType labelKind, String labelColumn, int labelWidth) {
         double[] x = new double[featureWidth * 64];
         double[] y = new double[labelWidth * 64];
@@ -60,10 +63,12 @@ final class Shard implements Serializable {
         long badY = -1;
         int badYWidth = 0;
         long index = 0;
+        DataType featureType = schema.fields()[0].dataType();
+        DataType labelType = schema.fields()[1].dataType();
         while (it.hasNext()) {
-            Row row = it.next();
-            double[] f = featureKind.read(row, 0, featureColumn);
-            double[] l = labelKind.read(row, 1, labelColumn);
+            InternalRow row = it.next();
+            double[] f = featureKind.read(row, 0, featureType, featureColumn, partition, index);
+            double[] l = labelKind.read(row, 1, labelType, labelColumn, partition, index);
             if (f.length != featureWidth && badX < 0) {
                 badX = index;
                 badXWidth = f.length;

@@ -11,9 +11,13 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction2;
+import scala.util.control.ControlThrowable;
 import scala.runtime.BoxedUnit;
 
 import java.io.IOException;
@@ -73,13 +77,17 @@ final class Shards implements AutoCloseable {
         int[] labelShape = sparse ? new int[] {1} : outputShape;
         int labelWidth = (int) Shapes.size(labelShape);
 
-        Dataset<Row> selected = data.select(featuresCol, labelCol);
+        // Labels that are plain numbers are read as doubles whatever their numeric type.
+        Dataset<Row> selected = data.select(data.col(featuresCol),
+                labelKind == ColumnType.NUMBER ? data.col(labelCol).cast(DataTypes.DoubleType) : data.col(labelCol));
         int partitions = trainer.numPartitionsSetting();
         if (partitions > 0 && partitions != selected.rdd().getNumPartitions()) {
             selected = selected.repartition(partitions);
         }
-        JavaRDD<Row> source = selected.javaRDD();
-        JavaRDD<Shard> read = source.mapPartitionsWithIndex((Integer p, Iterator<Row> rows) -> List.of(Shard.read(p, rows, featureKind,
+        // Spark's internal rows: their arrays copy out as primitive arrays, with no boxed value per element.
+        JavaRDD<InternalRow> source = selected.queryExecution().toRdd().toJavaRDD();
+        StructType schema = selected.schema();
+        JavaRDD<Shard> read = source.mapPartitionsWithIndex((Integer p, Iterator<InternalRow> rows) -> List.of(Shard.read(p, rows, schema, featureKind,
                 featuresCol, featureWidth, labelKind, labelCol, labelWidth)).iterator(), true);
         JavaRDD<Shard> rdd = (carriesItsRows(source) ? read.keyBy(Shard::partition).partitionBy(new ByIndex(read.getNumPartitions())).values() : read)
                 .persist(StorageLevel.MEMORY_AND_DISK());
@@ -120,29 +128,54 @@ final class Shards implements AutoCloseable {
      * partition, so tasks over the cached shards would ship the source rows again each round: such
      * shards are moved once through a shuffle, after which a task's partition is an index.
      */
-    private static boolean carriesItsRows(JavaRDD<Row> source) {
+    private static boolean carriesItsRows(JavaRDD<InternalRow> source) {
         Partition[] partitions = source.rdd().partitions();
         if (partitions.length == 0) {
             return false;
         }
-        long[] size = {0};
+        // Counting stops at the limit: a partition that carries its rows may take far longer to serialise whole.
         OutputStream counter = new OutputStream() {
+            private long size;
+
             @Override
             public void write(int b) {
-                size[0]++;
+                write(null, 0, 1);
             }
 
             @Override
             public void write(byte[] b, int off, int len) {
-                size[0] += len;
+                size += len;
+                if (size > LIGHT_PARTITION_BYTES) {
+                    Shards.<RuntimeException>raise(new Heavy());
+                }
             }
         };
         try (ObjectOutputStream out = new ObjectOutputStream(counter)) {
             out.writeObject(partitions[0]);
+            return false;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot serialise a partition of the dataset, as every task must: " + e.getMessage(), e);
+        } catch (Throwable t) {
+            if (t instanceof Heavy) {
+                return true;
+            }
+            throw t;
         }
-        return size[0] > LIGHT_PARTITION_BYTES;
+    }
+
+    /** Throws {@code t}, checked or not, where the signature cannot declare it. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void raise(Throwable t) throws T {
+        throw (T) t;
+    }
+
+    /**
+     * Thrown by {@link #carriesItsRows}'s counter when a partition proves heavy: a Scala control
+     * throwable, which Spark's serialisation code passes on without logging it as an error (as it
+     * would an {@code IOException} or a {@code RuntimeException}).
+     */
+    private static final class Heavy extends ControlThrowable {
+        private static final long serialVersionUID = 1L;
     }
 
     /** Shard {@code i} to partition {@code i}. */

@@ -371,7 +371,9 @@ public final class SparkTrainer {
      * features, flattened row-major into an {@code array<double>}. Lazy like any Spark
      * transformation: each partition runs when the result is computed, predicting batches of
      * {@link #predictBatchSize} rows with a model deserialised once per executor JVM (per
-     * concurrent task) from a broadcast of the saved model. Row order and the other columns are kept.
+     * concurrent task) from a broadcast of the saved model; an executor keeps the models of the
+     * few most recently used saved models, so that repeated calls on an unchanged model do not
+     * load it again. Row order and the other columns are kept.
      *
      * @throws IllegalStateException when the model is not built (its input shape unknown)
      * @throws IllegalArgumentException now when the features column is missing or of the wrong type,
@@ -399,23 +401,27 @@ public final class SparkTrainer {
         int[] inputShape = model.inputShape();
         int width = (int) Shapes.size(inputShape);
         StructType outSchema = schema.add(outputCol, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
-        Broadcast<byte[]> saved = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(saveToBytes(model));
+        byte[] bytes = saveToBytes(model);
+        String digest = ExecutorModels.digest(bytes);
+        Broadcast<byte[]> saved = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bytes);
         Worker worker = worker(model);
         int batch = predictBatchSize;
-        MapPartitionsFunction<Row, Row> score = rows -> scored(rows, batch, kind, featureIndex, featuresCol, inputShape, width, saved, worker);
+        MapPartitionsFunction<Row, Row> score = rows -> scored(rows, batch, kind, featureIndex, featuresCol, inputShape, width, saved,
+                digest, worker);
         return data.mapPartitions(score, Encoders.row(outSchema));
     }
 
     /** {@code rows} with their predictions appended, computed {@code batch} rows at a time as they are consumed. */
     private static Iterator<Row> scored(Iterator<Row> rows, int batch, ColumnType kind, int featureIndex, String featuresCol,
-                                        int[] inputShape, int width, Broadcast<byte[]> saved, Worker worker) {
+                                        int[] inputShape, int width, Broadcast<byte[]> saved, String digest, Worker worker) {
         return new Iterator<>() {
             private Iterator<Row> chunk = Collections.emptyIterator();
 
             @Override
             public boolean hasNext() {
                 if (!chunk.hasNext() && rows.hasNext()) {
-                    chunk = worker.run(() -> predictChunk(rows, batch, kind, featureIndex, featuresCol, inputShape, width, saved));
+                    chunk = worker.run(() -> predictChunk(rows, batch, kind, featureIndex, featuresCol, inputShape, width, saved,
+                            digest));
                 }
                 return chunk.hasNext();
             }
@@ -432,7 +438,7 @@ public final class SparkTrainer {
 
     /** The next up-to-{@code batch} rows of {@code rows} with their predictions appended. */
     private static Iterator<Row> predictChunk(Iterator<Row> rows, int batch, ColumnType kind, int featureIndex, String featuresCol,
-                                              int[] inputShape, int width, Broadcast<byte[]> saved) {
+                                              int[] inputShape, int width, Broadcast<byte[]> saved, String digest) {
         List<Row> in = new ArrayList<>(batch);
         double[] x = new double[batch * width];
         while (in.size() < batch && rows.hasNext()) {
@@ -451,11 +457,11 @@ public final class SparkTrainer {
         shape[0] = n;
         System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
         double[] y;
-        Sequential model = ExecutorModels.borrow(saved);
+        Sequential model = ExecutorModels.borrow(saved, digest);
         try (TensorScope scope = TensorScope.open()) {
             y = model.predict(K.constant(Arrays.copyOf(x, n * width), shape), n).toDoubleArray();
         } finally {
-            ExecutorModels.giveBack(saved, model);
+            ExecutorModels.giveBack(saved, digest, model);
         }
         int out = y.length / Math.max(n, 1);
         List<Row> scored = new ArrayList<>(n);

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,6 +72,38 @@ class SparkTrainerInputTest {
     void fewerRowsThanPartitionsTimesBatchIsAnError() {
         String message = failFit(data(12, 4, 3, 2), "features", "label", 8);
         assertTrue(message.contains("12 rows, fewer than its 2 partitions × batch size 8 = 16"), message);
+    }
+
+    @Test
+    void aVectorColumnReadsAsTheSameArrayOfDoubles() {
+        double[][] x = LocalSpark.features(24, 4, 1);
+        double[][] y = LocalSpark.oneHot(x, 3);
+        try (Sequential model = new Sequential()) {
+            model.add(new Daoloth(3, "softmax").inputShape(4));
+            model.compile("sgd", "categorical_crossentropy");
+            SparkTrainer trainer = new SparkTrainer(LocalSpark.session());
+            double[] arrays = trainer.evaluate(model, LocalSpark.dataset(x, y, 2, LocalSpark.DOUBLES, LocalSpark.DOUBLES), "features", "label");
+            double[] vectors = trainer.evaluate(model, LocalSpark.dataset(x, y, 2, LocalSpark.VECTOR, LocalSpark.DOUBLES), "features", "label");
+            assertArrayEquals(arrays, vectors, 1e-12);
+        }
+    }
+
+    @Test
+    void aNullInsideAFeaturesArrayNamesTheColumnAndTheRow() {
+        StructType schema = new StructType().add("features", DataTypes.createArrayType(DataTypes.DoubleType, true))
+                .add("label", LocalSpark.DOUBLES);
+        // Two rows: one per partition of the test session.
+        List<Row> rows = List.of(RowFactory.create(new Double[] {1.0, 2.0, 3.0, 4.0}, new double[] {1, 0, 0}),
+                RowFactory.create(new Double[] {1.0, null, 3.0, 4.0}, new double[] {0, 1, 0}));
+        try (Sequential model = new Sequential()) {
+            model.add(new Daoloth(3, "softmax").inputShape(4));
+            model.compile("sgd", "categorical_crossentropy");
+            // The read fails in a task, so the error reaches the driver inside Spark's job failure.
+            String message = assertThrows(RuntimeException.class, () -> new SparkTrainer(LocalSpark.session())
+                    .fit(model, LocalSpark.session().createDataFrame(rows, schema), "features", "label",
+                            new FitOptions().batchSize(1).verbose(0))).getMessage();
+            assertTrue(message.contains("'features' holds a null in element 1 of row 0 of partition 1"), message);
+        }
     }
 
     private String failFit(Dataset<Row> data, String features, String label, int batch) {

@@ -101,6 +101,40 @@ class SparkTrainerPredictTest {
         });
     }
 
+    @Test
+    void repeatedPredictOnAnUnchangedModelLoadsNothingAndAChangedModelIsLoadedAgain() {
+        K.withFloatx("float64", () -> {
+            int n = 40;
+            double[][] x = LocalSpark.features(n, 4, 23);
+            // One partition: one task at a time, so the first call loads exactly the model the second needs.
+            Dataset<Row> data = LocalSpark.dataset(x, LocalSpark.oneHot(x, 2), 1, LocalSpark.DOUBLES, LocalSpark.DOUBLES);
+            try (Sequential model = new Sequential()) {
+                model.add(new Daoloth(2, "softmax").inputShape(4));
+                SparkTrainer trainer = new SparkTrainer(LocalSpark.session());
+                trainer.predict(model, data, "features", "prediction").collectAsList();
+                int loadsBefore = ExecutorModels.loads();
+                trainer.predict(model, data, "features", "prediction").collectAsList();
+                assertEquals(0, ExecutorModels.loads() - loadsBefore, "the second call reuses the models the first loaded");
+
+                List<Tensor> weights = model.getWeights();
+                double[] kernel = weights.get(0).toDoubleArray();
+                for (int i = 0; i < kernel.length; i++) {
+                    kernel[i] = -2 * kernel[i] + 0.25;
+                }
+                model.setWeights(List.of(K.constant(kernel, weights.get(0).shape()), weights.get(1)));
+                List<Row> scored = trainer.predict(model, data, "features", "prediction").collectAsList();
+                assertTrue(ExecutorModels.loads() > loadsBefore, "changed weights are a new saved model, loaded again");
+                try (Tensor expected = model.predict(K.constant(flat(x), n, 4))) {
+                    double[] e = expected.toDoubleArray();
+                    for (int i = 0; i < n; i++) {
+                        double[] got = scored.get(i).<Double>getList(2).stream().mapToDouble(Double::doubleValue).toArray();
+                        assertArrayEquals(Arrays.copyOfRange(e, 2 * i, 2 * i + 2), got, 1e-12, "row " + i);
+                    }
+                }
+            }
+        });
+    }
+
     private static double[] flat(double[][] a) {
         return Arrays.stream(a).flatMapToDouble(Arrays::stream).toArray();
     }
