@@ -108,7 +108,8 @@ class ArrayPoolTest {
         ExecutorService other = Executors.newSingleThreadExecutor();
         INDArray a;
         try (ArrayPool pool = new ArrayPool(1 << 20, 4)) {
-            // Threads take stripes in turn, so the two threads almost always have different ones.
+            // Threads take stripes in turn at their first take, and tests run one at a time, so these
+            // two threads take consecutive stripes of the four: different ones.
             a = maker.submit(() -> pool.take(DataType.FLOAT, TWO_BY_THREE)).get();
             INDArray b = other.submit(() -> pool.take(DataType.FLOAT, TWO_BY_THREE)).get();
             other.submit(() -> pool.release(a)).get();
