@@ -28,6 +28,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -137,13 +139,9 @@ public final class ModelIO {
                 zip.putNextEntry(new ZipEntry(ARCHITECTURE));
                 zip.write(architecture);
                 zip.closeEntry();
-                zip.putNextEntry(new ZipEntry(WEIGHTS));
-                zip.write(weights);
-                zip.closeEntry();
+                putStored(zip, WEIGHTS, weights);
                 if (optimizer != null) {
-                    zip.putNextEntry(new ZipEntry(OPTIMIZER));
-                    zip.write(optimizer);
-                    zip.closeEntry();
+                    putStored(zip, OPTIMIZER, optimizer);
                 }
             }
         });
@@ -299,15 +297,17 @@ public final class ModelIO {
             for (int d : shape) {
                 out.writeInt(d);
             }
+            ByteBuffer data;
             if (t.dtype() == DType.FLOAT64) {
-                for (double d : t.toDoubleArray()) {
-                    out.writeDouble(d);
-                }
+                double[] values = t.toDoubleArray();
+                data = ByteBuffer.allocate(values.length * Double.BYTES);
+                data.asDoubleBuffer().put(values);
             } else {
-                for (float f : t.toFloatArray()) {
-                    out.writeFloat(f);
-                }
+                float[] values = t.toFloatArray();
+                data = ByteBuffer.allocate(values.length * Float.BYTES);
+                data.asFloatBuffer().put(values);
             }
+            out.write(data.array());
         }
         out.flush();
         CRC32 crc = new CRC32();
@@ -315,6 +315,23 @@ public final class ModelIO {
         out.writeLong(crc.getValue());
         out.flush();
         return bytes.toByteArray();
+    }
+
+    /**
+     * Writes {@code bytes} as an uncompressed entry: weights hardly deflate (a few per cent), and
+     * deflating and inflating them took most of the time of saving and loading a model.
+     */
+    private static void putStored(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+        ZipEntry entry = new ZipEntry(name);
+        entry.setMethod(ZipEntry.STORED);
+        entry.setSize(bytes.length);
+        entry.setCompressedSize(bytes.length);
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        entry.setCrc(crc.getValue());
+        zip.putNextEntry(entry);
+        zip.write(bytes);
+        zip.closeEntry();
     }
 
     // ---- loading ----------------------------------------------------------------------------
@@ -446,9 +463,16 @@ public final class ModelIO {
                     throw new ModelFormatException(path, entry + " is truncated: weight '" + name + "' of shape "
                             + Arrays.toString(shape) + " needs " + bytesNeeded + " bytes but only " + in.available() + " remain");
                 }
+                byte[] raw = new byte[(int) bytesNeeded];
+                in.readFully(raw);
                 double[] data = new double[(int) size];
-                for (int k = 0; k < data.length; k++) {
-                    data[k] = dtype == DType.FLOAT64 ? in.readDouble() : in.readFloat();
+                if (dtype == DType.FLOAT64) {
+                    ByteBuffer.wrap(raw).asDoubleBuffer().get(data);
+                } else {
+                    FloatBuffer floats = ByteBuffer.wrap(raw).asFloatBuffer();
+                    for (int k = 0; k < data.length; k++) {
+                        data[k] = floats.get(k);
+                    }
                 }
                 weights.add(new SavedWeight(name, dtype, shape, data));
             }
