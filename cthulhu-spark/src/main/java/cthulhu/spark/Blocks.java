@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 
 /**
  * Blocks of doubles as Spark ships them: serialised as float32 — half the bytes — when that loses
@@ -26,7 +28,10 @@ final class Blocks implements Serializable {
         return values;
     }
 
-    /** Writes {@code values}, as floats times {@code scale} when every value is exactly such a product. */
+    /**
+     * Writes {@code values}, as floats times {@code scale} when every value is exactly such a
+     * product; each block as one run of bytes, which the stream copies whole rather than value by value.
+     */
     static void write(ObjectOutputStream out, double[][] values, double scale) throws IOException {
         boolean floats = scale != 0 && Double.isFinite(scale);
         for (int i = 0; i < values.length && floats; i++) {
@@ -41,37 +46,40 @@ final class Blocks implements Serializable {
         out.writeBoolean(floats);
         if (floats) {
             out.writeDouble(scale);
-            for (double[] block : values) {
-                float[] f = new float[block.length];
-                for (int j = 0; j < f.length; j++) {
-                    f[j] = (float) (block[j] / scale);
+        }
+        for (double[] block : values) {
+            ByteBuffer bytes = ByteBuffer.allocate(block.length * (floats ? Float.BYTES : Double.BYTES));
+            if (floats) {
+                FloatBuffer f = bytes.asFloatBuffer();
+                for (double v : block) {
+                    f.put((float) (v / scale));
                 }
-                out.writeObject(f);
+            } else {
+                bytes.asDoubleBuffer().put(block);
             }
-        } else {
-            for (double[] block : values) {
-                out.writeObject(block);
-            }
+            out.writeInt(block.length);
+            out.write(bytes.array());
         }
     }
 
     /** Reads what {@link #write} wrote. */
-    static double[][] read(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    static double[][] read(ObjectInputStream in) throws IOException {
         double[][] values = new double[in.readInt()][];
-        if (in.readBoolean()) {
-            double scale = in.readDouble();
-            for (int i = 0; i < values.length; i++) {
-                float[] f = (float[]) in.readObject();
-                double[] block = new double[f.length];
-                for (int j = 0; j < f.length; j++) {
-                    block[j] = (double) f[j] * scale;
+        boolean floats = in.readBoolean();
+        double scale = floats ? in.readDouble() : 1;
+        for (int i = 0; i < values.length; i++) {
+            double[] block = new double[in.readInt()];
+            byte[] bytes = new byte[block.length * (floats ? Float.BYTES : Double.BYTES)];
+            in.readFully(bytes);
+            if (floats) {
+                FloatBuffer f = ByteBuffer.wrap(bytes).asFloatBuffer();
+                for (int j = 0; j < block.length; j++) {
+                    block[j] = (double) f.get(j) * scale;
                 }
-                values[i] = block;
+            } else {
+                ByteBuffer.wrap(bytes).asDoubleBuffer().get(block);
             }
-        } else {
-            for (int i = 0; i < values.length; i++) {
-                values[i] = (double[]) in.readObject();
-            }
+            values[i] = block;
         }
         return values;
     }

@@ -2,10 +2,12 @@ package cthulhu.spark;
 
 import cthulhu.models.Sequential;
 import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,67 +24,112 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * The models an executor JVM holds, per saved model: each is deserialised from the broadcast
- * bytes once and then lent to task after task. A model is used by one thread at a time, so an
- * executor running several tasks at once holds one model per concurrent task; the models of the
- * few most recently used saved models are kept, older ones closed.
+ * The models an executor JVM holds, per model source: each is built from its {@link Source} once
+ * and then lent to task after task. A model is used by one thread at a time, so an executor
+ * running several tasks at once holds one model per concurrent task; the models of the few most
+ * recently used sources are kept, older ones closed.
  *
- * <p>A saved model is known by its application and either its broadcast's id — training, whose
- * tasks change the lent models' weights, so that a model serves one fit only — or the digest of
- * its bytes — prediction, which leaves the weights alone, so that repeated calls on an unchanged
- * model reuse what an earlier call loaded whatever broadcast carried it. Broadcast ids start
- * again at 0 in every SparkContext, and one JVM may serve several in turn (local mode, a driver
+ * <p>A source is known by its application and a digest of what it carries, so that repeated
+ * calls reuse what an earlier call built whatever carried it: a {@link #saved saved model}
+ * (prediction and evaluation, which use its weights and leave them alone) by the digest of its
+ * archive's entries; a {@link #config model's configuration} (training, whose tasks set every
+ * variable from the shipped state before they compute) by the digest of its JSON — so that fit
+ * after fit of one architecture and training configuration builds no model, while a changed
+ * configuration (a callback's new learning rate) is a new source. Broadcast ids and application
+ * ids differ between SparkContexts, and one JVM may serve several in turn (local mode, a driver
  * that stops its session and starts another).
  */
 final class ExecutorModels {
 
     private static final int KEPT_MODELS = 4;
 
-    /** One saved model of one application: its broadcast's id, or the digest of its bytes with no id ({@code -1}). */
-    private record Key(String application, long broadcast, String digest) {
-        static Key of(Broadcast<byte[]> saved, String digest) {
-            return new Key(SparkEnv.get().conf().getAppId(), digest == null ? saved.id() : -1, digest);
+    /** What an executor builds a model from, known by a digest of its content. */
+    interface Source extends Serializable {
+        /** The digest that identifies the model this source builds. */
+        String digest();
+
+        /** A new model from this source. */
+        Sequential build();
+    }
+
+    /** A saved model's archive, broadcast. */
+    private record Saved(Broadcast<byte[]> bytes, String digest) implements Source {
+        @Override
+        public Sequential build() {
+            try {
+                Path file = Files.createTempFile("cthulhu-model", ".cthulhu");
+                try {
+                    Files.write(file, bytes.value());
+                    return Sequential.load(file);
+                } finally {
+                    Files.deleteIfExists(file);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot deserialise the broadcast model on this executor: " + e.getMessage(), e);
+            }
         }
     }
 
-    /** Idle models per saved model, most recently used last. */
+    /** A model's architecture and training configuration as its JSON ({@link Sequential#toJson}), shipped in the task. */
+    private record Config(String json, String digest) implements Source {
+        @Override
+        public Sequential build() {
+            return Sequential.fromJson(json);
+        }
+    }
+
+    /** One source of one application. */
+    private record Key(String application, String digest) {
+        static Key of(Source source) {
+            return new Key(SparkEnv.get().conf().getAppId(), source.digest());
+        }
+    }
+
+    /** Idle models per source, most recently used last. */
     private static final Map<Key, ArrayDeque<Sequential>> IDLE = new LinkedHashMap<>(16, 0.75f, true);
-    private static final AtomicInteger LOADS = new AtomicInteger();
+    private static final AtomicInteger BUILDS = new AtomicInteger();
 
     private ExecutorModels() {
     }
 
-    /** A model of {@code saved}, known by its broadcast, for this thread's exclusive use until {@link #giveBack}. */
-    static Sequential borrow(Broadcast<byte[]> saved) {
-        return borrow(saved, null);
+    /** The saved model {@code bytes} (a cthulhu archive) as a source, broadcast by {@code context}; the caller destroys the broadcast. */
+    static Source saved(JavaSparkContext context, byte[] bytes) {
+        return new Saved(context.broadcast(bytes), entriesDigest(bytes));
     }
 
-    /**
-     * A model of {@code saved} for this thread's exclusive use until {@link #giveBack}, known by
-     * {@code digest} (the digest of the saved bytes, see {@link #digest}), or by the broadcast when null.
-     */
-    static Sequential borrow(Broadcast<byte[]> saved, String digest) {
+    /** The architecture and training configuration of {@code model} as a source; its weights travel separately. */
+    static Source config(Sequential model) {
+        String json = model.toJson();
+        return new Config(json, sha256(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Releases what {@code source} holds on the cluster (a saved model's broadcast). */
+    static void release(Source source) {
+        if (source instanceof Saved s) {
+            s.bytes().destroy();
+        }
+    }
+
+    /** A model of {@code source} for this thread's exclusive use until {@link #giveBack}. */
+    static Sequential borrow(Source source) {
         synchronized (IDLE) {
-            ArrayDeque<Sequential> idle = IDLE.get(Key.of(saved, digest));
+            ArrayDeque<Sequential> idle = IDLE.get(Key.of(source));
             if (idle != null && !idle.isEmpty()) {
                 return idle.pop();
             }
         }
-        return load(saved.value());
-    }
-
-    /** Returns a model lent by {@link #borrow(Broadcast)}. */
-    static void giveBack(Broadcast<byte[]> saved, Sequential model) {
-        giveBack(saved, null, model);
+        Sequential model = source.build();
+        BUILDS.incrementAndGet();
+        return model;
     }
 
     /**
-     * Returns a model lent by {@link #borrow(Broadcast, String)} with the same {@code digest}; the
-     * models of the least recently used saved model are closed when more than {@value #KEPT_MODELS} are held.
+     * Returns a model lent by {@link #borrow} for the same source; the models of the least
+     * recently used source are closed when more than {@value #KEPT_MODELS} are held.
      */
-    static void giveBack(Broadcast<byte[]> saved, String digest, Sequential model) {
+    static void giveBack(Source source, Sequential model) {
         synchronized (IDLE) {
-            IDLE.computeIfAbsent(Key.of(saved, digest), key -> new ArrayDeque<>()).push(model);
+            IDLE.computeIfAbsent(Key.of(source), key -> new ArrayDeque<>()).push(model);
             Iterator<Map.Entry<Key, ArrayDeque<Sequential>>> oldest = IDLE.entrySet().iterator();
             while (IDLE.size() > KEPT_MODELS) {
                 oldest.next().getValue().forEach(Sequential::close);
@@ -92,45 +139,39 @@ final class ExecutorModels {
     }
 
     /**
-     * The SHA-256, in hex, of the names and contents of the entries of {@code saved} (a saved
-     * model's archive): a saved model's identity for {@link #borrow(Broadcast, String)}. The
-     * archive's own bytes would not do: they carry each entry's time of writing, so saving one
-     * model twice gives other bytes.
+     * The SHA-256 of the names and contents of the entries of {@code saved} (a saved model's
+     * archive). The archive's own bytes would not do: they carry each entry's time of writing, so
+     * saving one model twice gives other bytes.
      */
-    static String digest(byte[] saved) {
+    private static String entriesDigest(byte[] saved) {
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(saved))) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            MessageDigest digest = sha256();
             for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
                 digest.update(entry.getName().getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
                 digest.update(zip.readAllBytes());
             }
             return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every Java platform provides SHA-256: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the saved model to identify it: " + e.getMessage(), e);
         }
     }
 
-    /** How many models this JVM has deserialised so far. */
-    static int loads() {
-        return LOADS.get();
+    /** The SHA-256 of {@code bytes}, in hex. */
+    private static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
     }
 
-    private static Sequential load(byte[] bytes) {
+    private static MessageDigest sha256() {
         try {
-            Path file = Files.createTempFile("cthulhu-model", ".cthulhu");
-            try {
-                Files.write(file, bytes);
-                Sequential model = Sequential.load(file);
-                LOADS.incrementAndGet();
-                return model;
-            } finally {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot deserialise the broadcast model on this executor: " + e.getMessage(), e);
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java platform provides SHA-256: " + e.getMessage(), e);
         }
+    }
+
+    /** How many models this JVM has built so far. */
+    static int builds() {
+        return BUILDS.get();
     }
 }

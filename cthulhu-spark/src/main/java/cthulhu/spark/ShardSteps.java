@@ -4,7 +4,6 @@ import cthulhu.backend.Tensor;
 import cthulhu.backend.TensorScope;
 import cthulhu.models.BatchGradients;
 import cthulhu.models.Sequential;
-import org.apache.spark.broadcast.Broadcast;
 
 import java.io.Serializable;
 import java.util.List;
@@ -13,7 +12,7 @@ import java.util.List;
  * What a task does with its shard, through the model's own single-machine steps: the gradients
  * of one batch ({@link Sequential#computeGradients}), a run of local optimizer steps
  * ({@link Sequential#trainOnBatch}), or the loss and metrics ({@link Sequential#evaluate}).
- * Each borrows a model from {@link ExecutorModels}, sets the shipped state, and returns
+ * Each borrows a model of its source from {@link ExecutorModels}, sets the shipped state, and returns
  * sample-weighted {@link Sums} — or, for a whole epoch of parameter averaging on a single
  * partition, each round's logs ({@link #averagingEpoch}).
  */
@@ -39,18 +38,18 @@ final class ShardSteps {
     }
 
     /** The gradients, loss and metrics of the shard's batch {@code step} of {@code epoch} at the shipped weights. */
-    static Sums gradients(Shard shard, Broadcast<byte[]> saved, double[][] weights, Batches batches, int epoch, int step) {
+    static Sums gradients(Shard shard, ExecutorModels.Source source, double[][] weights, Batches batches, int epoch, int step) {
         int[] idx = shard.batch(batches.shuffle(), batches.seed(), epoch, step, batches.batchSize());
         if (idx.length == 0) {
             return Sums.none();
         }
-        Sequential model = ExecutorModels.borrow(saved);
+        Sequential model = ExecutorModels.borrow(source);
         try (TensorScope scope = TensorScope.open()) {
             ModelState.restore(model, weights, false);
             BatchGradients g = model.computeGradients(shard.features(idx, model.inputShape()), shard.labels(idx, batches.labelShape()));
             return Sums.of(g.gradients(), g.logs(), idx.length, 1);
         } finally {
-            ExecutorModels.giveBack(saved, model);
+            ExecutorModels.giveBack(source, model);
         }
     }
 
@@ -60,18 +59,18 @@ final class ShardSteps {
      * the resulting weights and state, and the mean loss and metrics of the batches, all weighted
      * by the samples trained on.
      */
-    static Sums localSteps(Shard shard, Broadcast<byte[]> saved, double[][] state, long iterations, Batches batches,
+    static Sums localSteps(Shard shard, ExecutorModels.Source source, double[][] state, long iterations, Batches batches,
                            int epoch, int firstStep, int count) {
         if (firstStep >= shard.steps(batches.batchSize())) {
             return Sums.none();
         }
-        Sequential model = ExecutorModels.borrow(saved);
+        Sequential model = ExecutorModels.borrow(source);
         try (TensorScope scope = TensorScope.open()) {
             ModelState.restore(model, state, true);
             model.getOptimizer().setIterations(iterations);
             return trainSteps(model, shard, batches, epoch, firstStep, count, true);
         } finally {
-            ExecutorModels.giveBack(saved, model);
+            ExecutorModels.giveBack(source, model);
         }
     }
 
@@ -120,9 +119,9 @@ final class ShardSteps {
      *
      * @return each round's logs and the final state
      */
-    static Epoch averagingEpoch(Shard shard, Broadcast<byte[]> saved, double[][] state, long iterations, Batches batches,
+    static Epoch averagingEpoch(Shard shard, ExecutorModels.Source source, double[][] state, long iterations, Batches batches,
                                 int epoch, int frequency, int rounds) {
-        Sequential model = ExecutorModels.borrow(saved);
+        Sequential model = ExecutorModels.borrow(source);
         try (TensorScope scope = TensorScope.open()) {
             ModelState.restore(model, state, true);
             model.getOptimizer().setIterations(iterations);
@@ -134,23 +133,23 @@ final class ShardSteps {
             }
             return new Epoch(logs, new Blocks(ModelState.capture(model, true)), model.getOptimizer().iterations());
         } finally {
-            ExecutorModels.giveBack(saved, model);
+            ExecutorModels.giveBack(source, model);
         }
     }
 
-    /** The shard's mean loss and metrics in inference mode, at the model's saved weights. */
-    static Sums evaluate(Shard shard, Broadcast<byte[]> saved, Batches batches) {
+    /** The shard's mean loss and metrics in inference mode, at the weights of the saved model {@code source}. */
+    static Sums evaluate(Shard shard, ExecutorModels.Source source, Batches batches) {
         if (shard.rows() == 0) {
             return Sums.none();
         }
-        Sequential model = ExecutorModels.borrow(saved);
+        Sequential model = ExecutorModels.borrow(source);
         try (TensorScope scope = TensorScope.open()) {
             int[] idx = shard.batch(false, 0, 0, 0, shard.rows());
             Tensor x = shard.features(idx, model.inputShape());
             Tensor y = shard.labels(idx, batches.labelShape());
             return Sums.of(List.of(), model.evaluate(x, y, batches.batchSize()), idx.length, 0);
         } finally {
-            ExecutorModels.giveBack(saved, model);
+            ExecutorModels.giveBack(source, model);
         }
     }
 }

@@ -8,7 +8,6 @@ import org.apache.spark.Partitioner;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -31,8 +30,7 @@ import java.util.List;
 
 /**
  * A dataset made ready for training or evaluation: its (features, labels) read into one cached
- * {@link Shard} per partition and checked against the model, and the model saved into a
- * broadcast for the executors. {@link #close()} releases both.
+ * {@link Shard} per partition and checked against the model. {@link #close()} releases the cache.
  */
 final class Shards implements AutoCloseable {
 
@@ -44,7 +42,6 @@ final class Shards implements AutoCloseable {
     private final List<Shard.Summary> summaries;
     private final int[] labelShape;
     private final Worker worker;
-    private Broadcast<byte[]> saved;
 
     private Shards(JavaSparkContext context, JavaRDD<Shard> rdd, List<Shard.Summary> summaries, int[] labelShape, Worker worker) {
         this.context = context;
@@ -114,7 +111,6 @@ final class Shards implements AutoCloseable {
             if (ready.rows() == 0) {
                 throw new IllegalArgumentException(method + ": the dataset is empty; there is nothing to train on or evaluate");
             }
-            ready.saved = context.broadcast(SparkTrainer.saveToBytes(model));
             return ready;
         } catch (RuntimeException e) {
             rdd.unpersist(false);
@@ -277,10 +273,6 @@ final class Shards implements AutoCloseable {
         return rdd;
     }
 
-    Broadcast<byte[]> saved() {
-        return saved;
-    }
-
     int[] labelShape() {
         return labelShape.clone();
     }
@@ -306,8 +298,5 @@ final class Shards implements AutoCloseable {
     @Override
     public void close() {
         rdd.unpersist(false);
-        if (saved != null) {
-            saved.destroy();
-        }
     }
 }

@@ -81,8 +81,10 @@ import java.util.function.Supplier;
  * epoch's starting weights; results are combined from task results, never
  * accumulated as side effects, so a retried shard counts once.
  *
- * <p><b>Executors</b> deserialise the model once per JVM (per concurrent task) from a broadcast of
- * its saved bytes and run the backend named by the Spark setting {@code spark.cthulhu.backend}
+ * <p><b>Executors</b> build the model once per JVM (per concurrent task) and keep it between
+ * calls: for training from its JSON ({@link Model#toJson}: the architecture and training
+ * configuration, shipped in the task, the weights and optimizer state then set from the shipped
+ * state), for evaluation and prediction from a broadcast of its saved bytes. They run the backend named by the Spark setting {@code spark.cthulhu.backend}
  * when set, else the one their own discovery chooses ({@code -Dcthulhu.backend} in
  * {@code spark.executor.extraJavaOptions}, {@code CTHULHU_BACKEND} via
  * {@code spark.executorEnv.CTHULHU_BACKEND}, …); they compute in the float type of the model's
@@ -275,9 +277,9 @@ public final class SparkTrainer {
         private Sums gradientStep(int epoch, int step) {
             Broadcast<Blocks> weights = shards.context().broadcast(new Blocks(ModelState.capture(model, false)));
             try {
-                Broadcast<byte[]> saved = shards.saved();
+                ExecutorModels.Source source = ExecutorModels.config(model);
                 ShardSteps.Batches b = batches;
-                Sums total = shards.sum(shard -> ShardSteps.gradients(shard, saved, weights.value().values(), b, epoch, step), treeDepth);
+                Sums total = shards.sum(shard -> ShardSteps.gradients(shard, source, weights.value().values(), b, epoch, step), treeDepth);
                 try (TensorScope scope = TensorScope.open()) {
                     List<Variable> trainable = model.trainableVariables();
                     double[][] mean = total.meanTensors();
@@ -298,12 +300,12 @@ public final class SparkTrainer {
         private Sums averagingRound(int epoch, int round) {
             Broadcast<Blocks> state = shards.context().broadcast(new Blocks(ModelState.capture(model, true)));
             try {
-                Broadcast<byte[]> saved = shards.saved();
+                ExecutorModels.Source source = ExecutorModels.config(model);
                 ShardSteps.Batches b = batches;
                 long iterations = model.getOptimizer().iterations();
                 int first = round * averagingFrequency;
                 int count = averagingFrequency;
-                Sums total = shards.sum(shard -> ShardSteps.localSteps(shard, saved, state.value().values(), iterations, b, epoch, first, count),
+                Sums total = shards.sum(shard -> ShardSteps.localSteps(shard, source, state.value().values(), iterations, b, epoch, first, count),
                         treeDepth);
                 ModelState.restore(model, total.meanTensors(), true);
                 model.getOptimizer().setIterations(iterations + total.steps());
@@ -320,14 +322,14 @@ public final class SparkTrainer {
          * @return each round's logs
          */
         private double[][] averagingEpoch(int epoch) {
-            Broadcast<byte[]> saved = shards.saved();
+            ExecutorModels.Source source = ExecutorModels.config(model);
             ShardSteps.Batches b = batches;
             Broadcast<Blocks> state = shards.context().broadcast(new Blocks(ModelState.capture(model, true)));
             try {
                 long iterations = model.getOptimizer().iterations();
                 int frequency = averagingFrequency;
                 int rounds = syncsPerEpoch;
-                ShardSteps.Epoch result = shards.each(shard -> ShardSteps.averagingEpoch(shard, saved, state.value().values(),
+                ShardSteps.Epoch result = shards.each(shard -> ShardSteps.averagingEpoch(shard, source, state.value().values(),
                         iterations, b, epoch, frequency, rounds)).get(0);
                 ModelState.restore(model, result.state().values(), true);
                 model.getOptimizer().setIterations(result.iterations());
@@ -358,9 +360,13 @@ public final class SparkTrainer {
     private double[] evaluate(Sequential model, Dataset<Row> data, String featuresCol, String labelCol) {
         requireCompiled(model, "evaluate");
         try (Shards shards = Shards.read(this, model, data, featuresCol, labelCol, "SparkTrainer.evaluate")) {
-            Broadcast<byte[]> saved = shards.saved();
-            ShardSteps.Batches batches = new ShardSteps.Batches(false, 0, Sequential.DEFAULT_BATCH_SIZE, shards.labelShape());
-            return shards.sum(shard -> ShardSteps.evaluate(shard, saved, batches), treeDepth).meanLogs();
+            ExecutorModels.Source source = ExecutorModels.saved(shards.context(), saveToBytes(model));
+            try {
+                ShardSteps.Batches batches = new ShardSteps.Batches(false, 0, Sequential.DEFAULT_BATCH_SIZE, shards.labelShape());
+                return shards.sum(shard -> ShardSteps.evaluate(shard, source, batches), treeDepth).meanLogs();
+            } finally {
+                ExecutorModels.release(source);
+            }
         }
     }
 
@@ -401,27 +407,24 @@ public final class SparkTrainer {
         int[] inputShape = model.inputShape();
         int width = (int) Shapes.size(inputShape);
         StructType outSchema = schema.add(outputCol, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
-        byte[] bytes = saveToBytes(model);
-        String digest = ExecutorModels.digest(bytes);
-        Broadcast<byte[]> saved = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bytes);
+        ExecutorModels.Source source = ExecutorModels.saved(JavaSparkContext.fromSparkContext(spark.sparkContext()), saveToBytes(model));
         Worker worker = worker(model);
         int batch = predictBatchSize;
-        MapPartitionsFunction<Row, Row> score = rows -> scored(rows, batch, kind, featureIndex, featuresCol, inputShape, width, saved,
-                digest, worker);
+        MapPartitionsFunction<Row, Row> score = rows -> scored(rows, batch, kind, featureIndex, featuresCol, inputShape, width, source,
+                worker);
         return data.mapPartitions(score, Encoders.row(outSchema));
     }
 
     /** {@code rows} with their predictions appended, computed {@code batch} rows at a time as they are consumed. */
     private static Iterator<Row> scored(Iterator<Row> rows, int batch, ColumnType kind, int featureIndex, String featuresCol,
-                                        int[] inputShape, int width, Broadcast<byte[]> saved, String digest, Worker worker) {
+                                        int[] inputShape, int width, ExecutorModels.Source source, Worker worker) {
         return new Iterator<>() {
             private Iterator<Row> chunk = Collections.emptyIterator();
 
             @Override
             public boolean hasNext() {
                 if (!chunk.hasNext() && rows.hasNext()) {
-                    chunk = worker.run(() -> predictChunk(rows, batch, kind, featureIndex, featuresCol, inputShape, width, saved,
-                            digest));
+                    chunk = worker.run(() -> predictChunk(rows, batch, kind, featureIndex, featuresCol, inputShape, width, source));
                 }
                 return chunk.hasNext();
             }
@@ -438,7 +441,7 @@ public final class SparkTrainer {
 
     /** The next up-to-{@code batch} rows of {@code rows} with their predictions appended. */
     private static Iterator<Row> predictChunk(Iterator<Row> rows, int batch, ColumnType kind, int featureIndex, String featuresCol,
-                                              int[] inputShape, int width, Broadcast<byte[]> saved, String digest) {
+                                              int[] inputShape, int width, ExecutorModels.Source source) {
         List<Row> in = new ArrayList<>(batch);
         double[] x = new double[batch * width];
         while (in.size() < batch && rows.hasNext()) {
@@ -457,11 +460,11 @@ public final class SparkTrainer {
         shape[0] = n;
         System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
         double[] y;
-        Sequential model = ExecutorModels.borrow(saved, digest);
+        Sequential model = ExecutorModels.borrow(source);
         try (TensorScope scope = TensorScope.open()) {
             y = model.predict(K.constant(Arrays.copyOf(x, n * width), shape), n).toDoubleArray();
         } finally {
-            ExecutorModels.giveBack(saved, digest, model);
+            ExecutorModels.giveBack(source, model);
         }
         int out = y.length / Math.max(n, 1);
         List<Row> scored = new ArrayList<>(n);

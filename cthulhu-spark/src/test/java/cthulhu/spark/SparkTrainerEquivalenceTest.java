@@ -3,6 +3,7 @@ package cthulhu.spark;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.callbacks.History;
+import cthulhu.callbacks.LambdaCallback;
 import cthulhu.layers.Daoloth;
 import cthulhu.losses.Losses;
 import cthulhu.models.FitOptions;
@@ -91,6 +92,31 @@ class SparkTrainerEquivalenceTest {
                 assertEquals(first, again);
                 assertNotEquals(first, other);
                 assertClose(weights(a), weights(b), 0);
+            }
+        });
+    }
+
+    @Test
+    void aLearningRateSetByACallbackReachesTheExecutors() {
+        K.withFloatx("float64", () -> {
+            double[][] x = LocalSpark.features(ROWS, 4, 5);
+            Dataset<Row> data = LocalSpark.dataset(x, LocalSpark.oneHot(x, 3), PARTITIONS, LocalSpark.DOUBLES, LocalSpark.FLOATS);
+            try (Sequential m = mlp(new SGD(0.1))) {
+                List<Double> initial = weights(m);
+                List<List<Double>> afterEpoch = new ArrayList<>();
+                // From the second epoch on the rate is 0: plain SGD then leaves every weight where the first epoch put it.
+                LambdaCallback freeze = new LambdaCallback()
+                        .onEpochBegin((epoch, logs) -> {
+                            if (epoch == 1) {
+                                m.getOptimizer().setLearningRate(0);
+                            }
+                        })
+                        .onEpochEnd((epoch, logs) -> afterEpoch.add(weights(m)));
+                new SparkTrainer(LocalSpark.session()).parameterAveraging(2).fit(m, data, "features", "label", options().callbacks(freeze));
+                assertNotEquals(initial, afterEpoch.get(0), "the first epoch trains");
+                for (int epoch = 1; epoch < afterEpoch.size(); epoch++) {
+                    assertClose(afterEpoch.get(0), afterEpoch.get(epoch), 1e-12);
+                }
             }
         });
     }

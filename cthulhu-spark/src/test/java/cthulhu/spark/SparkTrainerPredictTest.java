@@ -45,10 +45,10 @@ class SparkTrainerPredictTest {
             try (Sequential model = new Sequential()) {
                 model.add(new Daoloth(6, "relu").inputShape(4));
                 model.add(new Daoloth(2, "softmax"));
-                int loadsBefore = ExecutorModels.loads();
+                int loadsBefore = ExecutorModels.builds();
                 List<Row> scored = new SparkTrainer(LocalSpark.session()).predictBatchSize(4)
                         .predict(model, data, "features", "prediction").collectAsList();
-                int loads = ExecutorModels.loads() - loadsBefore;
+                int loads = ExecutorModels.builds() - loadsBefore;
                 assertTrue(loads >= 1 && loads <= 2, "one model per concurrent task (2 threads), got " + loads + " loads");
                 assertEquals(List.of("id", "features", "prediction"), Arrays.asList(scored.get(0).schema().fieldNames()));
                 try (Tensor expected = model.predict(K.constant(flat(x), n, 4))) {
@@ -112,9 +112,9 @@ class SparkTrainerPredictTest {
                 model.add(new Daoloth(2, "softmax").inputShape(4));
                 SparkTrainer trainer = new SparkTrainer(LocalSpark.session());
                 trainer.predict(model, data, "features", "prediction").collectAsList();
-                int loadsBefore = ExecutorModels.loads();
+                int loadsBefore = ExecutorModels.builds();
                 trainer.predict(model, data, "features", "prediction").collectAsList();
-                assertEquals(0, ExecutorModels.loads() - loadsBefore, "the second call reuses the models the first loaded");
+                assertEquals(0, ExecutorModels.builds() - loadsBefore, "the second call reuses the models the first loaded");
 
                 List<Tensor> weights = model.getWeights();
                 double[] kernel = weights.get(0).toDoubleArray();
@@ -123,7 +123,7 @@ class SparkTrainerPredictTest {
                 }
                 model.setWeights(List.of(K.constant(kernel, weights.get(0).shape()), weights.get(1)));
                 List<Row> scored = trainer.predict(model, data, "features", "prediction").collectAsList();
-                assertTrue(ExecutorModels.loads() > loadsBefore, "changed weights are a new saved model, loaded again");
+                assertTrue(ExecutorModels.builds() > loadsBefore, "changed weights are a new saved model, loaded again");
                 try (Tensor expected = model.predict(K.constant(flat(x), n, 4))) {
                     double[] e = expected.toDoubleArray();
                     for (int i = 0; i < n; i++) {
