@@ -14,7 +14,6 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -42,13 +41,17 @@ import java.util.concurrent.TimeUnit;
  * against {@link Sequential#predict}. {@link #main} runs the JMH benchmarks below and prints a
  * table with Spark's overhead as a ratio ({@code spark / plain − 1}).
  *
- * <p><b>Method.</b> One measured operation is a whole fit of {@value #EPOCHS} epochs (the
- * reading of the rows into cached shards, once per fit, included), reported per epoch; or one
- * {@code predict} of every row. Each benchmark runs in its own JVM with its own Spark session
- * and times {@value #WARMUPS} warm-up operations — so that the JIT has compiled the training
- * step, the Spark job path and the serialisers, and every thread and pool exists — then
- * {@value #MEASUREMENTS} measured ones ({@code predict}, being short, three times as many of
- * each), and reports their mean with a 99.9 % confidence interval. The fixed cost of one
+ * <p><b>Method.</b> One measured operation is a whole fit of {@value #SHORT_FIT} or
+ * {@value #LONG_FIT} epochs (the reading of the rows into cached shards, once per fit,
+ * included); or one {@code predict} of every row. An epoch's time is the difference of the two
+ * fits over the {@value #LONG_FIT} − {@value #SHORT_FIT} epochs between them, and a fit's setup
+ * is what the short fit takes beyond its epoch, so that the table shows both what each epoch
+ * costs and what each fit costs once; it also gives the overhead of the whole
+ * {@value #LONG_FIT}-epoch fit as measured. Each benchmark runs in its own JVM with its own
+ * Spark session and times {@value #WARMUPS} warm-up operations — so that the JIT has compiled
+ * the training step, the Spark job path and the serialisers, and every thread and pool exists —
+ * then {@value #MEASUREMENTS} measured ones ({@code predict}, being short, three times as many
+ * of each), and reports their mean with a 99.9 % confidence interval. The fixed cost of one
  * synchronisation is estimated from the epochs at averaging frequencies 8 and 128, which run
  * the same local steps in 16 times as many or as few rounds. The machine's other load moves
  * all figures; the ratios, measured in one run, move less.
@@ -68,13 +71,23 @@ public class SparkOverheadBenchmark {
     static final int WARMUPS = 4;
     static final int MEASUREMENTS = 6;
 
-    /** Training rows, features, hidden units, classes, per-step batch, epochs per measured fit. */
+    /** Training rows, features, hidden units, classes, per-step batch. */
     static final int ROWS = 8192;
     static final int FEATURES = 64;
     static final int HIDDEN = 256;
     static final int CLASSES = 10;
     static final int BATCH = 32;
-    static final int EPOCHS = 3;
+    /** The epochs of the short and the long measured fit. */
+    static final int SHORT_FIT = 1;
+    static final int LONG_FIT = 4;
+
+    /** The epochs of one measured fit. */
+    @State(Scope.Benchmark)
+    public static class Length {
+        /** {@value #SHORT_FIT} or {@value #LONG_FIT}. */
+        @Param({"1", "4"})
+        public int epochs;
+    }
 
     /** The model and its data as tensors, for training and predicting without Spark. */
     @State(Scope.Benchmark)
@@ -160,22 +173,20 @@ public class SparkOverheadBenchmark {
         return m;
     }
 
-    static FitOptions options() {
-        return new FitOptions().epochs(EPOCHS).batchSize(BATCH).seed(1).verbose(0);
+    static FitOptions options(Length length) {
+        return new FitOptions().epochs(length.epochs).batchSize(BATCH).seed(1).verbose(0);
     }
 
-    /** One epoch of {@link Sequential#fit} on tensors, without Spark. */
+    /** A fit of {@link Sequential#fit} on tensors, without Spark. */
     @Benchmark
-    @OperationsPerInvocation(EPOCHS)
-    public Object epochWithoutSpark(Plain s) {
-        return s.model.fit(s.x, s.y, options());
+    public Object fitWithoutSpark(Plain s, Length length) {
+        return s.model.fit(s.x, s.y, options(length));
     }
 
-    /** One epoch of {@link SparkTrainer#fit} (the per-fit reading of the rows included, spread over the epochs). */
+    /** A fit of {@link SparkTrainer#fit}, the reading of the rows included. */
     @Benchmark
-    @OperationsPerInvocation(EPOCHS)
-    public Object epochOnSpark(Training s) {
-        return s.trainer.fit(s.model, s.data, "features", "label", options());
+    public Object fitOnSpark(Training s, Length length) {
+        return s.trainer.fit(s.model, s.data, "features", "label", options(length));
     }
 
     /** {@link Sequential#predict} of every row, in batches of {@value SparkTrainer#DEFAULT_PREDICT_BATCH_SIZE}. */
@@ -199,7 +210,7 @@ public class SparkOverheadBenchmark {
     /**
      * Runs the benchmarks and prints the table.
      *
-     * @param args JMH's command-line options, e.g. {@code epochOnSpark -p sync=params-8 -prof stack}
+     * @param args JMH's command-line options, e.g. {@code fitOnSpark -p sync=params-8 -prof stack}
      */
     public static void main(String[] args) throws RunnerException, CommandLineOptionException {
         Collection<RunResult> results = new Runner(new CommandLineOptions(args)).run();
@@ -208,7 +219,8 @@ public class SparkOverheadBenchmark {
             String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
             String master = r.getParams().getParam("master");
             String sync = r.getParams().getParam("sync");
-            ms.put(name + (master == null ? "" : " " + master) + (sync == null ? "" : " " + sync),
+            String epochs = r.getParams().getParam("epochs");
+            ms.put(name + (master == null ? "" : " " + master) + (sync == null ? "" : " " + sync) + (epochs == null ? "" : " e" + epochs),
                     new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
         }
         System.out.println(table(ms));
@@ -217,28 +229,40 @@ public class SparkOverheadBenchmark {
     /** The table of {@code ms}: benchmark (with its parameters) → mean milliseconds and the half-width of its interval. */
     static String table(Map<String, double[]> ms) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "MLP %d-%d-%d-%d, %d rows, batch %d per partition, Adam, float32, backend %s, %d epochs per fit%n%n",
-                FEATURES, HIDDEN, HIDDEN, CLASSES, ROWS, BATCH, K.backend(), EPOCHS));
-        sb.append("| training | epoch (ms) | Spark overhead |\n| --- | ---: | ---: |\n");
-        double[] plain = ms.get("epochWithoutSpark");
+        sb.append(String.format(Locale.ROOT, "MLP %d-%d-%d-%d, %d rows, batch %d per partition, Adam, float32, backend %s;"
+                        + " epoch = (fit of %d epochs − fit of %d) / %d, setup = fit of %d − epoch%n%n",
+                FEATURES, HIDDEN, HIDDEN, CLASSES, ROWS, BATCH, K.backend(), LONG_FIT, SHORT_FIT, LONG_FIT - SHORT_FIT, SHORT_FIT));
+        sb.append(String.format(Locale.ROOT, "| training | epoch (ms) | Spark overhead per epoch | setup per fit (ms) | %d-epoch fit (ms) |"
+                + " Spark overhead of the fit |%n| --- | ---: | ---: | ---: | ---: | ---: |%n", LONG_FIT));
+        double[][] plain = split(ms, "fitWithoutSpark");
         if (plain != null) {
-            sb.append(String.format(Locale.ROOT, "| fit without Spark | %s | — |%n", plusMinus(plain)));
+            sb.append(String.format(Locale.ROOT, "| fit without Spark | %s | — | %s | %s | — |%n", plusMinus(plain[0]), plusMinus(plain[1]),
+                    plusMinus(plain[2])));
         }
-        for (Map.Entry<String, double[]> e : ms.entrySet()) {
-            if (e.getKey().startsWith("epochOnSpark")) {
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", e.getKey().substring("epochOnSpark ".length()),
-                        plusMinus(e.getValue()), overhead(e.getValue(), plain)));
+        Map<String, double[][]> onSpark = new LinkedHashMap<>();
+        for (String key : ms.keySet()) {
+            if (key.startsWith("fitOnSpark ")) {
+                String config = key.substring("fitOnSpark ".length(), key.lastIndexOf(' '));
+                double[][] split = split(ms, "fitOnSpark " + config);
+                if (split != null) {
+                    onSpark.put(config, split);
+                }
             }
         }
+        for (Map.Entry<String, double[][]> e : onSpark.entrySet()) {
+            double[][] v = e.getValue();
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", e.getKey(), plusMinus(v[0]),
+                    overhead(v[0], plain == null ? null : plain[0]), plusMinus(v[1]), plusMinus(v[2]), overhead(v[2], plain == null ? null : plain[2])));
+        }
         for (String master : new String[] {"local[1]", "local[2]"}) {
-            double[] often = ms.get("epochOnSpark " + master + " params-8");
-            double[] rarely = ms.get("epochOnSpark " + master + " params-128");
+            double[][] often = onSpark.get(master + " params-8");
+            double[][] rarely = onSpark.get(master + " params-128");
             if (often != null && rarely != null) {
                 int partitions = master.equals("local[1]") ? 1 : 2;
                 int steps = ROWS / partitions / BATCH;
                 double rounds = Math.ceil(steps / 8.0) - Math.ceil(steps / 128.0);
-                sb.append(String.format(Locale.ROOT, "%nFixed cost of one synchronisation on %s (params-8 − params-128 over %.0f more rounds): %.1f ms%n",
-                        master, rounds, (often[0] - rarely[0]) / rounds));
+                sb.append(String.format(Locale.ROOT, "%nFixed cost of one synchronisation on %s (epoch at params-8 − params-128 over %.0f more rounds): %.1f ms%n",
+                        master, rounds, (often[0][0] - rarely[0][0]) / rounds));
             }
         }
         sb.append("\n| inference | rows/s | Spark overhead |\n| --- | ---: | ---: |\n");
@@ -253,6 +277,22 @@ public class SparkOverheadBenchmark {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * The epoch, the setup and the long fit of benchmark {@code name}, each as {mean, half-width}
+     * (the half-widths of a difference added in quadrature), or null when either fit is missing.
+     */
+    private static double[][] split(Map<String, double[]> ms, String name) {
+        double[] shortFit = ms.get(name + " e" + SHORT_FIT);
+        double[] longFit = ms.get(name + " e" + LONG_FIT);
+        if (shortFit == null || longFit == null) {
+            return null;
+        }
+        int between = LONG_FIT - SHORT_FIT;
+        double[] epoch = {(longFit[0] - shortFit[0]) / between, Math.hypot(longFit[1], shortFit[1]) / between};
+        double[] setup = {shortFit[0] - SHORT_FIT * epoch[0], Math.hypot(shortFit[1], SHORT_FIT * epoch[1])};
+        return new double[][] {epoch, setup, longFit};
     }
 
     private static String plusMinus(double[] score) {
