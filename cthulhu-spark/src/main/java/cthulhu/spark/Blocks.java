@@ -19,7 +19,7 @@ final class Blocks implements Serializable {
 
     private transient double[][] values;
 
-    /** A broadcastable copy of {@code values} (not copied: the caller hands them over). */
+    /** A serialisable holder of {@code values} (not copied: the caller hands them over). */
     Blocks(double[][] values) {
         this.values = values;
     }

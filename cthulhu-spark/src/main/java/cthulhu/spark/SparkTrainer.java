@@ -12,7 +12,6 @@ import cthulhu.models.Sequential;
 import cthulhu.models.TrainingSteps;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -55,7 +54,8 @@ import java.util.function.Supplier;
  * parallelised collection's do, so that a task ships only its partition's index); each epoch every partition orders its rows (shuffled with a generator seeded by the
  * fit's seed, the epoch and the partition, unless shuffling is off) and cuts them into batches of
  * {@code batchSize} rows — the batch size is per partition, so one step over {@code k} partitions
- * trains on up to {@code k · batchSize} rows. The driver ships the weights in a broadcast, tasks
+ * trains on up to {@code k · batchSize} rows. The driver ships the weights in the tasks (which
+ * Spark serialises once per job and broadcasts to the executors), tasks
  * compute on their shards with the model's own single-machine steps, their results are added
  * (on the driver as they arrive, or by {@code treeReduce} when {@link #treeDepth} gives the
  * tree a level in between), and the driver updates the model; float32 weights, optimizer state
@@ -69,7 +69,7 @@ import java.util.function.Supplier;
  *   to their average weighted by the samples each trained on (DL4J's
  *   {@code ParameterAveragingTrainingMaster}); with frequency 1 and plain SGD this again equals
  *   the large-batch step. On a single partition there is nothing to average: a whole epoch
- *   is one task, with no job or broadcast per round, and the driver then reports each round to
+ *   is one task, with no job per round, and the driver then reports each round to
  *   the callbacks, with the model already at the epoch's end.</li>
  * </ul>
  * Gradient averaging changes only what the optimizer updates; variables a layer itself updates
@@ -77,7 +77,7 @@ import java.util.function.Supplier;
  * averaging averages every variable.
  * Callbacks and the returned {@link History} run on the driver as in {@link Model#fit(cthulhu.backend.Tensor, cthulhu.backend.Tensor, FitOptions)};
  * one synchronisation is one "batch" for them. A failed task is retried by Spark and recomputes
- * the same batches from the same broadcast — an epoch run as one task starts again from the
+ * the same batches from the same shipped state — an epoch run as one task starts again from the
  * epoch's starting weights; results are combined from task results, never
  * accumulated as side effects, so a retried shard counts once.
  *
@@ -275,44 +275,36 @@ public final class SparkTrainer {
 
         /** One step: the partitions' gradients of batch {@code step}, averaged, applied by the driver's optimizer. */
         private Sums gradientStep(int epoch, int step) {
-            Broadcast<Blocks> weights = shards.context().broadcast(new Blocks(ModelState.capture(model, false)));
-            try {
-                ExecutorModels.Source source = ExecutorModels.config(model);
-                ShardSteps.Batches b = batches;
-                Sums total = shards.sum(shard -> ShardSteps.gradients(shard, source, weights.value().values(), b, epoch, step), treeDepth);
-                try (TensorScope scope = TensorScope.open()) {
-                    List<Variable> trainable = model.trainableVariables();
-                    double[][] mean = total.meanTensors();
-                    List<Tensor> grads = new ArrayList<>();
-                    for (int i = 0; i < mean.length; i++) {
-                        Variable v = trainable.get(i);
-                        grads.add(K.constant(v.value().dtype(), mean[i], v.shape()));
-                    }
-                    model.getOptimizer().applyGradients(trainable, grads);
+            Blocks weights = new Blocks(ModelState.capture(model, false));
+            ExecutorModels.Source source = ExecutorModels.config(model);
+            ShardSteps.Batches b = batches;
+            Sums total = shards.sum(shard -> ShardSteps.gradients(shard, source, weights.values(), b, epoch, step), treeDepth);
+            try (TensorScope scope = TensorScope.open()) {
+                List<Variable> trainable = model.trainableVariables();
+                double[][] mean = total.meanTensors();
+                List<Tensor> grads = new ArrayList<>();
+                for (int i = 0; i < mean.length; i++) {
+                    Variable v = trainable.get(i);
+                    grads.add(K.constant(v.value().dtype(), mean[i], v.shape()));
                 }
-                return total;
-            } finally {
-                weights.destroy();
+                model.getOptimizer().applyGradients(trainable, grads);
             }
+            return total;
         }
 
         /** One round of parameter averaging: local steps from the shipped state, then the sample-weighted average. */
         private Sums averagingRound(int epoch, int round) {
-            Broadcast<Blocks> state = shards.context().broadcast(new Blocks(ModelState.capture(model, true)));
-            try {
-                ExecutorModels.Source source = ExecutorModels.config(model);
-                ShardSteps.Batches b = batches;
-                long iterations = model.getOptimizer().iterations();
-                int first = round * averagingFrequency;
-                int count = averagingFrequency;
-                Sums total = shards.sum(shard -> ShardSteps.localSteps(shard, source, state.value().values(), iterations, b, epoch, first, count),
-                        treeDepth);
-                ModelState.restore(model, total.meanTensors(), true);
-                model.getOptimizer().setIterations(iterations + total.steps());
-                return total;
-            } finally {
-                state.destroy();
-            }
+            Blocks state = new Blocks(ModelState.capture(model, true));
+            ExecutorModels.Source source = ExecutorModels.config(model);
+            ShardSteps.Batches b = batches;
+            long iterations = model.getOptimizer().iterations();
+            int first = round * averagingFrequency;
+            int count = averagingFrequency;
+            Sums total = shards.sum(shard -> ShardSteps.localSteps(shard, source, state.values(), iterations, b, epoch, first, count),
+                    treeDepth);
+            ModelState.restore(model, total.meanTensors(), true);
+            model.getOptimizer().setIterations(iterations + total.steps());
+            return total;
         }
 
         /**
@@ -322,21 +314,17 @@ public final class SparkTrainer {
          * @return each round's logs
          */
         private double[][] averagingEpoch(int epoch) {
+            Blocks state = new Blocks(ModelState.capture(model, true));
             ExecutorModels.Source source = ExecutorModels.config(model);
             ShardSteps.Batches b = batches;
-            Broadcast<Blocks> state = shards.context().broadcast(new Blocks(ModelState.capture(model, true)));
-            try {
-                long iterations = model.getOptimizer().iterations();
-                int frequency = averagingFrequency;
-                int rounds = syncsPerEpoch;
-                ShardSteps.Epoch result = shards.each(shard -> ShardSteps.averagingEpoch(shard, source, state.value().values(),
-                        iterations, b, epoch, frequency, rounds)).get(0);
-                ModelState.restore(model, result.state().values(), true);
-                model.getOptimizer().setIterations(result.iterations());
-                return result.logs();
-            } finally {
-                state.destroy();
-            }
+            long iterations = model.getOptimizer().iterations();
+            int frequency = averagingFrequency;
+            int rounds = syncsPerEpoch;
+            ShardSteps.Epoch result = shards.each(shard -> ShardSteps.averagingEpoch(shard, source, state.values(),
+                    iterations, b, epoch, frequency, rounds)).get(0);
+            ModelState.restore(model, result.state().values(), true);
+            model.getOptimizer().setIterations(result.iterations());
+            return result.logs();
         }
     }
 
