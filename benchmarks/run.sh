@@ -33,8 +33,10 @@ report="$results/$mode-$stamp.md"
 # kernel when they are freed (trimming, and deleting the heaps of a thread's arena), so the next
 # step faults every page in again; how often depends on the allocator's history, and so did the
 # native backends' training figures (see benchmarks/README.md). These settings keep freed memory
-# for reuse, the same for every implementation. A value already set wins.
-export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824}"
+# for reuse, the same for every implementation. A value already set wins, an empty one included:
+# the serving benchmarks are run with glibc's defaults, as a server runs (GLIBC_TUNABLES= run.sh
+# full 'Predict.*'), for one arena makes every serving thread's native allocations take one lock.
+export GLIBC_TUNABLES="${GLIBC_TUNABLES-glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824}"
 
 # Forks inherit these JVM arguments and this environment: the vector module for the pure
 # backend, passive OpenMP threads so that ND4J's and PyTorch's pools do not spin between ops,

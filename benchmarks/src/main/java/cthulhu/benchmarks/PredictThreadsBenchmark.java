@@ -28,6 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * output is compared with the one computed alone in setup; a difference fails the run, so the
  * throughput is only reported for identical results.
  *
+ * <p>{@code plain1}, {@code plain2} and {@code plain8} run the same forward pass in plain Java
+ * with nothing allocated per call ({@link Plain}): the scaling the machine itself allows.
+ *
  * <p>Eight seconds of warm-up: with eight threads on two cores the compiler threads share the
  * cores with the benchmark's threads, and the vector kernels were still running interpreted after
  * two seconds, which made the eight-thread figure a measure of the JIT's backlog.
@@ -74,6 +77,72 @@ public class PredictThreadsBenchmark {
         }
     }
 
+    /**
+     * The machine's own scaling, for comparison: the same forward pass (same weights and input)
+     * in plain Java loops into arrays each thread allocated once, so that nothing is allocated,
+     * shared or synchronised per call. What it loses from 2 to 8 threads is the cost of more
+     * threads than cores (scheduling, caches), which no serving code avoids.
+     */
+    @State(Scope.Thread)
+    public static class Plain {
+        float[][] kernels;
+        float[][] biases;
+        float[][] outputs;
+        float[] x;
+
+        @Setup
+        public void setUp() {
+            ServingMlp spec = new ServingMlp("64-64-10");
+            int[] u = spec.units();
+            kernels = new float[spec.layers()][];
+            biases = new float[spec.layers()][];
+            outputs = new float[spec.layers()][];
+            for (int l = 0; l < spec.layers(); l++) {
+                kernels[l] = spec.kernel(l);
+                biases[l] = spec.bias(l);
+                outputs[l] = new float[u[l + 1]];
+            }
+            x = spec.inputs(1);
+        }
+
+        float[] forward() {
+            float[] h = x;
+            int last = kernels.length - 1;
+            for (int l = 0; l <= last; l++) {
+                float[] z = outputs[l];
+                float[] w = kernels[l];
+                int units = z.length;
+                System.arraycopy(biases[l], 0, z, 0, units);
+                for (int i = 0; i < h.length; i++) {
+                    float hi = h[i];
+                    for (int j = 0; j < units; j++) {
+                        z[j] += hi * w[i * units + j];
+                    }
+                }
+                if (l < last) {
+                    for (int j = 0; j < units; j++) {
+                        z[j] = Math.max(z[j], 0);
+                    }
+                } else {
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (float v : z) {
+                        max = Math.max(max, v);
+                    }
+                    float sum = 0;
+                    for (int j = 0; j < units; j++) {
+                        z[j] = (float) Math.exp(z[j] - max);
+                        sum += z[j];
+                    }
+                    for (int j = 0; j < units; j++) {
+                        z[j] /= sum;
+                    }
+                }
+                h = z;
+            }
+            return h;
+        }
+    }
+
     private static float[] predict(Shared s) {
         return Bench.on(s.b, () -> {
             try (Tensor y = s.model.predict(s.x)) {
@@ -106,5 +175,23 @@ public class PredictThreadsBenchmark {
     @Threads(8)
     public float[] threads8(Shared s) {
         return checked(s);
+    }
+
+    @Benchmark
+    @Threads(1)
+    public float[] plain1(Plain p) {
+        return p.forward();
+    }
+
+    @Benchmark
+    @Threads(2)
+    public float[] plain2(Plain p) {
+        return p.forward();
+    }
+
+    @Benchmark
+    @Threads(8)
+    public float[] plain8(Plain p) {
+        return p.forward();
     }
 }

@@ -528,19 +528,27 @@ public final class Report {
             }
         }
         out.append("\nOne shared 64-64-10 model, one-sample `predict`, total calls/s over all threads ")
-                .append("(every output checked equal to the one-thread result):\n\n| backend");
+                .append("(every output checked equal to the one-thread result); `plain`: the same forward pass in plain Java ")
+                .append("loops with nothing allocated per call, the scaling the machine itself allows:\n\n| backend");
         for (String t : THREADS) {
             out.append(" | ").append(t).append(t.equals("1") ? " thread" : " threads");
         }
-        out.append(" |\n| ---").append(" | ---".repeat(THREADS.length)).append(" |\n");
+        out.append(" | 8 / 2 threads |\n| ---").append(" | ---".repeat(THREADS.length + 1)).append(" |\n");
         for (String b : BACKENDS) {
-            out.append("| ").append(b);
-            for (String t : THREADS) {
-                out.append(" | ").append(fmt(run.ops("PredictThreadsBenchmark.threads" + t, "backend", b)));
-            }
-            out.append(" |\n");
+            threadsRow(out, run, b, "threads", "backend", b);
         }
+        threadsRow(out, run, "plain", "plain");
         out.append('\n');
+    }
+
+    /** One row of the threads table: {@code PredictThreadsBenchmark.<prefix><threads>} with these parameters. */
+    private static void threadsRow(StringBuilder out, Run run, String label, String prefix, String... params) {
+        out.append("| ").append(label);
+        for (String t : THREADS) {
+            out.append(" | ").append(fmt(run.ops("PredictThreadsBenchmark." + prefix + t, params)));
+        }
+        out.append(" | ").append(ratio(run.ops("PredictThreadsBenchmark." + prefix + "8", params),
+                run.ops("PredictThreadsBenchmark." + prefix + "2", params))).append(" |\n");
     }
 
     // ---- convolution ------------------------------------------------------------------------

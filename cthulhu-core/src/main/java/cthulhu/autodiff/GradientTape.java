@@ -134,8 +134,13 @@ public final class GradientTape implements AutoCloseable {
      * @return whether a tape took the tensor over
      */
     static boolean adopt(Tensor t) {
+        ArrayDeque<GradientTape> open = OPEN.get();
+        if (open.isEmpty()) {
+            // Inference, as when serving: no tape, and no iterator made for each tensor released.
+            return false;
+        }
         GradientTape owner = null;
-        for (GradientTape tape : OPEN.get()) {
+        for (GradientTape tape : open) {
             // Innermost first: the last match is the outermost tape, which closes last.
             if (tape.referenced.contains(t)) {
                 owner = tape;

@@ -150,6 +150,23 @@ public final class Shapes {
     }
 
     /**
+     * Whether the axes {@code from, from + 1, …} of {@code x} fit {@code expected} as
+     * {@link #fits(int[], int[])} says, read in place rather than from a copy of the shape: a
+     * model checks every request's input this way.
+     */
+    public static boolean fits(int[] expected, Tensor x, int from) {
+        if (x.rank() - from != expected.length) {
+            return false;
+        }
+        for (int i = 0; i < expected.length; i++) {
+            if (expected[i] >= 0 && expected[i] != x.dim(from + i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Whether a shape fits an expected one of the same rank: each expected dimension either
      * equals the actual one or is negative (unknown).
      */

@@ -2,10 +2,8 @@ package cthulhu.backend;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Owns the tensors created while it is open on this thread, and releases them when it closes.
@@ -36,8 +34,11 @@ public final class TensorScope implements AutoCloseable {
     private static final ThreadLocal<ArrayDeque<TensorScope>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
 
     private final List<Tensor> owned = new ArrayList<>();
-    /** Made at the first {@link #keep}: a scope per request when serving should cost little. */
-    private Set<Tensor> kept;
+    /**
+     * Made at the first {@link #keep}, at the smallest size: a scope per request when serving
+     * keeps a few outputs, and should cost little.
+     */
+    private IdentityHashMap<Tensor, Boolean> kept;
     private final Thread thread = Thread.currentThread();
     private boolean closed;
 
@@ -97,9 +98,9 @@ public final class TensorScope implements AutoCloseable {
      */
     public <T extends Tensor> T keep(T t) {
         if (kept == null) {
-            kept = Collections.newSetFromMap(new IdentityHashMap<>());
+            kept = new IdentityHashMap<>(2);
         }
-        kept.add(t);
+        kept.put(t, Boolean.TRUE);
         return t;
     }
 
@@ -130,7 +131,7 @@ public final class TensorScope implements AutoCloseable {
         closed = true;
         TensorScope parent = stack.peek();
         for (Tensor t : owned) {
-            if (kept != null && kept.contains(t)) {
+            if (kept != null && kept.containsKey(t)) {
                 if (parent != null) {
                     parent.owned.add(t);
                 }

@@ -2,6 +2,7 @@ package cthulhu.layers;
 
 import cthulhu.activations.Activation;
 import cthulhu.activations.Activations;
+import cthulhu.backend.DType;
 import cthulhu.backend.K;
 import cthulhu.backend.Shapes;
 import cthulhu.backend.Tensor;
@@ -175,28 +176,33 @@ public abstract class Layer implements AutoCloseable {
             throw new IllegalStateException("Layer " + getName() + " has been closed, by close() on it or on its model:"
                     + " its weights are released. Build a new layer, or load the saved model again.");
         }
-        List<int[]> samples = new ArrayList<>(inputs.size());
         for (Tensor input : inputs) {
             if (input.rank() == 0) {
                 throw new IllegalArgumentException("Layer " + getName() + " got a scalar; it expects a batch whose axis 0 "
                         + "is the batch axis, e.g. shape [batch" + (inputShape == null ? ", features" : joined(inputShape, true))
                         + "]; reshape the input with K.reshape");
             }
-            samples.add(Arrays.copyOfRange(input.shape(), 1, input.rank()));
         }
-        ensureBuilt(samples);
-        if (samples.size() != inputShapes.size()) {
+        if (!built) {
+            List<int[]> samples = new ArrayList<>(inputs.size());
+            for (Tensor input : inputs) {
+                samples.add(Arrays.copyOfRange(input.shape(), 1, input.rank()));
+            }
+            ensureBuilt(samples);
+        }
+        if (inputs.size() != inputShapes.size()) {
             throw new IllegalArgumentException("Layer " + getName() + " was built for " + inputShapes.size()
-                    + " input(s) but got " + samples.size() + "; call it with the same number of inputs");
+                    + " input(s) but got " + inputs.size() + "; call it with the same number of inputs");
         }
-        for (int i = 0; i < samples.size(); i++) {
-            checkFits(inputShapes.get(i), samples.get(i), "input", inputs.get(i).shape());
+        for (int i = 0; i < inputs.size(); i++) {
+            checkFits(inputShapes.get(i), inputs.get(i));
         }
-        for (Tensor input : inputs) {
-            if (!variables.isEmpty() && variables.get(0).value().dtype() != input.dtype()) {
-                throw new IllegalArgumentException("Layer " + getName() + " holds " + variables.get(0).value().dtype()
-                        + " weights but got a " + input.dtype() + " input; cast the input with K.cast(x, DType."
-                        + variables.get(0).value().dtype().name() + ") or build the layer under the input's floatx");
+        DType weights = variables.isEmpty() ? null : variables.get(0).value().dtype();
+        for (int i = 0; weights != null && i < inputs.size(); i++) {
+            if (weights != inputs.get(i).dtype()) {
+                throw new IllegalArgumentException("Layer " + getName() + " holds " + weights
+                        + " weights but got a " + inputs.get(i).dtype() + " input; cast the input with K.cast(x, DType."
+                        + weights.name() + ") or build the layer under the input's floatx");
             }
         }
         boolean masked = masks != null && masks.stream().anyMatch(m -> m != null);
@@ -206,24 +212,45 @@ public abstract class Layer implements AutoCloseable {
     }
 
     /**
-     * Checks one input sample shape against the shape the layer was built for.
-     *
-     * @param given what the error calls the input, {@code "input"} or {@code "samples"}, followed by
-     *     {@code " of shape "} and {@code givenShape}; joined only for the error, as a layer is
-     *     called once per request when serving
+     * Checks one input's samples (its axes after the batch axis) against the shape the layer was
+     * built for, reading the input's dimensions in place: a layer is called once per request when
+     * serving.
      */
-    private void checkFits(int[] builtShape, int[] sample, String given, int[] givenShape) {
+    private void checkFits(int[] builtShape, Tensor input) {
         int[] accepted = acceptedInputShape(builtShape);
-        boolean leading = acceptsLeadingAxes();
-        int extra = sample.length - accepted.length;
-        if (extra < 0 || (extra > 0 && !leading)
-                || !Shapes.fits(accepted, Arrays.copyOfRange(sample, extra, sample.length))) {
-            throw new IllegalArgumentException("Layer " + getName() + " was built for samples of shape "
-                    + Arrays.toString(builtShape) + " and expects batches of shape [batch" + (leading ? ", ..." : "")
-                    + joined(accepted, true) + "]" + (Arrays.stream(accepted).anyMatch(d -> d < 0) ? " (None: any size)" : "")
-                    + ", but got " + given + " of shape " + Arrays.toString(givenShape)
-                    + "; reshape the input to fit, or use a new layer for this shape");
+        int extra = leadingAxes(accepted, input.rank() - 1);
+        if (extra < 0 || !Shapes.fits(accepted, input, 1 + extra)) {
+            throw notFitting(builtShape, accepted, "input", input.shape());
         }
+    }
+
+    /** Checks a symbol's sample shape against the shape the layer was built for. */
+    private void checkFits(int[] builtShape, int[] sample) {
+        int[] accepted = acceptedInputShape(builtShape);
+        int extra = leadingAxes(accepted, sample.length);
+        if (extra < 0 || !Shapes.fits(accepted, Arrays.copyOfRange(sample, extra, sample.length))) {
+            throw notFitting(builtShape, accepted, "samples", sample);
+        }
+    }
+
+    /**
+     * How many leading axes of a sample of {@code rank} axes come before those that
+     * {@code accepted} constrains, or -1 when the sample has too few, or more and the layer
+     * takes no leading axes.
+     */
+    private int leadingAxes(int[] accepted, int rank) {
+        int extra = rank - accepted.length;
+        return extra < 0 || (extra > 0 && !acceptsLeadingAxes()) ? -1 : extra;
+    }
+
+    /** The error for an input that does not fit, {@code given} naming what has {@code givenShape}. */
+    private IllegalArgumentException notFitting(int[] builtShape, int[] accepted, String given, int[] givenShape) {
+        boolean leading = acceptsLeadingAxes();
+        return new IllegalArgumentException("Layer " + getName() + " was built for samples of shape "
+                + Arrays.toString(builtShape) + " and expects batches of shape [batch" + (leading ? ", ..." : "")
+                + joined(accepted, true) + "]" + (Arrays.stream(accepted).anyMatch(d -> d < 0) ? " (None: any size)" : "")
+                + ", but got " + given + " of shape " + Arrays.toString(givenShape)
+                + "; reshape the input to fit, or use a new layer for this shape");
     }
 
     /**
@@ -650,7 +677,7 @@ public abstract class Layer implements AutoCloseable {
             ensureBuilt(samples);
             if (samples.size() == inputShapes.size()) {
                 for (int i = 0; i < samples.size(); i++) {
-                    checkFits(inputShapes.get(i), samples.get(i), "samples", samples.get(i));
+                    checkFits(inputShapes.get(i), samples.get(i));
                 }
             }
             outputs = computeOutputShapes(samples);

@@ -205,28 +205,39 @@ final class Graph {
             values[slots.get(inputs.get(i))] = xs.get(i);
             masks[slots.get(inputs.get(i))] = inputMasks == null ? null : inputMasks.get(i);
         }
-        Set<Tensor> made = Collections.newSetFromMap(new IdentityHashMap<>());
+        // Made at the first mask a layer makes: a model without masks, as most served ones are,
+        // runs each request without it.
+        Set<Tensor> made = null;
         for (int i = 0; i < inputSlots.length; i++) {
             int[] in = inputSlots[i];
             if (in.length == 0) {
                 continue;
             }
             List<Tensor> args = new ArrayList<>(in.length);
-            List<Tensor> argMasks = new ArrayList<>(in.length);
             boolean masked = false;
             for (int slot : in) {
                 args.add(values[slot]);
-                argMasks.add(masks[slot]);
                 masked |= masks[slot] != null;
             }
+            List<Tensor> argMasks = null;
+            if (masked) {
+                argMasks = new ArrayList<>(in.length);
+                for (int slot : in) {
+                    argMasks.add(masks[slot]);
+                }
+            }
             Layer layer = nodes.get(i).layer();
-            List<Tensor> out = layer.call(args, masked ? argMasks : null, training);
-            List<Tensor> outMasks = layer.computeMasks(args, masked ? argMasks : null);
+            List<Tensor> out = layer.call(args, argMasks, training);
+            List<Tensor> outMasks = layer.computeMasks(args, argMasks);
             for (int k = 0; k < out.size(); k++) {
                 values[outputSlots[i][k]] = out.get(k);
                 Tensor mask = k < outMasks.size() ? outMasks.get(k) : null;
                 masks[outputSlots[i][k]] = mask;
-                if (mask != null && !argMasks.contains(mask) && (inputMasks == null || !inputMasks.contains(mask))) {
+                if (mask != null && (argMasks == null || !argMasks.contains(mask))
+                        && (inputMasks == null || !inputMasks.contains(mask))) {
+                    if (made == null) {
+                        made = Collections.newSetFromMap(new IdentityHashMap<>());
+                    }
                     made.add(mask);
                 }
             }
@@ -243,8 +254,10 @@ final class Graph {
         for (int slot : outputSlotsOfGraph) {
             result.add(values[slot]);
         }
-        for (Tensor mask : made) {
-            release(mask, result.toArray(Tensor[]::new), xs);
+        if (made != null) {
+            for (Tensor mask : made) {
+                release(mask, result.toArray(Tensor[]::new), xs);
+            }
         }
         return result;
     }

@@ -205,15 +205,15 @@ public class Sequential extends Model {
         if (x.rank() < 1) {
             throw new IllegalArgumentException(method + ": x must have a batch axis, got a scalar");
         }
-        int[] sample = Arrays.copyOfRange(x.shape(), 1, x.rank());
         if (!isBuilt()) {
-            build(sample);
+            build(Arrays.copyOfRange(x.shape(), 1, x.rank()));
         }
         int[] expected = inputShape();
-        if (!Shapes.fits(expected, sample)) {
+        if (!Shapes.fits(expected, x, 1)) {
             throw new IllegalArgumentException("Error when checking input of " + method + ": model " + getName() + " expects x of shape "
                     + Objective.batchShape(expected, "batch") + " but got x of shape " + Arrays.toString(x.shape())
-                    + "; reshape x, or declare the first layer's input shape as " + Arrays.toString(sample));
+                    + "; reshape x, or declare the first layer's input shape as "
+                    + Arrays.toString(Arrays.copyOfRange(x.shape(), 1, x.rank())));
         }
     }
 

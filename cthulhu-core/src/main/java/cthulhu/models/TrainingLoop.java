@@ -241,6 +241,14 @@ final class TrainingLoop {
     List<Tensor> predict(List<Tensor> xs, int batchSize, int verbose) {
         requirePositive("batchSize", batchSize);
         int n = model.prepareInputs("predict", xs);
+        if (verbose == 0 && n > 0 && n <= batchSize) {
+            // A server's request: one batch and no callbacks, so one scope and no lists of parts
+            // to concatenate. Threads serving one model each call this per request, and every
+            // object made here is garbage to collect at their combined rate.
+            try (TensorScope step = TensorScope.open()) {
+                return step.keepAll(model.forward(xs, false));
+            }
+        }
         List<int[]> outputShapes = model.outputShapes();
         List<Callback> callbacks = progress(verbose, null);
         // A server calls predict once per request, without callbacks: their logs are made only for them.

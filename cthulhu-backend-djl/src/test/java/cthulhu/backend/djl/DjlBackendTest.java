@@ -138,6 +138,25 @@ class DjlBackendTest {
     }
 
     @Test
+    void reluSendsNaNToZeroInLargeTensorsToo() {
+        // Small relu results are checked for NaN in Java, large ones by a libtorch sum: both sizes here.
+        for (int n : new int[] {4096, 4097, 100_000}) {
+            double[] values = new double[n];
+            double[] expected = new double[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = i % 7 == 0 ? Double.NaN : i % 3 - 1.5;
+                // reference: where(x > 0, x, 0), NaN > 0 being false
+                expected[i] = values[i] > 0 ? values[i] : 0;
+            }
+            for (DType dtype : DType.values()) {
+                try (Tensor x = backend.fromArray(values, new int[] {n}, dtype); Tensor y = backend.relu(x, 0, null, 0)) {
+                    assertArrayEquals(expected, y.toDoubleArray(), 0, dtype.name() + " " + n);
+                }
+            }
+        }
+    }
+
+    @Test
     void threadsShareTheManagerSafely() throws Exception {
         Tensor x = backend.fromArray(new float[] {1, 2, 3, 4}, new int[] {2, 2}, DType.FLOAT32);
         int before = backend.openArrays();

@@ -140,16 +140,27 @@ final class ArrayPool implements AutoCloseable {
          */
         void release(INDArray array) {
             long bytes = bytes(array);
-            List<INDArray> evicted = new ArrayList<>();
+            // Made only when something is freed: threads serving a model release arrays at every
+            // operation, and nearly all of them stay cached.
+            List<INDArray> evicted = null;
             synchronized (this) {
                 if (closed || bytes > capacityBytes) {
                     made.remove(new Made(array));
-                    evicted.add(array);
+                    evicted = List.of(array);
                 } else {
-                    free.computeIfAbsent(new Key(array.dataType(), array.shape()), k -> new ArrayDeque<>()).addFirst(array);
+                    long[] shape = array.shape();
+                    ArrayDeque<INDArray> same = free.get(new Key(array.dataType(), shape));
+                    if (same == null) {
+                        same = new ArrayDeque<>();
+                        free.put(new Key(array.dataType(), shape.clone()), same);
+                    }
+                    same.addFirst(array);
                     long total = cachedBytes.addAndGet(bytes);
-                    Iterator<ArrayDeque<INDArray>> eldest = free.values().iterator();
+                    Iterator<ArrayDeque<INDArray>> eldest = total > capacityBytes ? free.values().iterator() : null;
                     while (total > capacityBytes && eldest.hasNext()) {
+                        if (evicted == null) {
+                            evicted = new ArrayList<>();
+                        }
                         ArrayDeque<INDArray> arrays = eldest.next();
                         while (!arrays.isEmpty() && total > capacityBytes) {
                             INDArray victim = arrays.pollLast();
@@ -163,7 +174,9 @@ final class ArrayPool implements AutoCloseable {
                     }
                 }
             }
-            evicted.forEach(INDArray::close);
+            if (evicted != null) {
+                evicted.forEach(INDArray::close);
+            }
         }
 
         void close() {
@@ -199,12 +212,12 @@ final class ArrayPool implements AutoCloseable {
         }
     }
 
-    /** A type and a shape; the shape is copied so that a caller's array may change afterwards. */
+    /**
+     * A type and a shape. A key that goes into the map holds a copy of the shape, so that a
+     * caller's array may change afterwards; a key only looked up holds the caller's array, not
+     * copied, as every operation looks one up.
+     */
     private record Key(DataType type, long[] shape) {
-
-        Key {
-            shape = shape.clone();
-        }
 
         @Override
         public boolean equals(Object o) {
