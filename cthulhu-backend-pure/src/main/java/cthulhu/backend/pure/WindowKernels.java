@@ -153,9 +153,9 @@ final class WindowKernels {
             for (int row = from; row < to; row++) {
                 p.sources(row, src, origin);
                 if (x instanceof float[] xf) {
-                    FloatKernels.poolRow(op, xf, src, p.channels, (float[]) y, row * p.channels);
+                    FloatDispatch.poolRow(op, xf, src, p.channels, (float[]) y, row * p.channels);
                 } else {
-                    DoubleKernels.poolRow(op, (double[]) x, src, p.channels, (double[]) y, row * p.channels);
+                    DoubleDispatch.poolRow(op, (double[]) x, src, p.channels, (double[]) y, row * p.channels);
                 }
             }
         });
@@ -176,9 +176,9 @@ final class WindowKernels {
             for (int row = from * p.rowsPerImage; row < to * p.rowsPerImage; row++) {
                 p.sources(row, src, origin);
                 if (x instanceof float[] xf) {
-                    FloatKernels.poolGradientRow(op, xf, src, p.channels, (float[]) y, (float[]) g, row * p.channels, (float[]) dx);
+                    FloatDispatch.poolGradientRow(op, xf, src, p.channels, (float[]) y, (float[]) g, row * p.channels, (float[]) dx);
                 } else {
-                    DoubleKernels.poolGradientRow(op, (double[]) x, src, p.channels, (double[]) y, (double[]) g, row * p.channels,
+                    DoubleDispatch.poolGradientRow(op, (double[]) x, src, p.channels, (double[]) y, (double[]) g, row * p.channels,
                             (double[]) dx);
                 }
             }
