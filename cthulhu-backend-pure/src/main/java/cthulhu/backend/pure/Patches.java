@@ -28,6 +28,8 @@ final class Patches {
     private final int[] tapOffset;
     /** How far the window's last tap lies from its first along each axis. */
     private final int[] span;
+    /** Elements of the input between neighbours along each spatial axis. */
+    private final int[] axisSize;
 
     /**
      * @throws IllegalArgumentException when {@code xShape} is not {@code (batch, spatial…, c)}
@@ -60,16 +62,18 @@ final class Patches {
         for (int i = 0; i < rank; i++) {
             span[i] = (size[i] - 1) * dilation[i];
         }
+        axisSize = new int[rank];
+        for (int i = rank - 1, scale = channels; i >= 0; scale *= in[i], i--) {
+            axisSize[i] = scale;
+        }
         shift = new int[taps * rank];
         tapOffset = new int[taps];
         for (int t = 0; t < taps; t++) {
             int k = t;
-            int scale = channels;
             for (int i = rank - 1; i >= 0; i--) {
                 shift[t * rank + i] = (k % size[i]) * dilation[i];
                 k /= size[i];
-                tapOffset[t] += shift[t * rank + i] * scale;
-                scale *= in[i];
+                tapOffset[t] += shift[t * rank + i] * axisSize[i];
             }
         }
     }
@@ -83,39 +87,73 @@ final class Patches {
         return shape;
     }
 
+    /** A cursor at output row {@code row}, from which {@link Cursor#next} walks the rows in order. */
+    Cursor cursor(int row) {
+        return new Cursor(row);
+    }
+
     /**
-     * Fills {@code src[t]} with the offset of tap {@code t}'s first channel for output row
-     * {@code row}, or {@code -1} in the padding; {@code origin} is scratch of length {@link #rank}.
+     * Walks the output rows in order and gives each row's tap offsets. The origin of the window
+     * advances by one stride at each step, carrying into the axes before the last, so that no
+     * row is divided into its coordinates but the first.
      */
-    void sources(int row, int[] src, int[] origin) {
-        int base = (row / rowsPerImage) * imageSize;
-        int rest = row % rowsPerImage;
-        int scale = channels;
-        for (int i = rank - 1; i >= 0; i--) {
-            origin[i] = (rest % out[i]) * strides[i] - before[i];
-            rest /= out[i];
-            base += origin[i] * scale;
-            scale *= in[i];
-        }
-        boolean interior = true;
-        for (int i = 0; i < rank; i++) {
-            interior &= origin[i] >= 0 && origin[i] + span[i] < in[i];
-        }
-        if (interior) {
-            for (int t = 0; t < taps; t++) {
-                src[t] = base + tapOffset[t];
+    final class Cursor {
+        /** The current row's output coordinates. */
+        private final int[] position = new int[rank];
+        /** Where the current window starts along each axis; negative in the padding before. */
+        private final int[] origin = new int[rank];
+        /** The offset of the window's origin, which may lie outside the image when it is padded. */
+        private int base;
+
+        private Cursor(int row) {
+            base = (row / rowsPerImage) * imageSize;
+            int rest = row % rowsPerImage;
+            for (int i = rank - 1; i >= 0; i--) {
+                position[i] = rest % out[i];
+                origin[i] = position[i] * strides[i] - before[i];
+                rest /= out[i];
+                base += origin[i] * axisSize[i];
             }
-            return;
         }
-        // The taps' displacements are tabled, so that no division is left in this loop, which
-        // runs once for every tap of every output position.
-        for (int t = 0; t < taps; t++) {
-            boolean inside = true;
+
+        /**
+         * Fills {@code src[t]} with the offset of tap {@code t}'s first channel for the current
+         * row, or {@code -1} in the padding, and moves to the next row.
+         */
+        void next(int[] src) {
+            boolean interior = true;
             for (int i = 0; i < rank; i++) {
-                int p = origin[i] + shift[t * rank + i];
-                inside &= p >= 0 && p < in[i];
+                interior &= origin[i] >= 0 && origin[i] + span[i] < in[i];
             }
-            src[t] = inside ? base + tapOffset[t] : -1;
+            if (interior) {
+                for (int t = 0; t < taps; t++) {
+                    src[t] = base + tapOffset[t];
+                }
+            } else {
+                for (int t = 0; t < taps; t++) {
+                    boolean inside = true;
+                    for (int i = 0; i < rank; i++) {
+                        int p = origin[i] + shift[t * rank + i];
+                        inside &= p >= 0 && p < in[i];
+                    }
+                    src[t] = inside ? base + tapOffset[t] : -1;
+                }
+            }
+            advance();
+        }
+
+        private void advance() {
+            for (int i = rank - 1; i >= 0; i--) {
+                if (++position[i] < out[i]) {
+                    origin[i] += strides[i];
+                    base += strides[i] * axisSize[i];
+                    return;
+                }
+                position[i] = 0;
+                origin[i] = -before[i];
+                base -= (out[i] - 1) * strides[i] * axisSize[i];
+            }
+            base += imageSize;
         }
     }
 }

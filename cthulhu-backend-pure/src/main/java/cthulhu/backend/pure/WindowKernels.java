@@ -35,7 +35,6 @@ final class WindowKernels {
         final Object rows;
         final Object zeros;
         final int[] src;
-        final int[] origin;
 
         Buffers(Object like, Patches p, int blockRows, int outChannels) {
             int width = p.taps * p.channels;
@@ -43,7 +42,6 @@ final class WindowKernels {
             rows = newArray(like, blockRows * outChannels);
             zeros = newArray(like, width);
             src = new int[p.taps];
-            origin = new int[p.rank];
         }
     }
 
@@ -125,13 +123,14 @@ final class WindowKernels {
         // Windows of one image overlap, so each image is added to by one thread only.
         Parallel.forChunks(xShape[0], chunks((long) p.rows * width * cout), (from, to) -> {
             Buffers buf = new Buffers(g, p, blockRows, cout);
+            Patches.Cursor cursor = p.cursor(from * p.rowsPerImage);
             for (int r0 = from * p.rowsPerImage; r0 < to * p.rowsPerImage; r0 += blockRows) {
                 int n = Math.min(blockRows, to * p.rowsPerImage - r0);
                 System.arraycopy(g, r0 * cout, buf.rows, 0, n * cout);
                 clear(buf.cols, n * width);
                 Matmul.accumulate(buf.rows, kernel, buf.cols, n, width, cout, false, true);
                 for (int r = 0; r < n; r++) {
-                    p.sources(r0 + r, buf.src, buf.origin);
+                    cursor.next(buf.src);
                     if (dx instanceof float[] dxf) {
                         FloatKernels.scatterAdd((float[]) buf.cols, r * width, buf.src, p.channels, dxf);
                     } else {
@@ -149,9 +148,9 @@ final class WindowKernels {
         Object y = newArray(x, p.rows * p.channels);
         Parallel.forChunks(p.rows, chunks((long) p.rows * p.taps * p.channels), (from, to) -> {
             int[] src = new int[p.taps];
-            int[] origin = new int[p.rank];
+            Patches.Cursor cursor = p.cursor(from);
             for (int row = from; row < to; row++) {
-                p.sources(row, src, origin);
+                cursor.next(src);
                 if (x instanceof float[] xf) {
                     FloatDispatch.poolRow(op, xf, src, p.channels, (float[]) y, row * p.channels);
                 } else {
@@ -172,9 +171,9 @@ final class WindowKernels {
         Object dx = newArray(x, (int) ((long) xShape[0] * sizeOfImage(xShape)));
         Parallel.forChunks(xShape[0], chunks((long) p.rows * p.taps * p.channels), (from, to) -> {
             int[] src = new int[p.taps];
-            int[] origin = new int[p.rank];
+            Patches.Cursor cursor = p.cursor(from * p.rowsPerImage);
             for (int row = from * p.rowsPerImage; row < to * p.rowsPerImage; row++) {
-                p.sources(row, src, origin);
+                cursor.next(src);
                 if (x instanceof float[] xf) {
                     FloatDispatch.poolGradientRow(op, xf, src, p.channels, (float[]) y, (float[]) g, row * p.channels, (float[]) dx);
                 } else {
@@ -210,8 +209,9 @@ final class WindowKernels {
         int c = p.channels;
         int width = p.taps * c;
         int[] src = buf.src;
+        Patches.Cursor cursor = p.cursor(r0);
         for (int r = 0; r < n; r++) {
-            p.sources(r0 + r, src, buf.origin);
+            cursor.next(src);
             int row = r * width;
             int t = 0;
             while (t < p.taps) {
