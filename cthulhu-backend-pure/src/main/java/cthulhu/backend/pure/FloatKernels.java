@@ -707,6 +707,15 @@ final class FloatKernels {
         }
     }
 
+    /** {@code out[c · rows + r] += a[r · cols + c]}: adds the transpose of the row-major {@code rows × cols} matrix {@code a}. */
+    static void addTransposed(float[] a, int rows, int cols, float[] out) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                out[c * rows + r] += a[r * cols + c];
+            }
+        }
+    }
+
     /** Adds the taps of one row of columns, from {@code off}, to {@code dx} where {@code src} says they were gathered from. */
     static void scatterAdd(float[] cols, int off, int[] src, int c, float[] dx) {
         for (int t = 0; t < src.length; t++) {

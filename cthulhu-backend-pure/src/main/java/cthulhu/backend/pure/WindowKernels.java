@@ -13,7 +13,7 @@ import java.util.Arrays;
  * patches are gathered ({@code im2col}, whole runs of adjacent taps copied at once) into a buffer
  * that stays in the cache, and multiplied by the kernel with the packed, register-tiled kernel
  * of {@link Matmul#accumulate}; the blocks are split over the cores. The kernel gradient
- * multiplies the same buffers, transposed, by the output gradient, one partial sum per core;
+ * multiplies the output gradient, transposed, by the same buffers, one partial sum per core;
  * the input gradient multiplies the output gradient by the transposed kernel and adds the
  * columns back where they were gathered from, one image per core at a time. Pooling and its
  * gradient are loops over the taps of each window ({@link Patches}).
@@ -71,7 +71,9 @@ final class WindowKernels {
 
     /**
      * The gradient of {@link #conv} with respect to its kernel: {@code Σ cols(x)ᵀ · g} over every
-     * output row, storage of shape {@code (size…, cin, cout)}.
+     * output row, storage of shape {@code (size…, cin, cout)}. Each part sums its transpose,
+     * {@code gᵀ · cols(x)}, which the matrix kernel reads with the wide columns in place and only
+     * the narrow output gradient packed; the parts are added and transposed at the end.
      */
     static Object convKernelGradient(Object x, int[] xShape, Object g, int cout, Window w) {
         Patches p = new Patches(xShape, w);
@@ -82,22 +84,19 @@ final class WindowKernels {
         Object[] partial = new Object[parts];
         Parallel.forChunks(parts, parts, (first, last) -> {
             for (int part = first; part < last; part++) {
-                Object dk = newArray(x, width * cout);
+                Object dkT = newArray(x, cout * width);
                 Buffers buf = new Buffers(x, p, blockRows, cout);
                 for (int block = blocks * part / parts; block < blocks * (part + 1) / parts; block++) {
                     int r0 = block * blockRows;
                     int n = Math.min(blockRows, p.rows - r0);
                     gather(p, x, r0, n, buf);
                     System.arraycopy(g, r0 * cout, buf.rows, 0, n * cout);
-                    Matmul.accumulate(buf.cols, buf.rows, dk, width, cout, n, true, false);
+                    Matmul.accumulate(buf.rows, buf.cols, dkT, cout, width, n, true, false);
                 }
-                partial[part] = dk;
+                partial[part] = dkT;
             }
         });
-        for (int part = 1; part < parts; part++) {
-            addInto(partial[0], partial[part]);
-        }
-        return partial[0];
+        return transposedSum(partial, cout, width);
     }
 
     /**
@@ -244,18 +243,16 @@ final class WindowKernels {
         }
     }
 
-    private static void addInto(Object acc, Object other) {
-        if (acc instanceof float[] a) {
-            float[] b = (float[]) other;
-            for (int i = 0; i < a.length; i++) {
-                a[i] += b[i];
-            }
-        } else {
-            double[] a = (double[]) acc;
-            double[] b = (double[]) other;
-            for (int i = 0; i < a.length; i++) {
-                a[i] += b[i];
+    /** The {@code cols × rows} transpose of the sum of the row-major {@code rows × cols} matrices {@code parts}. */
+    private static Object transposedSum(Object[] parts, int rows, int cols) {
+        Object t = newArray(parts[0], rows * cols);
+        for (Object part : parts) {
+            if (t instanceof float[] tf) {
+                FloatKernels.addTransposed((float[]) part, rows, cols, tf);
+            } else {
+                DoubleKernels.addTransposed((double[]) part, rows, cols, (double[]) t);
             }
         }
+        return t;
     }
 }
