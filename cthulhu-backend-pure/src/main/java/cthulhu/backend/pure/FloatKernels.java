@@ -716,17 +716,6 @@ final class FloatKernels {
         }
     }
 
-    /** Adds the taps of one row of columns, from {@code off}, to {@code dx} where {@code src} says they were gathered from. */
-    static void scatterAdd(float[] cols, int off, int[] src, int c, float[] dx) {
-        for (int t = 0; t < src.length; t++) {
-            if (src[t] >= 0) {
-                for (int j = 0, s = src[t], o = off + t * c; j < c; j++) {
-                    dx[s + j] += cols[o + j];
-                }
-            }
-        }
-    }
-
     /**
      * One pooling window of every channel into {@code y[yo, yo + c)}; {@code src} holds the taps'
      * offsets, {@code -1} in the padding, which never wins a maximum and is not counted in an average.

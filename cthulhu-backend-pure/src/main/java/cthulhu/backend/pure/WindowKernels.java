@@ -1,5 +1,6 @@
 package cthulhu.backend.pure;
 
+import cthulhu.backend.BinaryOp;
 import cthulhu.backend.PoolOp;
 import cthulhu.backend.Window;
 import java.util.Arrays;
@@ -13,7 +14,7 @@ import java.util.Arrays;
  * patches are gathered ({@code im2col}, whole runs of adjacent taps copied at once) into a buffer
  * that stays in the cache, and multiplied by the kernel with the packed, register-tiled kernel
  * of {@link Matmul#accumulate}; the blocks are split over the cores. The kernel gradient
- * multiplies the output gradient, transposed, by the same buffers, one partial sum per core;
+ * multiplies the same buffers, transposed, by the output gradient, one partial sum per core;
  * the input gradient multiplies the output gradient by the transposed kernel and adds the
  * columns back where they were gathered from, one image per core at a time. Pooling and its
  * gradient are loops over the taps of each window ({@link Patches}).
@@ -71,9 +72,10 @@ final class WindowKernels {
 
     /**
      * The gradient of {@link #conv} with respect to its kernel: {@code Σ cols(x)ᵀ · g} over every
-     * output row, storage of shape {@code (size…, cin, cout)}. Each part sums its transpose,
-     * {@code gᵀ · cols(x)}, which the matrix kernel reads with the wide columns in place and only
-     * the narrow output gradient packed; the parts are added and transposed at the end.
+     * output row, storage of shape {@code (size…, cin, cout)}, one partial sum per core. The
+     * matrix kernel copies a transposed left operand element by element while it reads a
+     * row-major right operand in place, so when the columns are wider than {@code g} each part
+     * sums the transpose {@code gᵀ · cols(x)} instead, transposed once at the end.
      */
     static Object convKernelGradient(Object x, int[] xShape, Object g, int cout, Window w) {
         Patches p = new Patches(xShape, w);
@@ -81,22 +83,27 @@ final class WindowKernels {
         int blockRows = blockRows(width);
         int blocks = (p.rows + blockRows - 1) / blockRows;
         int parts = Math.max(1, Math.min(blocks, chunks((long) p.rows * width * cout)));
+        boolean transposed = width > cout;
         Object[] partial = new Object[parts];
         Parallel.forChunks(parts, parts, (first, last) -> {
             for (int part = first; part < last; part++) {
-                Object dkT = newArray(x, cout * width);
+                Object dk = newArray(x, width * cout);
                 Buffers buf = new Buffers(x, p, blockRows, cout);
                 for (int block = blocks * part / parts; block < blocks * (part + 1) / parts; block++) {
                     int r0 = block * blockRows;
                     int n = Math.min(blockRows, p.rows - r0);
                     gather(p, x, r0, n, buf);
                     System.arraycopy(g, r0 * cout, buf.rows, 0, n * cout);
-                    Matmul.accumulate(buf.rows, buf.cols, dkT, cout, width, n, true, false);
+                    if (transposed) {
+                        Matmul.accumulate(buf.rows, buf.cols, dk, cout, width, n, true, false);
+                    } else {
+                        Matmul.accumulate(buf.cols, buf.rows, dk, width, cout, n, true, false);
+                    }
                 }
-                partial[part] = dkT;
+                partial[part] = dk;
             }
         });
-        return transposedSum(partial, cout, width);
+        return transposed ? transpose(sum(partial), cout, width) : sum(partial);
     }
 
     /**
@@ -119,6 +126,9 @@ final class WindowKernels {
         int width = p.taps * p.channels;
         int blockRows = blockRows(width);
         Object dx = newArray(g, (int) ((long) xShape[0] * sizeOfImage(xShape)));
+        // Transposed once here, the kernel is read row-major in place by every block's product
+        // rather than copied element by element into packed panels for each.
+        Object kernelT = transpose(kernel, width, cout);
         // Windows of one image overlap, so each image is added to by one thread only.
         Parallel.forChunks(xShape[0], chunks((long) p.rows * width * cout), (from, to) -> {
             Buffers buf = new Buffers(g, p, blockRows, cout);
@@ -127,14 +137,10 @@ final class WindowKernels {
                 int n = Math.min(blockRows, to * p.rowsPerImage - r0);
                 System.arraycopy(g, r0 * cout, buf.rows, 0, n * cout);
                 clear(buf.cols, n * width);
-                Matmul.accumulate(buf.rows, kernel, buf.cols, n, width, cout, false, true);
+                Matmul.accumulate(buf.rows, kernelT, buf.cols, n, width, cout, false, false);
                 for (int r = 0; r < n; r++) {
                     cursor.next(buf.src);
-                    if (dx instanceof float[] dxf) {
-                        FloatKernels.scatterAdd((float[]) buf.cols, r * width, buf.src, p.channels, dxf);
-                    } else {
-                        DoubleKernels.scatterAdd((double[]) buf.cols, r * width, buf.src, p.channels, (double[]) dx);
-                    }
+                    scatter(p, buf.cols, r * width, buf.src, dx);
                 }
             }
         });
@@ -231,6 +237,30 @@ final class WindowKernels {
         }
     }
 
+    /**
+     * Adds one row of columns, from {@code off}, to {@code dx} where {@code src} says its taps
+     * were gathered from; taps adjacent in the input are added as one run, and padding taps dropped.
+     */
+    private static void scatter(Patches p, Object cols, int off, int[] src, Object dx) {
+        int c = p.channels;
+        int t = 0;
+        while (t < p.taps) {
+            int e = t + 1;
+            if (src[t] >= 0) {
+                while (e < p.taps && src[e] == src[e - 1] + c) {
+                    e++;
+                }
+                if (dx instanceof float[] dxf) {
+                    FloatDispatch.binary(BinaryOp.ADD, dxf, src[t], (float[]) cols, off + t * c, dxf, src[t], (e - t) * c);
+                } else {
+                    DoubleDispatch.binary(BinaryOp.ADD, (double[]) dx, src[t], (double[]) cols, off + t * c, (double[]) dx, src[t],
+                            (e - t) * c);
+                }
+            }
+            t = e;
+        }
+    }
+
     private static Object newArray(Object like, int n) {
         return like instanceof float[] ? new float[n] : new double[n];
     }
@@ -243,15 +273,26 @@ final class WindowKernels {
         }
     }
 
-    /** The {@code cols × rows} transpose of the sum of the row-major {@code rows × cols} matrices {@code parts}. */
-    private static Object transposedSum(Object[] parts, int rows, int cols) {
-        Object t = newArray(parts[0], rows * cols);
-        for (Object part : parts) {
-            if (t instanceof float[] tf) {
-                FloatKernels.addTransposed((float[]) part, rows, cols, tf);
+    /** {@code parts[0]} with the other parts, arrays of the same length, added to it. */
+    private static Object sum(Object[] parts) {
+        for (int part = 1; part < parts.length; part++) {
+            if (parts[0] instanceof float[] acc) {
+                FloatDispatch.binary(BinaryOp.ADD, acc, 0, (float[]) parts[part], 0, acc, 0, acc.length);
             } else {
-                DoubleKernels.addTransposed((double[]) part, rows, cols, (double[]) t);
+                double[] acc = (double[]) parts[0];
+                DoubleDispatch.binary(BinaryOp.ADD, acc, 0, (double[]) parts[part], 0, acc, 0, acc.length);
             }
+        }
+        return parts[0];
+    }
+
+    /** The {@code cols × rows} transpose of the row-major {@code rows × cols} matrix {@code a}. */
+    private static Object transpose(Object a, int rows, int cols) {
+        Object t = newArray(a, rows * cols);
+        if (a instanceof float[] af) {
+            FloatKernels.addTransposed(af, rows, cols, (float[]) t);
+        } else {
+            DoubleKernels.addTransposed((double[]) a, rows, cols, (double[]) t);
         }
         return t;
     }
