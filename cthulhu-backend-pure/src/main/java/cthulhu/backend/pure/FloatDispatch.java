@@ -66,6 +66,19 @@ final class FloatDispatch {
         }
     }
 
+    /**
+     * Copies {@code x[from, from + len)} to {@code out[to, to + len)} and may overwrite up to
+     * one vector of {@code out} after them: a run no longer than a vector, with a whole vector
+     * to read and write, is copied as one vector rather than by a call of
+     * {@code System.arraycopy}, which costs more than the copy for the few channels of an image.
+     */
+    static void copyRun(float[] x, int from, float[] out, int to, int len) {
+        if (VectorSupport.ENABLED && VectorFloatKernels.copyVector(x, from, out, to, len)) {
+            return;
+        }
+        System.arraycopy(x, from, out, to, len);
+    }
+
     /** {@link FloatKernels#poolRow}, a maximum in vector lanes when enabled. */
     static void poolRow(PoolOp op, float[] x, int[] src, int c, float[] y, int yo) {
         if (VectorSupport.ENABLED && op == PoolOp.MAX) {

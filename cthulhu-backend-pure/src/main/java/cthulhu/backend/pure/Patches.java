@@ -30,6 +30,12 @@ final class Patches {
     private final int[] span;
     /** Elements of the input between neighbours along each spatial axis. */
     private final int[] axisSize;
+    /**
+     * The runs of an interior window: taps adjacent in the input, whose channels lie one after
+     * another, from tap {@code runTap[k]}, {@code runLength[k]} elements long.
+     */
+    final int[] runTap;
+    final int[] runLength;
 
     /**
      * @throws IllegalArgumentException when {@code xShape} is not {@code (batch, spatial…, c)}
@@ -76,6 +82,23 @@ final class Patches {
                 tapOffset[t] += shift[t * rank + i] * axisSize[i];
             }
         }
+        int runs = 0;
+        int[] first = new int[taps];
+        for (int t = 0; t < taps; t++) {
+            if (t == 0 || tapOffset[t] != tapOffset[t - 1] + channels) {
+                first[runs++] = t;
+            }
+        }
+        runTap = Arrays.copyOf(first, runs);
+        runLength = new int[runs];
+        for (int k = 0; k < runs; k++) {
+            runLength[k] = ((k + 1 < runs ? runTap[k + 1] : taps) - runTap[k]) * channels;
+        }
+    }
+
+    /** How far tap {@code t}'s first channel lies from the window origin's, in elements of the input. */
+    int tapOffset(int t) {
+        return tapOffset[t];
     }
 
     /** The shape {@code (batch, out…, c)} of a result with {@code c} channels per position. */
@@ -116,16 +139,18 @@ final class Patches {
             }
         }
 
+        /** {@link #sources} of the current row, then {@link #advance}. */
+        void next(int[] src) {
+            sources(src);
+            advance();
+        }
+
         /**
          * Fills {@code src[t]} with the offset of tap {@code t}'s first channel for the current
-         * row, or {@code -1} in the padding, and moves to the next row.
+         * row, or {@code -1} in the padding.
          */
-        void next(int[] src) {
-            boolean interior = true;
-            for (int i = 0; i < rank; i++) {
-                interior &= origin[i] >= 0 && origin[i] + span[i] < in[i];
-            }
-            if (interior) {
+        void sources(int[] src) {
+            if (interior()) {
                 for (int t = 0; t < taps; t++) {
                     src[t] = base + tapOffset[t];
                 }
@@ -139,10 +164,24 @@ final class Patches {
                     src[t] = inside ? base + tapOffset[t] : -1;
                 }
             }
-            advance();
         }
 
-        private void advance() {
+        /** Whether every tap of the current row's window lies inside the input. */
+        boolean interior() {
+            boolean interior = true;
+            for (int i = 0; i < rank; i++) {
+                interior &= origin[i] >= 0 && origin[i] + span[i] < in[i];
+            }
+            return interior;
+        }
+
+        /** The offset of the current row's first tap when the window is {@link #interior}. */
+        int base() {
+            return base;
+        }
+
+        /** Moves to the next row. */
+        void advance() {
             for (int i = rank - 1; i >= 0; i--) {
                 if (++position[i] < out[i]) {
                     origin[i] += strides[i];

@@ -347,6 +347,19 @@ final class VectorFloatKernels {
         FloatKernels.relu(x, out, i, to);
     }
 
+    /**
+     * Copies {@code x[from, from + len)} to {@code out[to, ...)} as one vector, overwriting
+     * {@code out} up to a vector's length, when {@code len} is at most a vector's length and a
+     * whole vector lies inside both arrays; returns whether it did.
+     */
+    static boolean copyVector(float[] x, int from, float[] out, int to, int len) {
+        if (len > L || from + L > x.length || to + L > out.length) {
+            return false;
+        }
+        va(x, from).intoArray(out, to);
+        return true;
+    }
+
     /** {@link FloatKernels#maxPoolRow} of every channel, in vector lanes. */
     static void maxPoolRow(float[] x, int[] src, int c, float[] y, int yo) {
         int bound = S.loopBound(c);

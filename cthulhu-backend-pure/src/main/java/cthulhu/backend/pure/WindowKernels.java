@@ -209,15 +209,26 @@ final class WindowKernels {
         return n;
     }
 
-    /** Rows {@code [r0, r0 + n)} of the columns into {@code buf.cols}: zeros for padding, adjacent taps copied as one run. */
+    /**
+     * Rows {@code [r0, r0 + n)} of the columns into {@code buf.cols}: zeros for padding, adjacent
+     * taps copied as one run. The runs are written in order, so that {@link FloatDispatch#copyRun}
+     * may write past a run's end what a later run overwrites.
+     */
     private static void gather(Patches p, Object x, int r0, int n, Buffers buf) {
         int c = p.channels;
         int width = p.taps * c;
         int[] src = buf.src;
         Patches.Cursor cursor = p.cursor(r0);
-        for (int r = 0; r < n; r++) {
-            cursor.next(src);
+        for (int r = 0; r < n; r++, cursor.advance()) {
             int row = r * width;
+            if (cursor.interior()) {
+                for (int k = 0; k < p.runTap.length; k++) {
+                    int t = p.runTap[k];
+                    copyRun(x, cursor.base() + p.tapOffset(t), buf.cols, row + t * c, p.runLength[k]);
+                }
+                continue;
+            }
+            cursor.sources(src);
             int t = 0;
             while (t < p.taps) {
                 int e = t + 1;
@@ -230,10 +241,18 @@ final class WindowKernels {
                     while (e < p.taps && src[e] == src[e - 1] + c) {
                         e++;
                     }
-                    System.arraycopy(x, src[t], buf.cols, row + t * c, (e - t) * c);
+                    copyRun(x, src[t], buf.cols, row + t * c, (e - t) * c);
                 }
                 t = e;
             }
+        }
+    }
+
+    private static void copyRun(Object x, int from, Object cols, int to, int len) {
+        if (x instanceof float[] xf) {
+            FloatDispatch.copyRun(xf, from, (float[]) cols, to, len);
+        } else {
+            DoubleDispatch.copyRun((double[]) x, from, (double[]) cols, to, len);
         }
     }
 
