@@ -1,6 +1,7 @@
 package cthulhu.backend.pure;
 
 import cthulhu.backend.BinaryOp;
+import cthulhu.backend.PoolOp;
 import cthulhu.backend.ReduceOp;
 import cthulhu.backend.UnaryOp;
 import java.util.Arrays;
@@ -62,6 +63,37 @@ final class FloatDispatch {
             VectorFloatKernels.relu(x, out, from, to);
         } else {
             FloatKernels.relu(x, out, from, to);
+        }
+    }
+
+    /**
+     * Copies {@code x[from, from + len)} to {@code out[to, to + len)} and may overwrite up to
+     * one vector of {@code out} after them: a run no longer than a vector, with a whole vector
+     * to read and write, is copied as one vector rather than by a call of
+     * {@code System.arraycopy}, which costs more than the copy for the few channels of an image.
+     */
+    static void copyRun(float[] x, int from, float[] out, int to, int len) {
+        if (VectorSupport.ENABLED && VectorFloatKernels.copyVector(x, from, out, to, len)) {
+            return;
+        }
+        System.arraycopy(x, from, out, to, len);
+    }
+
+    /** {@link FloatKernels#poolRow}, a maximum in vector lanes when enabled. */
+    static void poolRow(PoolOp op, float[] x, int[] src, int c, float[] y, int yo) {
+        if (VectorSupport.ENABLED && op == PoolOp.MAX) {
+            VectorFloatKernels.maxPoolRow(x, src, c, y, yo);
+        } else {
+            FloatKernels.poolRow(op, x, src, c, y, yo);
+        }
+    }
+
+    /** {@link FloatKernels#poolGradientRow}, a maximum's in vector lanes when enabled. */
+    static void poolGradientRow(PoolOp op, float[] x, int[] src, int c, float[] y, float[] g, int yo, float[] dx) {
+        if (VectorSupport.ENABLED && op == PoolOp.MAX) {
+            VectorFloatKernels.maxPoolGradientRow(x, src, c, y, g, yo, dx);
+        } else {
+            FloatKernels.poolGradientRow(op, x, src, c, y, g, yo, dx);
         }
     }
 

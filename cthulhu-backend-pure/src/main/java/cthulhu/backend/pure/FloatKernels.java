@@ -707,13 +707,11 @@ final class FloatKernels {
         }
     }
 
-    /** Adds the taps of one row of columns, from {@code off}, to {@code dx} where {@code src} says they were gathered from. */
-    static void scatterAdd(float[] cols, int off, int[] src, int c, float[] dx) {
-        for (int t = 0; t < src.length; t++) {
-            if (src[t] >= 0) {
-                for (int j = 0, s = src[t], o = off + t * c; j < c; j++) {
-                    dx[s + j] += cols[o + j];
-                }
+    /** {@code out[c · rows + r] += a[r · cols + c]}: adds the transpose of the row-major {@code rows × cols} matrix {@code a}. */
+    static void addTransposed(float[] a, int rows, int cols, float[] out) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                out[c * rows + r] += a[r * cols + c];
             }
         }
     }
@@ -723,20 +721,31 @@ final class FloatKernels {
      * offsets, {@code -1} in the padding, which never wins a maximum and is not counted in an average.
      */
     static void poolRow(PoolOp op, float[] x, int[] src, int c, float[] y, int yo) {
-        boolean max = op == PoolOp.MAX;
-        java.util.Arrays.fill(y, yo, yo + c, max ? Float.NEGATIVE_INFINITY : 0);
+        if (op == PoolOp.MAX) {
+            maxPoolRow(x, src, 0, c, y, yo);
+            return;
+        }
+        java.util.Arrays.fill(y, yo, yo + c, 0);
         int count = 0;
         for (int s : src) {
             if (s >= 0) {
                 count++;
                 for (int j = 0; j < c; j++) {
-                    y[yo + j] = max ? Math.max(y[yo + j], x[s + j]) : y[yo + j] + x[s + j];
+                    y[yo + j] += x[s + j];
                 }
             }
         }
-        if (!max) {
-            for (int j = 0; j < c; j++) {
-                y[yo + j] /= count;
+        for (int j = 0; j < c; j++) {
+            y[yo + j] /= count;
+        }
+    }
+
+    /** Channels {@code [from, c)} of one max-pooling window into {@code y[yo + from, yo + c)}, as {@link #poolRow}. */
+    static void maxPoolRow(float[] x, int[] src, int from, int c, float[] y, int yo) {
+        java.util.Arrays.fill(y, yo + from, yo + c, Float.NEGATIVE_INFINITY);
+        for (int s : src) {
+            for (int j = from; s >= 0 && j < c; j++) {
+                y[yo + j] = Math.max(y[yo + j], x[s + j]);
             }
         }
     }
@@ -747,19 +756,24 @@ final class FloatKernels {
      * taps inside the input.
      */
     static void poolGradientRow(PoolOp op, float[] x, int[] src, int c, float[] y, float[] g, int yo, float[] dx) {
-        if (op == PoolOp.AVERAGE) {
-            int count = 0;
-            for (int s : src) {
-                count += s >= 0 ? 1 : 0;
-            }
-            for (int s : src) {
-                for (int j = 0; s >= 0 && j < c; j++) {
-                    dx[s + j] += g[yo + j] / count;
-                }
-            }
+        if (op == PoolOp.MAX) {
+            maxPoolGradientRow(x, src, 0, c, y, g, yo, dx);
             return;
         }
-        for (int j = 0; j < c; j++) {
+        int count = 0;
+        for (int s : src) {
+            count += s >= 0 ? 1 : 0;
+        }
+        for (int s : src) {
+            for (int j = 0; s >= 0 && j < c; j++) {
+                dx[s + j] += g[yo + j] / count;
+            }
+        }
+    }
+
+    /** Channels {@code [from, c)} of the gradient of one max-pooling window, as {@link #poolGradientRow}. */
+    static void maxPoolGradientRow(float[] x, int[] src, int from, int c, float[] y, float[] g, int yo, float[] dx) {
+        for (int j = from; j < c; j++) {
             for (int s : src) {
                 float v = s >= 0 ? x[s + j] : Float.NEGATIVE_INFINITY;
                 if (v == y[yo + j]) {

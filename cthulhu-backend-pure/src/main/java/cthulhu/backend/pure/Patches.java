@@ -28,6 +28,14 @@ final class Patches {
     private final int[] tapOffset;
     /** How far the window's last tap lies from its first along each axis. */
     private final int[] span;
+    /** Elements of the input between neighbours along each spatial axis. */
+    private final int[] axisSize;
+    /**
+     * The runs of an interior window: taps adjacent in the input, whose channels lie one after
+     * another, from tap {@code runTap[k]}, {@code runLength[k]} elements long.
+     */
+    final int[] runTap;
+    final int[] runLength;
 
     /**
      * @throws IllegalArgumentException when {@code xShape} is not {@code (batch, spatial…, c)}
@@ -60,18 +68,37 @@ final class Patches {
         for (int i = 0; i < rank; i++) {
             span[i] = (size[i] - 1) * dilation[i];
         }
+        axisSize = new int[rank];
+        for (int i = rank - 1, scale = channels; i >= 0; scale *= in[i], i--) {
+            axisSize[i] = scale;
+        }
         shift = new int[taps * rank];
         tapOffset = new int[taps];
         for (int t = 0; t < taps; t++) {
             int k = t;
-            int scale = channels;
             for (int i = rank - 1; i >= 0; i--) {
                 shift[t * rank + i] = (k % size[i]) * dilation[i];
                 k /= size[i];
-                tapOffset[t] += shift[t * rank + i] * scale;
-                scale *= in[i];
+                tapOffset[t] += shift[t * rank + i] * axisSize[i];
             }
         }
+        int runs = 0;
+        int[] first = new int[taps];
+        for (int t = 0; t < taps; t++) {
+            if (t == 0 || tapOffset[t] != tapOffset[t - 1] + channels) {
+                first[runs++] = t;
+            }
+        }
+        runTap = Arrays.copyOf(first, runs);
+        runLength = new int[runs];
+        for (int k = 0; k < runs; k++) {
+            runLength[k] = ((k + 1 < runs ? runTap[k + 1] : taps) - runTap[k]) * channels;
+        }
+    }
+
+    /** How far tap {@code t}'s first channel lies from the window origin's, in elements of the input. */
+    int tapOffset(int t) {
+        return tapOffset[t];
     }
 
     /** The shape {@code (batch, out…, c)} of a result with {@code c} channels per position. */
@@ -83,39 +110,89 @@ final class Patches {
         return shape;
     }
 
+    /** A cursor at output row {@code row}, from which {@link Cursor#next} walks the rows in order. */
+    Cursor cursor(int row) {
+        return new Cursor(row);
+    }
+
     /**
-     * Fills {@code src[t]} with the offset of tap {@code t}'s first channel for output row
-     * {@code row}, or {@code -1} in the padding; {@code origin} is scratch of length {@link #rank}.
+     * Walks the output rows in order and gives each row's tap offsets. The origin of the window
+     * advances by one stride at each step, carrying into the axes before the last, so that no
+     * row is divided into its coordinates but the first.
      */
-    void sources(int row, int[] src, int[] origin) {
-        int base = (row / rowsPerImage) * imageSize;
-        int rest = row % rowsPerImage;
-        int scale = channels;
-        for (int i = rank - 1; i >= 0; i--) {
-            origin[i] = (rest % out[i]) * strides[i] - before[i];
-            rest /= out[i];
-            base += origin[i] * scale;
-            scale *= in[i];
-        }
-        boolean interior = true;
-        for (int i = 0; i < rank; i++) {
-            interior &= origin[i] >= 0 && origin[i] + span[i] < in[i];
-        }
-        if (interior) {
-            for (int t = 0; t < taps; t++) {
-                src[t] = base + tapOffset[t];
+    final class Cursor {
+        /** The current row's output coordinates. */
+        private final int[] position = new int[rank];
+        /** Where the current window starts along each axis; negative in the padding before. */
+        private final int[] origin = new int[rank];
+        /** The offset of the window's origin, which may lie outside the image when it is padded. */
+        private int base;
+
+        private Cursor(int row) {
+            base = (row / rowsPerImage) * imageSize;
+            int rest = row % rowsPerImage;
+            for (int i = rank - 1; i >= 0; i--) {
+                position[i] = rest % out[i];
+                origin[i] = position[i] * strides[i] - before[i];
+                rest /= out[i];
+                base += origin[i] * axisSize[i];
             }
-            return;
         }
-        // The taps' displacements are tabled, so that no division is left in this loop, which
-        // runs once for every tap of every output position.
-        for (int t = 0; t < taps; t++) {
-            boolean inside = true;
+
+        /** {@link #sources} of the current row, then {@link #advance}. */
+        void next(int[] src) {
+            sources(src);
+            advance();
+        }
+
+        /**
+         * Fills {@code src[t]} with the offset of tap {@code t}'s first channel for the current
+         * row, or {@code -1} in the padding.
+         */
+        void sources(int[] src) {
+            if (interior()) {
+                for (int t = 0; t < taps; t++) {
+                    src[t] = base + tapOffset[t];
+                }
+            } else {
+                for (int t = 0; t < taps; t++) {
+                    boolean inside = true;
+                    for (int i = 0; i < rank; i++) {
+                        int p = origin[i] + shift[t * rank + i];
+                        inside &= p >= 0 && p < in[i];
+                    }
+                    src[t] = inside ? base + tapOffset[t] : -1;
+                }
+            }
+        }
+
+        /** Whether every tap of the current row's window lies inside the input. */
+        boolean interior() {
+            boolean interior = true;
             for (int i = 0; i < rank; i++) {
-                int p = origin[i] + shift[t * rank + i];
-                inside &= p >= 0 && p < in[i];
+                interior &= origin[i] >= 0 && origin[i] + span[i] < in[i];
             }
-            src[t] = inside ? base + tapOffset[t] : -1;
+            return interior;
+        }
+
+        /** The offset of the current row's first tap when the window is {@link #interior}. */
+        int base() {
+            return base;
+        }
+
+        /** Moves to the next row. */
+        void advance() {
+            for (int i = rank - 1; i >= 0; i--) {
+                if (++position[i] < out[i]) {
+                    origin[i] += strides[i];
+                    base += strides[i] * axisSize[i];
+                    return;
+                }
+                position[i] = 0;
+                origin[i] = -before[i];
+                base -= (out[i] - 1) * strides[i] * axisSize[i];
+            }
+            base += imageSize;
         }
     }
 }

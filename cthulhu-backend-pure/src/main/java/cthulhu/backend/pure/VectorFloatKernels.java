@@ -5,6 +5,7 @@ import cthulhu.backend.ReduceOp;
 import cthulhu.backend.UnaryOp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -344,6 +345,59 @@ final class VectorFloatKernels {
             zero.blend(v, v.compare(VectorOperators.GT, zero)).intoArray(out, i);
         }
         FloatKernels.relu(x, out, i, to);
+    }
+
+    /**
+     * Copies {@code x[from, from + len)} to {@code out[to, ...)} as one vector, overwriting
+     * {@code out} up to a vector's length, when {@code len} is at most a vector's length and a
+     * whole vector lies inside both arrays; returns whether it did.
+     */
+    static boolean copyVector(float[] x, int from, float[] out, int to, int len) {
+        if (len > L || from + L > x.length || to + L > out.length) {
+            return false;
+        }
+        va(x, from).intoArray(out, to);
+        return true;
+    }
+
+    /** {@link FloatKernels#maxPoolRow} of every channel, in vector lanes. */
+    static void maxPoolRow(float[] x, int[] src, int c, float[] y, int yo) {
+        int bound = S.loopBound(c);
+        int j = 0;
+        for (; j < bound; j += L) {
+            FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int s : src) {
+                if (s >= 0) {
+                    m = m.max(va(x, s + j));
+                }
+            }
+            m.intoArray(y, yo + j);
+        }
+        FloatKernels.maxPoolRow(x, src, j, c, y, yo);
+    }
+
+    /**
+     * {@link FloatKernels#maxPoolGradientRow} of every channel, in vector lanes: {@code rest}
+     * holds the gradient of the lanes whose maximum no tap has yet matched, zero in the others.
+     */
+    static void maxPoolGradientRow(float[] x, int[] src, int c, float[] y, float[] g, int yo, float[] dx) {
+        int bound = S.loopBound(c);
+        FloatVector zero = FloatVector.zero(S);
+        int j = 0;
+        for (; j < bound; j += L) {
+            FloatVector m = va(y, yo + j);
+            FloatVector rest = va(g, yo + j);
+            for (int s : src) {
+                if (s < 0) {
+                    rest = rest.blend(zero, m.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY));
+                } else {
+                    VectorMask<Float> hit = va(x, s + j).compare(VectorOperators.EQ, m);
+                    va(dx, s + j).add(rest, hit).intoArray(dx, s + j);
+                    rest = rest.blend(zero, hit);
+                }
+            }
+        }
+        FloatKernels.maxPoolGradientRow(x, src, j, c, y, g, yo, dx);
     }
 
     /** {@code out[oo + i] = op(a[ao + i], b[bo + i])} for {@code i} in {@code [0, n)}; POW and the remainder run in {@link FloatKernels}. */

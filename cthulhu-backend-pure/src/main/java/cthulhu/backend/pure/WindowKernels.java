@@ -1,5 +1,6 @@
 package cthulhu.backend.pure;
 
+import cthulhu.backend.BinaryOp;
 import cthulhu.backend.PoolOp;
 import cthulhu.backend.Window;
 import java.util.Arrays;
@@ -35,7 +36,6 @@ final class WindowKernels {
         final Object rows;
         final Object zeros;
         final int[] src;
-        final int[] origin;
 
         Buffers(Object like, Patches p, int blockRows, int outChannels) {
             int width = p.taps * p.channels;
@@ -43,7 +43,6 @@ final class WindowKernels {
             rows = newArray(like, blockRows * outChannels);
             zeros = newArray(like, width);
             src = new int[p.taps];
-            origin = new int[p.rank];
         }
     }
 
@@ -73,7 +72,10 @@ final class WindowKernels {
 
     /**
      * The gradient of {@link #conv} with respect to its kernel: {@code Σ cols(x)ᵀ · g} over every
-     * output row, storage of shape {@code (size…, cin, cout)}.
+     * output row, storage of shape {@code (size…, cin, cout)}, one partial sum per core. The
+     * matrix kernel copies a transposed left operand element by element while it reads a
+     * row-major right operand in place, so when the columns are wider than {@code g} each part
+     * sums the transpose {@code gᵀ · cols(x)} instead, transposed once at the end.
      */
     static Object convKernelGradient(Object x, int[] xShape, Object g, int cout, Window w) {
         Patches p = new Patches(xShape, w);
@@ -81,6 +83,7 @@ final class WindowKernels {
         int blockRows = blockRows(width);
         int blocks = (p.rows + blockRows - 1) / blockRows;
         int parts = Math.max(1, Math.min(blocks, chunks((long) p.rows * width * cout)));
+        boolean transposed = width > cout;
         Object[] partial = new Object[parts];
         Parallel.forChunks(parts, parts, (first, last) -> {
             for (int part = first; part < last; part++) {
@@ -91,15 +94,16 @@ final class WindowKernels {
                     int n = Math.min(blockRows, p.rows - r0);
                     gather(p, x, r0, n, buf);
                     System.arraycopy(g, r0 * cout, buf.rows, 0, n * cout);
-                    Matmul.accumulate(buf.cols, buf.rows, dk, width, cout, n, true, false);
+                    if (transposed) {
+                        Matmul.accumulate(buf.rows, buf.cols, dk, cout, width, n, true, false);
+                    } else {
+                        Matmul.accumulate(buf.cols, buf.rows, dk, width, cout, n, true, false);
+                    }
                 }
                 partial[part] = dk;
             }
         });
-        for (int part = 1; part < parts; part++) {
-            addInto(partial[0], partial[part]);
-        }
-        return partial[0];
+        return transposed ? transpose(sum(partial), cout, width) : sum(partial);
     }
 
     /**
@@ -122,21 +126,21 @@ final class WindowKernels {
         int width = p.taps * p.channels;
         int blockRows = blockRows(width);
         Object dx = newArray(g, (int) ((long) xShape[0] * sizeOfImage(xShape)));
+        // Transposed once here, the kernel is read row-major in place by every block's product
+        // rather than copied element by element into packed panels for each.
+        Object kernelT = transpose(kernel, width, cout);
         // Windows of one image overlap, so each image is added to by one thread only.
         Parallel.forChunks(xShape[0], chunks((long) p.rows * width * cout), (from, to) -> {
             Buffers buf = new Buffers(g, p, blockRows, cout);
+            Patches.Cursor cursor = p.cursor(from * p.rowsPerImage);
             for (int r0 = from * p.rowsPerImage; r0 < to * p.rowsPerImage; r0 += blockRows) {
                 int n = Math.min(blockRows, to * p.rowsPerImage - r0);
                 System.arraycopy(g, r0 * cout, buf.rows, 0, n * cout);
                 clear(buf.cols, n * width);
-                Matmul.accumulate(buf.rows, kernel, buf.cols, n, width, cout, false, true);
+                Matmul.accumulate(buf.rows, kernelT, buf.cols, n, width, cout, false, false);
                 for (int r = 0; r < n; r++) {
-                    p.sources(r0 + r, buf.src, buf.origin);
-                    if (dx instanceof float[] dxf) {
-                        FloatKernels.scatterAdd((float[]) buf.cols, r * width, buf.src, p.channels, dxf);
-                    } else {
-                        DoubleKernels.scatterAdd((double[]) buf.cols, r * width, buf.src, p.channels, (double[]) dx);
-                    }
+                    cursor.next(buf.src);
+                    scatter(p, buf.cols, r * width, buf.src, dx);
                 }
             }
         });
@@ -149,13 +153,13 @@ final class WindowKernels {
         Object y = newArray(x, p.rows * p.channels);
         Parallel.forChunks(p.rows, chunks((long) p.rows * p.taps * p.channels), (from, to) -> {
             int[] src = new int[p.taps];
-            int[] origin = new int[p.rank];
+            Patches.Cursor cursor = p.cursor(from);
             for (int row = from; row < to; row++) {
-                p.sources(row, src, origin);
+                cursor.next(src);
                 if (x instanceof float[] xf) {
-                    FloatKernels.poolRow(op, xf, src, p.channels, (float[]) y, row * p.channels);
+                    FloatDispatch.poolRow(op, xf, src, p.channels, (float[]) y, row * p.channels);
                 } else {
-                    DoubleKernels.poolRow(op, (double[]) x, src, p.channels, (double[]) y, row * p.channels);
+                    DoubleDispatch.poolRow(op, (double[]) x, src, p.channels, (double[]) y, row * p.channels);
                 }
             }
         });
@@ -172,13 +176,13 @@ final class WindowKernels {
         Object dx = newArray(x, (int) ((long) xShape[0] * sizeOfImage(xShape)));
         Parallel.forChunks(xShape[0], chunks((long) p.rows * p.taps * p.channels), (from, to) -> {
             int[] src = new int[p.taps];
-            int[] origin = new int[p.rank];
+            Patches.Cursor cursor = p.cursor(from * p.rowsPerImage);
             for (int row = from * p.rowsPerImage; row < to * p.rowsPerImage; row++) {
-                p.sources(row, src, origin);
+                cursor.next(src);
                 if (x instanceof float[] xf) {
-                    FloatKernels.poolGradientRow(op, xf, src, p.channels, (float[]) y, (float[]) g, row * p.channels, (float[]) dx);
+                    FloatDispatch.poolGradientRow(op, xf, src, p.channels, (float[]) y, (float[]) g, row * p.channels, (float[]) dx);
                 } else {
-                    DoubleKernels.poolGradientRow(op, (double[]) x, src, p.channels, (double[]) y, (double[]) g, row * p.channels,
+                    DoubleDispatch.poolGradientRow(op, (double[]) x, src, p.channels, (double[]) y, (double[]) g, row * p.channels,
                             (double[]) dx);
                 }
             }
@@ -205,14 +209,26 @@ final class WindowKernels {
         return n;
     }
 
-    /** Rows {@code [r0, r0 + n)} of the columns into {@code buf.cols}: zeros for padding, adjacent taps copied as one run. */
+    /**
+     * Rows {@code [r0, r0 + n)} of the columns into {@code buf.cols}: zeros for padding, adjacent
+     * taps copied as one run. The runs are written in order, so that {@link FloatDispatch#copyRun}
+     * may write past a run's end what a later run overwrites.
+     */
     private static void gather(Patches p, Object x, int r0, int n, Buffers buf) {
         int c = p.channels;
         int width = p.taps * c;
         int[] src = buf.src;
-        for (int r = 0; r < n; r++) {
-            p.sources(r0 + r, src, buf.origin);
+        Patches.Cursor cursor = p.cursor(r0);
+        for (int r = 0; r < n; r++, cursor.advance()) {
             int row = r * width;
+            if (cursor.interior()) {
+                for (int k = 0; k < p.runTap.length; k++) {
+                    int t = p.runTap[k];
+                    copyRun(x, cursor.base() + p.tapOffset(t), buf.cols, row + t * c, p.runLength[k]);
+                }
+                continue;
+            }
+            cursor.sources(src);
             int t = 0;
             while (t < p.taps) {
                 int e = t + 1;
@@ -225,10 +241,42 @@ final class WindowKernels {
                     while (e < p.taps && src[e] == src[e - 1] + c) {
                         e++;
                     }
-                    System.arraycopy(x, src[t], buf.cols, row + t * c, (e - t) * c);
+                    copyRun(x, src[t], buf.cols, row + t * c, (e - t) * c);
                 }
                 t = e;
             }
+        }
+    }
+
+    private static void copyRun(Object x, int from, Object cols, int to, int len) {
+        if (x instanceof float[] xf) {
+            FloatDispatch.copyRun(xf, from, (float[]) cols, to, len);
+        } else {
+            DoubleDispatch.copyRun((double[]) x, from, (double[]) cols, to, len);
+        }
+    }
+
+    /**
+     * Adds one row of columns, from {@code off}, to {@code dx} where {@code src} says its taps
+     * were gathered from; taps adjacent in the input are added as one run, and padding taps dropped.
+     */
+    private static void scatter(Patches p, Object cols, int off, int[] src, Object dx) {
+        int c = p.channels;
+        int t = 0;
+        while (t < p.taps) {
+            int e = t + 1;
+            if (src[t] >= 0) {
+                while (e < p.taps && src[e] == src[e - 1] + c) {
+                    e++;
+                }
+                if (dx instanceof float[] dxf) {
+                    FloatDispatch.binary(BinaryOp.ADD, dxf, src[t], (float[]) cols, off + t * c, dxf, src[t], (e - t) * c);
+                } else {
+                    DoubleDispatch.binary(BinaryOp.ADD, (double[]) dx, src[t], (double[]) cols, off + t * c, (double[]) dx, src[t],
+                            (e - t) * c);
+                }
+            }
+            t = e;
         }
     }
 
@@ -244,18 +292,27 @@ final class WindowKernels {
         }
     }
 
-    private static void addInto(Object acc, Object other) {
-        if (acc instanceof float[] a) {
-            float[] b = (float[]) other;
-            for (int i = 0; i < a.length; i++) {
-                a[i] += b[i];
-            }
-        } else {
-            double[] a = (double[]) acc;
-            double[] b = (double[]) other;
-            for (int i = 0; i < a.length; i++) {
-                a[i] += b[i];
+    /** {@code parts[0]} with the other parts, arrays of the same length, added to it. */
+    private static Object sum(Object[] parts) {
+        for (int part = 1; part < parts.length; part++) {
+            if (parts[0] instanceof float[] acc) {
+                FloatDispatch.binary(BinaryOp.ADD, acc, 0, (float[]) parts[part], 0, acc, 0, acc.length);
+            } else {
+                double[] acc = (double[]) parts[0];
+                DoubleDispatch.binary(BinaryOp.ADD, acc, 0, (double[]) parts[part], 0, acc, 0, acc.length);
             }
         }
+        return parts[0];
+    }
+
+    /** The {@code cols × rows} transpose of the row-major {@code rows × cols} matrix {@code a}. */
+    private static Object transpose(Object a, int rows, int cols) {
+        Object t = newArray(a, rows * cols);
+        if (a instanceof float[] af) {
+            FloatKernels.addTransposed(af, rows, cols, (float[]) t);
+        } else {
+            DoubleKernels.addTransposed((double[]) a, rows, cols, (double[]) t);
+        }
+        return t;
     }
 }
