@@ -510,6 +510,32 @@ public final class DjlBackend implements Backend {
     }
 
     /**
+     * {@inheritDoc} The plain rectifier ({@code alpha = 0}, no {@code maxValue},
+     * {@code threshold = 0}) as one libtorch {@code threshold_backward}, reached through autograd:
+     * relu of a leaf on {@code y}'s memory (relu of {@code y ≥ 0} is {@code y}, and relu's
+     * gradient reads its result), propagated back from {@code g}: the default's {@code where},
+     * after converting {@code y} to a mask, takes several times as long. Other settings use the
+     * default.
+     */
+    @Override
+    public Tensor reluGradient(Tensor x, Tensor y, Tensor g, double alpha, Double maxValue, double threshold) {
+        if (alpha != 0 || maxValue != null || threshold != 0) {
+            return Composites.reluGradient(this, x, y, g, alpha, maxValue, threshold);
+        }
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(true);
+        try (PtNDArray leaf = JniUtils.detachGradient(nd(y))) {
+            JniUtils.attachGradient(leaf, true);
+            try (PtNDArray relu = JniUtils.relu(leaf)) {
+                JniUtils.backward(relu, nd(g), false, false);
+            }
+            return wrap(JniUtils.getGradient(leaf), g.dtype());
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+    }
+
+    /**
      * {@code y ≥ 0} with each NaN replaced by 0, closing {@code y} if it held one. Whether it does
      * is one sum (NaN exactly when some element is NaN, for the others are not negative): libtorch's
      * {@code where}, which would replace them directly, takes twenty times as long as relu.
