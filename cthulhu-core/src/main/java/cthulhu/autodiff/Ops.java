@@ -481,24 +481,14 @@ public final class Ops {
 
     /**
      * Keras's relu; gradient 1 where {@code x > threshold} and the clip to {@code [0, maxValue]}
-     * does not bind, {@code alpha} where {@code x < threshold}, 0 elsewhere.
+     * does not bind, {@code alpha} where {@code x < threshold}, 0 elsewhere
+     * ({@link Backend#reluGradient}).
      */
     public static Tensor relu(Tensor x, double alpha, Double maxValue, double threshold) {
         Backend b = backendFor(x);
         Tensor y = out(b.relu(x, alpha, maxValue, threshold));
         if (GradientTape.recording()) {
-            GradientTape.record(y, (g, need) -> {
-                Tensor slope = K.greater(x, threshold);
-                if (maxValue != null) {
-                    Tensor inside = K.multiply(K.greaterEqual(x, 0), K.subtract(K.onesLike(x), K.greater(x, maxValue)));
-                    slope = K.multiply(slope, inside);
-                }
-                if (alpha != 0) {
-                    Tensor below = K.subtract(K.onesLike(x), K.greaterEqual(x, threshold));
-                    slope = K.add(slope, K.multiply(below, alpha));
-                }
-                return new Tensor[] {K.multiply(g, slope)};
-            }, x);
+            GradientTape.record(y, (g, need) -> new Tensor[] {out(b.reluGradient(x, y, g, alpha, maxValue, threshold))}, x);
         }
         return y;
     }

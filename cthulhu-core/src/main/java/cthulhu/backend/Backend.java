@@ -145,6 +145,14 @@ public interface Backend extends AutoCloseable {
         return Composites.relu(this, x, alpha, maxValue, threshold);
     }
 
+    /**
+     * {@link Composites#reluGradient}: the gradient of {@link #relu} with respect to {@code x},
+     * given its result {@code y} and the gradient {@code g} of that result.
+     */
+    default Tensor reluGradient(Tensor x, Tensor y, Tensor g, double alpha, Double maxValue, double threshold) {
+        return Composites.reluGradient(this, x, y, g, alpha, maxValue, threshold);
+    }
+
     /** {@link Composites#elu}. */
     default Tensor elu(Tensor x, double alpha) {
         return Composites.elu(this, x, alpha);

@@ -49,6 +49,44 @@ public final class Composites {
         }
     }
 
+    /**
+     * The gradient of {@link #relu} with respect to {@code x}, for {@code y = relu(x, alpha,
+     * maxValue, threshold)} and the gradient {@code g} of {@code y}: {@code g · slope}, the slope 1
+     * where {@code x > threshold} and the clip to {@code [0, maxValue]} does not bind,
+     * {@code alpha} where {@code x < threshold}, 0 elsewhere (at the kinks too). The plain
+     * rectifier ({@code alpha = 0}, no {@code maxValue}, {@code threshold = 0}) is one pass:
+     * {@code g} where {@code y ≠ 0}, which is where {@code x > 0} since relu maps NaN to 0, else 0,
+     * also for an infinite or NaN {@code g}, as TensorFlow's {@code ReluGrad} gives.
+     */
+    public static Tensor reluGradient(Backend b, Tensor x, Tensor y, Tensor g, double alpha, Double maxValue,
+            double threshold) {
+        if (alpha == 0 && maxValue == null && threshold == 0) {
+            try (Tensor zero = b.full(new int[0], 0, g.dtype())) {
+                return b.where(y, g, zero);
+            }
+        }
+        try (Tensor one = b.full(new int[0], 1, x.dtype());
+             Tensor above = b.binary(BinaryOp.GREATER, x, threshold);
+             Tensor inside = maxValue == null ? null : unclipped(b, x, maxValue, one);
+             Tensor kept = inside == null ? null : b.binary(BinaryOp.MULTIPLY, above, inside);
+             Tensor atLeast = alpha == 0 ? null : b.binary(BinaryOp.GREATER_EQUAL, x, threshold);
+             Tensor below = atLeast == null ? null : b.binary(BinaryOp.SUBTRACT, one, atLeast);
+             Tensor leak = below == null ? null : b.binary(BinaryOp.MULTIPLY, below, alpha);
+             Tensor slope = leak == null ? null : b.binary(BinaryOp.ADD, kept == null ? above : kept, leak)) {
+            Tensor s = slope != null ? slope : kept != null ? kept : above;
+            return b.binary(BinaryOp.MULTIPLY, g, s);
+        }
+    }
+
+    /** 1 where {@code 0 ≤ x ≤ maxValue} (the clip of relu does not bind), else 0. */
+    private static Tensor unclipped(Backend b, Tensor x, double maxValue, Tensor one) {
+        try (Tensor nonNegative = b.binary(BinaryOp.GREATER_EQUAL, x, 0);
+             Tensor over = b.binary(BinaryOp.GREATER, x, maxValue);
+             Tensor under = b.binary(BinaryOp.SUBTRACT, one, over)) {
+            return b.binary(BinaryOp.MULTIPLY, nonNegative, under);
+        }
+    }
+
     /** Exponential linear unit: {@code x} where {@code x > 0}, {@code alpha · (e^x - 1)} elsewhere. */
     public static Tensor elu(Backend b, Tensor x, double alpha) {
         try (Tensor positive = b.binary(BinaryOp.GREATER, x, 0);

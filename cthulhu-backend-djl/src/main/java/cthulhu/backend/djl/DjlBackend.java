@@ -512,6 +512,32 @@ public final class DjlBackend implements Backend {
     }
 
     /**
+     * {@inheritDoc} The plain rectifier ({@code alpha = 0}, no {@code maxValue},
+     * {@code threshold = 0}) as one libtorch {@code threshold_backward}, reached through autograd:
+     * relu of a leaf on {@code y}'s memory (relu of {@code y ≥ 0} is {@code y}, and relu's
+     * gradient reads its result), propagated back from {@code g}: the default's {@code where},
+     * after converting {@code y} to a mask, takes several times as long. Other settings use the
+     * default.
+     */
+    @Override
+    public Tensor reluGradient(Tensor x, Tensor y, Tensor g, double alpha, Double maxValue, double threshold) {
+        if (alpha != 0 || maxValue != null || threshold != 0) {
+            return Composites.reluGradient(this, x, y, g, alpha, maxValue, threshold);
+        }
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(true);
+        try (PtNDArray leaf = JniUtils.detachGradient(nd(y))) {
+            JniUtils.attachGradient(leaf, true);
+            try (PtNDArray relu = JniUtils.relu(leaf)) {
+                JniUtils.backward(relu, nd(g), false, false);
+            }
+            return wrap(JniUtils.getGradient(leaf), g.dtype());
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+    }
+
+    /**
      * {@code y ≥ 0} with each NaN replaced by 0, closing {@code y} if it held one. Whether it does
      * is one sum (NaN exactly when some element is NaN, for the others are not negative), or for
      * a tensor of at most {@value #SCANNED_ELEMENTS} elements a scan of its memory in Java: the
@@ -600,10 +626,18 @@ public final class DjlBackend implements Backend {
 
     // ---- windowed operations on libtorch's kernels (DjlWindows) --------------------------
 
-    /** {@inheritDoc} libtorch's {@code convolution} on the channels-last tensor seen as {@code NCHW}. */
+    /**
+     * {@inheritDoc} libtorch's {@code convolution} on the channels-last tensor seen as {@code NCHW},
+     * on autograd leaves: the result keeps the graph for {@link #convGradients}.
+     */
     @Override
     public Tensor conv(Tensor x, Tensor kernel, Window w) {
-        return wrap(DjlWindows.conv(nd(x), nd(kernel), w), x.dtype());
+        DjlTensor input = djl(x);
+        DjlWindows.Forward f = DjlWindows.conv(input.array(), nd(kernel), w);
+        DjlTensor y = wrap(f.result(), x.dtype());
+        y.keep(f.graph());
+        input.readBy(f.graph());
+        return y;
     }
 
     /** {@inheritDoc} libtorch's {@code convolution_backward} through autograd, for the input alone. */
@@ -618,28 +652,54 @@ public final class DjlBackend implements Backend {
         return wrap(DjlWindows.convKernelGradient(nd(x), nd(g), w), x.dtype());
     }
 
-    /** {@inheritDoc} One libtorch {@code convolution_backward} through autograd for both. */
+    /**
+     * {@inheritDoc} One libtorch {@code convolution_backward} for both, through the graph that
+     * {@link #conv} of {@code x} by {@code kernel} kept when both gradients are asked for, or
+     * through the convolution run again when one is not (the kept graph would compute it
+     * anyway: for a network's first convolution the input's gradient costs more than the rerun),
+     * or when that graph has served a gradient already or is closed.
+     */
     @Override
     public Tensor[] convGradients(Tensor x, Tensor kernel, Tensor g, Window w, boolean inputGradient,
             boolean kernelGradient) {
-        PtNDArray[] grads = DjlWindows.convGradients(nd(x), nd(kernel), nd(g), w, inputGradient, kernelGradient);
+        DjlTensor input = djl(x);
+        PtNDArray k = nd(kernel);
+        DjlWindows.Graph recorded = inputGradient && kernelGradient ? input.takeGraph(k, w) : null;
+        PtNDArray[] grads = DjlWindows.convGradients(input.array(), k, nd(g), w, inputGradient, kernelGradient, recorded);
         return new Tensor[] {
             grads[0] == null ? null : wrap(grads[0], x.dtype()),
             grads[1] == null ? null : wrap(grads[1], x.dtype())
         };
     }
 
-    /** {@inheritDoc} libtorch's {@code max_pool2d}/{@code avg_pool2d}; a dilated window takes the default. */
+    /**
+     * {@inheritDoc} libtorch's {@code max_pool2d}/{@code avg_pool2d} on an autograd leaf: the
+     * result keeps the graph for {@link #poolGradient}. A dilated window takes the default.
+     */
     @Override
     public Tensor pool(PoolOp op, Tensor x, Window w) {
-        return DjlWindows.pools(w) ? wrap(DjlWindows.pool(op, nd(x), w), x.dtype()) : Backend.super.pool(op, x, w);
+        if (!DjlWindows.pools(w)) {
+            return Backend.super.pool(op, x, w);
+        }
+        DjlWindows.Forward f = DjlWindows.pool(op, nd(x), w);
+        DjlTensor y = wrap(f.result(), x.dtype());
+        y.keep(f.graph());
+        return y;
     }
 
-    /** {@inheritDoc} libtorch's autograd through its pooling; a dilated window takes the default. */
+    /**
+     * {@inheritDoc} libtorch's autograd through the graph that {@link #pool} kept with {@code y},
+     * or through the pooling run again when that graph has served a gradient already; a dilated
+     * window takes the default.
+     */
     @Override
     public Tensor poolGradient(PoolOp op, Tensor x, Tensor y, Tensor g, Window w) {
-        return DjlWindows.pools(w) ? wrap(DjlWindows.poolGradient(op, nd(x), nd(g), w), x.dtype())
-                : Backend.super.poolGradient(op, x, y, g, w);
+        if (!DjlWindows.pools(w)) {
+            return Backend.super.poolGradient(op, x, y, g, w);
+        }
+        PtNDArray input = nd(x);
+        DjlWindows.Graph recorded = djl(y).keptGraph(op, input, w);
+        return wrap(DjlWindows.poolGradient(op, input, nd(g), w, recorded), x.dtype());
     }
 
     // ---- plumbing ---------------------------------------------------------------------------

@@ -4,7 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import cthulhu.backend.DType;
+import cthulhu.backend.PoolOp;
 import cthulhu.backend.Tensor;
+import cthulhu.backend.Window;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 
 
 /**
@@ -19,6 +25,10 @@ public final class DjlTensor extends Tensor {
     private final PtNDArray array;
     /** The transposed view {@link #transposed()} made, kept for the next dense layer call; null until then. */
     private volatile PtNDArray transposed;
+    /** The autograd graph of the convolution or pooling that made this tensor, closed with it; null if none. */
+    private volatile DjlWindows.Graph graph;
+    /** The open graphs of the convolutions that read this tensor, for their gradients; guarded by {@code this}. */
+    private List<DjlWindows.Graph> readers;
 
     DjlTensor(DjlBackend backend, PtNDArray array, DType dtype) {
         super(backend, toInts(array.getShape().getShape()), dtype);
@@ -82,13 +92,57 @@ public final class DjlTensor extends Tensor {
         }
     }
 
-    /** Frees the native array now, and its kept transposed view; closing again does nothing. */
+    /** Keeps {@code g}, the graph that made this tensor, until this tensor is closed. */
+    void keep(DjlWindows.Graph g) {
+        graph = g;
+    }
+
+    /** The graph this tensor keeps if it is that of {@code op} of {@code input} over {@code w}, taken; else null. */
+    DjlWindows.Graph keptGraph(PoolOp op, PtNDArray input, Window w) {
+        DjlWindows.Graph g = graph;
+        return g != null && g.take(op, input, null, w) ? g : null;
+    }
+
+    /** Remembers {@code g}, the graph of a convolution that read this tensor, for {@link #takeGraph}. */
+    synchronized void readBy(DjlWindows.Graph g) {
+        if (readers == null) {
+            readers = new ArrayList<>(1);
+        }
+        // A tensor read by many convolutions (a served input) must not collect their closed graphs.
+        readers.removeIf(r -> !r.isOpen());
+        readers.add(g);
+    }
+
+    /**
+     * The open graph of the convolution of this tensor by {@code kernel} over {@code w}, taken and
+     * forgotten; null if there is none.
+     */
+    synchronized DjlWindows.Graph takeGraph(PtNDArray kernel, Window w) {
+        if (readers == null) {
+            return null;
+        }
+        for (Iterator<DjlWindows.Graph> it = readers.iterator(); it.hasNext(); ) {
+            DjlWindows.Graph g = it.next();
+            if (g.take(null, array, kernel, w)) {
+                it.remove();
+                return g;
+            }
+        }
+        return null;
+    }
+
+    /** Frees the native array now, its kept transposed view and its graph; closing again does nothing. */
     @Override
     public void close() {
         synchronized (this) {
             if (transposed != null) {
                 transposed.close();
             }
+            readers = null;
+        }
+        DjlWindows.Graph g = graph;
+        if (g != null) {
+            g.close();
         }
         array.close();
     }

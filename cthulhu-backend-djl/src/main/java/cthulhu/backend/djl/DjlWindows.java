@@ -19,15 +19,19 @@ import java.util.Deque;
  * <ul>
  *   <li>forward: {@code convolution}, padding passed to libtorch when it is the same on both
  *       sides of each axis, else done first with {@code constant_pad_nd};
- *   <li>gradients: libtorch's autograd through that convolution run again on leaves sharing the
- *       operands' memory, one {@code convolution_backward} for the input's and the kernel's
- *       gradient together; alone, either has zeros standing in for the operand it does not read;
+ *   <li>gradients: libtorch's autograd, one {@code convolution_backward} for the input's and the
+ *       kernel's gradient together. The forward runs on autograd leaves sharing the operands'
+ *       memory and keeps its graph ({@link Graph}), so the first request for both gradients
+ *       propagates back through that graph; any other runs the convolution again on new
+ *       leaves. Alone, either gradient has zeros standing in for the operand it does not read;
  *   <li>pooling: {@code max_pool2d}/{@code avg_pool2d} on an explicitly padded input (−∞ for the
  *       maximum; an average is then rescaled by taps over real cells, {@link Window#counts}),
- *       and their gradients by libtorch's autograd on a leaf made for the call. libtorch's
- *       pooling has no dilation: a dilated pooling window is left to the composite.
+ *       and their gradients by libtorch's autograd, through the forward's kept graph as for the
+ *       convolution. libtorch's pooling has no dilation: a dilated pooling window is left to the
+ *       composite.
  * </ul>
- * Every temporary is closed before a method returns; the results are the caller's.
+ * Every temporary is closed before a method returns, but for a kept graph, which its result's
+ * tensor closes; the results are the caller's.
  */
 final class DjlWindows {
 
@@ -49,6 +53,64 @@ final class DjlWindows {
                 arrays.pop().close();
             }
         }
+    }
+
+    /**
+     * The autograd graph of one forward convolution or pooling, kept by the tensor of its result
+     * (which closes it) so that the gradient propagates back through it instead of running the
+     * forward again: the leaves on the operands' memory and the {@code NCHW} result they led to.
+     * libtorch frees a graph's buffers as the gradient passes, so the first gradient asked of the
+     * graph takes it ({@link #take}); a later one runs the forward again.
+     */
+    static final class Graph implements AutoCloseable {
+        private final Temporaries arrays;
+        private final PoolOp op;
+        private final PtNDArray input;
+        private final PtNDArray kernel;
+        private final Window window;
+        private final PtNDArray inputLeaf;
+        private final PtNDArray kernelLeaf;
+        private final PtNDArray result;
+        private boolean open = true;
+
+        private Graph(Temporaries arrays, PoolOp op, PtNDArray input, PtNDArray kernel, Window window, PtNDArray inputLeaf,
+                PtNDArray kernelLeaf, PtNDArray result) {
+            this.arrays = arrays;
+            this.op = op;
+            this.input = input;
+            this.kernel = kernel;
+            this.window = window;
+            this.inputLeaf = inputLeaf;
+            this.kernelLeaf = kernelLeaf;
+            this.result = result;
+        }
+
+        /**
+         * Whether this is the graph of {@code op} (null for a convolution) of {@code input} (by
+         * {@code kernel}) over {@code window}, not yet taken nor closed; if so it is taken.
+         */
+        synchronized boolean take(PoolOp op, PtNDArray input, PtNDArray kernel, Window window) {
+            if (!open || this.op != op || this.input != input || this.kernel != kernel || !this.window.equals(window)) {
+                return false;
+            }
+            open = false;
+            return true;
+        }
+
+        /** Whether the graph can still serve a gradient. */
+        synchronized boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        public synchronized void close() {
+            open = false;
+            arrays.close();
+        }
+    }
+
+    /** A forward result and the graph that made it ({@link Graph}). */
+    record Forward(PtNDArray result, Graph graph) {
     }
 
     /** The window over two spatial axes (height 1 for a 1-D window). */
@@ -128,13 +190,49 @@ final class DjlWindows {
         return shape;
     }
 
-    /** The convolution of channels-last {@code x} with a Keras-layout {@code kernel}. */
-    static PtNDArray conv(PtNDArray x, PtNDArray kernel, Window original) {
-        Window w = lift(original);
+    /**
+     * The convolution of channels-last {@code x} with a Keras-layout {@code kernel}, run on
+     * autograd leaves whose graph it keeps for {@link #convGradients}.
+     */
+    static Forward conv(PtNDArray x, PtNDArray kernel, Window original) {
         long[] shape = resultShape(x.getShape().getShape(), original, kernel.getShape().get(kernel.getShape().dimension() - 1));
-        try (Temporaries t = new Temporaries()) {
-            return channelsLast(convNchw(x, weight(kernel, t), w, t), shape, t);
+        return recorded(null, x, kernel, original, shape);
+    }
+
+    /**
+     * {@code op} of {@code x} (a convolution by {@code kernel} when null) over the window, run in
+     * grad mode on leaves on the operands' memory: the result as channels-last {@code shape}, and
+     * the graph that made it.
+     */
+    private static Forward recorded(PoolOp op, PtNDArray x, PtNDArray kernel, Window original, long[] shape) {
+        Temporaries kept = new Temporaries();
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(true);
+        try {
+            PtNDArray xLeaf = leaf(x, true, kept);
+            PtNDArray kernelLeaf = op == null ? leaf(kernel, true, kept) : null;
+            PtNDArray y = op == null ? convNchw(xLeaf, autogradWeight(kernelLeaf, kept), lift(original), kept)
+                    : kept.add(poolNchw(op, nchw(xLeaf, kept), original, kept));
+            // The result's views are made without recording: only the graph up to y is kept.
+            JniUtils.setGradMode(grad);
+            try (Temporaries t = new Temporaries()) {
+                return new Forward(channelsLast(y, shape, t), new Graph(kept, op, x, kernel, original, xLeaf, kernelLeaf, y));
+            }
+        } catch (RuntimeException | Error e) {
+            kept.close();
+            throw e;
+        } finally {
+            JniUtils.setGradMode(grad);
         }
+    }
+
+    /**
+     * A Keras-layout kernel leaf as libtorch's weight, dense: libtorch's own (not oneDNN's)
+     * backward refuses a weight that is a permuted view.
+     */
+    private static PtNDArray autogradWeight(PtNDArray kernelLeaf, Temporaries t) {
+        PtNDArray weight = weight(kernelLeaf, t);
+        return t.add(JniUtils.reshape(t.add(JniUtils.reshape(weight, new long[] {-1})), weight.getShape().getShape()));
     }
 
     /** The convolution by a libtorch {@code weight} as its {@code NCHW} result (a temporary of {@code t}). */
@@ -146,29 +244,36 @@ final class DjlWindows {
 
     /**
      * The gradients of {@link #conv} asked for — {@code [dx, dk]}, null where not asked — by
-     * libtorch's autograd: the convolution is run again on leaves that share the memory of
-     * {@code x} and {@code kernel} (only those asked for record a gradient), and {@code g} is
-     * propagated back through it, one {@code convolution_backward} for both. Written directly as
-     * convolutions, the input's (the spread gradient by the flipped kernel) gets wrong sums from
-     * oneDNN's float32 kernels for some geometries, and the kernel's (the input with batch and
-     * channels swapped, by the gradient as a kernel as large as the image) misses oneDNN and
-     * first copies the gradient into another layout, over ten times the backward's time.
+     * libtorch's autograd, one {@code convolution_backward} for both: {@code g} is propagated back
+     * through {@code recorded}, the forward's graph taken for this call, or when null through the
+     * convolution run again on leaves that share the memory of {@code x} and {@code kernel} (only
+     * those asked for record a gradient). Written directly as convolutions, the input's gradient
+     * (the spread gradient by the flipped kernel) gets wrong sums from oneDNN's float32 kernels for
+     * some geometries, and the kernel's (the input with batch and channels swapped, by the
+     * gradient as a kernel as large as the image) misses oneDNN and first copies the gradient into
+     * another layout, over ten times the backward's time.
      */
     static PtNDArray[] convGradients(PtNDArray x, PtNDArray kernel, PtNDArray g, Window original, boolean inputGradient,
-            boolean kernelGradient) {
+            boolean kernelGradient, Graph recorded) {
         if (!inputGradient && !kernelGradient) {
             return new PtNDArray[2];
         }
         boolean grad = JniUtils.isGradMode();
         JniUtils.setGradMode(true);
         try (Temporaries t = new Temporaries()) {
-            PtNDArray xLeaf = leaf(x, inputGradient, t);
-            PtNDArray kernelLeaf = leaf(kernel, kernelGradient, t);
-            // libtorch's own (not oneDNN's) backward refuses a weight that is a permuted view: it gets a copy.
-            PtNDArray weight = weight(kernelLeaf, t);
-            PtNDArray dense = t.add(JniUtils.reshape(t.add(JniUtils.reshape(weight, new long[] {-1})),
-                    weight.getShape().getShape()));
-            JniUtils.backward(convNchw(xLeaf, dense, lift(original), t), nchw(g, t), false, false);
+            PtNDArray xLeaf;
+            PtNDArray kernelLeaf;
+            PtNDArray y;
+            if (recorded != null) {
+                xLeaf = recorded.inputLeaf;
+                kernelLeaf = recorded.kernelLeaf;
+                y = recorded.result;
+            } else {
+                xLeaf = leaf(x, inputGradient, t);
+                kernelLeaf = leaf(kernel, kernelGradient, t);
+                y = convNchw(xLeaf, autogradWeight(kernelLeaf, t), lift(original), t);
+            }
+            JniUtils.backward(y, nchw(g, t), false, false);
             return new PtNDArray[] {
                 inputGradient ? JniUtils.getGradient(xLeaf) : null,
                 kernelGradient ? JniUtils.getGradient(kernelLeaf) : null
@@ -203,7 +308,7 @@ final class DjlWindows {
         }
         xShape[r + 1] = ks[ks.length - 2];
         try (PtNDArray x = zeros(g, xShape)) {
-            return convGradients(x, kernel, g, original, true, false)[0];
+            return convGradients(x, kernel, g, original, true, false, null)[0];
         }
     }
 
@@ -221,7 +326,7 @@ final class DjlWindows {
         shape[r] = xs[xs.length - 1];
         shape[r + 1] = g.getShape().get(g.getShape().dimension() - 1);
         try (PtNDArray kernel = zeros(g, shape)) {
-            return convGradients(x, kernel, g, original, false, true)[1];
+            return convGradients(x, kernel, g, original, false, true, null)[1];
         }
     }
 
@@ -235,13 +340,13 @@ final class DjlWindows {
         return Arrays.stream(w.dilation()).allMatch(d -> d == 1);
     }
 
-    /** Max or average pooling of channels-last {@code x}; the window has no dilation ({@link #pools}). */
-    static PtNDArray pool(PoolOp op, PtNDArray x, Window original) {
+    /**
+     * Max or average pooling of channels-last {@code x}, run on an autograd leaf whose graph it
+     * keeps for {@link #poolGradient}; the window has no dilation ({@link #pools}).
+     */
+    static Forward pool(PoolOp op, PtNDArray x, Window original) {
         long[] shape = resultShape(x.getShape().getShape(), original, x.getShape().get(x.getShape().dimension() - 1));
-        try (Temporaries t = new Temporaries()) {
-            PtNDArray y = t.add(poolNchw(op, nchw(x, t), original, t));
-            return channelsLast(y, shape, t);
-        }
+        return recorded(op, x, null, original, shape);
     }
 
     /** Pooling of an {@code NCHW} array, padded explicitly; the average rescaled to count only real cells. */
@@ -272,17 +377,17 @@ final class DjlWindows {
     }
 
     /**
-     * The gradient of {@link #pool} with respect to {@code x}, by libtorch's autograd: the
-     * pooling is run again on a leaf on {@code x}'s memory that records its gradient, and
-     * {@code g} is propagated back ({@code max_pool2d}'s backward sends each window's gradient
-     * to its first maximum).
+     * The gradient of {@link #pool} with respect to {@code x}, by libtorch's autograd: {@code g}
+     * is propagated back through {@code recorded}, the forward's graph taken for this call, or
+     * when null through the pooling run again on a leaf on {@code x}'s memory
+     * ({@code max_pool2d}'s backward sends each window's gradient to its first maximum).
      */
-    static PtNDArray poolGradient(PoolOp op, PtNDArray x, PtNDArray g, Window original) {
+    static PtNDArray poolGradient(PoolOp op, PtNDArray x, PtNDArray g, Window original, Graph recorded) {
         boolean grad = JniUtils.isGradMode();
         JniUtils.setGradMode(true);
         try (Temporaries t = new Temporaries()) {
-            PtNDArray leaf = leaf(x, true, t);
-            PtNDArray y = t.add(poolNchw(op, nchw(leaf, t), original, t));
+            PtNDArray leaf = recorded != null ? recorded.inputLeaf : leaf(x, true, t);
+            PtNDArray y = recorded != null ? recorded.result : t.add(poolNchw(op, nchw(leaf, t), original, t));
             JniUtils.backward(y, nchw(g, t), false, false);
             return JniUtils.getGradient(leaf);
         } finally {

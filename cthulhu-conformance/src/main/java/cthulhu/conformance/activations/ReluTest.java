@@ -1,6 +1,7 @@
 package cthulhu.conformance.activations;
 
 import cthulhu.activations.Activations;
+import cthulhu.autodiff.GradientTape;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.conformance.ConformanceTestBase;
@@ -97,6 +98,19 @@ class ReluTest extends ConformanceTestBase {
         // Convention of TensorFlow (and Ops.relu): the derivative of relu at x = threshold is 0.
         GradientCheck.checkElementwise(Activations::relu, v -> v > 0 ? 1 : 0, -1, 0, 1);
         GradientCheck.checkElementwise(t -> Activations.relu(t, 0, null, 2), v -> v > 2 ? 1 : 0, 1, 2, 3);
+    }
+
+    @Test
+    void anInfiniteGradientDoesNotReachAnInactiveUnit() {
+        // TensorFlow's ReluGrad selects the incoming gradient where x > 0 and 0 elsewhere: no ∞ · 0.
+        Tensor x = K.constant(new double[] {-1, 0, 2}, 3);
+        Tensor scale = K.constant(new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 3}, 3);
+        Tensor dx;
+        try (GradientTape tape = GradientTape.open()) {
+            tape.watch(x);
+            dx = tape.gradient(K.sum(K.multiply(K.relu(x), scale)), x).get(0);
+        }
+        assertTensor(new double[] {0, 0, 3}, new int[] {3}, dx, Tolerance.current().withAtol(0));
     }
 
     @Test

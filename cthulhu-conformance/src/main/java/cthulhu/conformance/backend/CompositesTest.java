@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * Every composite a backend may override ({@code softmax, relu, elu, softplus, softsign,
- * hardSigmoid, clip, dense, mapElements}) against the default written over the primitives in
+ * Every composite a backend may override ({@code softmax, relu, reluGradient, elu, softplus,
+ * softsign, hardSigmoid, clip, dense, mapElements}) against the default written over the primitives in
  * {@link Composites}, on the same backend: an override may be faster, never different. For a
  * backend that overrides nothing this holds trivially; the values themselves are checked
  * against independent references in the activation tests.
@@ -69,6 +69,18 @@ class CompositesTest extends ConformanceTestBase {
         Backend b = K.currentBackend();
         Tensor x = K.constant(X, 3, 4);
         assertSame(Composites.relu(b, x, alpha, maxValue, threshold), b.relu(x, alpha, maxValue, threshold), "relu");
+    }
+
+    @ParameterizedTest(name = "reluGradient alpha={0}, max_value={1}, threshold={2}")
+    @MethodSource("reluParameters")
+    void reluGradient(double alpha, Double maxValue, double threshold) {
+        Backend b = K.currentBackend();
+        Tensor x = K.constant(X, 3, 4);
+        Tensor g = K.constant(new double[] {0.5, -2, 3, 1, -1, 4, 0.25, -3, 2, 1.5, -0.5, 7}, 3, 4);
+        try (Tensor y = b.relu(x, alpha, maxValue, threshold)) {
+            assertSame(Composites.reluGradient(b, x, y, g, alpha, maxValue, threshold),
+                    b.reluGradient(x, y, g, alpha, maxValue, threshold), "reluGradient");
+        }
     }
 
     @ParameterizedTest(name = "clip [{0}, {1}]")
