@@ -25,6 +25,7 @@ import org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMax;
 import org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
 import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarDivision;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
@@ -792,6 +793,27 @@ public final class Nd4jBackend implements Backend {
             if (maxValue != null) {
                 Nd4j.getExecutioner().exec(new ScalarMin(out, null, out, Math.max(0, maxValue)));
             }
+            return out;
+        });
+    }
+
+    /**
+     * The plain rectifier's gradient as libnd4j's {@code relu_bp}, one pass of
+     * {@code x > 0 ? g : 0}; the others as {@link Composites#reluGradient}. (The default's
+     * {@code where} would broadcast its zero to a full array and run libnd4j's {@code select},
+     * which took a CNN's step ten times as long.)
+     */
+    @Override
+    public Tensor reluGradient(Tensor x, Tensor y, Tensor g, double alpha, Double maxValue, double threshold) {
+        if (alpha != 0 || maxValue != null || threshold != 0 || !Arrays.equals(x.shape(), g.shape()) || x.dtype() != g.dtype()) {
+            return Composites.reluGradient(this, x, y, g, alpha, maxValue, threshold);
+        }
+        return detached(g.dtype(), () -> {
+            if (g.size() == 0) {
+                return empty(g.dtype(), g.shape());
+            }
+            INDArray out = alloc(g.dtype(), g.shape());
+            Nd4j.exec(new RectifiedLinearDerivative(arr(x), arr(g), out));
             return out;
         });
     }
