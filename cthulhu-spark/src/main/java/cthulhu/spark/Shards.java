@@ -269,10 +269,6 @@ final class Shards implements AutoCloseable {
         return context;
     }
 
-    JavaRDD<Shard> rdd() {
-        return rdd;
-    }
-
     int[] labelShape() {
         return labelShape.clone();
     }
