@@ -139,6 +139,11 @@ public final class DjlBackend implements Backend {
 
     /** The calling thread's manager: the sub-manager of its stripe. */
     private PtNDManager manager() {
+        return manager(STRIPE.get());
+    }
+
+    /** The sub-manager of {@code stripe}. */
+    private PtNDManager manager(int stripe) {
         PtNDManager[] s = stripes;
         if (s == null) {
             synchronized (lock) {
@@ -153,7 +158,7 @@ public final class DjlBackend implements Backend {
                 s = stripes;
             }
         }
-        return s[STRIPE.get()];
+        return s[stripe];
     }
 
     // ---- creation and conversion ----------------------------------------------------------
@@ -587,10 +592,17 @@ public final class DjlBackend implements Backend {
         return wrap(JniUtils.softSign(nd(x)), x.dtype());
     }
 
-    /** {@inheritDoc} libtorch's {@code linear} on a transposed view of the kernel: one {@code addmm}. */
+    /**
+     * {@inheritDoc} libtorch's {@code linear} on a transposed view of the kernel: one {@code addmm}.
+     * An input that another thread made (threads serving one shared input) is read through this
+     * thread's own view of it ({@link DjlTensor#operandIn}), so that the result is made in this
+     * thread's manager, not under the lock of the input's.
+     */
     @Override
     public Tensor dense(Tensor x, Tensor kernel, Tensor bias) {
-        return wrap(JniUtils.linear(nd(x), djl(kernel).transposed(), bias == null ? null : nd(bias)), x.dtype());
+        int stripe = STRIPE.get();
+        PtNDArray input = djl(x).operandIn(manager(stripe), stripe, STRIPES);
+        return wrap(JniUtils.linear(input, djl(kernel).transposed(), bias == null ? null : nd(bias)), x.dtype());
     }
 
     /**

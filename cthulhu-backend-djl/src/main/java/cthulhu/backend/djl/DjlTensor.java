@@ -2,6 +2,7 @@ package cthulhu.backend.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import cthulhu.backend.DType;
 import cthulhu.backend.PoolOp;
@@ -11,6 +12,7 @@ import cthulhu.backend.Window;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 
 /**
@@ -25,6 +27,8 @@ public final class DjlTensor extends Tensor {
     private final PtNDArray array;
     /** The transposed view {@link #transposed()} made, kept for the next dense layer call; null until then. */
     private volatile PtNDArray transposed;
+    /** The views {@link #operandIn} made, by stripe of threads; null until the first. */
+    private volatile AtomicReferenceArray<PtNDArray> views;
     /** The autograd graph of the convolution or pooling that made this tensor, closed with it; null if none. */
     private volatile DjlWindows.Graph graph;
     /** The open graphs of the convolutions that read this tensor, for their gradients; guarded by {@code this}. */
@@ -92,6 +96,42 @@ public final class DjlTensor extends Tensor {
         }
     }
 
+    /**
+     * The array for an operation whose result is to belong to {@code manager}, the sub-manager of
+     * {@code stripe} (one of {@code stripes}): the array itself if that manager holds it, else a
+     * view of it (libtorch's {@code detach}: the same storage, reference counted) that the manager
+     * holds, made once per stripe and kept until this tensor is closed. libtorch's results join
+     * their first operand's manager: a tensor that threads share (one request's input served by
+     * many threads, a constant) would otherwise have each of them take its manager's lock twice
+     * per operation, once when the result is made and once when it moves to the thread's own
+     * manager, and with more threads than cores they queue on it behind holders that are not running.
+     *
+     * @throws IllegalStateException if the tensor is closed
+     */
+    PtNDArray operandIn(PtNDManager manager, int stripe, int stripes) {
+        PtNDArray a = array();
+        if (a.getManager() == manager) {
+            return a;
+        }
+        AtomicReferenceArray<PtNDArray> v = views;
+        PtNDArray view = v == null ? null : v.get(stripe);
+        if (view != null && !view.isReleased()) {
+            return view;
+        }
+        synchronized (this) {
+            if (views == null) {
+                views = new AtomicReferenceArray<>(stripes);
+            }
+            view = views.get(stripe);
+            if (view == null || view.isReleased()) {
+                view = JniUtils.detachGradient(a);
+                view.attach(manager);
+                views.set(stripe, view);
+            }
+            return view;
+        }
+    }
+
     /** Keeps {@code g}, the graph that made this tensor, until this tensor is closed. */
     void keep(DjlWindows.Graph g) {
         graph = g;
@@ -131,12 +171,20 @@ public final class DjlTensor extends Tensor {
         return null;
     }
 
-    /** Frees the native array now, its kept transposed view and its graph; closing again does nothing. */
+    /** Frees the native array now, its kept views and its graph; closing again does nothing. */
     @Override
     public void close() {
         synchronized (this) {
             if (transposed != null) {
                 transposed.close();
+            }
+            if (views != null) {
+                for (int i = 0; i < views.length(); i++) {
+                    PtNDArray view = views.get(i);
+                    if (view != null) {
+                        view.close();
+                    }
+                }
             }
             readers = null;
         }

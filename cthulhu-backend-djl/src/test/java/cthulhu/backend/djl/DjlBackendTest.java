@@ -192,6 +192,42 @@ class DjlBackendTest {
     }
 
     @Test
+    void denseReadsAnInputMadeOnAnotherThreadThroughViewsFreedWithIt() throws Exception {
+        int before = backend.openArrays();
+        Tensor kernel = backend.fromArray(new float[] {1, 2, 3, 4, 5, 6}, new int[] {2, 3}, DType.FLOAT32);
+        Tensor bias = backend.fromArray(new float[] {0.5f, -1, 2}, new int[] {3}, DType.FLOAT32);
+        Tensor columns = backend.fromArray(new float[] {1, 3, 2, 4}, new int[] {2, 2}, DType.FLOAT32);
+        // a strided view, [[1, 2], [3, 4]], so that the threads' views are of a tensor that is not contiguous
+        Tensor x = backend.transpose(columns, new int[] {1, 0});
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<float[]>> results = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                results.add(pool.submit(() -> {
+                    float[] last = null;
+                    for (int i = 0; i < 200; i++) {
+                        try (Tensor y = backend.dense(x, kernel, bias)) {
+                            last = y.toFloatArray();
+                        }
+                    }
+                    return last;
+                }));
+            }
+            for (Future<float[]> result : results) {
+                // reference: x · kernel + bias worked out by hand
+                assertArrayEquals(new float[] {9.5f, 11, 17, 19.5f, 25, 35}, result.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        x.close();
+        columns.close();
+        kernel.close();
+        bias.close();
+        assertEquals(before, backend.openArrays());
+    }
+
+    @Test
     void viewsShareStorageButCloseIndependently() {
         Tensor x = backend.fromArray(new float[] {1, 2, 3, 4, 5, 6}, new int[] {2, 3}, DType.FLOAT32);
         Tensor t = backend.transpose(x, new int[] {1, 0});
