@@ -94,6 +94,19 @@ public final class GradientTape implements AutoCloseable {
     }
 
     /**
+     * Whether some open tape on this thread tracks {@code t}: watches it or recorded it as the
+     * result of a recorded operation, so that a gradient may be asked of an operation reading it.
+     */
+    static boolean tracks(Tensor t) {
+        for (GradientTape tape : OPEN.get()) {
+            if (tape.tracked.contains(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Records an operation on every open tape that tracks one of its inputs. Called by
      * {@link Ops} after the forward computation.
      */

@@ -608,39 +608,60 @@ public final class Ops {
 
     // ---- windowed operations: convolution and pooling, channels-last -----------------------
 
+    /** The convolution of {@link #conv(Tensor, Tensor, Tensor, Window)} without a bias. */
+    public static Tensor conv(Tensor x, Tensor kernel, Window w) {
+        return conv(x, kernel, null, w);
+    }
+
     /**
      * The convolution of {@code x} {@code (n, spatial…, in)} with {@code kernel}
-     * {@code (w.size…, in, out)} over the window {@code w} ({@link Backend#conv}). Gradients:
-     * {@link #convTranspose} of the output gradient for {@code x}, {@link #convKernelGradient}
-     * for the kernel.
+     * {@code (w.size…, in, out)} over the window {@code w}, plus {@code bias} {@code (out)} on
+     * the last axis unless it is null ({@link Backend#conv(Tensor, Tensor, Tensor, Window, boolean)}).
+     * Gradients: {@link #convTranspose} of the output gradient for {@code x},
+     * {@link #convKernelGradient} for the kernel, the output gradient summed over every axis but
+     * the last for the bias.
      *
      * @throws IllegalArgumentException naming the shapes when ranks, channels or the kernel's
-     *     size do not fit, or the window is larger than the padded input
+     *     size do not fit, the window is larger than the padded input, or the bias is not
+     *     {@code (out)}
      */
-    public static Tensor conv(Tensor x, Tensor kernel, Window w) {
-        Backend b = backendFor(x, kernel);
+    public static Tensor conv(Tensor x, Tensor kernel, Tensor bias, Window w) {
+        Backend b = backendFor(x, kernel, bias);
         sameDtype(x, kernel);
         checkConv(x.shape(), kernel, w, "input");
+        if (bias != null) {
+            sameDtype(x, bias);
+            if (bias.rank() != 1 || bias.dim(0) != kernel.dim(w.rank() + 1)) {
+                throw new IllegalArgumentException("A convolution's bias must have shape (out) = ["
+                        + kernel.dim(w.rank() + 1) + "] for kernel " + Arrays.toString(kernel.shape()) + ", got "
+                        + Arrays.toString(bias.shape()));
+            }
+        }
         int[] spatial = Arrays.copyOfRange(x.shape(), 1, w.rank() + 1);
-        Tensor y = out(b.conv(x, kernel, w));
-        if (GradientTape.recording()) {
-            GradientTape.record(y, (g, need) -> convGradients(x, kernel, g, w, spatial, need), x, kernel);
+        boolean recording = GradientTape.recording();
+        Tensor y = out(b.conv(x, kernel, bias, w, recording && GradientTape.tracks(x)));
+        if (recording) {
+            GradientTape.record(y, (g, need) -> convGradients(x, kernel, bias, g, w, spatial, need), x, kernel, bias);
         }
         return y;
     }
 
     /**
      * The gradients of {@link #conv} that {@code need} asks for, from one backend call
-     * ({@link Backend#convGradients}); each is recorded as the operation it equals —
-     * {@link #convTranspose} for {@code x}, {@link #convKernelGradient} for the kernel — with
-     * that operation's gradient rule.
+     * ({@link Backend#convGradients(Tensor, Tensor, Tensor, Tensor, Window, boolean, boolean, boolean)});
+     * each is recorded as the operation it equals — {@link #convTranspose} for {@code x},
+     * {@link #convKernelGradient} for the kernel, a sum over all but the last axis for the bias —
+     * with that operation's gradient rule.
      */
-    private static Tensor[] convGradients(Tensor x, Tensor kernel, Tensor g, Window w, int[] spatial, boolean[] need) {
+    private static Tensor[] convGradients(Tensor x, Tensor kernel, Tensor bias, Tensor g, Window w, int[] spatial,
+            boolean[] need) {
         Backend b = backendFor(x, kernel, g);
         sameDtype(x, g);
-        Tensor[] grads = b.convGradients(x, kernel, g, w, need[0], need[1]);
+        boolean biasGradient = bias != null && need[2];
+        Tensor[] grads = b.convGradients(x, kernel, bias, g, w, need[0], need[1], biasGradient);
         Tensor dx = need[0] ? out(grads[0]) : null;
         Tensor dk = need[1] ? out(grads[1]) : null;
+        Tensor db = biasGradient ? out(grads[2]) : null;
         if (GradientTape.recording()) {
             if (dx != null) {
                 GradientTape.record(dx, convTransposeRule(g, kernel, w), g, kernel);
@@ -648,8 +669,12 @@ public final class Ops {
             if (dk != null) {
                 GradientTape.record(dk, convKernelGradientRule(x, g, w, spatial), x, g);
             }
+            if (db != null) {
+                int[] shape = g.shape();
+                GradientTape.record(db, (gb, needed) -> new Tensor[] {broadcastTo(gb, shape)}, g);
+            }
         }
-        return new Tensor[] {dx, dk};
+        return new Tensor[] {dx, dk, db};
     }
 
     /**

@@ -160,8 +160,8 @@ public final class RecordingOps implements DifferentiableOps {
     }
 
     @Override
-    public Tensor conv(Tensor x, Tensor kernel, Window w) {
-        return Ops.conv(x, kernel, w);
+    public Tensor conv(Tensor x, Tensor kernel, Tensor bias, Window w) {
+        return Ops.conv(x, kernel, bias, w);
     }
 
     @Override

@@ -247,6 +247,33 @@ public interface Backend extends AutoCloseable {
         return ConvComposites.convGradients(this, x, kernel, g, w, inputGradient, kernelGradient);
     }
 
+    /**
+     * {@link ConvComposites#conv(Backend, Tensor, Tensor, Tensor, Window)}: {@link #conv} of
+     * {@code x} by {@code kernel} plus {@code bias} {@code (out)} on the last axis, or without a
+     * bias when it is null. {@code inputGradient} says whether
+     * {@link #convGradients(Tensor, Tensor, Tensor, Tensor, Window, boolean, boolean, boolean)}
+     * may be asked for the input's gradient of this result: a backend that keeps from the forward
+     * pass what the gradients need may keep nothing for the input's when it is false (a network's
+     * first convolution, whose input is data). The result does not depend on it, and a gradient
+     * asked for anyway must still be right.
+     */
+    default Tensor conv(Tensor x, Tensor kernel, Tensor bias, Window w, boolean inputGradient) {
+        return ConvComposites.conv(this, x, kernel, bias, w);
+    }
+
+    /**
+     * {@link ConvComposites#convGradients(Backend, Tensor, Tensor, Tensor, Window, boolean, boolean, boolean)}:
+     * the gradients of {@link #conv(Tensor, Tensor, Tensor, Window, boolean)} for the output
+     * gradient {@code g}: {@code [dx, dk, db]} as {@link #convGradients(Tensor, Tensor, Tensor,
+     * Window, boolean, boolean)} gives the first two and, if {@code biasGradient}, {@code g}
+     * summed over every axis but the last; null for a gradient not asked for. {@code bias} is
+     * the forward's (null if it had none, when {@code biasGradient} is false).
+     */
+    default Tensor[] convGradients(Tensor x, Tensor kernel, Tensor bias, Tensor g, Window w, boolean inputGradient,
+            boolean kernelGradient, boolean biasGradient) {
+        return ConvComposites.convGradients(this, x, kernel, g, w, inputGradient, kernelGradient, biasGradient);
+    }
+
     /** {@link ConvComposites#pool}: max or average pooling of a channels-last {@code x}. */
     default Tensor pool(PoolOp op, Tensor x, Window w) {
         return ConvComposites.pool(this, op, x, w);

@@ -104,6 +104,40 @@ public final class ConvComposites {
     }
 
     /**
+     * {@link Backend#conv(Tensor, Tensor, Window)} of {@code x} by {@code kernel} plus
+     * {@code bias} {@code (out)} on the last axis:
+     * {@code y[b, o…, co] = conv(x, kernel)[b, o…, co] + bias[co]}; the convolution alone when
+     * {@code bias} is null.
+     */
+    public static Tensor conv(Backend b, Tensor x, Tensor kernel, Tensor bias, Window w) {
+        Tensor y = b.conv(x, kernel, w);
+        if (bias == null) {
+            return y;
+        }
+        try (y) {
+            return b.binary(BinaryOp.ADD, y, bias);
+        }
+    }
+
+    /**
+     * The gradients of {@link #conv(Backend, Tensor, Tensor, Tensor, Window)} for the output
+     * gradient {@code g}, each where asked for: {@code [dx, dk, db]}, {@code dx} and {@code dk}
+     * from {@link Backend#convGradients(Tensor, Tensor, Tensor, Window, boolean, boolean)}, and
+     * {@code db[co] = Σ g[b, o…, co]} (every axis but the last summed); null where not asked.
+     */
+    public static Tensor[] convGradients(Backend b, Tensor x, Tensor kernel, Tensor g, Window w, boolean inputGradient,
+            boolean kernelGradient, boolean biasGradient) {
+        Tensor[] grads = b.convGradients(x, kernel, g, w, inputGradient, kernelGradient);
+        Tensor db = null;
+        if (biasGradient) {
+            try (Tensor g2 = b.reshape(g, new int[] {rows(g, g.rank() - 2), g.dim(g.rank() - 1)})) {
+                db = b.reduce(ReduceOp.SUM, g2, 0, false);
+            }
+        }
+        return new Tensor[] {grads[0], grads[1], db};
+    }
+
+    /**
      * Pooling of each channel of {@code x} {@code (n, spatial…, c)} over the window:
      * {@link PoolOp#MAX} the largest cell (padding never counts), {@link PoolOp#AVERAGE} the mean
      * of the cells inside the input. Shape {@code (n, w.outputSpatial…, c)}.

@@ -102,8 +102,11 @@ public interface DifferentiableOps {
 
     // ---- convolution and pooling, channels-last ----
 
-    /** The convolution of {@code x} with {@code kernel} over the window {@code w}; see {@link K#conv}. */
-    Tensor conv(Tensor x, Tensor kernel, Window w);
+    /**
+     * The convolution of {@code x} with {@code kernel} over the window {@code w}, plus
+     * {@code bias} unless null; see {@link K#conv(Tensor, Tensor, Tensor, Window)}.
+     */
+    Tensor conv(Tensor x, Tensor kernel, Tensor bias, Window w);
 
     /** The transposed convolution to spatial shape {@code spatial}; see {@link K#convTranspose}. */
     Tensor convTranspose(Tensor x, Tensor kernel, Window w, int[] spatial);

@@ -714,7 +714,21 @@ public final class K {
      * @throws IllegalArgumentException naming the shapes when they do not fit the window
      */
     public static Tensor conv(Tensor x, Tensor kernel, Window w) {
-        return OPS.conv(x, kernel, w);
+        return OPS.conv(x, kernel, null, w);
+    }
+
+    /**
+     * The convolution of {@link #conv(Tensor, Tensor, Window)} plus a bias per output channel:
+     * {@code y[b, o…, co] = conv(x, kernel)[b, o…, co] + bias[co]}, a convolutional layer's
+     * affine map. Differentiable in all three operands; the bias's gradient is the output
+     * gradient summed over every axis but the last.
+     *
+     * @param bias {@code (out)}, or null for none
+     * @throws IllegalArgumentException naming the shapes when they do not fit the window, or the
+     *     bias is not {@code (out)}
+     */
+    public static Tensor conv(Tensor x, Tensor kernel, Tensor bias, Window w) {
+        return OPS.conv(x, kernel, bias, w);
     }
 
     /**

@@ -186,10 +186,6 @@ public abstract class Conv<T extends Conv<T>> extends SpatialLayer<T> {
         return Spatial.outputSpatial(spatial, this::window);
     }
 
-    /** The convolution of a channels-last batch by {@code kernel}, before bias and activation. */
-    Tensor convolve(Tensor x, Tensor kernel, Window w, int[] spatial) {
-        return K.conv(x, kernel, w);
-    }
 
     @Override
     public int[] computeOutputShape(int[] inputShape) {
@@ -212,19 +208,31 @@ public abstract class Conv<T extends Conv<T>> extends SpatialLayer<T> {
         kernel = addWeight("kernel", kernelInitializer, kernelShape(inChannels));
     }
 
-    /** Convolves a channels-last batch with this layer's kernels; a layer with several kernels overrides it. */
-    Tensor convolveAll(Tensor x, Window w, int[] spatial) {
-        return convolve(x, kernel.value(), w, spatial);
+    /**
+     * Convolves a channels-last batch with this layer's kernels and adds {@code bias} unless it
+     * is null, before the activation: one {@link K#conv(Tensor, Tensor, Tensor, Window)}, whose
+     * backend may add the bias inside the convolution. A layer with several kernels or another
+     * convolution overrides it.
+     */
+    Tensor convolveAll(Tensor x, Tensor bias, Window w, int[] spatial) {
+        return K.conv(x, kernelValue(), bias, w);
+    }
+
+    /** The kernel's value, for a layer that convolves otherwise; a layer with several kernels has none. */
+    Tensor kernelValue() {
+        return kernel.value();
+    }
+
+    /** {@code y + bias}, or {@code y} when {@code bias} is null. */
+    static Tensor plusBias(Tensor y, Tensor bias) {
+        return bias == null ? y : K.add(y, bias);
     }
 
     @Override
     protected Tensor compute(Tensor inputs, boolean training) {
         Tensor x = Spatial.toChannelsLast(inputs, format());
         int[] spatial = java.util.Arrays.copyOfRange(x.shape(), 1, rank + 1);
-        Tensor y = convolveAll(x, window(spatial), spatial);
-        if (useBias) {
-            y = K.add(y, bias.value());
-        }
+        Tensor y = convolveAll(x, useBias ? bias.value() : null, window(spatial), spatial);
         return Spatial.fromChannelsLast(activation.apply(y), format());
     }
 

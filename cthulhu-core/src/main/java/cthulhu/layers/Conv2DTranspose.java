@@ -117,8 +117,8 @@ public final class Conv2DTranspose extends Conv<Conv2DTranspose> {
     }
 
     @Override
-    Tensor convolve(Tensor x, Tensor kernel, Window w, int[] spatial) {
-        return K.convTranspose(x, kernel, w, outputSpatial(spatial));
+    Tensor convolveAll(Tensor x, Tensor bias, Window w, int[] spatial) {
+        return plusBias(K.convTranspose(x, kernelValue(), w, outputSpatial(spatial)), bias);
     }
 
     /** Keras's config, with {@code output_padding} when one is set. */

@@ -74,8 +74,8 @@ public final class DepthwiseConv2D extends Conv<DepthwiseConv2D> {
     }
 
     @Override
-    Tensor convolveAll(Tensor x, Window w, int[] spatial) {
-        return depthwise(x, depthwiseKernel.value(), w);
+    Tensor convolveAll(Tensor x, Tensor bias, Window w, int[] spatial) {
+        return plusBias(depthwise(x, depthwiseKernel.value(), w), bias);
     }
 
     /** Each channel {@code c} of a channels-last {@code x} convolved with {@code kernel[:, :, c, :]}, joined channel-major. */

@@ -81,8 +81,8 @@ public final class SeparableConv2D extends Conv<SeparableConv2D> {
     }
 
     @Override
-    Tensor convolveAll(Tensor x, Window w, int[] spatial) {
-        return K.conv(DepthwiseConv2D.depthwise(x, depthwiseKernel.value(), w), pointwiseKernel.value(), Window.of(1, 1));
+    Tensor convolveAll(Tensor x, Tensor bias, Window w, int[] spatial) {
+        return K.conv(DepthwiseConv2D.depthwise(x, depthwiseKernel.value(), w), pointwiseKernel.value(), bias, Window.of(1, 1));
     }
 
     @Override

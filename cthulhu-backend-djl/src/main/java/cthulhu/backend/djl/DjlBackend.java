@@ -638,14 +638,21 @@ public final class DjlBackend implements Backend {
 
     // ---- windowed operations on libtorch's kernels (DjlWindows) --------------------------
 
-    /**
-     * {@inheritDoc} libtorch's {@code convolution} on the channels-last tensor seen as {@code NCHW},
-     * on autograd leaves: the result keeps the graph for {@link #convGradients}.
-     */
+    /** {@inheritDoc} As {@link #conv(Tensor, Tensor, Tensor, Window, boolean)} without a bias, for both gradients. */
     @Override
     public Tensor conv(Tensor x, Tensor kernel, Window w) {
+        return conv(x, kernel, null, w, true);
+    }
+
+    /**
+     * {@inheritDoc} libtorch's {@code convolution} with the bias on the channels-last tensor seen
+     * as {@code NCHW}, on autograd leaves (the input's recording a gradient only if
+     * {@code inputGradient}): the result keeps the graph for {@link #convGradients}.
+     */
+    @Override
+    public Tensor conv(Tensor x, Tensor kernel, Tensor bias, Window w, boolean inputGradient) {
         DjlTensor input = djl(x);
-        DjlWindows.Forward f = DjlWindows.conv(input.array(), nd(kernel), w);
+        DjlWindows.Forward f = DjlWindows.conv(input.array(), nd(kernel), bias == null ? null : nd(bias), w, inputGradient);
         DjlTensor y = wrap(f.result(), x.dtype());
         y.keep(f.graph());
         input.readBy(f.graph());
@@ -664,24 +671,35 @@ public final class DjlBackend implements Backend {
         return wrap(DjlWindows.convKernelGradient(nd(x), nd(g), w), x.dtype());
     }
 
-    /**
-     * {@inheritDoc} One libtorch {@code convolution_backward} for both, through the graph that
-     * {@link #conv} of {@code x} by {@code kernel} kept when both gradients are asked for, or
-     * through the convolution run again when one is not (the kept graph would compute it
-     * anyway: for a network's first convolution the input's gradient costs more than the rerun),
-     * or when that graph has served a gradient already or is closed.
-     */
+    /** {@inheritDoc} As {@link #convGradients(Tensor, Tensor, Tensor, Tensor, Window, boolean, boolean, boolean)} without a bias. */
     @Override
     public Tensor[] convGradients(Tensor x, Tensor kernel, Tensor g, Window w, boolean inputGradient,
             boolean kernelGradient) {
+        return Arrays.copyOf(convGradients(x, kernel, null, g, w, inputGradient, kernelGradient, false), 2);
+    }
+
+    /**
+     * {@inheritDoc} One libtorch {@code convolution_backward} for all, through the graph that
+     * {@link #conv} of {@code x} by {@code kernel} plus {@code bias} kept when the kernel's
+     * gradient is asked for and the input's is asked for exactly when the graph records it, or
+     * through the convolution run again otherwise (a graph computes every gradient it records:
+     * for a network's first convolution the input's gradient costs more than the rerun), or when
+     * that graph has served a gradient already or is closed.
+     */
+    @Override
+    public Tensor[] convGradients(Tensor x, Tensor kernel, Tensor bias, Tensor g, Window w, boolean inputGradient,
+            boolean kernelGradient, boolean biasGradient) {
         DjlTensor input = djl(x);
         PtNDArray k = nd(kernel);
-        DjlWindows.Graph recorded = inputGradient && kernelGradient ? input.takeGraph(k, w) : null;
-        PtNDArray[] grads = DjlWindows.convGradients(input.array(), k, nd(g), w, inputGradient, kernelGradient, recorded);
-        return new Tensor[] {
-            grads[0] == null ? null : wrap(grads[0], x.dtype()),
-            grads[1] == null ? null : wrap(grads[1], x.dtype())
-        };
+        PtNDArray b = bias == null ? null : nd(bias);
+        DjlWindows.Graph recorded = kernelGradient ? input.takeGraph(k, b, w, inputGradient) : null;
+        PtNDArray[] grads = DjlWindows.convGradients(input.array(), k, b, nd(g), w, inputGradient, kernelGradient,
+                biasGradient, recorded);
+        Tensor[] out = new Tensor[3];
+        for (int i = 0; i < 3; i++) {
+            out[i] = grads[i] == null ? null : wrap(grads[i], x.dtype());
+        }
+        return out;
     }
 
     /**

@@ -140,7 +140,7 @@ public final class DjlTensor extends Tensor {
     /** The graph this tensor keeps if it is that of {@code op} of {@code input} over {@code w}, taken; else null. */
     DjlWindows.Graph keptGraph(PoolOp op, PtNDArray input, Window w) {
         DjlWindows.Graph g = graph;
-        return g != null && g.take(op, input, null, w) ? g : null;
+        return g != null && g.take(op, input, null, null, w, true) ? g : null;
     }
 
     /** Remembers {@code g}, the graph of a convolution that read this tensor, for {@link #takeGraph}. */
@@ -154,16 +154,17 @@ public final class DjlTensor extends Tensor {
     }
 
     /**
-     * The open graph of the convolution of this tensor by {@code kernel} over {@code w}, taken and
+     * The open graph of the convolution of this tensor by {@code kernel} plus {@code bias} over
+     * {@code w} whose input records a gradient exactly when {@code inputGradient}, taken and
      * forgotten; null if there is none.
      */
-    synchronized DjlWindows.Graph takeGraph(PtNDArray kernel, Window w) {
+    synchronized DjlWindows.Graph takeGraph(PtNDArray kernel, PtNDArray bias, Window w, boolean inputGradient) {
         if (readers == null) {
             return null;
         }
         for (Iterator<DjlWindows.Graph> it = readers.iterator(); it.hasNext(); ) {
             DjlWindows.Graph g = it.next();
-            if (g.take(null, array, kernel, w)) {
+            if (g.take(null, array, kernel, bias, w, inputGradient)) {
                 it.remove();
                 return g;
             }

@@ -67,30 +67,40 @@ final class DjlWindows {
         private final PoolOp op;
         private final PtNDArray input;
         private final PtNDArray kernel;
+        private final PtNDArray bias;
         private final Window window;
         private final PtNDArray inputLeaf;
+        private final boolean inputGradient;
         private final PtNDArray kernelLeaf;
+        private final PtNDArray biasLeaf;
         private final PtNDArray result;
         private boolean open = true;
 
-        private Graph(Temporaries arrays, PoolOp op, PtNDArray input, PtNDArray kernel, Window window, PtNDArray inputLeaf,
-                PtNDArray kernelLeaf, PtNDArray result) {
+        private Graph(Temporaries arrays, PoolOp op, PtNDArray input, PtNDArray kernel, PtNDArray bias, Window window,
+                PtNDArray inputLeaf, boolean inputGradient, PtNDArray kernelLeaf, PtNDArray biasLeaf, PtNDArray result) {
             this.arrays = arrays;
             this.op = op;
             this.input = input;
             this.kernel = kernel;
+            this.bias = bias;
             this.window = window;
             this.inputLeaf = inputLeaf;
+            this.inputGradient = inputGradient;
             this.kernelLeaf = kernelLeaf;
+            this.biasLeaf = biasLeaf;
             this.result = result;
         }
 
         /**
          * Whether this is the graph of {@code op} (null for a convolution) of {@code input} (by
-         * {@code kernel}) over {@code window}, not yet taken nor closed; if so it is taken.
+         * {@code kernel}, plus {@code bias}) over {@code window}, not yet taken nor closed, whose
+         * input records a gradient exactly when {@code inputGradient} (one that does not cannot
+         * give it; one that does would compute it unasked); if so it is taken.
          */
-        synchronized boolean take(PoolOp op, PtNDArray input, PtNDArray kernel, Window window) {
-            if (!open || this.op != op || this.input != input || this.kernel != kernel || !this.window.equals(window)) {
+        synchronized boolean take(PoolOp op, PtNDArray input, PtNDArray kernel, PtNDArray bias, Window window,
+                boolean inputGradient) {
+            if (!open || this.op != op || this.input != input || this.kernel != kernel || this.bias != bias
+                    || this.inputGradient != inputGradient || !this.window.equals(window)) {
                 return false;
             }
             open = false;
@@ -191,32 +201,39 @@ final class DjlWindows {
     }
 
     /**
-     * The convolution of channels-last {@code x} with a Keras-layout {@code kernel}, run on
-     * autograd leaves whose graph it keeps for {@link #convGradients}.
+     * The convolution of channels-last {@code x} with a Keras-layout {@code kernel}, plus
+     * {@code bias} {@code (out)} unless null (libtorch adds it inside the convolution), run on
+     * autograd leaves whose graph it keeps for {@link #convGradients}; the input's leaf records a
+     * gradient only if {@code inputGradient}, so that a gradient through the graph computes none
+     * for an input that needs none (libtorch decides which gradients a backward computes when the
+     * graph is recorded).
      */
-    static Forward conv(PtNDArray x, PtNDArray kernel, Window original) {
+    static Forward conv(PtNDArray x, PtNDArray kernel, PtNDArray bias, Window original, boolean inputGradient) {
         long[] shape = resultShape(x.getShape().getShape(), original, kernel.getShape().get(kernel.getShape().dimension() - 1));
-        return recorded(null, x, kernel, original, shape);
+        return recorded(null, x, kernel, bias, original, inputGradient, shape);
     }
 
     /**
-     * {@code op} of {@code x} (a convolution by {@code kernel} when null) over the window, run in
-     * grad mode on leaves on the operands' memory: the result as channels-last {@code shape}, and
-     * the graph that made it.
+     * {@code op} of {@code x} (a convolution by {@code kernel} plus {@code bias} when null) over
+     * the window, run in grad mode on leaves on the operands' memory: the result as channels-last
+     * {@code shape}, and the graph that made it.
      */
-    private static Forward recorded(PoolOp op, PtNDArray x, PtNDArray kernel, Window original, long[] shape) {
+    private static Forward recorded(PoolOp op, PtNDArray x, PtNDArray kernel, PtNDArray bias, Window original,
+            boolean inputGradient, long[] shape) {
         Temporaries kept = new Temporaries();
         boolean grad = JniUtils.isGradMode();
         JniUtils.setGradMode(true);
         try {
-            PtNDArray xLeaf = leaf(x, true, kept);
+            PtNDArray xLeaf = leaf(x, inputGradient, kept);
             PtNDArray kernelLeaf = op == null ? leaf(kernel, true, kept) : null;
-            PtNDArray y = op == null ? convNchw(xLeaf, autogradWeight(kernelLeaf, kept), lift(original), kept)
+            PtNDArray biasLeaf = bias == null ? null : leaf(bias, true, kept);
+            PtNDArray y = op == null ? convNchw(xLeaf, autogradWeight(kernelLeaf, kept), biasLeaf, lift(original), kept)
                     : kept.add(poolNchw(op, nchw(xLeaf, kept), original, kept));
             // The result's views are made without recording: only the graph up to y is kept.
             JniUtils.setGradMode(grad);
             try (Temporaries t = new Temporaries()) {
-                return new Forward(channelsLast(y, shape, t), new Graph(kept, op, x, kernel, original, xLeaf, kernelLeaf, y));
+                return new Forward(channelsLast(y, shape, t),
+                        new Graph(kept, op, x, kernel, bias, original, xLeaf, inputGradient, kernelLeaf, biasLeaf, y));
             }
         } catch (RuntimeException | Error e) {
             kept.close();
@@ -235,48 +252,56 @@ final class DjlWindows {
         return t.add(JniUtils.reshape(t.add(JniUtils.reshape(weight, new long[] {-1})), weight.getShape().getShape()));
     }
 
-    /** The convolution by a libtorch {@code weight} as its {@code NCHW} result (a temporary of {@code t}). */
-    private static PtNDArray convNchw(PtNDArray x, PtNDArray weight, Window w, Temporaries t) {
+    /**
+     * The convolution by a libtorch {@code weight}, plus {@code bias} unless null, as its
+     * {@code NCHW} result (a temporary of {@code t}).
+     */
+    private static PtNDArray convNchw(PtNDArray x, PtNDArray weight, PtNDArray bias, Window w, Temporaries t) {
         PtNDArray in = padded(nchw(x, t), w, 0, t);
-        return t.add(JniUtils.convolution(in, weight, null, pair(w.strides()),
+        return t.add(JniUtils.convolution(in, weight, bias, pair(w.strides()),
                 nativePadding(w, symmetric(w)), pair(w.dilation()), 1));
     }
 
     /**
-     * The gradients of {@link #conv} asked for — {@code [dx, dk]}, null where not asked — by
-     * libtorch's autograd, one {@code convolution_backward} for both: {@code g} is propagated back
+     * The gradients of {@link #conv} asked for — {@code [dx, dk, db]}, null where not asked — by
+     * libtorch's autograd, one {@code convolution_backward} for all: {@code g} is propagated back
      * through {@code recorded}, the forward's graph taken for this call, or when null through the
-     * convolution run again on leaves that share the memory of {@code x} and {@code kernel} (only
-     * those asked for record a gradient). Written directly as convolutions, the input's gradient
+     * convolution run again on leaves that share the memory of {@code x}, {@code kernel} and
+     * {@code bias} (only those asked for record a gradient; the bias, which no other gradient
+     * reads, is left out unless asked for). Written directly as convolutions, the input's gradient
      * (the spread gradient by the flipped kernel) gets wrong sums from oneDNN's float32 kernels for
      * some geometries, and the kernel's (the input with batch and channels swapped, by the
      * gradient as a kernel as large as the image) misses oneDNN and first copies the gradient into
      * another layout, over ten times the backward's time.
      */
-    static PtNDArray[] convGradients(PtNDArray x, PtNDArray kernel, PtNDArray g, Window original, boolean inputGradient,
-            boolean kernelGradient, Graph recorded) {
-        if (!inputGradient && !kernelGradient) {
-            return new PtNDArray[2];
+    static PtNDArray[] convGradients(PtNDArray x, PtNDArray kernel, PtNDArray bias, PtNDArray g, Window original,
+            boolean inputGradient, boolean kernelGradient, boolean biasGradient, Graph recorded) {
+        if (!inputGradient && !kernelGradient && !biasGradient) {
+            return new PtNDArray[3];
         }
         boolean grad = JniUtils.isGradMode();
         JniUtils.setGradMode(true);
         try (Temporaries t = new Temporaries()) {
             PtNDArray xLeaf;
             PtNDArray kernelLeaf;
+            PtNDArray biasLeaf;
             PtNDArray y;
             if (recorded != null) {
                 xLeaf = recorded.inputLeaf;
                 kernelLeaf = recorded.kernelLeaf;
+                biasLeaf = recorded.biasLeaf;
                 y = recorded.result;
             } else {
                 xLeaf = leaf(x, inputGradient, t);
                 kernelLeaf = leaf(kernel, kernelGradient, t);
-                y = convNchw(xLeaf, autogradWeight(kernelLeaf, t), lift(original), t);
+                biasLeaf = biasGradient ? leaf(bias, true, t) : null;
+                y = convNchw(xLeaf, autogradWeight(kernelLeaf, t), biasLeaf, lift(original), t);
             }
             JniUtils.backward(y, nchw(g, t), false, false);
             return new PtNDArray[] {
                 inputGradient ? JniUtils.getGradient(xLeaf) : null,
-                kernelGradient ? JniUtils.getGradient(kernelLeaf) : null
+                kernelGradient ? JniUtils.getGradient(kernelLeaf) : null,
+                biasGradient ? JniUtils.getGradient(biasLeaf) : null
             };
         } finally {
             JniUtils.setGradMode(grad);
@@ -308,7 +333,7 @@ final class DjlWindows {
         }
         xShape[r + 1] = ks[ks.length - 2];
         try (PtNDArray x = zeros(g, xShape)) {
-            return convGradients(x, kernel, g, original, true, false, null)[0];
+            return convGradients(x, kernel, null, g, original, true, false, false, null)[0];
         }
     }
 
@@ -326,7 +351,7 @@ final class DjlWindows {
         shape[r] = xs[xs.length - 1];
         shape[r + 1] = g.getShape().get(g.getShape().dimension() - 1);
         try (PtNDArray kernel = zeros(g, shape)) {
-            return convGradients(x, kernel, g, original, false, true, null)[1];
+            return convGradients(x, kernel, null, g, original, false, true, false, null)[1];
         }
     }
 
@@ -346,7 +371,7 @@ final class DjlWindows {
      */
     static Forward pool(PoolOp op, PtNDArray x, Window original) {
         long[] shape = resultShape(x.getShape().getShape(), original, x.getShape().get(x.getShape().dimension() - 1));
-        return recorded(op, x, null, original, shape);
+        return recorded(op, x, null, null, original, true, shape);
     }
 
     /** Pooling of an {@code NCHW} array, padded explicitly; the average rescaled to count only real cells. */

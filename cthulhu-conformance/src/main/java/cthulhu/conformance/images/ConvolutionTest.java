@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * {@link K#pool} and their gradients — against the direct loops of {@link ConvReference} in
  * double precision, hand-worked cases and central finite differences; and every backend
  * override against {@link ConvComposites} on the same backend ({@link Backend#convGradients}
- * against the two composites it combines).
+ * against the two composites it combines); the biased convolution likewise, its bias's gradient
+ * against sums of the output gradient.
  */
 class ConvolutionTest extends ConformanceTestBase {
 
@@ -129,6 +130,87 @@ class ConvolutionTest extends ConformanceTestBase {
         double[] w = kernel(c, 2);
         Tensor y = K.conv(K.constant(x, c.inShape()), K.constant(w, c.kernelShape()), c.window());
         assertTensor(ConvReference.conv(x, c.n(), c.spatial(), c.cin(), w, c.cout(), c.g()), c.outShape(c.cout()), y, sums());
+    }
+
+    private static double[] bias(Case c, long seed) {
+        return Reference.stored(Reference.uniform(new int[] {c.cout()}, -1, 1, seed));
+    }
+
+    /** {@code y[…, co] + bias[co]} over a channels-last {@code y} of {@code channels} channels. */
+    private static double[] plusBias(double[] y, double[] bias) {
+        double[] out = y.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] += bias[i % bias.length];
+        }
+        return out;
+    }
+
+    /** {@code Σ g[…, co]} over every axis but the last, of a channels-last {@code g} of {@code channels} channels. */
+    private static double[] channelSums(double[] g, int channels) {
+        double[] out = new double[channels];
+        for (int i = 0; i < g.length; i++) {
+            out[i % channels] += g[i];
+        }
+        return out;
+    }
+
+    /**
+     * {@code conv(x, w) + bias} against the direct loop plus the bias, and the gradients of
+     * {@code Σ (conv(x, w) + bias) · gy}: the adjoint loops for {@code x} and {@code w},
+     * {@code gy} summed over every axis but the last for the bias; with the input watched and, as
+     * for a network's first convolution, not.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void biasedConvolutionAndItsGradientsMatchTheLoops(Case c) {
+        double[] x = input(c, 1);
+        double[] w = kernel(c, 2);
+        double[] bias = bias(c, 13);
+        double[] gy = Reference.stored(Reference.uniform(c.outShape(c.cout()), -1, 1, 3));
+        for (boolean watchInput : new boolean[] {true, false}) {
+            Tensor xt = K.constant(x, c.inShape());
+            Tensor wt = K.constant(w, c.kernelShape());
+            Tensor bt = K.constant(bias, c.cout());
+            List<Tensor> grads;
+            try (GradientTape tape = GradientTape.open()) {
+                tape.watch(watchInput ? List.of(xt, wt, bt) : List.of(wt, bt));
+                Tensor y = K.conv(xt, wt, bt, c.window());
+                assertTensor(plusBias(ConvReference.conv(x, c.n(), c.spatial(), c.cin(), w, c.cout(), c.g()), bias),
+                        c.outShape(c.cout()), y, sums());
+                Tensor loss = K.sum(K.multiply(y, K.constant(gy, c.outShape(c.cout()))));
+                grads = tape.gradient(loss, watchInput ? List.of(xt, wt, bt) : List.of(wt, bt));
+            }
+            int k = 0;
+            if (watchInput) {
+                assertTensor(ConvReference.convTranspose(gy, c.n(), c.spatial(), c.cin(), w, c.cout(), c.g()), c.inShape(),
+                        grads.get(k++), sums());
+            }
+            assertTensor(ConvReference.convKernelGradient(x, c.n(), c.spatial(), c.cin(), gy, c.cout(), c.g()),
+                    c.kernelShape(), grads.get(k++), sums());
+            assertTensor(channelSums(gy, c.cout()), new int[] {c.cout()}, grads.get(k), sums());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("smallCases")
+    void biasedConvolutionGradientsMatchFiniteDifferences(Case c) {
+        double[] x = input(c, 4);
+        double[] w = kernel(c, 5);
+        double[] bias = bias(c, 14);
+        double[] gy = Reference.uniform(c.outShape(c.cout()), -1, 1, 6);
+        int[] out = c.outShape(c.cout());
+        GradientCheck.check(t -> K.multiply(K.conv(t, K.constant(w, c.kernelShape()), K.constant(bias, c.cout()), c.window()),
+                K.constant(gy, out)), x, c.inShape());
+        GradientCheck.check(t -> K.multiply(K.conv(K.constant(x, c.inShape()), t, K.constant(bias, c.cout()), c.window()),
+                K.constant(gy, out)), w, c.kernelShape());
+        GradientCheck.check(t -> K.multiply(K.conv(K.constant(x, c.inShape()), K.constant(w, c.kernelShape()), t, c.window()),
+                K.constant(gy, out)), bias, c.cout());
+    }
+
+    @Test
+    void aBiasOfAnotherShapeIsAnError() {
+        assertThrowsWithMessage(IllegalArgumentException.class,
+                () -> K.conv(K.ones(1, 3, 3, 1), K.ones(2, 2, 1, 2), K.ones(3), Window.of(2, 2)), "bias", "[2]", "[3]");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -238,6 +320,34 @@ class ConvolutionTest extends ConformanceTestBase {
                 same(ConvComposites.convKernelGradient(b, x, g, win), both[1], what + " kernel");
             } else {
                 assertNull(both[1], what + " kernel");
+            }
+        }
+        Tensor bias = K.constant(bias(c, 13), c.cout());
+        for (Tensor bi : java.util.Arrays.asList(bias, null)) {
+            for (boolean inputGradient : new boolean[] {true, false}) {
+                String forward = "conv(bias " + (bi != null) + ", inputGradient " + inputGradient + ")";
+                same(ConvComposites.conv(b, x, w, bi, win), b.conv(x, w, bi, win, inputGradient), forward);
+                // Each request follows a forward of its own, so that a backend keeping the forward's
+                // state for the gradients serves every combination from it, asked for or not.
+                for (boolean[] need : new boolean[][] {{true, true, true}, {true, false, false}, {false, true, true},
+                        {false, true, false}, {false, false, true}}) {
+                    boolean biasNeed = need[2] && bi != null;
+                    String what = forward + " then convGradients(input " + need[0] + ", kernel " + need[1] + ", bias "
+                            + biasNeed + ")";
+                    try (Tensor y = b.conv(x, w, bi, win, inputGradient)) {
+                        Tensor[] expected = ConvComposites.convGradients(b, x, w, g, win, need[0], need[1], biasNeed);
+                        Tensor[] actual = b.convGradients(x, w, bi, g, win, need[0], need[1], biasNeed);
+                        assertEquals(3, actual.length, what);
+                        boolean[] asked = {need[0], need[1], biasNeed};
+                        for (int i = 0; i < 3; i++) {
+                            if (asked[i]) {
+                                same(expected[i], actual[i], what + " " + i);
+                            } else {
+                                assertNull(actual[i], what + " " + i);
+                            }
+                        }
+                    }
+                }
             }
         }
         int[] pooled = c.outShape(c.cin());
