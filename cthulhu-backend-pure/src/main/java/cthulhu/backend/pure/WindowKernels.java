@@ -13,11 +13,12 @@ import java.util.Arrays;
  * <p>A convolution is an implicit GEMM: the output rows are taken a block at a time, the block's
  * patches are gathered ({@code im2col}, whole runs of adjacent taps copied at once) into a buffer
  * that stays in the cache, and multiplied by the kernel with the packed, register-tiled kernel
- * of {@link Matmul#accumulate}; the blocks are split over the cores. The kernel gradient
- * multiplies the same buffers, transposed, by the output gradient, one partial sum per core;
- * the input gradient multiplies the output gradient by the transposed kernel and adds the
- * columns back where they were gathered from, one image per core at a time. Pooling and its
- * gradient are loops over the taps of each window ({@link Patches}).
+ * of {@link Matmul#accumulate} straight into the output; the blocks are split over the cores.
+ * The kernel gradient multiplies the same buffers, transposed, by the output gradient read in
+ * place, one partial sum per core; the input gradient multiplies the output gradient by the
+ * transposed kernel and adds the columns back where they were gathered from, one image per
+ * core at a time. Pooling and its gradient are loops over the taps of each window
+ * ({@link Patches}).
  */
 final class WindowKernels {
 
@@ -30,17 +31,15 @@ final class WindowKernels {
     private WindowKernels() {
     }
 
-    /** Scratch of one thread: a block's columns, its rows of the output (gradient), tap offsets. */
+    /** Scratch of one thread: a block's columns, tap offsets. */
     private static final class Buffers {
         final Object cols;
-        final Object rows;
         final Object zeros;
         final int[] src;
 
-        Buffers(Object like, Patches p, int blockRows, int outChannels) {
+        Buffers(Object like, Patches p, int blockRows) {
             int width = p.taps * p.channels;
             cols = newArray(like, blockRows * width);
-            rows = newArray(like, blockRows * outChannels);
             zeros = newArray(like, width);
             src = new int[p.taps];
         }
@@ -57,14 +56,12 @@ final class WindowKernels {
         int blocks = (p.rows + blockRows - 1) / blockRows;
         Object y = newArray(x, p.rows * cout);
         Parallel.forChunks(blocks, chunks((long) p.rows * width * cout), (from, to) -> {
-            Buffers buf = new Buffers(x, p, blockRows, cout);
+            Buffers buf = new Buffers(x, p, blockRows);
             for (int block = from; block < to; block++) {
                 int r0 = block * blockRows;
                 int n = Math.min(blockRows, p.rows - r0);
                 gather(p, x, r0, n, buf);
-                clear(buf.rows, n * cout);
-                Matmul.accumulate(buf.cols, kernel, buf.rows, n, cout, width, false, false);
-                System.arraycopy(buf.rows, 0, y, r0 * cout, n * cout);
+                Matmul.accumulate(buf.cols, 0, kernel, 0, y, r0 * cout, n, cout, width, false, false);
             }
         });
         return y;
@@ -88,16 +85,15 @@ final class WindowKernels {
         Parallel.forChunks(parts, parts, (first, last) -> {
             for (int part = first; part < last; part++) {
                 Object dk = newArray(x, width * cout);
-                Buffers buf = new Buffers(x, p, blockRows, cout);
+                Buffers buf = new Buffers(x, p, blockRows);
                 for (int block = blocks * part / parts; block < blocks * (part + 1) / parts; block++) {
                     int r0 = block * blockRows;
                     int n = Math.min(blockRows, p.rows - r0);
                     gather(p, x, r0, n, buf);
-                    System.arraycopy(g, r0 * cout, buf.rows, 0, n * cout);
                     if (transposed) {
-                        Matmul.accumulate(buf.rows, buf.cols, dk, cout, width, n, true, false);
+                        Matmul.accumulate(g, r0 * cout, buf.cols, 0, dk, 0, cout, width, n, true, false);
                     } else {
-                        Matmul.accumulate(buf.cols, buf.rows, dk, width, cout, n, true, false);
+                        Matmul.accumulate(buf.cols, 0, g, r0 * cout, dk, 0, width, cout, n, true, false);
                     }
                 }
                 partial[part] = dk;
@@ -131,13 +127,12 @@ final class WindowKernels {
         Object kernelT = transpose(kernel, width, cout);
         // Windows of one image overlap, so each image is added to by one thread only.
         Parallel.forChunks(xShape[0], chunks((long) p.rows * width * cout), (from, to) -> {
-            Buffers buf = new Buffers(g, p, blockRows, cout);
+            Buffers buf = new Buffers(g, p, blockRows);
             Patches.Cursor cursor = p.cursor(from * p.rowsPerImage);
             for (int r0 = from * p.rowsPerImage; r0 < to * p.rowsPerImage; r0 += blockRows) {
                 int n = Math.min(blockRows, to * p.rowsPerImage - r0);
-                System.arraycopy(g, r0 * cout, buf.rows, 0, n * cout);
                 clear(buf.cols, n * width);
-                Matmul.accumulate(buf.rows, kernelT, buf.cols, n, width, cout, false, false);
+                Matmul.accumulate(g, r0 * cout, kernelT, 0, buf.cols, 0, n, width, cout, false, false);
                 for (int r = 0; r < n; r++) {
                     cursor.next(buf.src);
                     scatter(p, buf.cols, r * width, buf.src, dx);
@@ -211,8 +206,9 @@ final class WindowKernels {
 
     /**
      * Rows {@code [r0, r0 + n)} of the columns into {@code buf.cols}: zeros for padding, adjacent
-     * taps copied as one run. The runs are written in order, so that {@link FloatDispatch#copyRun}
-     * may write past a run's end what a later run overwrites.
+     * taps copied as one run, and neighbouring interior windows along the last axis copied by one
+     * loop ({@link FloatDispatch#copyRuns}). The runs are written in order, so that
+     * {@link FloatDispatch#copyRun} may write past a run's end what a later run overwrites.
      */
     private static void gather(Patches p, Object x, int r0, int n, Buffers buf) {
         int c = p.channels;
@@ -222,10 +218,18 @@ final class WindowKernels {
         for (int r = 0; r < n; r++, cursor.advance()) {
             int row = r * width;
             if (cursor.interior()) {
-                for (int k = 0; k < p.runTap.length; k++) {
-                    int t = p.runTap[k];
-                    copyRun(x, cursor.base() + p.tapOffset(t), buf.cols, row + t * c, p.runLength[k]);
+                int count = Math.min(n - r, cursor.interiorRows());
+                if (x instanceof float[] xf) {
+                    FloatDispatch.copyRuns(xf, cursor.base(), cursor.step(), p.runFrom, p.runTo, p.runLength, (float[]) buf.cols,
+                            row, width, count);
+                } else {
+                    DoubleDispatch.copyRuns((double[]) x, cursor.base(), cursor.step(), p.runFrom, p.runTo, p.runLength,
+                            (double[]) buf.cols, row, width, count);
                 }
+                for (int q = 1; q < count; q++) {
+                    cursor.advance();
+                }
+                r += count - 1;
                 continue;
             }
             cursor.sources(src);
