@@ -54,10 +54,10 @@ final class FloatGemm {
         // Each thread packs its own panels: splitting rows repeats the packing of B (k × n),
         // splitting columns that of A (m × k), so split the longer side.
         if (n > m) {
-            Parallel.forChunks(n, chunks, (from, to) -> block(a, 0, b, 0, c, 0, m, n, k, transA, transB, 0, m, from, to));
+            Parallel.forChunks(n, chunks, (from, to) -> block(a, 0, b, 0, c, 0, m, n, k, transA, transB, true, 0, m, from, to));
         } else {
             Parallel.forChunks((m + MR - 1) / MR, chunks, (from, to) ->
-                    block(a, 0, b, 0, c, 0, m, n, k, transA, transB, from * MR, Math.min(m, to * MR), 0, n));
+                    block(a, 0, b, 0, c, 0, m, n, k, transA, transB, true, from * MR, Math.min(m, to * MR), 0, n));
         }
         return c;
     }
@@ -65,9 +65,10 @@ final class FloatGemm {
     /**
      * Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of {@code C}, adding them to
      * what it holds; the matrices are stored from {@code a[ao]}, {@code b[bo]} and {@code c[co]}.
+     * When {@code cZero}, {@code C} holds zeros there and its rows are written without being read.
      */
     static void block(float[] a, int ao, float[] b, int bo, float[] c, int co, int m, int n, int k, boolean transA,
-            boolean transB, int i0, int i1, int j0, int j1) {
+            boolean transB, boolean cZero, int i0, int i1, int j0, int j1) {
         if (i0 >= i1 || j0 >= j1) {
             return;
         }
@@ -84,7 +85,7 @@ final class FloatGemm {
                     int rows = Math.min(MR, i1 - i);
                     packA(a, ao, m, k, transA, i, rows, pc, kc, ap);
                     for (int r = 0; r < MR; r++) {
-                        if (r < rows) {
+                        if (r < rows && !(cZero && pc == 0)) {
                             System.arraycopy(c, co + (i + r) * n + jc, acc[r], 0, nc);
                         } else {
                             java.util.Arrays.fill(acc[r], 0, nc, 0);

@@ -101,6 +101,53 @@ final class Patches {
         }
     }
 
+    /**
+     * The runs of each window, by row within an image: for each run, in the order of the taps,
+     * three values, its offset from the window's origin in the input ({@code -1} for a run of
+     * padding), its offset in the window's row of columns and its length. A window's runs depend
+     * only on its position in the image, so they are found once here rather than for every image;
+     * the interior windows share one array.
+     */
+    int[][] rowRuns() {
+        int[][] runs = new int[rowsPerImage][];
+        int[] interior = new int[3 * runFrom.length];
+        for (int k = 0; k < runFrom.length; k++) {
+            interior[3 * k] = runFrom[k];
+            interior[3 * k + 1] = runTo[k];
+            interior[3 * k + 2] = runLength[k];
+        }
+        int[] src = new int[taps];
+        int[] found = new int[3 * taps];
+        Cursor cursor = cursor(0);
+        for (int row = 0; row < rowsPerImage; row++, cursor.advance()) {
+            if (cursor.interior()) {
+                runs[row] = interior;
+                continue;
+            }
+            cursor.sources(src);
+            int n = 0;
+            int t = 0;
+            while (t < taps) {
+                int e = t + 1;
+                if (src[t] < 0) {
+                    while (e < taps && src[e] < 0) {
+                        e++;
+                    }
+                } else {
+                    while (e < taps && src[e] == src[e - 1] + channels) {
+                        e++;
+                    }
+                }
+                found[n++] = src[t] < 0 ? -1 : tapOffset[t];
+                found[n++] = t * channels;
+                found[n++] = (e - t) * channels;
+                t = e;
+            }
+            runs[row] = Arrays.copyOf(found, n);
+        }
+        return runs;
+    }
+
     /** The shape {@code (batch, out…, c)} of a result with {@code c} channels per position. */
     int[] outShape(int batch, int c) {
         int[] shape = new int[rank + 2];

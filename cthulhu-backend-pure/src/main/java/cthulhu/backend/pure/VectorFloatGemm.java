@@ -68,10 +68,10 @@ final class VectorFloatGemm {
         // splitting columns that of A (m × k), so split the longer side.
         if (n > m) {
             Parallel.forChunks((n + NR - 1) / NR, chunks, (from, to) ->
-                    block(a, 0, b, 0, c, 0, m, n, k, transA, transB, 0, m, from * NR, Math.min(n, to * NR)));
+                    block(a, 0, b, 0, c, 0, m, n, k, transA, transB, true, 0, m, from * NR, Math.min(n, to * NR)));
         } else {
             Parallel.forChunks((m + MR - 1) / MR, chunks, (from, to) ->
-                    block(a, 0, b, 0, c, 0, m, n, k, transA, transB, from * MR, Math.min(m, to * MR), 0, n));
+                    block(a, 0, b, 0, c, 0, m, n, k, transA, transB, true, from * MR, Math.min(m, to * MR), 0, n));
         }
         return c;
     }
@@ -79,9 +79,10 @@ final class VectorFloatGemm {
     /**
      * Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of {@code C}, adding them to
      * what it holds; the matrices are stored from {@code a[ao]}, {@code b[bo]} and {@code c[co]}.
+     * When {@code cZero}, {@code C} holds zeros there and its rows are written without being read.
      */
     static void block(float[] a, int ao, float[] b, int bo, float[] c, int co, int m, int n, int k, boolean transA,
-            boolean transB, int i0, int i1, int j0, int j1) {
+            boolean transB, boolean cZero, int i0, int i1, int j0, int j1) {
         if (i0 >= i1 || j0 >= j1) {
             return;
         }
@@ -111,7 +112,7 @@ final class VectorFloatGemm {
                     }
                     for (int jr = 0; jr < nc; jr += NR) {
                         kernel(as, aoff, lda, bp, jr * kc, kc, tile);
-                        flush(tile, c, co + i * n + jc + jr, n, rows, Math.min(NR, nc - jr));
+                        flush(tile, c, co + i * n + jc + jr, n, rows, Math.min(NR, nc - jr), cZero && pc == 0);
                     }
                 }
             }
@@ -192,13 +193,17 @@ final class VectorFloatGemm {
         c71.intoArray(tile, 7 * NR + L);
     }
 
-    /** {@code C[r, j] += tile[r · NR + j]} for {@code r < rows}, {@code j < cols}, {@code C[r, j]} at {@code c[coff + r · ldc + j]}. */
-    private static void flush(float[] tile, float[] c, int coff, int ldc, int rows, int cols) {
+    /**
+     * {@code C[r, j] += tile[r · NR + j]} for {@code r < rows}, {@code j < cols}, {@code C[r, j]}
+     * at {@code c[coff + r · ldc + j]}; {@code C[r, j] = tile[r · NR + j]} when {@code store}.
+     */
+    private static void flush(float[] tile, float[] c, int coff, int ldc, int rows, int cols, boolean store) {
         if (cols == NR) {
             for (int r = 0; r < rows; r++) {
                 int row = coff + r * ldc;
                 for (int v = 0; v < NR; v += L) {
-                    FloatVector.fromArray(S, c, row + v).add(FloatVector.fromArray(S, tile, r * NR + v)).intoArray(c, row + v);
+                    FloatVector t = FloatVector.fromArray(S, tile, r * NR + v);
+                    (store ? t : t.add(FloatVector.fromArray(S, c, row + v))).intoArray(c, row + v);
                 }
             }
             return;
@@ -206,7 +211,7 @@ final class VectorFloatGemm {
         for (int r = 0; r < rows; r++) {
             int row = coff + r * ldc;
             for (int j = 0; j < cols; j++) {
-                c[row + j] += tile[r * NR + j];
+                c[row + j] = store ? tile[r * NR + j] : c[row + j] + tile[r * NR + j];
             }
         }
     }

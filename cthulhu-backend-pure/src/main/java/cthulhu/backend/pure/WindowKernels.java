@@ -31,17 +31,15 @@ final class WindowKernels {
     private WindowKernels() {
     }
 
-    /** Scratch of one thread: a block's columns, tap offsets. */
+    /** Scratch of one thread: a block's columns and a row of zeros. */
     private static final class Buffers {
         final Object cols;
         final Object zeros;
-        final int[] src;
 
         Buffers(Object like, Patches p, int blockRows) {
             int width = p.taps * p.channels;
             cols = newArray(like, blockRows * width);
             zeros = newArray(like, width);
-            src = new int[p.taps];
         }
     }
 
@@ -55,13 +53,14 @@ final class WindowKernels {
         int blockRows = blockRows(width);
         int blocks = (p.rows + blockRows - 1) / blockRows;
         Object y = newArray(x, p.rows * cout);
+        int[][] runs = p.rowRuns();
         Parallel.forChunks(blocks, chunks((long) p.rows * width * cout), (from, to) -> {
             Buffers buf = new Buffers(x, p, blockRows);
             for (int block = from; block < to; block++) {
                 int r0 = block * blockRows;
                 int n = Math.min(blockRows, p.rows - r0);
-                gather(p, x, r0, n, buf);
-                Matmul.accumulate(buf.cols, 0, kernel, 0, y, r0 * cout, n, cout, width, false, false);
+                gather(p, runs, x, r0, n, buf);
+                Matmul.accumulate(buf.cols, 0, kernel, 0, y, r0 * cout, n, cout, width, false, false, true);
             }
         });
         return y;
@@ -82,6 +81,7 @@ final class WindowKernels {
         int parts = Math.max(1, Math.min(blocks, chunks((long) p.rows * width * cout)));
         boolean transposed = width > cout;
         Object[] partial = new Object[parts];
+        int[][] runs = p.rowRuns();
         Parallel.forChunks(parts, parts, (first, last) -> {
             for (int part = first; part < last; part++) {
                 Object dk = newArray(x, width * cout);
@@ -89,11 +89,11 @@ final class WindowKernels {
                 for (int block = blocks * part / parts; block < blocks * (part + 1) / parts; block++) {
                     int r0 = block * blockRows;
                     int n = Math.min(blockRows, p.rows - r0);
-                    gather(p, x, r0, n, buf);
+                    gather(p, runs, x, r0, n, buf);
                     if (transposed) {
-                        Matmul.accumulate(g, r0 * cout, buf.cols, 0, dk, 0, cout, width, n, true, false);
+                        Matmul.accumulate(g, r0 * cout, buf.cols, 0, dk, 0, cout, width, n, true, false, false);
                     } else {
-                        Matmul.accumulate(buf.cols, 0, g, r0 * cout, dk, 0, width, cout, n, true, false);
+                        Matmul.accumulate(buf.cols, 0, g, r0 * cout, dk, 0, width, cout, n, true, false, false);
                     }
                 }
                 partial[part] = dk;
@@ -125,6 +125,7 @@ final class WindowKernels {
         // Transposed once here, the kernel is read row-major in place by every block's product
         // rather than copied element by element into packed panels for each.
         Object kernelT = transpose(kernel, width, cout);
+        int[][] runs = p.rowRuns();
         // Windows of one image overlap, so each image is added to by one thread only.
         Parallel.forChunks(xShape[0], chunks((long) p.rows * width * cout), (from, to) -> {
             Buffers buf = new Buffers(g, p, blockRows);
@@ -132,10 +133,9 @@ final class WindowKernels {
             for (int r0 = from * p.rowsPerImage; r0 < to * p.rowsPerImage; r0 += blockRows) {
                 int n = Math.min(blockRows, to * p.rowsPerImage - r0);
                 clear(buf.cols, n * width);
-                Matmul.accumulate(g, r0 * cout, kernelT, 0, buf.cols, 0, n, width, cout, false, false);
-                for (int r = 0; r < n; r++) {
-                    cursor.next(buf.src);
-                    scatter(p, buf.cols, r * width, buf.src, dx);
+                Matmul.accumulate(g, r0 * cout, kernelT, 0, buf.cols, 0, n, width, cout, false, false, true);
+                for (int r = 0; r < n; r++, cursor.advance()) {
+                    scatter(runs[(r0 + r) % p.rowsPerImage], buf.cols, r * width, cursor.base(), dx);
                 }
             }
         });
@@ -206,14 +206,13 @@ final class WindowKernels {
 
     /**
      * Rows {@code [r0, r0 + n)} of the columns into {@code buf.cols}: zeros for padding, adjacent
-     * taps copied as one run, and neighbouring interior windows along the last axis copied by one
-     * loop ({@link FloatDispatch#copyRuns}). The runs are written in order, so that
-     * {@link FloatDispatch#copyRun} may write past a run's end what a later run overwrites.
+     * taps copied as one run ({@code runs}, from {@link Patches#rowRuns}), and neighbouring
+     * interior windows along the last axis copied by one loop ({@link FloatDispatch#copyRuns}).
+     * The runs are written in order, so that {@link FloatDispatch#copyRun} may write past a run's
+     * end what a later run overwrites.
      */
-    private static void gather(Patches p, Object x, int r0, int n, Buffers buf) {
-        int c = p.channels;
-        int width = p.taps * c;
-        int[] src = buf.src;
+    private static void gather(Patches p, int[][] runs, Object x, int r0, int n, Buffers buf) {
+        int width = p.taps * p.channels;
         Patches.Cursor cursor = p.cursor(r0);
         for (int r = 0; r < n; r++, cursor.advance()) {
             int row = r * width;
@@ -232,22 +231,13 @@ final class WindowKernels {
                 r += count - 1;
                 continue;
             }
-            cursor.sources(src);
-            int t = 0;
-            while (t < p.taps) {
-                int e = t + 1;
-                if (src[t] < 0) {
-                    while (e < p.taps && src[e] < 0) {
-                        e++;
-                    }
-                    System.arraycopy(buf.zeros, 0, buf.cols, row + t * c, (e - t) * c);
+            int[] edge = runs[(r0 + r) % p.rowsPerImage];
+            for (int k = 0; k < edge.length; k += 3) {
+                if (edge[k] < 0) {
+                    System.arraycopy(buf.zeros, 0, buf.cols, row + edge[k + 1], edge[k + 2]);
                 } else {
-                    while (e < p.taps && src[e] == src[e - 1] + c) {
-                        e++;
-                    }
-                    copyRun(x, src[t], buf.cols, row + t * c, (e - t) * c);
+                    copyRun(x, cursor.base() + edge[k], buf.cols, row + edge[k + 1], edge[k + 2]);
                 }
-                t = e;
             }
         }
     }
@@ -261,26 +251,22 @@ final class WindowKernels {
     }
 
     /**
-     * Adds one row of columns, from {@code off}, to {@code dx} where {@code src} says its taps
-     * were gathered from; taps adjacent in the input are added as one run, and padding taps dropped.
+     * Adds one row of columns, from {@code off}, to {@code dx} where its window, whose origin
+     * lies at {@code base}, gathered them from: by the window's {@code runs}
+     * ({@link Patches#rowRuns}), runs of padding dropped.
      */
-    private static void scatter(Patches p, Object cols, int off, int[] src, Object dx) {
-        int c = p.channels;
-        int t = 0;
-        while (t < p.taps) {
-            int e = t + 1;
-            if (src[t] >= 0) {
-                while (e < p.taps && src[e] == src[e - 1] + c) {
-                    e++;
-                }
-                if (dx instanceof float[] dxf) {
-                    FloatDispatch.binary(BinaryOp.ADD, dxf, src[t], (float[]) cols, off + t * c, dxf, src[t], (e - t) * c);
-                } else {
-                    DoubleDispatch.binary(BinaryOp.ADD, (double[]) dx, src[t], (double[]) cols, off + t * c, (double[]) dx, src[t],
-                            (e - t) * c);
-                }
+    private static void scatter(int[] runs, Object cols, int off, int base, Object dx) {
+        for (int k = 0; k < runs.length; k += 3) {
+            if (runs[k] < 0) {
+                continue;
             }
-            t = e;
+            int at = base + runs[k];
+            if (dx instanceof float[] dxf) {
+                FloatDispatch.binary(BinaryOp.ADD, dxf, at, (float[]) cols, off + runs[k + 1], dxf, at, runs[k + 2]);
+            } else {
+                DoubleDispatch.binary(BinaryOp.ADD, (double[]) dx, at, (double[]) cols, off + runs[k + 1], (double[]) dx, at,
+                        runs[k + 2]);
+            }
         }
     }
 
