@@ -79,6 +79,20 @@ final class FloatDispatch {
         System.arraycopy(x, from, out, to, len);
     }
 
+    /**
+     * {@link #copyRun} of the runs {@code k} of {@code count} rows {@code q}, in order: from
+     * {@code x[base + q · step + from[k]]} to {@code out[row + q · width + to[k]]}, {@code len[k]}
+     * elements each, where each run lies after the previous in {@code out}.
+     */
+    static void copyRuns(float[] x, int base, int step, int[] from, int[] to, int[] len, float[] out, int row, int width,
+            int count) {
+        for (int q = 0; q < count; q++, base += step, row += width) {
+            for (int k = 0; k < from.length; k++) {
+                copyRun(x, base + from[k], out, row + to[k], len[k]);
+            }
+        }
+    }
+
     /** {@link FloatKernels#poolRow}, a maximum in vector lanes when enabled. */
     static void poolRow(PoolOp op, float[] x, int[] src, int c, float[] y, int yo) {
         if (VectorSupport.ENABLED && op == PoolOp.MAX) {

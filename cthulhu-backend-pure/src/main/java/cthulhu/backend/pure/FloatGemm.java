@@ -54,17 +54,21 @@ final class FloatGemm {
         // Each thread packs its own panels: splitting rows repeats the packing of B (k × n),
         // splitting columns that of A (m × k), so split the longer side.
         if (n > m) {
-            Parallel.forChunks(n, chunks, (from, to) -> block(a, b, c, m, n, k, transA, transB, 0, m, from, to));
+            Parallel.forChunks(n, chunks, (from, to) -> block(a, 0, b, 0, c, 0, m, n, k, transA, transB, true, 0, m, from, to));
         } else {
             Parallel.forChunks((m + MR - 1) / MR, chunks, (from, to) ->
-                    block(a, b, c, m, n, k, transA, transB, from * MR, Math.min(m, to * MR), 0, n));
+                    block(a, 0, b, 0, c, 0, m, n, k, transA, transB, true, from * MR, Math.min(m, to * MR), 0, n));
         }
         return c;
     }
 
-    /** Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of {@code C}. */
-    static void block(float[] a, float[] b, float[] c, int m, int n, int k, boolean transA, boolean transB,
-            int i0, int i1, int j0, int j1) {
+    /**
+     * Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of {@code C}, adding them to
+     * what it holds; the matrices are stored from {@code a[ao]}, {@code b[bo]} and {@code c[co]}.
+     * When {@code cZero}, {@code C} holds zeros there and its rows are written without being read.
+     */
+    static void block(float[] a, int ao, float[] b, int bo, float[] c, int co, int m, int n, int k, boolean transA,
+            boolean transB, boolean cZero, int i0, int i1, int j0, int j1) {
         if (i0 >= i1 || j0 >= j1) {
             return;
         }
@@ -76,20 +80,20 @@ final class FloatGemm {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(b, n, k, transB, pc, kc, jc, nc, panel);
+                packB(b, bo, n, k, transB, pc, kc, jc, nc, panel);
                 for (int i = i0; i < i1; i += MR) {
                     int rows = Math.min(MR, i1 - i);
-                    packA(a, m, k, transA, i, rows, pc, kc, ap);
+                    packA(a, ao, m, k, transA, i, rows, pc, kc, ap);
                     for (int r = 0; r < MR; r++) {
-                        if (r < rows) {
-                            System.arraycopy(c, (i + r) * n + jc, acc[r], 0, nc);
+                        if (r < rows && !(cZero && pc == 0)) {
+                            System.arraycopy(c, co + (i + r) * n + jc, acc[r], 0, nc);
                         } else {
                             java.util.Arrays.fill(acc[r], 0, nc, 0);
                         }
                     }
                     kernel(ap, kc, panel, nc, acc[0], acc[1], acc[2], acc[3]);
                     for (int r = 0; r < rows; r++) {
-                        System.arraycopy(acc[r], 0, c, (i + r) * n + jc, nc);
+                        System.arraycopy(acc[r], 0, c, co + (i + r) * n + jc, nc);
                     }
                 }
             }
@@ -137,8 +141,11 @@ final class FloatGemm {
         }
     }
 
-    /** Copies {@code op(A)[i .. i + rows, pc .. pc + kc)} into {@code ap[p · MR + r]}, zero for missing rows. */
-    static void packA(float[] a, int m, int k, boolean transA, int i, int rows, int pc, int kc, float[] ap) {
+    /**
+     * Copies {@code op(A)[i .. i + rows, pc .. pc + kc)}, of {@code A} stored from {@code a[ao]},
+     * into {@code ap[p · MR + r]}, zero for missing rows.
+     */
+    static void packA(float[] a, int ao, int m, int k, boolean transA, int i, int rows, int pc, int kc, float[] ap) {
         for (int r = 0; r < MR; r++) {
             if (r >= rows) {
                 for (int p = 0; p < kc; p++) {
@@ -146,10 +153,10 @@ final class FloatGemm {
                 }
             } else if (transA) {
                 for (int p = 0; p < kc; p++) {
-                    ap[p * MR + r] = a[(pc + p) * m + i + r];
+                    ap[p * MR + r] = a[ao + (pc + p) * m + i + r];
                 }
             } else {
-                int src = (i + r) * k + pc;
+                int src = ao + (i + r) * k + pc;
                 for (int p = 0; p < kc; p++) {
                     ap[p * MR + r] = a[src + p];
                 }
@@ -157,18 +164,18 @@ final class FloatGemm {
         }
     }
 
-    /** Copies {@code op(B)[pc .. pc + kc, jc .. jc + nc)} into the rows of {@code panel}. */
-    static void packB(float[] b, int n, int k, boolean transB, int pc, int kc, int jc, int nc, float[][] panel) {
+    /** Copies {@code op(B)[pc .. pc + kc, jc .. jc + nc)}, of {@code B} stored from {@code b[bo]}, into the rows of {@code panel}. */
+    static void packB(float[] b, int bo, int n, int k, boolean transB, int pc, int kc, int jc, int nc, float[][] panel) {
         if (!transB) {
             for (int p = 0; p < kc; p++) {
-                System.arraycopy(b, (pc + p) * n + jc, panel[p], 0, nc);
+                System.arraycopy(b, bo + (pc + p) * n + jc, panel[p], 0, nc);
             }
             return;
         }
         for (int p = 0; p < kc; p++) {
             float[] row = panel[p];
             for (int j = 0; j < nc; j++) {
-                row[j] = b[(jc + j) * k + pc + p];
+                row[j] = b[bo + (jc + j) * k + pc + p];
             }
         }
     }

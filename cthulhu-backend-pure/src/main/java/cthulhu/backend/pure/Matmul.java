@@ -20,19 +20,23 @@ final class Matmul {
 
     /**
      * {@code C += op(A) · op(B)} on the calling thread, for {@code float[]} or {@code double[]}
-     * storage alike: the single-threaded block of the kernel {@link #multiply} would choose.
+     * storage alike: the single-threaded block of the kernel {@link #multiply} would choose. The
+     * matrices are stored from {@code a[ao]}, {@code b[bo]} and {@code c[co]}. When {@code cZero},
+     * {@code C} holds zeros, and its rows are written without being read first (a fresh array
+     * need not come into the cache before it is written).
      */
-    static void accumulate(Object a, Object b, Object c, int m, int n, int k, boolean transA, boolean transB) {
+    static void accumulate(Object a, int ao, Object b, int bo, Object c, int co, int m, int n, int k, boolean transA,
+            boolean transB, boolean cZero) {
         if (a instanceof float[] fa) {
             if (VectorSupport.ENABLED) {
-                VectorFloatGemm.block(fa, (float[]) b, (float[]) c, m, n, k, transA, transB, 0, m, 0, n);
+                VectorFloatGemm.block(fa, ao, (float[]) b, bo, (float[]) c, co, m, n, k, transA, transB, cZero, 0, m, 0, n);
             } else {
-                FloatGemm.block(fa, (float[]) b, (float[]) c, m, n, k, transA, transB, 0, m, 0, n);
+                FloatGemm.block(fa, ao, (float[]) b, bo, (float[]) c, co, m, n, k, transA, transB, cZero, 0, m, 0, n);
             }
         } else if (VectorSupport.ENABLED) {
-            VectorDoubleGemm.block((double[]) a, (double[]) b, (double[]) c, m, n, k, transA, transB, 0, m, 0, n);
+            VectorDoubleGemm.block((double[]) a, ao, (double[]) b, bo, (double[]) c, co, m, n, k, transA, transB, cZero, 0, m, 0, n);
         } else {
-            DoubleGemm.block((double[]) a, (double[]) b, (double[]) c, m, n, k, transA, transB, 0, m, 0, n);
+            DoubleGemm.block((double[]) a, ao, (double[]) b, bo, (double[]) c, co, m, n, k, transA, transB, cZero, 0, m, 0, n);
         }
     }
 }

@@ -32,9 +32,11 @@ final class Patches {
     private final int[] axisSize;
     /**
      * The runs of an interior window: taps adjacent in the input, whose channels lie one after
-     * another, from tap {@code runTap[k]}, {@code runLength[k]} elements long.
+     * another, {@code runLength[k]} elements long, at {@code runFrom[k]} from the window's origin
+     * in the input and at {@code runTo[k]} in the window's row of columns.
      */
-    final int[] runTap;
+    final int[] runFrom;
+    final int[] runTo;
     final int[] runLength;
 
     /**
@@ -89,16 +91,61 @@ final class Patches {
                 first[runs++] = t;
             }
         }
-        runTap = Arrays.copyOf(first, runs);
+        runFrom = new int[runs];
+        runTo = new int[runs];
         runLength = new int[runs];
         for (int k = 0; k < runs; k++) {
-            runLength[k] = ((k + 1 < runs ? runTap[k + 1] : taps) - runTap[k]) * channels;
+            runFrom[k] = tapOffset[first[k]];
+            runTo[k] = first[k] * channels;
+            runLength[k] = ((k + 1 < runs ? first[k + 1] : taps) - first[k]) * channels;
         }
     }
 
-    /** How far tap {@code t}'s first channel lies from the window origin's, in elements of the input. */
-    int tapOffset(int t) {
-        return tapOffset[t];
+    /**
+     * The runs of each window, by row within an image: for each run, in the order of the taps,
+     * three values, its offset from the window's origin in the input ({@code -1} for a run of
+     * padding), its offset in the window's row of columns and its length. A window's runs depend
+     * only on its position in the image, so they are found once here rather than for every image;
+     * the interior windows share one array.
+     */
+    int[][] rowRuns() {
+        int[][] runs = new int[rowsPerImage][];
+        int[] interior = new int[3 * runFrom.length];
+        for (int k = 0; k < runFrom.length; k++) {
+            interior[3 * k] = runFrom[k];
+            interior[3 * k + 1] = runTo[k];
+            interior[3 * k + 2] = runLength[k];
+        }
+        int[] src = new int[taps];
+        int[] found = new int[3 * taps];
+        Cursor cursor = cursor(0);
+        for (int row = 0; row < rowsPerImage; row++, cursor.advance()) {
+            if (cursor.interior()) {
+                runs[row] = interior;
+                continue;
+            }
+            cursor.sources(src);
+            int n = 0;
+            int t = 0;
+            while (t < taps) {
+                int e = t + 1;
+                if (src[t] < 0) {
+                    while (e < taps && src[e] < 0) {
+                        e++;
+                    }
+                } else {
+                    while (e < taps && src[e] == src[e - 1] + channels) {
+                        e++;
+                    }
+                }
+                found[n++] = src[t] < 0 ? -1 : tapOffset[t];
+                found[n++] = t * channels;
+                found[n++] = (e - t) * channels;
+                t = e;
+            }
+            runs[row] = Arrays.copyOf(found, n);
+        }
+        return runs;
     }
 
     /** The shape {@code (batch, out…, c)} of a result with {@code c} channels per position. */
@@ -178,6 +225,21 @@ final class Patches {
         /** The offset of the current row's first tap when the window is {@link #interior}. */
         int base() {
             return base;
+        }
+
+        /**
+         * How many rows from the current one, itself {@link #interior}, along the last axis
+         * have interior windows too; their {@link #base} grows by {@link #step} from row to row.
+         */
+        int interiorRows() {
+            int last = rank - 1;
+            int inside = (in[last] - 1 - span[last] - origin[last]) / strides[last] + 1;
+            return Math.min(out[last] - position[last], inside);
+        }
+
+        /** How far the window's origin moves in the input from a row to the next along the last axis. */
+        int step() {
+            return strides[rank - 1] * axisSize[rank - 1];
         }
 
         /** Moves to the next row. */

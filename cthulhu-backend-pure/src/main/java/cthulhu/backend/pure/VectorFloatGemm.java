@@ -10,9 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The classic packed layout for {@code B}: {@code op(B)} is packed in panels of at most
  * {@value #KC} × {@value #NC}, cut into slivers {@code NR} (two vectors) wide. {@code op(A)} is
  * taken {@value #MR} rows at a time, read in place when it is stored row-major, else (and for a
- * last sliver of fewer rows, zero-padded) copied row-major first: the micro-kernel steps through
- * {@code k} one element at a time, so that the JIT checks its loads' bounds once per call rather
- * than at every step. The micro-kernel keeps an {@code MR × NR} tile of {@code C} in sixteen
+ * last sliver of fewer rows, zero-padded) copied row-major first. {@code B} is packed even when
+ * it is read by a few rows only: the micro-kernel steps through {@code k} one element at a time
+ * and through a packed sliver by the constant {@code NR}, so that the JIT checks all its loads'
+ * bounds once per call rather than at every step, which reading {@code B} in place at a run-time
+ * stride did not allow. The micro-kernel keeps an {@code MR × NR} tile of {@code C} in sixteen
  * vector registers and, for each {@code k}, loads two vectors of the {@code B} sliver,
  * broadcasts each of the {@code MR} values of the {@code A} sliver and issues sixteen fused
  * multiply-adds. Large products are split over the cores by rows (or by columns when there are
@@ -34,9 +36,6 @@ final class VectorFloatGemm {
     static final int KC = 320;
     /** Width of a packed panel. */
     static final int NC = 512;
-
-    /** Blocks of at most this many rows read {@code B} in place rather than packing it. */
-    static final int DIRECT_ROWS = 128;
 
     /** Products of fewer multiply-adds ({@code m · n · k}) than this stay on the calling thread. */
     private static final long MIN_PARALLEL_WORK = 1 << 21;
@@ -69,17 +68,21 @@ final class VectorFloatGemm {
         // splitting columns that of A (m × k), so split the longer side.
         if (n > m) {
             Parallel.forChunks((n + NR - 1) / NR, chunks, (from, to) ->
-                    block(a, b, c, m, n, k, transA, transB, 0, m, from * NR, Math.min(n, to * NR)));
+                    block(a, 0, b, 0, c, 0, m, n, k, transA, transB, true, 0, m, from * NR, Math.min(n, to * NR)));
         } else {
             Parallel.forChunks((m + MR - 1) / MR, chunks, (from, to) ->
-                    block(a, b, c, m, n, k, transA, transB, from * MR, Math.min(m, to * MR), 0, n));
+                    block(a, 0, b, 0, c, 0, m, n, k, transA, transB, true, from * MR, Math.min(m, to * MR), 0, n));
         }
         return c;
     }
 
-    /** Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of {@code C}. */
-    static void block(float[] a, float[] b, float[] c, int m, int n, int k, boolean transA, boolean transB,
-            int i0, int i1, int j0, int j1) {
+    /**
+     * Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of {@code C}, adding them to
+     * what it holds; the matrices are stored from {@code a[ao]}, {@code b[bo]} and {@code c[co]}.
+     * When {@code cZero}, {@code C} holds zeros there and its rows are written without being read.
+     */
+    static void block(float[] a, int ao, float[] b, int bo, float[] c, int co, int m, int n, int k, boolean transA,
+            boolean transB, boolean cZero, int i0, int i1, int j0, int j1) {
         if (i0 >= i1 || j0 >= j1) {
             return;
         }
@@ -87,37 +90,29 @@ final class VectorFloatGemm {
         float[] bp = scratch.bp;
         float[] ap = scratch.ap;
         float[] tile = scratch.tile;
-        // With few rows each B panel is used only a few times: read B in place instead of
-        // packing it, except a last sliver narrower than NR, which is packed with zero padding.
-        boolean direct = !transB && i1 - i0 <= DIRECT_ROWS;
         // A panel as deep as KC allows but no deeper than needed spares a shallow last panel
         // its own pass over C.
         int panels = (k + KC - 1) / KC;
         int depth = (k + panels - 1) / panels;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
-            int full = direct ? nc - nc % NR : 0;
             for (int pc = 0; pc < k; pc += depth) {
                 int kc = Math.min(depth, k - pc);
-                packB(b, n, k, transB, pc, kc, jc + full, nc - full, bp);
+                packB(b, bo, n, k, transB, pc, kc, jc, nc, bp);
                 for (int i = i0; i < i1; i += MR) {
                     int rows = Math.min(MR, i1 - i);
                     float[] as = a;
-                    int aoff = i * k + pc;
+                    int aoff = ao + i * k + pc;
                     int lda = k;
                     if (transA || rows < MR) {
-                        packA(a, m, k, transA, i, rows, pc, kc, ap);
+                        packA(a, ao, m, k, transA, i, rows, pc, kc, ap);
                         as = ap;
                         aoff = 0;
                         lda = kc;
                     }
                     for (int jr = 0; jr < nc; jr += NR) {
-                        if (jr < full) {
-                            kernel(as, aoff, lda, b, pc * n + jc + jr, n, kc, tile);
-                        } else {
-                            kernel(as, aoff, lda, bp, (jr - full) * kc, NR, kc, tile);
-                        }
-                        flush(tile, c, i * n + jc + jr, n, rows, Math.min(NR, nc - jr));
+                        kernel(as, aoff, lda, bp, jr * kc, kc, tile);
+                        flush(tile, c, co + i * n + jc + jr, n, rows, Math.min(NR, nc - jr), cZero && pc == 0);
                     }
                 }
             }
@@ -125,11 +120,13 @@ final class VectorFloatGemm {
     }
 
     /**
-     * {@code tile[r · NR + j] = Σ_p a[aoff + r · lda + p] · bp[boff + p · bstride + j]}. The
+     * {@code tile[r · NR + j] = Σ_p a[aoff + r · lda + p] · bp[boff + p · NR + j]}. The
      * tile goes through memory rather than straight into {@code C} so that this method stays
-     * small enough for the JIT to keep all sixteen accumulators in registers.
+     * small enough for the JIT to keep all sixteen accumulators in registers. Every index is
+     * the loop counter times a constant plus a value fixed for the loop, a form whose bounds
+     * the JIT checks once before the loop rather than at each step.
      */
-    private static void kernel(float[] a, int aoff, int lda, float[] bp, int boff, int bstride, int kc, float[] tile) {
+    private static void kernel(float[] a, int aoff, int lda, float[] bp, int boff, int kc, float[] tile) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector c00 = zero;
         FloatVector c01 = zero;
@@ -148,7 +145,7 @@ final class VectorFloatGemm {
         FloatVector c70 = zero;
         FloatVector c71 = zero;
         for (int p = 0; p < kc; p++) {
-            int bo = boff + p * bstride;
+            int bo = boff + p * NR;
             int ao = aoff + p;
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
@@ -196,13 +193,17 @@ final class VectorFloatGemm {
         c71.intoArray(tile, 7 * NR + L);
     }
 
-    /** {@code C[r, j] += tile[r · NR + j]} for {@code r < rows}, {@code j < cols}, {@code C[r, j]} at {@code c[coff + r · ldc + j]}. */
-    private static void flush(float[] tile, float[] c, int coff, int ldc, int rows, int cols) {
+    /**
+     * {@code C[r, j] += tile[r · NR + j]} for {@code r < rows}, {@code j < cols}, {@code C[r, j]}
+     * at {@code c[coff + r · ldc + j]}; {@code C[r, j] = tile[r · NR + j]} when {@code store}.
+     */
+    private static void flush(float[] tile, float[] c, int coff, int ldc, int rows, int cols, boolean store) {
         if (cols == NR) {
             for (int r = 0; r < rows; r++) {
                 int row = coff + r * ldc;
                 for (int v = 0; v < NR; v += L) {
-                    FloatVector.fromArray(S, c, row + v).add(FloatVector.fromArray(S, tile, r * NR + v)).intoArray(c, row + v);
+                    FloatVector t = FloatVector.fromArray(S, tile, r * NR + v);
+                    (store ? t : t.add(FloatVector.fromArray(S, c, row + v))).intoArray(c, row + v);
                 }
             }
             return;
@@ -210,24 +211,27 @@ final class VectorFloatGemm {
         for (int r = 0; r < rows; r++) {
             int row = coff + r * ldc;
             for (int j = 0; j < cols; j++) {
-                c[row + j] += tile[r * NR + j];
+                c[row + j] = store ? tile[r * NR + j] : c[row + j] + tile[r * NR + j];
             }
         }
     }
 
-    /** Packs {@code op(A)[i .. i + rows, pc .. pc + kc)} row-major as {@code ap[r · kc + p]}, zero for missing rows. */
-    private static void packA(float[] a, int m, int k, boolean transA, int i, int rows, int pc, int kc, float[] ap) {
+    /**
+     * Packs {@code op(A)[i .. i + rows, pc .. pc + kc)}, of {@code A} stored from {@code a[ao]},
+     * row-major as {@code ap[r · kc + p]}, zero for missing rows.
+     */
+    private static void packA(float[] a, int ao, int m, int k, boolean transA, int i, int rows, int pc, int kc, float[] ap) {
         if (rows < MR) {
             java.util.Arrays.fill(ap, rows * kc, MR * kc, 0);
         }
         if (!transA) {
             for (int r = 0; r < rows; r++) {
-                System.arraycopy(a, (i + r) * k + pc, ap, r * kc, kc);
+                System.arraycopy(a, ao + (i + r) * k + pc, ap, r * kc, kc);
             }
             return;
         }
         for (int r = 0; r < rows; r++) {
-            int src = pc * m + i + r;
+            int src = ao + pc * m + i + r;
             int dst = r * kc;
             for (int p = 0; p < kc; p++) {
                 ap[dst + p] = a[src + p * m];
@@ -236,23 +240,32 @@ final class VectorFloatGemm {
     }
 
     /**
-     * Packs {@code op(B)[pc .. pc + kc, jc .. jc + nc)} in slivers of {@code NR} columns: column
-     * {@code j} of row {@code p} at {@code (j / NR) · kc · NR + p · NR + j % NR}, zero past {@code nc}.
+     * Packs {@code op(B)[pc .. pc + kc, jc .. jc + nc)}, of {@code B} stored from {@code b[bo]}, in
+     * slivers of {@code NR} columns: column {@code j} of row {@code p} at
+     * {@code (j / NR) · kc · NR + p · NR + j % NR}, zero past {@code nc}.
      */
-    private static void packB(float[] b, int n, int k, boolean transB, int pc, int kc, int jc, int nc, float[] bp) {
+    private static void packB(float[] b, int bo, int n, int k, boolean transB, int pc, int kc, int jc, int nc, float[] bp) {
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
             int base = jr * kc;
             if (cols < NR) {
                 java.util.Arrays.fill(bp, base, base + kc * NR, 0);
             }
-            if (!transB) {
+            if (!transB && cols == NR) {
+                // Two vectors a row: a call of System.arraycopy costs more than so short a copy.
                 for (int p = 0; p < kc; p++) {
-                    System.arraycopy(b, (pc + p) * n + jc + jr, bp, base + p * NR, cols);
+                    int src = bo + (pc + p) * n + jc + jr;
+                    int dst = base + p * NR;
+                    FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+                    FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
+                }
+            } else if (!transB) {
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(b, bo + (pc + p) * n + jc + jr, bp, base + p * NR, cols);
                 }
             } else {
                 for (int j = 0; j < cols; j++) {
-                    int src = (jc + jr + j) * k + pc;
+                    int src = bo + (jc + jr + j) * k + pc;
                     for (int p = 0; p < kc; p++) {
                         bp[base + p * NR + j] = b[src + p];
                     }

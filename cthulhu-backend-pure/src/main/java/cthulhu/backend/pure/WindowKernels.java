@@ -13,11 +13,12 @@ import java.util.Arrays;
  * <p>A convolution is an implicit GEMM: the output rows are taken a block at a time, the block's
  * patches are gathered ({@code im2col}, whole runs of adjacent taps copied at once) into a buffer
  * that stays in the cache, and multiplied by the kernel with the packed, register-tiled kernel
- * of {@link Matmul#accumulate}; the blocks are split over the cores. The kernel gradient
- * multiplies the same buffers, transposed, by the output gradient, one partial sum per core;
- * the input gradient multiplies the output gradient by the transposed kernel and adds the
- * columns back where they were gathered from, one image per core at a time. Pooling and its
- * gradient are loops over the taps of each window ({@link Patches}).
+ * of {@link Matmul#accumulate} straight into the output; the blocks are split over the cores.
+ * The kernel gradient multiplies the same buffers, transposed, by the output gradient read in
+ * place, one partial sum per core; the input gradient multiplies the output gradient by the
+ * transposed kernel and adds the columns back where they were gathered from, one image per
+ * core at a time. Pooling and its gradient are loops over the taps of each window
+ * ({@link Patches}).
  */
 final class WindowKernels {
 
@@ -30,19 +31,15 @@ final class WindowKernels {
     private WindowKernels() {
     }
 
-    /** Scratch of one thread: a block's columns, its rows of the output (gradient), tap offsets. */
+    /** Scratch of one thread: a block's columns and a row of zeros. */
     private static final class Buffers {
         final Object cols;
-        final Object rows;
         final Object zeros;
-        final int[] src;
 
-        Buffers(Object like, Patches p, int blockRows, int outChannels) {
+        Buffers(Object like, Patches p, int blockRows) {
             int width = p.taps * p.channels;
             cols = newArray(like, blockRows * width);
-            rows = newArray(like, blockRows * outChannels);
             zeros = newArray(like, width);
-            src = new int[p.taps];
         }
     }
 
@@ -56,15 +53,14 @@ final class WindowKernels {
         int blockRows = blockRows(width);
         int blocks = (p.rows + blockRows - 1) / blockRows;
         Object y = newArray(x, p.rows * cout);
+        int[][] runs = p.rowRuns();
         Parallel.forChunks(blocks, chunks((long) p.rows * width * cout), (from, to) -> {
-            Buffers buf = new Buffers(x, p, blockRows, cout);
+            Buffers buf = new Buffers(x, p, blockRows);
             for (int block = from; block < to; block++) {
                 int r0 = block * blockRows;
                 int n = Math.min(blockRows, p.rows - r0);
-                gather(p, x, r0, n, buf);
-                clear(buf.rows, n * cout);
-                Matmul.accumulate(buf.cols, kernel, buf.rows, n, cout, width, false, false);
-                System.arraycopy(buf.rows, 0, y, r0 * cout, n * cout);
+                gather(p, runs, x, r0, n, buf);
+                Matmul.accumulate(buf.cols, 0, kernel, 0, y, r0 * cout, n, cout, width, false, false, true);
             }
         });
         return y;
@@ -85,19 +81,19 @@ final class WindowKernels {
         int parts = Math.max(1, Math.min(blocks, chunks((long) p.rows * width * cout)));
         boolean transposed = width > cout;
         Object[] partial = new Object[parts];
+        int[][] runs = p.rowRuns();
         Parallel.forChunks(parts, parts, (first, last) -> {
             for (int part = first; part < last; part++) {
                 Object dk = newArray(x, width * cout);
-                Buffers buf = new Buffers(x, p, blockRows, cout);
+                Buffers buf = new Buffers(x, p, blockRows);
                 for (int block = blocks * part / parts; block < blocks * (part + 1) / parts; block++) {
                     int r0 = block * blockRows;
                     int n = Math.min(blockRows, p.rows - r0);
-                    gather(p, x, r0, n, buf);
-                    System.arraycopy(g, r0 * cout, buf.rows, 0, n * cout);
+                    gather(p, runs, x, r0, n, buf);
                     if (transposed) {
-                        Matmul.accumulate(buf.rows, buf.cols, dk, cout, width, n, true, false);
+                        Matmul.accumulate(g, r0 * cout, buf.cols, 0, dk, 0, cout, width, n, true, false, false);
                     } else {
-                        Matmul.accumulate(buf.cols, buf.rows, dk, width, cout, n, true, false);
+                        Matmul.accumulate(buf.cols, 0, g, r0 * cout, dk, 0, width, cout, n, true, false, false);
                     }
                 }
                 partial[part] = dk;
@@ -129,18 +125,17 @@ final class WindowKernels {
         // Transposed once here, the kernel is read row-major in place by every block's product
         // rather than copied element by element into packed panels for each.
         Object kernelT = transpose(kernel, width, cout);
+        int[][] runs = p.rowRuns();
         // Windows of one image overlap, so each image is added to by one thread only.
         Parallel.forChunks(xShape[0], chunks((long) p.rows * width * cout), (from, to) -> {
-            Buffers buf = new Buffers(g, p, blockRows, cout);
+            Buffers buf = new Buffers(g, p, blockRows);
             Patches.Cursor cursor = p.cursor(from * p.rowsPerImage);
             for (int r0 = from * p.rowsPerImage; r0 < to * p.rowsPerImage; r0 += blockRows) {
                 int n = Math.min(blockRows, to * p.rowsPerImage - r0);
-                System.arraycopy(g, r0 * cout, buf.rows, 0, n * cout);
                 clear(buf.cols, n * width);
-                Matmul.accumulate(buf.rows, kernelT, buf.cols, n, width, cout, false, false);
-                for (int r = 0; r < n; r++) {
-                    cursor.next(buf.src);
-                    scatter(p, buf.cols, r * width, buf.src, dx);
+                Matmul.accumulate(g, r0 * cout, kernelT, 0, buf.cols, 0, n, width, cout, false, false, true);
+                for (int r = 0; r < n; r++, cursor.advance()) {
+                    scatter(runs[(r0 + r) % p.rowsPerImage], buf.cols, r * width, cursor.base(), dx);
                 }
             }
         });
@@ -211,39 +206,38 @@ final class WindowKernels {
 
     /**
      * Rows {@code [r0, r0 + n)} of the columns into {@code buf.cols}: zeros for padding, adjacent
-     * taps copied as one run. The runs are written in order, so that {@link FloatDispatch#copyRun}
-     * may write past a run's end what a later run overwrites.
+     * taps copied as one run ({@code runs}, from {@link Patches#rowRuns}), and neighbouring
+     * interior windows along the last axis copied by one loop ({@link FloatDispatch#copyRuns}).
+     * The runs are written in order, so that {@link FloatDispatch#copyRun} may write past a run's
+     * end what a later run overwrites.
      */
-    private static void gather(Patches p, Object x, int r0, int n, Buffers buf) {
-        int c = p.channels;
-        int width = p.taps * c;
-        int[] src = buf.src;
+    private static void gather(Patches p, int[][] runs, Object x, int r0, int n, Buffers buf) {
+        int width = p.taps * p.channels;
         Patches.Cursor cursor = p.cursor(r0);
         for (int r = 0; r < n; r++, cursor.advance()) {
             int row = r * width;
             if (cursor.interior()) {
-                for (int k = 0; k < p.runTap.length; k++) {
-                    int t = p.runTap[k];
-                    copyRun(x, cursor.base() + p.tapOffset(t), buf.cols, row + t * c, p.runLength[k]);
+                int count = Math.min(n - r, cursor.interiorRows());
+                if (x instanceof float[] xf) {
+                    FloatDispatch.copyRuns(xf, cursor.base(), cursor.step(), p.runFrom, p.runTo, p.runLength, (float[]) buf.cols,
+                            row, width, count);
+                } else {
+                    DoubleDispatch.copyRuns((double[]) x, cursor.base(), cursor.step(), p.runFrom, p.runTo, p.runLength,
+                            (double[]) buf.cols, row, width, count);
                 }
+                for (int q = 1; q < count; q++) {
+                    cursor.advance();
+                }
+                r += count - 1;
                 continue;
             }
-            cursor.sources(src);
-            int t = 0;
-            while (t < p.taps) {
-                int e = t + 1;
-                if (src[t] < 0) {
-                    while (e < p.taps && src[e] < 0) {
-                        e++;
-                    }
-                    System.arraycopy(buf.zeros, 0, buf.cols, row + t * c, (e - t) * c);
+            int[] edge = runs[(r0 + r) % p.rowsPerImage];
+            for (int k = 0; k < edge.length; k += 3) {
+                if (edge[k] < 0) {
+                    System.arraycopy(buf.zeros, 0, buf.cols, row + edge[k + 1], edge[k + 2]);
                 } else {
-                    while (e < p.taps && src[e] == src[e - 1] + c) {
-                        e++;
-                    }
-                    copyRun(x, src[t], buf.cols, row + t * c, (e - t) * c);
+                    copyRun(x, cursor.base() + edge[k], buf.cols, row + edge[k + 1], edge[k + 2]);
                 }
-                t = e;
             }
         }
     }
@@ -257,26 +251,22 @@ final class WindowKernels {
     }
 
     /**
-     * Adds one row of columns, from {@code off}, to {@code dx} where {@code src} says its taps
-     * were gathered from; taps adjacent in the input are added as one run, and padding taps dropped.
+     * Adds one row of columns, from {@code off}, to {@code dx} where its window, whose origin
+     * lies at {@code base}, gathered them from: by the window's {@code runs}
+     * ({@link Patches#rowRuns}), runs of padding dropped.
      */
-    private static void scatter(Patches p, Object cols, int off, int[] src, Object dx) {
-        int c = p.channels;
-        int t = 0;
-        while (t < p.taps) {
-            int e = t + 1;
-            if (src[t] >= 0) {
-                while (e < p.taps && src[e] == src[e - 1] + c) {
-                    e++;
-                }
-                if (dx instanceof float[] dxf) {
-                    FloatDispatch.binary(BinaryOp.ADD, dxf, src[t], (float[]) cols, off + t * c, dxf, src[t], (e - t) * c);
-                } else {
-                    DoubleDispatch.binary(BinaryOp.ADD, (double[]) dx, src[t], (double[]) cols, off + t * c, (double[]) dx, src[t],
-                            (e - t) * c);
-                }
+    private static void scatter(int[] runs, Object cols, int off, int base, Object dx) {
+        for (int k = 0; k < runs.length; k += 3) {
+            if (runs[k] < 0) {
+                continue;
             }
-            t = e;
+            int at = base + runs[k];
+            if (dx instanceof float[] dxf) {
+                FloatDispatch.binary(BinaryOp.ADD, dxf, at, (float[]) cols, off + runs[k + 1], dxf, at, runs[k + 2]);
+            } else {
+                DoubleDispatch.binary(BinaryOp.ADD, (double[]) dx, at, (double[]) cols, off + runs[k + 1], (double[]) dx, at,
+                        runs[k + 2]);
+            }
         }
     }
 
