@@ -1,6 +1,5 @@
 package cthulhu.spark;
 
-import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 import cthulhu.backend.TensorScope;
 import cthulhu.backend.Variable;
@@ -13,7 +12,7 @@ import java.util.List;
 /**
  * A model's variables — and, for parameter averaging, its optimizer's per-variable state — as
  * one list in a fixed order: every variable of every layer, then the optimizer's slots of each
- * trainable variable. The driver ships them as {@code double[][]}; a task or the driver writes
+ * trainable variable. The driver ships them as {@link Blocks}; a task or the driver writes
  * them back with {@link #restore}.
  */
 final class ModelState {
@@ -38,22 +37,22 @@ final class ModelState {
         return variables(model, withOptimizer).stream().map(Variable::value).toList();
     }
 
-    /** Copies of the current values, as row-major doubles. */
-    static double[][] capture(Sequential model, boolean withOptimizer) {
-        return values(model, withOptimizer).stream().map(Tensor::toDoubleArray).toArray(double[][]::new);
+    /** Copies of the current values, row-major (as floats for a float32 model). */
+    static Blocks capture(Sequential model, boolean withOptimizer) {
+        return Blocks.of(values(model, withOptimizer), 1);
     }
 
     /** Sets every variable of {@link #variables} from {@code values}, each in its own dtype. */
-    static void restore(Sequential model, double[][] values, boolean withOptimizer) {
+    static void restore(Sequential model, Blocks values, boolean withOptimizer) {
         List<Variable> vars = variables(model, withOptimizer);
-        if (vars.size() != values.length) {
+        if (vars.size() != values.size()) {
             throw new IllegalStateException("The model " + model.getName() + " has " + vars.size()
-                    + " variables here but " + values.length + " values were shipped; the driver and executors disagree on its architecture");
+                    + " variables here but " + values.size() + " values were shipped; the driver and executors disagree on its architecture");
         }
         try (TensorScope scope = TensorScope.open()) {
-            for (int i = 0; i < values.length; i++) {
+            for (int i = 0; i < values.size(); i++) {
                 Variable v = vars.get(i);
-                v.assign(K.constant(v.value().dtype(), values[i], v.shape()));
+                v.assign(values.tensor(i, v.value().dtype(), v.shape()));
             }
         }
     }

@@ -38,7 +38,7 @@ final class ShardSteps {
     }
 
     /** The gradients, loss and metrics of the shard's batch {@code step} of {@code epoch} at the shipped weights. */
-    static Sums gradients(Shard shard, ExecutorModels.Source source, double[][] weights, Batches batches, int epoch, int step) {
+    static Sums gradients(Shard shard, ExecutorModels.Source source, Blocks weights, Batches batches, int epoch, int step) {
         int[] idx = shard.batch(batches.shuffle(), batches.seed(), epoch, step, batches.batchSize());
         if (idx.length == 0) {
             return Sums.none();
@@ -59,7 +59,7 @@ final class ShardSteps {
      * the resulting weights and state, and the mean loss and metrics of the batches, all weighted
      * by the samples trained on.
      */
-    static Sums localSteps(Shard shard, ExecutorModels.Source source, double[][] state, long iterations, Batches batches,
+    static Sums localSteps(Shard shard, ExecutorModels.Source source, Blocks state, long iterations, Batches batches,
                            int epoch, int firstStep, int count) {
         if (firstStep >= shard.steps(batches.batchSize())) {
             return Sums.none();
@@ -119,7 +119,7 @@ final class ShardSteps {
      *
      * @return each round's logs and the final state
      */
-    static Epoch averagingEpoch(Shard shard, ExecutorModels.Source source, double[][] state, long iterations, Batches batches,
+    static Epoch averagingEpoch(Shard shard, ExecutorModels.Source source, Blocks state, long iterations, Batches batches,
                                 int epoch, int frequency, int rounds) {
         Sequential model = ExecutorModels.borrow(source);
         try (TensorScope scope = TensorScope.open()) {
@@ -131,7 +131,7 @@ final class ShardSteps {
                     logs[r] = trainSteps(model, shard, batches, epoch, r * frequency, frequency, false).meanLogs();
                 }
             }
-            return new Epoch(logs, new Blocks(ModelState.capture(model, true)), model.getOptimizer().iterations());
+            return new Epoch(logs, ModelState.capture(model, true), model.getOptimizer().iterations());
         } finally {
             ExecutorModels.giveBack(source, model);
         }

@@ -275,17 +275,17 @@ public final class SparkTrainer {
 
         /** One step: the partitions' gradients of batch {@code step}, averaged, applied by the driver's optimizer. */
         private Sums gradientStep(int epoch, int step) {
-            Blocks weights = new Blocks(ModelState.capture(model, false));
+            Blocks weights = ModelState.capture(model, false);
             ExecutorModels.Source source = ExecutorModels.config(model);
             ShardSteps.Batches b = batches;
-            Sums total = shards.sum(shard -> ShardSteps.gradients(shard, source, weights.values(), b, epoch, step), treeDepth);
+            Sums total = shards.sum(shard -> ShardSteps.gradients(shard, source, weights, b, epoch, step), treeDepth);
             try (TensorScope scope = TensorScope.open()) {
                 List<Variable> trainable = model.trainableVariables();
-                double[][] mean = total.meanTensors();
+                Blocks mean = total.meanTensors();
                 List<Tensor> grads = new ArrayList<>();
-                for (int i = 0; i < mean.length; i++) {
+                for (int i = 0; i < mean.size(); i++) {
                     Variable v = trainable.get(i);
-                    grads.add(K.constant(v.value().dtype(), mean[i], v.shape()));
+                    grads.add(mean.tensor(i, v.value().dtype(), v.shape()));
                 }
                 model.getOptimizer().applyGradients(trainable, grads);
             }
@@ -294,13 +294,13 @@ public final class SparkTrainer {
 
         /** One round of parameter averaging: local steps from the shipped state, then the sample-weighted average. */
         private Sums averagingRound(int epoch, int round) {
-            Blocks state = new Blocks(ModelState.capture(model, true));
+            Blocks state = ModelState.capture(model, true);
             ExecutorModels.Source source = ExecutorModels.config(model);
             ShardSteps.Batches b = batches;
             long iterations = model.getOptimizer().iterations();
             int first = round * averagingFrequency;
             int count = averagingFrequency;
-            Sums total = shards.sum(shard -> ShardSteps.localSteps(shard, source, state.values(), iterations, b, epoch, first, count),
+            Sums total = shards.sum(shard -> ShardSteps.localSteps(shard, source, state, iterations, b, epoch, first, count),
                     treeDepth);
             ModelState.restore(model, total.meanTensors(), true);
             model.getOptimizer().setIterations(iterations + total.steps());
@@ -314,15 +314,15 @@ public final class SparkTrainer {
          * @return each round's logs
          */
         private double[][] averagingEpoch(int epoch) {
-            Blocks state = new Blocks(ModelState.capture(model, true));
+            Blocks state = ModelState.capture(model, true);
             ExecutorModels.Source source = ExecutorModels.config(model);
             ShardSteps.Batches b = batches;
             long iterations = model.getOptimizer().iterations();
             int frequency = averagingFrequency;
             int rounds = syncsPerEpoch;
-            ShardSteps.Epoch result = shards.each(shard -> ShardSteps.averagingEpoch(shard, source, state.values(),
+            ShardSteps.Epoch result = shards.each(shard -> ShardSteps.averagingEpoch(shard, source, state,
                     iterations, b, epoch, frequency, rounds)).get(0);
-            ModelState.restore(model, result.state().values(), true);
+            ModelState.restore(model, result.state(), true);
             model.getOptimizer().setIterations(result.iterations());
             return result.logs();
         }

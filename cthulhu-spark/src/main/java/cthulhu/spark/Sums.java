@@ -19,12 +19,12 @@ final class Sums implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    private transient double[][] tensors;
+    private transient Blocks tensors;
     private double[] logs;
     private long samples;
     private int steps;
 
-    private Sums(double[][] tensors, double[] logs, long samples, int steps) {
+    private Sums(Blocks tensors, double[] logs, long samples, int steps) {
         this.tensors = tensors;
         this.logs = logs;
         this.samples = samples;
@@ -35,7 +35,7 @@ final class Sums implements Serializable {
         out.defaultWriteObject();
         out.writeBoolean(tensors != null);
         if (tensors != null) {
-            Blocks.write(out, tensors, samples);
+            tensors.write(out, samples);
         }
     }
 
@@ -55,14 +55,11 @@ final class Sums implements Serializable {
      * @param logs per-sample means (loss, then metrics) over the samples
      */
     static Sums of(List<Tensor> tensors, double[] logs, long samples, int steps) {
-        double[][] t = new double[tensors.size()][];
-        for (int i = 0; i < t.length; i++) {
-            t[i] = tensors.get(i).toDoubleArray();
-            scale(t[i], samples);
-        }
         double[] l = logs.clone();
-        scale(l, samples);
-        return new Sums(t, l, samples, steps);
+        for (int i = 0; i < l.length; i++) {
+            l[i] *= samples;
+        }
+        return new Sums(Blocks.of(tensors, samples), l, samples, steps);
     }
 
     /** Adds {@code other} into this one and returns this. */
@@ -73,13 +70,7 @@ final class Sums implements Serializable {
         if (samples == 0) {
             return other;
         }
-        for (int i = 0; i < tensors.length; i++) {
-            double[] a = tensors[i];
-            double[] b = other.tensors[i];
-            for (int j = 0; j < a.length; j++) {
-                a[j] += b[j];
-            }
-        }
+        tensors = tensors.add(other.tensors);
         for (int i = 0; i < logs.length; i++) {
             logs[i] += other.logs[i];
         }
@@ -97,12 +88,8 @@ final class Sums implements Serializable {
     }
 
     /** Each tensor's sample-weighted mean. */
-    double[][] meanTensors() {
-        double[][] out = new double[tensors.length][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = divide(tensors[i], samples);
-        }
-        return out;
+    Blocks meanTensors() {
+        return tensors.divide(samples);
     }
 
     /** The logs' sample-weighted means. */
@@ -116,11 +103,5 @@ final class Sums implements Serializable {
             out[i] = a[i] / divisor;
         }
         return out;
-    }
-
-    private static void scale(double[] a, double factor) {
-        for (int i = 0; i < a.length; i++) {
-            a[i] *= factor;
-        }
     }
 }
