@@ -4,16 +4,18 @@ import cthulhu.backend.Tensor;
 import cthulhu.backend.TensorScope;
 import cthulhu.models.BatchGradients;
 import cthulhu.models.Sequential;
+import cthulhu.optimizers.Optimizer;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * What a task does with its shard, through the model's own single-machine steps: the gradients
  * of one batch ({@link Sequential#computeGradients}), a run of local optimizer steps
  * ({@link Sequential#trainOnBatch}), or the loss and metrics ({@link Sequential#evaluate}).
  * Each borrows a model of its source from {@link ExecutorModels}, sets the shipped state, and returns
- * sample-weighted {@link Sums} — or, for a whole epoch of parameter averaging on a single
+ * sample-weighted {@link Sums} — or, for a whole epoch of parameter averaging in one task per
  * partition, each round's logs ({@link #averagingEpoch}).
  */
 final class ShardSteps {
@@ -112,26 +114,38 @@ final class ShardSteps {
     }
 
     /**
-     * The rounds {@code 0 … rounds − 1} of parameter averaging in {@code epoch} on the only
-     * partition, all in one task: from the shipped weights, optimizer state and step count, round
-     * {@code r} takes {@link #localSteps}' {@code frequency} steps from batch {@code r · frequency};
-     * the average of one partition's state is that state, so the model goes on from it.
+     * The rounds {@code 0 … rounds − 1} of parameter averaging in {@code epoch}, all in one task:
+     * from the shipped weights, optimizer state and step count, round {@code r} takes
+     * {@link #localSteps}' {@code frequency} steps from batch {@code r · frequency}. Alone (a
+     * single partition, {@code together} null) the average of the one state is that state, so the
+     * model goes on from it; in a barrier stage {@code together} turns the task's round result
+     * into the sum of every partition's ({@link AveragingServer.Client#exchange}), and each task
+     * sets its model to the same sample-weighted average, as the driver does between the jobs of
+     * {@link #localSteps}.
      *
      * @return each round's logs and the final state
      */
     static Epoch averagingEpoch(Shard shard, ExecutorModels.Source source, Blocks state, long iterations, Batches batches,
-                                int epoch, int frequency, int rounds) {
+                                int epoch, int frequency, int rounds, UnaryOperator<Sums> together) {
         Sequential model = ExecutorModels.borrow(source);
         try (TensorScope scope = TensorScope.open()) {
             ModelState.restore(model, state, true);
-            model.getOptimizer().setIterations(iterations);
+            Optimizer optimizer = model.getOptimizer();
+            optimizer.setIterations(iterations);
             double[][] logs = new double[rounds][];
             for (int r = 0; r < rounds; r++) {
                 try (TensorScope round = TensorScope.open()) {
-                    logs[r] = trainSteps(model, shard, batches, epoch, r * frequency, frequency, false).meanLogs();
+                    long start = optimizer.iterations();
+                    Sums mine = trainSteps(model, shard, batches, epoch, r * frequency, frequency, together != null);
+                    Sums all = together == null ? mine : together.apply(mine);
+                    if (together != null) {
+                        ModelState.restore(model, all.meanTensors(), true);
+                        optimizer.setIterations(start + all.steps());
+                    }
+                    logs[r] = all.meanLogs();
                 }
             }
-            return new Epoch(logs, ModelState.capture(model, true), model.getOptimizer().iterations());
+            return new Epoch(logs, ModelState.capture(model, true), optimizer.iterations());
         } finally {
             ExecutorModels.giveBack(source, model);
         }

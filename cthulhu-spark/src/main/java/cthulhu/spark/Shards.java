@@ -3,8 +3,10 @@ package cthulhu.spark;
 import cthulhu.backend.Shapes;
 import cthulhu.losses.Losses;
 import cthulhu.models.Sequential;
+import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.Partition;
 import org.apache.spark.Partitioner;
+import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -15,6 +17,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import scala.reflect.ClassTag$;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.runtime.AbstractFunction1;
 import scala.runtime.AbstractFunction2;
 import scala.util.control.ControlThrowable;
 import scala.runtime.BoxedUnit;
@@ -263,6 +267,57 @@ final class Shards implements AutoCloseable {
     <R> List<R> each(Each<R> task) {
         Worker w = worker;
         return SparkTrainer.call(() -> rdd.map(shard -> w.run(() -> task.apply(shard))).collect());
+    }
+
+    /**
+     * Whether every partition can run at once, as a barrier stage needs: the cluster has as many
+     * task slots as there are partitions, and no dynamic allocation (which barrier stages refuse).
+     * Spark would otherwise wait for the slots, retrying for minutes, before failing the job.
+     */
+    boolean fitAtOnce() {
+        SparkContext sc = context.sc();
+        return !sc.conf().getBoolean("spark.dynamicAllocation.enabled", false)
+                && sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile()) >= partitions();
+    }
+
+    /** What a task of a barrier stage computes from its shard, exchanging with the other tasks through {@code context}. */
+    interface Together<R> extends Serializable {
+        R apply(Shard shard, BarrierTaskContext context);
+    }
+
+    /**
+     * {@code task} on every shard at once, in one barrier stage (only when {@link #fitAtOnce}), on
+     * the executors' backend and float type; partition 0's result, which the tasks agree on. The
+     * stage ends in a shuffle of that one result: Spark runs a failed barrier stage again whole when
+     * it is a shuffle map stage, where it would fail the job of a barrier result stage.
+     */
+    @SuppressWarnings("unchecked")
+    <R> R together(Together<R> task) {
+        JavaRDD<Object> atOnce = rdd.rdd().barrier().mapPartitions(new AtOnce<>(worker, task), false, ClassTag$.MODULE$.apply(Object.class))
+                .toJavaRDD();
+        return (R) SparkTrainer.call(() -> atOnce.keyBy(result -> 0).partitionBy(new ByIndex(1)).values().collect()).get(0);
+    }
+
+    /** A barrier task: {@link Together} on its partition's shard, the result kept from partition 0 only. */
+    private static final class AtOnce<R> extends AbstractFunction1<scala.collection.Iterator<Shard>, scala.collection.Iterator<Object>>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Worker worker;
+        private final Together<R> task;
+
+        AtOnce(Worker worker, Together<R> task) {
+            this.worker = worker;
+            this.task = task;
+        }
+
+        @Override
+        public scala.collection.Iterator<Object> apply(scala.collection.Iterator<Shard> shards) {
+            BarrierTaskContext context = BarrierTaskContext.get();
+            Shard shard = shards.next();
+            R result = worker.run(() -> task.apply(shard, context));
+            return CollectionConverters.asScala(context.partitionId() == 0 ? List.<Object>of(result).iterator()
+                    : List.<Object>of().iterator());
+        }
     }
 
     JavaSparkContext context() {

@@ -219,7 +219,9 @@ public final class SparkTrainer {
             }
             long seed = options.seed() != null ? options.seed() : new Random().nextLong();
             ShardSteps.Batches batches = new ShardSteps.Batches(options.shuffle(), seed, batchSize, shards.labelShape());
-            return model.fit(new Run(model, shards, batches), options);
+            try (Run run = new Run(model, shards, batches)) {
+                return model.fit(run, options);
+            }
         }
     }
 
@@ -227,13 +229,16 @@ public final class SparkTrainer {
      * One fit's synchronisations as the model's epoch loop takes them: one step is one
      * synchronisation, a gradient step or a round of parameter averaging.
      */
-    private final class Run implements TrainingSteps {
+    private final class Run implements TrainingSteps, AutoCloseable {
         private final Sequential model;
         private final Shards shards;
         private final ShardSteps.Batches batches;
         private final int stepsPerSync;
         private final int syncsPerEpoch;
-        private final boolean epochPerTask;
+        /** Whether an epoch of parameter averaging is one job: one task on a single partition, or a barrier stage. */
+        private final boolean epochPerJob;
+        /** Where the tasks of a barrier stage exchange their rounds; null unless an epoch is one barrier stage. */
+        private final AveragingServer server;
         /** The logs of each round of the epoch whose task ran last. */
         private double[][] roundLogs;
 
@@ -244,7 +249,16 @@ public final class SparkTrainer {
             this.stepsPerSync = Math.max(averagingFrequency, 1);
             int stepsPerEpoch = shards.steps(batches.batchSize());
             this.syncsPerEpoch = (stepsPerEpoch + stepsPerSync - 1) / stepsPerSync;
-            this.epochPerTask = averagingFrequency > 0 && shards.partitions() == 1;
+            this.server = averagingFrequency > 0 && shards.partitions() > 1 && shards.fitAtOnce()
+                    ? AveragingServer.start(spark.sparkContext().conf()) : null;
+            this.epochPerJob = averagingFrequency > 0 && (shards.partitions() == 1 || server != null);
+        }
+
+        @Override
+        public void close() {
+            if (server != null) {
+                server.close();
+            }
         }
 
         @Override
@@ -264,7 +278,7 @@ public final class SparkTrainer {
 
         @Override
         public double[] train(int epoch, int step) {
-            if (epochPerTask) {
+            if (epochPerJob) {
                 if (step == 0) {
                     roundLogs = averagingEpoch(epoch);
                 }
@@ -308,8 +322,10 @@ public final class SparkTrainer {
         }
 
         /**
-         * All rounds of parameter averaging of {@code epoch} on the only partition, in one task
-         * (see {@link ShardSteps#averagingEpoch}); the model ends with the epoch's state.
+         * All rounds of parameter averaging of {@code epoch} in one job (see
+         * {@link ShardSteps#averagingEpoch}): one task on the only partition, or one task per
+         * partition, all at once in a barrier stage, exchanging their results each round through
+         * the fit's {@link AveragingServer}; the model ends with the epoch's state.
          *
          * @return each round's logs
          */
@@ -320,8 +336,23 @@ public final class SparkTrainer {
             long iterations = model.getOptimizer().iterations();
             int frequency = averagingFrequency;
             int rounds = syncsPerEpoch;
-            ShardSteps.Epoch result = shards.each(shard -> ShardSteps.averagingEpoch(shard, source, state,
-                    iterations, b, epoch, frequency, rounds)).get(0);
+            ShardSteps.Epoch result;
+            if (server == null) {
+                result = shards.each(shard -> ShardSteps.averagingEpoch(shard, source, state, iterations, b, epoch, frequency, rounds,
+                        null)).get(0);
+            } else {
+                AveragingServer.Address at = server.address();
+                int partitions = shards.partitions();
+                result = shards.together((shard, context) -> {
+                    try (AveragingServer.Client exchange = AveragingServer.Client.connect(at, context.stageId(),
+                            context.stageAttemptNumber(), context.partitionId(), partitions)) {
+                        ShardSteps.Epoch mine = ShardSteps.averagingEpoch(shard, source, state, iterations, b, epoch, frequency, rounds,
+                                exchange::exchange);
+                        exchange.done();
+                        return mine;
+                    }
+                });
+            }
             ModelState.restore(model, result.state(), true);
             model.getOptimizer().setIterations(result.iterations());
             return result.logs();

@@ -31,13 +31,16 @@ record Worker(String backend, String floatx) implements Serializable {
                     })
                     : K.withBackend(backend, () -> K.withFloatx(floatx, body));
         } catch (BackendUnavailableException e) {
-            SparkEnv env = SparkEnv.get();
-            String executor = env == null ? "(no Spark executor)" : env.executorId() + " on host "
-                    + env.blockManager().blockManagerId().host();
-            throw new WorkerBackendException("Executor " + executor + " cannot load the cthulhu backend "
+            throw new WorkerBackendException("Executor " + executor() + " cannot load the cthulhu backend "
                     + (backend == null ? "that its discovery chose" : "'" + backend + "' named by " + BACKEND_CONF)
                     + ": " + e.getMessage() + " Put the backend's jar on the executors' classpath (in the application's"
                     + " shaded jar or with --jars), or choose another with --conf " + BACKEND_CONF + "=<name>", e);
         }
+    }
+
+    /** This JVM's executor as messages name it: its id and host. */
+    static String executor() {
+        SparkEnv env = SparkEnv.get();
+        return env == null ? "(no Spark executor)" : env.executorId() + " on host " + env.blockManager().blockManagerId().host();
     }
 }

@@ -48,6 +48,17 @@ class SparkTrainerEquivalenceTest {
                 new SparkTrainer(LocalSpark.session()).parameterAveraging(1), () -> new SGD(0.1)));
     }
 
+    /**
+     * Two partitions fit the two task slots of the test session, so each epoch above runs as one
+     * barrier stage whose tasks exchange their state every round; four do not, and each round is
+     * a job of its own.
+     */
+    @Test
+    void parameterAveragingOnMorePartitionsThanTaskSlotsIsTheLargeBatchStepToo() {
+        K.withFloatx("float64", () -> assertMatchesSingleMachine(
+                new SparkTrainer(LocalSpark.session()).parameterAveraging(1), () -> new SGD(0.1), 4));
+    }
+
     /** On one partition an epoch is one task; with nothing to average, it is the single-machine fit on the same batches. */
     @Test
     void parameterAveragingOnOnePartitionIsTheSingleMachineFit() {
@@ -122,24 +133,28 @@ class SparkTrainerEquivalenceTest {
     }
 
     private static void assertMatchesSingleMachine(SparkTrainer trainer, Supplier<Optimizer> optimizer) {
+        assertMatchesSingleMachine(trainer, optimizer, PARTITIONS);
+    }
+
+    private static void assertMatchesSingleMachine(SparkTrainer trainer, Supplier<Optimizer> optimizer, int partitions) {
         double[][] x = LocalSpark.features(ROWS, 4, 3);
         double[][] y = LocalSpark.oneHot(x, 3);
-        Dataset<Row> data = LocalSpark.dataset(x, y, PARTITIONS, LocalSpark.DOUBLES, LocalSpark.FLOATS);
+        Dataset<Row> data = LocalSpark.dataset(x, y, partitions, LocalSpark.DOUBLES, LocalSpark.FLOATS);
         try (Sequential distributed = mlp(optimizer.get()); Sequential single = mlp(optimizer.get())) {
             copyWeights(distributed, single);
             History spark = trainer.fit(distributed, data, "features", "label", options());
 
-            int perPartition = ROWS / PARTITIONS;
+            int perPartition = ROWS / partitions;
             List<Integer> order = new ArrayList<>();
             for (int s = 0; s < perPartition / BATCH; s++) {
-                for (int p = 0; p < PARTITIONS; p++) {
+                for (int p = 0; p < partitions; p++) {
                     for (int i = 0; i < BATCH; i++) {
                         order.add(p * perPartition + s * BATCH + i);
                     }
                 }
             }
             try (Tensor xs = K.constant(rows(x, order), ROWS, 4); Tensor ys = K.constant(rows(y, order), ROWS, 3)) {
-                History reference = single.fit(xs, ys, options().batchSize(BATCH * PARTITIONS));
+                History reference = single.fit(xs, ys, options().batchSize(BATCH * partitions));
                 for (String key : List.of("loss", "accuracy")) {
                     assertClose(reference.history().get(key), spark.history().get(key), TOLERANCE);
                 }

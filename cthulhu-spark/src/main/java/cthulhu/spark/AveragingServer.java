@@ -1,0 +1,407 @@
+package cthulhu.spark;
+
+import org.apache.spark.SparkConf;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The driver's end of parameter averaging in a barrier stage: a server the tasks of an epoch
+ * connect to once, each sending its partition's result every round and receiving the sum of
+ * all partitions' results, added in partition order — the same sum on every task, computed
+ * once. One Spark job then runs a whole epoch, and a round costs a round trip to the driver.
+ *
+ * <p>The tasks of one stage attempt form a group. A task of a newer attempt (Spark reruns a
+ * failed barrier stage whole) ends the older group, whose tasks are told so; a task that
+ * disconnects before it has said it is done fails its group, whose waiting tasks are told which
+ * partition left in which round. A task waits for a round's sum at most the timeout, then fails
+ * naming its partition and executor.
+ */
+final class AveragingServer implements AutoCloseable {
+
+    /** The Spark setting that bounds a task's wait for a round's sum, e.g. {@code 600s} (the default). */
+    static final String TIMEOUT_CONF = "spark.cthulhu.averaging.timeout";
+    static final String DEFAULT_TIMEOUT = "600s";
+
+    private static final int MAGIC = 0x63746875;
+    private static final byte ROUND = 1;
+    private static final byte DONE = 2;
+    private static final byte SUM = 1;
+    private static final byte FAILED = 2;
+
+    private static final ObjectInputFilter RESULT = ObjectInputFilter.Config.createFilter("cthulhu.spark.Sums;[D;!*");
+
+    private final ServerSocket socket;
+    private final Address address;
+    private final List<Socket> connections = new ArrayList<>();
+    private Group group;
+    private boolean closed;
+
+    private AveragingServer(ServerSocket socket, Address address) {
+        this.socket = socket;
+        this.address = address;
+        Thread accept = new Thread(this::accept, "cthulhu-averaging-server");
+        accept.setDaemon(true);
+        accept.start();
+    }
+
+    /**
+     * A server on the driver's address ({@code spark.driver.bindAddress}, else {@code spark.driver.host})
+     * at a free port, which the tasks reach at {@code spark.driver.host}.
+     *
+     * @throws UncheckedIOException when no port can be opened there
+     */
+    static AveragingServer start(SparkConf conf) {
+        String host = conf.get("spark.driver.host", "localhost");
+        long timeout = conf.getTimeAsMs(TIMEOUT_CONF, DEFAULT_TIMEOUT);
+        try {
+            ServerSocket server = new ServerSocket(0, 64, InetAddress.getByName(conf.get("spark.driver.bindAddress", host)));
+            return new AveragingServer(server, new Address(host, server.getLocalPort(), (int) Math.min(timeout, Integer.MAX_VALUE)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open the parameter averaging server on the driver's host " + host + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Where tasks reach the server, and how long they wait for a round's sum. */
+    Address address() {
+        return address;
+    }
+
+    /** Stops accepting, tells the tasks of a running group that the fit is over, and closes every connection. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            if (group != null) {
+                group.fail("the fit on the driver ended");
+            }
+            notifyAll();
+            for (Socket s : connections) {
+                closeQuietly(s);
+            }
+        }
+        closeQuietly(socket);
+    }
+
+    private void accept() {
+        while (true) {
+            Socket s;
+            try {
+                s = socket.accept();
+            } catch (IOException e) {
+                return;
+            }
+            synchronized (this) {
+                if (closed) {
+                    closeQuietly(s);
+                    return;
+                }
+                connections.add(s);
+            }
+            Thread t = new Thread(() -> serve(s), "cthulhu-averaging-" + s.getRemoteSocketAddress());
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** One task's connection: its stage attempt and partition, then its rounds until it is done. */
+    private void serve(Socket s) {
+        Group g = null;
+        int partition = -1;
+        int round = 0;
+        try (s; DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
+             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()))) {
+            if (in.readInt() != MAGIC) {
+                return;
+            }
+            int stage = in.readInt();
+            int attempt = in.readInt();
+            partition = in.readInt();
+            int partitions = in.readInt();
+            Object joined = join(stage, attempt, partition, partitions);
+            if (joined instanceof String refusal) {
+                reply(out, FAILED, refusal.getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            g = (Group) joined;
+            while (true) {
+                byte kind = in.readByte();
+                if (kind == DONE) {
+                    return;
+                }
+                byte[] result = new byte[in.readInt()];
+                in.readFully(result);
+                Object sum = g.add(this, partition, round, decode(result));
+                if (sum instanceof String failure) {
+                    reply(out, FAILED, failure.getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+                reply(out, SUM, (byte[]) sum);
+                round++;
+            }
+        } catch (IOException | RuntimeException e) {
+            if (g != null) {
+                synchronized (this) {
+                    g.fail("the task of partition " + partition + " left in round " + round + " ("
+                            + (e instanceof EOFException ? "its connection closed" : e.toString()) + ")");
+                    notifyAll();
+                }
+            }
+        } finally {
+            synchronized (this) {
+                connections.remove(s);
+            }
+        }
+    }
+
+    /** The group of {@code stage}'s {@code attempt} with this task in it, or why the task cannot join. */
+    private synchronized Object join(int stage, int attempt, int partition, int partitions) {
+        if (closed) {
+            return "the fit on the driver ended";
+        }
+        if (group == null || group.newerThanThis(stage, attempt)) {
+            if (group != null) {
+                group.fail("stage " + stage + " attempt " + attempt + " replaced stage " + group.stage + " attempt " + group.attempt);
+                notifyAll();
+            }
+            group = new Group(stage, attempt, partitions);
+        } else if (group.stage != stage || group.attempt != attempt) {
+            return "stage " + stage + " attempt " + attempt + " is older than the running stage " + group.stage
+                    + " attempt " + group.attempt;
+        }
+        if (partition < 0 || partition >= group.partitions || group.joined[partition]) {
+            return "partition " + partition + " cannot join stage " + stage + " attempt " + attempt + " of "
+                    + group.partitions + " partitions twice";
+        }
+        group.joined[partition] = true;
+        return group;
+    }
+
+    private static void reply(DataOutputStream out, byte kind, byte[] body) throws IOException {
+        out.writeByte(kind);
+        out.writeInt(body.length);
+        out.write(body);
+        out.flush();
+    }
+
+    /** The tasks of one stage attempt and the round they are in. */
+    private static final class Group {
+        final int stage;
+        final int attempt;
+        final int partitions;
+        final boolean[] joined;
+        /** Each partition's result of the current round, null until it arrives. */
+        Sums[] results;
+        int arrived;
+        /** Rounds completed; the sum of the last one, serialised, in {@link #sum}. */
+        long completed;
+        byte[] sum;
+        String failure;
+
+        Group(int stage, int attempt, int partitions) {
+            this.stage = stage;
+            this.attempt = attempt;
+            this.partitions = partitions;
+            this.joined = new boolean[partitions];
+            this.results = new Sums[partitions];
+        }
+
+        boolean newerThanThis(int otherStage, int otherAttempt) {
+            return otherStage > stage || otherStage == stage && otherAttempt > attempt;
+        }
+
+        void fail(String why) {
+            if (failure == null) {
+                failure = why;
+            }
+        }
+
+        /**
+         * Adds {@code partition}'s result to the round, waits for the others, and returns the
+         * round's sum serialised, or why the group failed.
+         */
+        Object add(AveragingServer server, int partition, int round, Sums result) throws IOException {
+            synchronized (server) {
+                if (failure != null) {
+                    return failure;
+                }
+                results[partition] = result;
+                long waitingFor = completed;
+                if (++arrived == partitions) {
+                    Sums total = Sums.none();
+                    for (Sums r : results) {
+                        total = total.add(r);
+                    }
+                    sum = encode(total);
+                    results = new Sums[partitions];
+                    arrived = 0;
+                    completed++;
+                    server.notifyAll();
+                }
+                while (completed == waitingFor && failure == null && !server.closed) {
+                    try {
+                        server.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return "the averaging server was interrupted in round " + round;
+                    }
+                }
+                if (completed > waitingFor) {
+                    return sum;
+                }
+                return failure != null ? failure : "the fit on the driver ended";
+            }
+        }
+    }
+
+    /** Where a task reaches the server, and how long it waits for a round's sum, in milliseconds. */
+    record Address(String host, int port, int timeoutMillis) implements Serializable {
+    }
+
+    /**
+     * A task's connection to the server: {@link #exchange} each round, {@link #done} after the
+     * last; closing without {@code done} tells the other tasks this one failed.
+     */
+    static final class Client implements AutoCloseable {
+        private final Address address;
+        private final int partition;
+        private final Socket socket;
+        private final DataInputStream in;
+        private final DataOutputStream out;
+        private int round;
+
+        private Client(Address address, int partition, Socket socket) throws IOException {
+            this.address = address;
+            this.partition = partition;
+            this.socket = socket;
+            this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+        }
+
+        /**
+         * Connects the task of {@code partition} (of {@code partitions}) in {@code stage}'s {@code attempt}.
+         *
+         * @throws IllegalStateException when the server cannot be reached within the timeout
+         */
+        static Client connect(Address address, int stage, int attempt, int partition, int partitions) {
+            Socket socket = new Socket();
+            try {
+                socket.setTcpNoDelay(true);
+                socket.setSoTimeout(address.timeoutMillis());
+                socket.connect(new InetSocketAddress(address.host(), address.port()), address.timeoutMillis());
+                Client c = new Client(address, partition, socket);
+                c.out.writeInt(MAGIC);
+                c.out.writeInt(stage);
+                c.out.writeInt(attempt);
+                c.out.writeInt(partition);
+                c.out.writeInt(partitions);
+                // Sent now, so that a task failing before its first round fails its group at once.
+                c.out.flush();
+                return c;
+            } catch (IOException e) {
+                closeQuietly(socket);
+                throw new IllegalStateException("The task of partition " + partition + " on executor " + Worker.executor()
+                        + " cannot reach the parameter averaging server at " + address.host() + ":" + address.port()
+                        + " (spark.driver.host): " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * Sends this partition's result of the round and returns the sum of every partition's.
+         *
+         * @throws IllegalStateException when the round fails on another task or the server, or no sum
+         *     comes within the timeout ({@value #TIMEOUT_CONF})
+         */
+        Sums exchange(Sums mine) {
+            try {
+                byte[] bytes = encode(mine);
+                out.writeByte(ROUND);
+                out.writeInt(bytes.length);
+                out.write(bytes);
+                out.flush();
+                byte kind = in.readByte();
+                byte[] body = new byte[in.readInt()];
+                in.readFully(body);
+                if (kind != SUM) {
+                    throw new IllegalStateException("Parameter averaging failed in round " + round + " for the task of partition "
+                            + partition + " on executor " + Worker.executor() + ": " + new String(body, StandardCharsets.UTF_8));
+                }
+                round++;
+                return decode(body);
+            } catch (SocketTimeoutException e) {
+                throw new IllegalStateException("The task of partition " + partition + " on executor " + Worker.executor() + " waited more than "
+                        + address.timeoutMillis() + " ms for round " + round + "'s average from the parameter averaging server at "
+                        + address.host() + ":" + address.port() + "; another task is stuck or slower than " + TIMEOUT_CONF
+                        + " allows", e);
+            } catch (IOException e) {
+                throw new IllegalStateException("The task of partition " + partition + " on executor " + Worker.executor()
+                        + " lost the parameter averaging server at " + address.host() + ":" + address.port() + " in round "
+                        + round + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** Tells the server this task has finished its rounds. */
+        void done() {
+            try {
+                out.writeByte(DONE);
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("The task of partition " + partition + " cannot tell the parameter averaging server it is done: "
+                        + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            closeQuietly(socket);
+        }
+    }
+
+    private static byte[] encode(Sums sums) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(sums);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot serialise a round's result: " + e.getMessage(), e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static Sums decode(byte[] bytes) throws IOException {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+            // Whoever reaches the port can send bytes: they may only be a result.
+            in.setObjectInputFilter(RESULT);
+            return (Sums) in.readObject();
+        } catch (ClassNotFoundException e) {
+            throw new IOException("A round's result is not a Sums: " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // Closing is best effort: the peer sees the connection end either way.
+        }
+    }
+}
