@@ -160,16 +160,20 @@ public class PredictBaselineBenchmark {
     @Benchmark
     public long djl(DjlNet n) {
         try (NDManager call = n.manager.newSubManager()) {
-            NDArray x = n.x;
-            x.tempAttach(call);
-            NDArray h = x;
-            int last = n.kernels.length - 1;
-            for (int l = 0; l <= last; l++) {
-                h = h.matMul(n.kernels[l]).add(n.biases[l]);
-                h = l < last ? Activation.relu(h) : h.softmax(-1);
-            }
-            return h.size();
+            return djlForward(n, call).size();
         }
+    }
+
+    /** The forward pass in DJL, its arrays (the input attached for the call) in {@code call}. */
+    static NDArray djlForward(DjlNet n, NDManager call) {
+        n.x.tempAttach(call);
+        NDArray h = n.x;
+        int last = n.kernels.length - 1;
+        for (int l = 0; l <= last; l++) {
+            h = h.matMul(n.kernels[l]).add(n.biases[l]);
+            h = l < last ? Activation.relu(h) : h.softmax(-1);
+        }
+        return h;
     }
 
     @Benchmark

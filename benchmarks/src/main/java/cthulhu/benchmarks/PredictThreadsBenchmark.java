@@ -1,5 +1,6 @@
 package cthulhu.benchmarks;
 
+import ai.djl.ndarray.NDManager;
 import cthulhu.backend.Backend;
 import cthulhu.backend.Tensor;
 import cthulhu.models.Sequential;
@@ -30,6 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>{@code plain1}, {@code plain2} and {@code plain8} run the same forward pass in plain Java
  * with nothing allocated per call ({@link Plain}): the scaling the machine itself allows.
+ * {@code rawDjl1}, {@code rawDjl2} and {@code rawDjl8} run it written directly in DJL
+ * ({@link RawDjl}), each thread with its own manager, weights and input: what the library itself
+ * allows.
  *
  * <p>Eight seconds of warm-up: with eight threads on two cores the compiler threads share the
  * cores with the benchmark's threads, and the vector kernels were still running interpreted after
@@ -143,6 +147,35 @@ public class PredictThreadsBenchmark {
         }
     }
 
+    /**
+     * The library's own scaling, for comparison: the same forward pass written directly in DJL, as
+     * {@link PredictBaselineBenchmark#djl} writes it, each thread with its own manager, weights and
+     * input, so that nothing is shared between threads; each call's arrays live in a sub-manager
+     * closed after the call, and the output is copied to the heap as {@code predict}'s is.
+     */
+    @State(Scope.Thread)
+    public static class RawDjl {
+        final PredictBaselineBenchmark.DjlNet net = new PredictBaselineBenchmark.DjlNet();
+
+        @Setup
+        public void setUp() {
+            net.mlp = "64-64-10";
+            net.batch = 1;
+            net.setUp();
+        }
+
+        float[] forward() {
+            try (NDManager call = net.manager.newSubManager()) {
+                return PredictBaselineBenchmark.djlForward(net, call).toFloatArray();
+            }
+        }
+
+        @TearDown
+        public void tearDown() {
+            net.tearDown();
+        }
+    }
+
     private static float[] predict(Shared s) {
         return Bench.on(s.b, () -> {
             try (Tensor y = s.model.predict(s.x)) {
@@ -193,5 +226,23 @@ public class PredictThreadsBenchmark {
     @Threads(8)
     public float[] plain8(Plain p) {
         return p.forward();
+    }
+
+    @Benchmark
+    @Threads(1)
+    public float[] rawDjl1(RawDjl r) {
+        return r.forward();
+    }
+
+    @Benchmark
+    @Threads(2)
+    public float[] rawDjl2(RawDjl r) {
+        return r.forward();
+    }
+
+    @Benchmark
+    @Threads(8)
+    public float[] rawDjl8(RawDjl r) {
+        return r.forward();
     }
 }

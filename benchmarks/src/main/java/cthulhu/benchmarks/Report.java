@@ -529,7 +529,8 @@ public final class Report {
         }
         out.append("\nOne shared 64-64-10 model, one-sample `predict`, total calls/s over all threads ")
                 .append("(every output checked equal to the one-thread result); `plain`: the same forward pass in plain Java ")
-                .append("loops with nothing allocated per call, the scaling the machine itself allows:\n\n| backend");
+                .append("loops with nothing allocated per call, the scaling the machine itself allows; `raw DJL`: the same forward pass ")
+                .append("written directly in DJL, each thread with its own manager, weights and input, what the library allows:\n\n| backend");
         for (String t : THREADS) {
             out.append(" | ").append(t).append(t.equals("1") ? " thread" : " threads");
         }
@@ -538,6 +539,7 @@ public final class Report {
             threadsRow(out, run, b, "threads", "backend", b);
         }
         threadsRow(out, run, "plain", "plain");
+        threadsRow(out, run, "raw DJL", "rawDjl");
         out.append('\n');
     }
 
