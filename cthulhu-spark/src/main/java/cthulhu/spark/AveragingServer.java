@@ -22,13 +22,20 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The driver's end of parameter averaging in a barrier stage: a server the tasks of an epoch
- * connect to once, each sending its partition's result every round and receiving the sum of
- * all partitions' results, added in partition order — the same sum on every task, computed
- * once. One Spark job then runs a whole epoch, and a round costs a round trip to the driver.
+ * The driver's end of parameter averaging when a Spark job runs a whole epoch: a server the
+ * tasks of an epoch connect to once. Each task fetches the epoch's starting state from it
+ * ({@link #publish}) and one task hands the epoch's final state back to it ({@link #take}), so
+ * that the model's weights and optimizer state (a megabyte for a small MLP) cross between
+ * driver and executor as one run of bytes each way, not inside the task's closure (serialised,
+ * compressed and broadcast by Spark) and its result. In a barrier stage each task also sends
+ * its partition's result every round and receives the sum of all partitions' results, added in
+ * partition order — the same sum on every task, computed once — so a round costs a round trip
+ * to the driver.
  *
  * <p>The tasks of one stage attempt form a group. A task of a newer attempt (Spark reruns a
  * failed barrier stage whole) ends the older group, whose tasks are told so; a task that
@@ -43,18 +50,30 @@ final class AveragingServer implements AutoCloseable {
     static final String DEFAULT_TIMEOUT = "600s";
 
     private static final int MAGIC = 0x63746875;
+    /** What a task sends: the first byte of each message. */
     private static final byte ROUND = 1;
     private static final byte DONE = 2;
+    private static final byte JOIN = 3;
+    private static final byte FETCH = 4;
+    private static final byte HAND_IN = 5;
+    /** What the server replies: the first byte of each reply. */
     private static final byte SUM = 1;
     private static final byte FAILED = 2;
+    private static final byte STATE = 3;
+    private static final byte TAKEN = 4;
 
-    private static final ObjectInputFilter RESULT = ObjectInputFilter.Config.createFilter("cthulhu.spark.Sums;[D;!*");
+    private static final ObjectInputFilter SHIPPED = ObjectInputFilter.Config.createFilter("cthulhu.spark.Sums;cthulhu.spark.Blocks;[D;!*");
 
     private final ServerSocket socket;
     private final Address address;
     private final List<Socket> connections = new ArrayList<>();
     private Group group;
     private boolean closed;
+    /** The epoch whose starting state is {@link #published}, serialised; -1 before the first. */
+    private long epoch = -1;
+    private byte[] published;
+    /** The final states tasks handed in for {@link #epoch}, by the task attempt that ran them. */
+    private final Map<Long, Blocks> handedIn = new HashMap<>();
 
     private AveragingServer(ServerSocket socket, Address address) {
         this.socket = socket;
@@ -85,6 +104,32 @@ final class AveragingServer implements AutoCloseable {
     /** Where tasks reach the server, and how long they wait for a round's sum. */
     Address address() {
         return address;
+    }
+
+    /**
+     * Makes {@code state} the starting state tasks of {@code epoch} fetch, and forgets the states
+     * handed in for earlier epochs.
+     */
+    synchronized void publish(long epoch, Blocks state) {
+        this.epoch = epoch;
+        this.published = encode(state);
+        handedIn.clear();
+    }
+
+    /**
+     * The final state of {@link #publish published} {@code epoch} that the task attempt {@code taskAttempt}
+     * (Spark's {@code TaskContext.taskAttemptId}) handed in.
+     *
+     * @throws IllegalStateException when that attempt handed in no state for the epoch
+     */
+    synchronized Blocks take(long epoch, long taskAttempt) {
+        Blocks state = this.epoch == epoch ? handedIn.remove(taskAttempt) : null;
+        if (state == null) {
+            throw new IllegalStateException("Task attempt " + taskAttempt + " of epoch " + epoch
+                    + " reported its result but the parameter averaging server holds no final state from it");
+        }
+        handedIn.clear();
+        return state;
     }
 
     /** Stops accepting, tells the tasks of a running group that the fit is over, and closes every connection. */
@@ -124,7 +169,10 @@ final class AveragingServer implements AutoCloseable {
         }
     }
 
-    /** One task's connection: its stage attempt and partition, then its rounds until it is done. */
+    /**
+     * One task's connection: its messages until it is done — fetching the starting state, joining
+     * its stage attempt's group, its rounds, handing in the final state.
+     */
     private void serve(Socket s) {
         Group g = null;
         int partition = -1;
@@ -134,30 +182,50 @@ final class AveragingServer implements AutoCloseable {
             if (in.readInt() != MAGIC) {
                 return;
             }
-            int stage = in.readInt();
-            int attempt = in.readInt();
-            partition = in.readInt();
-            int partitions = in.readInt();
-            Object joined = join(stage, attempt, partition, partitions);
-            if (joined instanceof String refusal) {
-                reply(out, FAILED, refusal.getBytes(StandardCharsets.UTF_8));
-                return;
-            }
-            g = (Group) joined;
             while (true) {
                 byte kind = in.readByte();
                 if (kind == DONE) {
                     return;
                 }
-                byte[] result = new byte[in.readInt()];
-                in.readFully(result);
-                Object sum = g.add(this, partition, round, decode(result));
-                if (sum instanceof String failure) {
-                    reply(out, FAILED, failure.getBytes(StandardCharsets.UTF_8));
+                if (kind == FETCH) {
+                    Object state = fetch(in.readLong());
+                    if (state instanceof String refusal) {
+                        reply(out, FAILED, refusal.getBytes(StandardCharsets.UTF_8));
+                        return;
+                    }
+                    reply(out, STATE, (byte[]) state);
+                } else if (kind == HAND_IN) {
+                    long epochOf = in.readLong();
+                    long taskAttempt = in.readLong();
+                    String refusal = handIn(epochOf, taskAttempt, decode(body(in), Blocks.class));
+                    if (refusal != null) {
+                        reply(out, FAILED, refusal.getBytes(StandardCharsets.UTF_8));
+                        return;
+                    }
+                    reply(out, TAKEN, new byte[0]);
+                } else if (kind == JOIN && g == null) {
+                    int stage = in.readInt();
+                    int attempt = in.readInt();
+                    partition = in.readInt();
+                    int partitions = in.readInt();
+                    Object joined = join(stage, attempt, partition, partitions);
+                    if (joined instanceof String refusal) {
+                        reply(out, FAILED, refusal.getBytes(StandardCharsets.UTF_8));
+                        return;
+                    }
+                    g = (Group) joined;
+                } else if (kind == ROUND && g != null) {
+                    Object sum = g.add(this, partition, round, decode(body(in), Sums.class));
+                    if (sum instanceof String failure) {
+                        reply(out, FAILED, failure.getBytes(StandardCharsets.UTF_8));
+                        return;
+                    }
+                    reply(out, SUM, (byte[]) sum);
+                    round++;
+                } else {
+                    // Only a task of this fit speaks to the server, in this order: anything else is not one.
                     return;
                 }
-                reply(out, SUM, (byte[]) sum);
-                round++;
             }
         } catch (IOException | RuntimeException e) {
             if (g != null) {
@@ -172,6 +240,32 @@ final class AveragingServer implements AutoCloseable {
                 connections.remove(s);
             }
         }
+    }
+
+    /** The serialised starting state of {@code epochOf}, or why there is none. */
+    private synchronized Object fetch(long epochOf) {
+        if (closed) {
+            return "the fit on the driver ended";
+        }
+        return epochOf == epoch ? published : "epoch " + epochOf + " is not running (epoch " + epoch + " is)";
+    }
+
+    /** Keeps {@code state} as {@code taskAttempt}'s final state of {@code epochOf}; null, or why it cannot. */
+    private synchronized String handIn(long epochOf, long taskAttempt, Blocks state) {
+        if (closed) {
+            return "the fit on the driver ended";
+        }
+        if (epochOf != epoch) {
+            return "epoch " + epochOf + " is not running (epoch " + epoch + " is)";
+        }
+        handedIn.put(taskAttempt, state);
+        return null;
+    }
+
+    private static byte[] body(DataInputStream in) throws IOException {
+        byte[] body = new byte[in.readInt()];
+        in.readFully(body);
+        return body;
     }
 
     /** The group of {@code stage}'s {@code attempt} with this task in it, or why the task cannot join. */
@@ -238,7 +332,8 @@ final class AveragingServer implements AutoCloseable {
 
         /**
          * Adds {@code partition}'s result to the round, waits for the others, and returns the
-         * round's sum serialised, or why the group failed.
+         * round's sum serialised (its tensors, when every partition's are a float32 model's, as
+         * their mean rounded to floats), or why the group failed.
          */
         Object add(AveragingServer server, int partition, int round, Sums result) throws IOException {
             synchronized (server) {
@@ -249,10 +344,13 @@ final class AveragingServer implements AutoCloseable {
                 long waitingFor = completed;
                 if (++arrived == partitions) {
                     Sums total = Sums.none();
+                    boolean floats = true;
                     for (Sums r : results) {
                         total = total.add(r);
+                        floats &= r.samples() == 0 || r.floatTensors();
                     }
-                    sum = encode(total);
+                    // A float32 model restores the mean as floats: sent so, the reply is half the sum's doubles.
+                    sum = encode(floats && total.samples() > 0 ? total.withFloatMean() : total);
                     results = new Sums[partitions];
                     arrived = 0;
                     completed++;
@@ -279,8 +377,9 @@ final class AveragingServer implements AutoCloseable {
     }
 
     /**
-     * A task's connection to the server: {@link #exchange} each round, {@link #done} after the
-     * last; closing without {@code done} tells the other tasks this one failed.
+     * A task's connection to the server: {@link #state} first, then in a barrier stage
+     * {@link #exchange} each round, {@link #handIn} by the task whose result the driver keeps,
+     * and {@link #done} last; closing without {@code done} tells the other tasks this one failed.
      */
     static final class Client implements AutoCloseable {
         private final Address address;
@@ -299,11 +398,11 @@ final class AveragingServer implements AutoCloseable {
         }
 
         /**
-         * Connects the task of {@code partition} (of {@code partitions}) in {@code stage}'s {@code attempt}.
+         * Connects the task of {@code partition}, which exchanges no rounds (the only partition).
          *
          * @throws IllegalStateException when the server cannot be reached within the timeout
          */
-        static Client connect(Address address, int stage, int attempt, int partition, int partitions) {
+        static Client open(Address address, int partition) {
             Socket socket = new Socket();
             try {
                 socket.setTcpNoDelay(true);
@@ -311,6 +410,25 @@ final class AveragingServer implements AutoCloseable {
                 socket.connect(new InetSocketAddress(address.host(), address.port()), address.timeoutMillis());
                 Client c = new Client(address, partition, socket);
                 c.out.writeInt(MAGIC);
+                return c;
+            } catch (IOException e) {
+                closeQuietly(socket);
+                throw new IllegalStateException("The task of partition " + partition + " on executor " + Worker.executor()
+                        + " cannot reach the parameter averaging server at " + address.host() + ":" + address.port()
+                        + " (spark.driver.host): " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * Connects the task of {@code partition} (of {@code partitions}) in {@code stage}'s {@code attempt}
+         * and joins its group, which exchanges rounds.
+         *
+         * @throws IllegalStateException when the server cannot be reached within the timeout
+         */
+        static Client connect(Address address, int stage, int attempt, int partition, int partitions) {
+            Client c = open(address, partition);
+            try {
+                c.out.writeByte(JOIN);
                 c.out.writeInt(stage);
                 c.out.writeInt(attempt);
                 c.out.writeInt(partition);
@@ -319,10 +437,45 @@ final class AveragingServer implements AutoCloseable {
                 c.out.flush();
                 return c;
             } catch (IOException e) {
-                closeQuietly(socket);
-                throw new IllegalStateException("The task of partition " + partition + " on executor " + Worker.executor()
-                        + " cannot reach the parameter averaging server at " + address.host() + ":" + address.port()
-                        + " (spark.driver.host): " + e.getMessage(), e);
+                c.close();
+                throw c.lost("joining stage " + stage + " attempt " + attempt, e);
+            }
+        }
+
+        /**
+         * The starting state of {@code epoch}, as the driver published it.
+         *
+         * @throws IllegalStateException when the server has no such epoch running, or is lost
+         */
+        Blocks state(long epoch) {
+            try {
+                out.writeByte(FETCH);
+                out.writeLong(epoch);
+                out.flush();
+                return decode(reply(STATE, "fetching the starting state of epoch " + epoch), Blocks.class);
+            } catch (IOException e) {
+                throw lost("fetching the starting state of epoch " + epoch, e);
+            }
+        }
+
+        /**
+         * Hands in {@code state} as the final state of {@code epoch} run by the task attempt
+         * {@code taskAttempt}, and returns once the server holds it.
+         *
+         * @throws IllegalStateException when the server refuses it (the epoch is over) or is lost
+         */
+        void handIn(long epoch, long taskAttempt, Blocks state) {
+            try {
+                byte[] bytes = encode(state);
+                out.writeByte(HAND_IN);
+                out.writeLong(epoch);
+                out.writeLong(taskAttempt);
+                out.writeInt(bytes.length);
+                out.write(bytes);
+                out.flush();
+                reply(TAKEN, "handing in the final state of epoch " + epoch);
+            } catch (IOException e) {
+                throw lost("handing in the final state of epoch " + epoch, e);
             }
         }
 
@@ -339,28 +492,37 @@ final class AveragingServer implements AutoCloseable {
                 out.writeInt(bytes.length);
                 out.write(bytes);
                 out.flush();
-                byte kind = in.readByte();
-                byte[] body = new byte[in.readInt()];
-                in.readFully(body);
-                if (kind != SUM) {
-                    throw new IllegalStateException("Parameter averaging failed in round " + round + " for the task of partition "
-                            + partition + " on executor " + Worker.executor() + ": " + new String(body, StandardCharsets.UTF_8));
-                }
+                Sums sum = decode(reply(SUM, "round " + round), Sums.class);
                 round++;
-                return decode(body);
+                return sum;
             } catch (SocketTimeoutException e) {
                 throw new IllegalStateException("The task of partition " + partition + " on executor " + Worker.executor() + " waited more than "
                         + address.timeoutMillis() + " ms for round " + round + "'s average from the parameter averaging server at "
                         + address.host() + ":" + address.port() + "; another task is stuck or slower than " + TIMEOUT_CONF
                         + " allows", e);
             } catch (IOException e) {
-                throw new IllegalStateException("The task of partition " + partition + " on executor " + Worker.executor()
-                        + " lost the parameter averaging server at " + address.host() + ":" + address.port() + " in round "
-                        + round + ": " + e.getMessage(), e);
+                throw lost("round " + round, e);
             }
         }
 
-        /** Tells the server this task has finished its rounds. */
+        /** The body of the server's reply, which must be of kind {@code expected}, to what this task was {@code doing}. */
+        private byte[] reply(byte expected, String doing) throws IOException {
+            byte kind = in.readByte();
+            byte[] body = body(in);
+            if (kind != expected) {
+                throw new IllegalStateException("Parameter averaging failed in " + doing + " for the task of partition "
+                        + partition + " on executor " + Worker.executor() + ": " + new String(body, StandardCharsets.UTF_8));
+            }
+            return body;
+        }
+
+        private IllegalStateException lost(String doing, IOException e) {
+            return new IllegalStateException("The task of partition " + partition + " on executor " + Worker.executor()
+                    + " lost the parameter averaging server at " + address.host() + ":" + address.port() + " in " + doing
+                    + ": " + e.getMessage(), e);
+        }
+
+        /** Tells the server this task has finished. */
         void done() {
             try {
                 out.writeByte(DONE);
@@ -377,23 +539,28 @@ final class AveragingServer implements AutoCloseable {
         }
     }
 
-    private static byte[] encode(Sums sums) {
+    private static byte[] encode(Serializable shipped) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(sums);
+            out.writeObject(shipped);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot serialise a round's result: " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot serialise " + shipped.getClass().getSimpleName() + " for the parameter averaging server: "
+                    + e.getMessage(), e);
         }
         return bytes.toByteArray();
     }
 
-    private static Sums decode(byte[] bytes) throws IOException {
+    private static <T> T decode(byte[] bytes, Class<T> type) throws IOException {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-            // Whoever reaches the port can send bytes: they may only be a result.
-            in.setObjectInputFilter(RESULT);
-            return (Sums) in.readObject();
+            // Whoever reaches the port can send bytes: they may only be what a task ships.
+            in.setObjectInputFilter(SHIPPED);
+            Object read = in.readObject();
+            if (!type.isInstance(read)) {
+                throw new IOException("Expected a " + type.getSimpleName() + ", got a " + read.getClass().getSimpleName());
+            }
+            return type.cast(read);
         } catch (ClassNotFoundException e) {
-            throw new IOException("A round's result is not a Sums: " + e.getMessage(), e);
+            throw new IOException("Not a " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
     }
 

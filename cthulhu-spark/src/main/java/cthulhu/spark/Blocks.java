@@ -82,6 +82,29 @@ final class Blocks implements Serializable {
         return K.constant(dtype, values(i), shape);
     }
 
+    /** Whether the values are floats times a scale (the values of a float32 model, or their sum weighted by one sample count). */
+    boolean areFloats() {
+        return floats != null;
+    }
+
+    /**
+     * These values divided by {@code divisor} and rounded to floats, held as those floats times
+     * {@code divisor}: of a sum of a float32 model's values, the mean that model restores
+     * ({@link #divide} then {@link #tensor} as float32 give these floats exactly), in half the
+     * bytes of the sum's doubles.
+     */
+    Blocks meanAsFloats(double divisor) {
+        float[][] out = new float[size()][];
+        for (int i = 0; i < out.length; i++) {
+            double[] a = values(i);
+            out[i] = new float[a.length];
+            for (int j = 0; j < a.length; j++) {
+                out[i][j] = (float) (a[j] / divisor);
+            }
+        }
+        return new Blocks(out, divisor);
+    }
+
     /** These values divided by {@code divisor}; the same floats when the scale is the divisor, since {@code (f · s) / s = f}. */
     Blocks divide(double divisor) {
         if (floats != null && scale == divisor) {

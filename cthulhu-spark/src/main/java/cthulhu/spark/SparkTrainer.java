@@ -10,6 +10,7 @@ import cthulhu.models.FitOptions;
 import cthulhu.models.Model;
 import cthulhu.models.Sequential;
 import cthulhu.models.TrainingSteps;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -21,6 +22,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -235,9 +237,11 @@ public final class SparkTrainer {
         private final ShardSteps.Batches batches;
         private final int stepsPerSync;
         private final int syncsPerEpoch;
-        /** Whether an epoch of parameter averaging is one job: one task on a single partition, or a barrier stage. */
-        private final boolean epochPerJob;
-        /** Where the tasks of a barrier stage exchange their rounds; null unless an epoch is one barrier stage. */
+        /**
+         * Where the tasks of an epoch run as one job fetch and hand in the state and exchange
+         * their rounds; null unless an epoch of parameter averaging is one job (one task on the only
+         * partition, or a barrier stage), when a job runs each step.
+         */
         private final AveragingServer server;
         /** The logs of each round of the epoch whose task ran last. */
         private double[][] roundLogs;
@@ -249,9 +253,8 @@ public final class SparkTrainer {
             this.stepsPerSync = Math.max(averagingFrequency, 1);
             int stepsPerEpoch = shards.steps(batches.batchSize());
             this.syncsPerEpoch = (stepsPerEpoch + stepsPerSync - 1) / stepsPerSync;
-            this.server = averagingFrequency > 0 && shards.partitions() > 1 && shards.fitAtOnce()
+            this.server = averagingFrequency > 0 && (shards.partitions() == 1 || shards.fitAtOnce())
                     ? AveragingServer.start(spark.sparkContext().conf()) : null;
-            this.epochPerJob = averagingFrequency > 0 && (shards.partitions() == 1 || server != null);
         }
 
         @Override
@@ -278,7 +281,7 @@ public final class SparkTrainer {
 
         @Override
         public double[] train(int epoch, int step) {
-            if (epochPerJob) {
+            if (server != null) {
                 if (step == 0) {
                     roundLogs = averagingEpoch(epoch);
                 }
@@ -325,37 +328,63 @@ public final class SparkTrainer {
          * All rounds of parameter averaging of {@code epoch} in one job (see
          * {@link ShardSteps#averagingEpoch}): one task on the only partition, or one task per
          * partition, all at once in a barrier stage, exchanging their results each round through
-         * the fit's {@link AveragingServer}; the model ends with the epoch's state.
+         * the fit's {@link AveragingServer}. The tasks fetch the starting state from the server,
+         * and the task whose result Spark returns has handed its final state in to it; the model
+         * ends with that state.
          *
          * @return each round's logs
          */
         private double[][] averagingEpoch(int epoch) {
-            Blocks state = ModelState.capture(model, true);
+            server.publish(epoch, ModelState.capture(model, true));
             ExecutorModels.Source source = ExecutorModels.config(model);
             ShardSteps.Batches b = batches;
             long iterations = model.getOptimizer().iterations();
             int frequency = averagingFrequency;
             int rounds = syncsPerEpoch;
-            ShardSteps.Epoch result;
-            if (server == null) {
-                result = shards.each(shard -> ShardSteps.averagingEpoch(shard, source, state, iterations, b, epoch, frequency, rounds,
-                        null)).get(0);
+            AveragingServer.Address at = server.address();
+            Finished result;
+            if (shards.partitions() == 1) {
+                result = shards.each(shard -> {
+                    try (AveragingServer.Client exchange = AveragingServer.Client.open(at, 0)) {
+                        ShardSteps.Epoch mine = ShardSteps.averagingEpoch(shard, source, exchange.state(epoch), iterations, b, epoch,
+                                frequency, rounds, null);
+                        Finished finished = Finished.handIn(exchange, epoch, mine);
+                        exchange.done();
+                        return finished;
+                    }
+                }).get(0);
             } else {
-                AveragingServer.Address at = server.address();
                 int partitions = shards.partitions();
                 result = shards.together((shard, context) -> {
                     try (AveragingServer.Client exchange = AveragingServer.Client.connect(at, context.stageId(),
                             context.stageAttemptNumber(), context.partitionId(), partitions)) {
-                        ShardSteps.Epoch mine = ShardSteps.averagingEpoch(shard, source, state, iterations, b, epoch, frequency, rounds,
-                                exchange::exchange);
+                        ShardSteps.Epoch mine = ShardSteps.averagingEpoch(shard, source, exchange.state(epoch), iterations, b, epoch,
+                                frequency, rounds, exchange::exchange);
+                        // Every task ends with the same state: the driver takes partition 0's.
+                        Finished finished = context.partitionId() == 0 ? Finished.handIn(exchange, epoch, mine) : null;
                         exchange.done();
-                        return mine;
+                        return finished;
                     }
                 });
             }
-            ModelState.restore(model, result.state(), true);
+            ModelState.restore(model, server.take(epoch, result.taskAttempt()), true);
             model.getOptimizer().setIterations(result.iterations());
             return result.logs();
+        }
+    }
+
+    /**
+     * What an epoch run as one job returns through Spark: its rounds' logs and the optimizer's step
+     * count after it; its final state went to the {@link AveragingServer}, under the task attempt
+     * that computed it.
+     */
+    private record Finished(double[][] logs, long iterations, long taskAttempt) implements Serializable {
+
+        /** Hands {@code epoch}'s final state from {@code mine} in to the server, as this task attempt's. */
+        static Finished handIn(AveragingServer.Client exchange, long epoch, ShardSteps.Epoch mine) {
+            long taskAttempt = TaskContext.get().taskAttemptId();
+            exchange.handIn(epoch, taskAttempt, mine.state());
+            return new Finished(mine.logs(), mine.iterations(), taskAttempt);
         }
     }
 

@@ -87,6 +87,19 @@ final class Sums implements Serializable {
         return steps;
     }
 
+    /** Whether this holds tensors of a float32 model ({@link Blocks#areFloats}). */
+    boolean floatTensors() {
+        return tensors != null && tensors.areFloats();
+    }
+
+    /**
+     * This sum with its tensors replaced by their mean rounded to floats ({@link Blocks#meanAsFloats}):
+     * for a sum of float32 tensors, the same {@link #meanTensors} a float32 model restores.
+     */
+    Sums withFloatMean() {
+        return new Sums(tensors.meanAsFloats(samples), logs, samples, steps);
+    }
+
     /** Each tensor's sample-weighted mean. */
     Blocks meanTensors() {
         return tensors.divide(samples);

@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The parameter averaging server's protocol with tasks played by threads: each task of a round
+ * The parameter averaging server's protocol with tasks played by threads: a task fetches the
+ * epoch's starting state and hands its final state in, bit for bit; each task of a round
  * gets the sum of every partition's result, added in partition order exactly as the driver adds
  * them between jobs; a task that leaves, a newer stage attempt or a silent peer ends the round
  * with an error naming why, never a hang.
@@ -42,7 +43,9 @@ class AveragingServerTest {
                     CompletableFuture<Sums> first = task(server, 0, 0, () -> Sums.of(List.of(K.constant(A, 5)), new double[] {0.5}, 7, 2));
                     CompletableFuture<Sums> second = task(server, 0, 1, () -> Sums.of(List.of(K.constant(B, 5)), new double[] {1.5}, 3, 1));
                     for (Sums got : List.of(first.join(), second.join())) {
-                        assertArrayEquals(expected.meanTensors().values(0), got.meanTensors().values(0), 0, floatx);
+                        // What a task restores: the mean, in the model's float type.
+                        assertArrayEquals(expected.meanTensors().tensor(0, K.dtype(), new int[] {5}).toDoubleArray(),
+                                got.meanTensors().tensor(0, K.dtype(), new int[] {5}).toDoubleArray(), 0, floatx);
                         assertArrayEquals(expected.meanLogs(), got.meanLogs(), 0);
                         assertEquals(10, got.samples());
                         assertEquals(2, got.steps());
@@ -51,6 +54,51 @@ class AveragingServerTest {
                 return null;
             });
         }
+    }
+
+    @Test
+    @Timeout(60)
+    void aTaskFetchesThePublishedStateAndTheDriverTakesTheStateItHandsInBitForBit() {
+        for (String floatx : List.of("float32", "float64")) {
+            K.withFloatx(floatx, () -> {
+                try (TensorScope scope = TensorScope.open(); AveragingServer server = AveragingServer.start(conf("30s"))) {
+                    Blocks start = Blocks.of(List.of(K.constant(A, 5), K.constant(B, 5)), 1);
+                    Blocks end = Blocks.of(List.of(K.constant(B, 5), K.constant(A, 5)), 1);
+                    server.publish(3, start);
+                    Blocks fetched = CompletableFuture.supplyAsync(() -> {
+                        try (AveragingServer.Client client = AveragingServer.Client.open(server.address(), 0)) {
+                            Blocks state = client.state(3);
+                            client.handIn(3, 42, end);
+                            client.done();
+                            return state;
+                        }
+                    }).join();
+                    Blocks taken = server.take(3, 42);
+                    for (int i = 0; i < 2; i++) {
+                        assertArrayEquals(start.values(i), fetched.values(i), 0, floatx);
+                        assertArrayEquals(end.values(i), taken.values(i), 0, floatx);
+                    }
+                    IllegalStateException again = assertThrows(IllegalStateException.class, () -> server.take(3, 42));
+                    assertTrue(again.getMessage().contains("Task attempt 42 of epoch 3"), again.getMessage());
+                }
+                return null;
+            });
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aTaskOfAnEpochThatIsNotRunningIsRefusedNamingTheEpochs() {
+        K.withFloatx("float64", () -> {
+            try (TensorScope scope = TensorScope.open(); AveragingServer server = AveragingServer.start(conf("30s"));
+                 AveragingServer.Client late = AveragingServer.Client.open(server.address(), 1)) {
+                server.publish(3, Blocks.of(List.of(K.constant(A, 5)), 1));
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> late.state(2));
+                assertTrue(e.getMessage().contains("partition 1") && e.getMessage().contains("epoch 2 is not running (epoch 3 is)"),
+                        e.getMessage());
+            }
+            return null;
+        });
     }
 
     @Test

@@ -25,16 +25,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SparkTrainerFaultTest {
 
-    /** Calls of the activation in partition 1's first attempts left before one of them fails; 0 = never. */
+    /** Calls of the activation in the failing partition's first attempts left before one of them fails; 0 = never. */
     private static final AtomicInteger CALLS_BEFORE_FAILURE = new AtomicInteger();
+    /** The partition whose task fails. */
+    private static final AtomicInteger FAILING_PARTITION = new AtomicInteger();
     private static final AtomicInteger FAILURES = new AtomicInteger();
 
     static {
-        // An activation that, while armed, fails the first attempt of a task on partition 1 once:
+        // An activation that, while armed, fails the first attempt of a task on the failing partition once:
         // a task failure in the middle of training, with no hook in the trainer.
         Activations.register("tanh_failing_once", x -> {
             TaskContext task = TaskContext.get();
-            if (task != null && task.partitionId() == 1 && task.attemptNumber() == 0
+            if (task != null && task.partitionId() == FAILING_PARTITION.get() && task.attemptNumber() == 0
                     && CALLS_BEFORE_FAILURE.get() > 0 && CALLS_BEFORE_FAILURE.decrementAndGet() == 0) {
                 FAILURES.incrementAndGet();
                 throw new IllegalStateException("a task failing on purpose");
@@ -45,18 +47,25 @@ class SparkTrainerFaultTest {
 
     @Test
     void aTaskFailingOnceIsRetriedAndItsShardCountsOnce() {
-        assertRetriedAndCountedOnce(new SparkTrainer(LocalSpark.session()));
+        assertRetriedAndCountedOnce(new SparkTrainer(LocalSpark.session()), 2);
     }
 
     @Test
     void aTaskFailingOnceInParameterAveragingIsRetriedAndItsShardCountsOnce() {
-        assertRetriedAndCountedOnce(new SparkTrainer(LocalSpark.session()).parameterAveraging(2));
+        assertRetriedAndCountedOnce(new SparkTrainer(LocalSpark.session()).parameterAveraging(2), 2);
     }
 
-    private static void assertRetriedAndCountedOnce(SparkTrainer trainer) {
+    @Test
+    void aTaskFailingOnceInParameterAveragingOnTheOnlyPartitionIsRetriedAndItsShardCountsOnce() {
+        assertRetriedAndCountedOnce(new SparkTrainer(LocalSpark.session()).parameterAveraging(2), 1);
+    }
+
+    /** A fit on {@code partitions} partitions whose last partition's task fails once trains as the fit without a failure. */
+    private static void assertRetriedAndCountedOnce(SparkTrainer trainer, int partitions) {
         K.withFloatx("float64", () -> {
             double[][] x = LocalSpark.features(64, 4, 5);
-            Dataset<Row> data = LocalSpark.dataset(x, LocalSpark.oneHot(x, 3), 2, LocalSpark.DOUBLES, LocalSpark.DOUBLES);
+            Dataset<Row> data = LocalSpark.dataset(x, LocalSpark.oneHot(x, 3), partitions, LocalSpark.DOUBLES, LocalSpark.DOUBLES);
+            FAILING_PARTITION.set(partitions - 1);
             try (Sequential clean = model(); Sequential faulty = model()) {
                 SparkTrainerEquivalenceTest.copyWeights(clean, faulty);
                 History expected = trainer.fit(clean, data, "features", "label", SparkTrainerEquivalenceTest.options());
