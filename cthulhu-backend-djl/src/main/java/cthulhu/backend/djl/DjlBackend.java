@@ -593,16 +593,20 @@ public final class DjlBackend implements Backend {
     }
 
     /**
-     * {@inheritDoc} libtorch's {@code linear} on a transposed view of the kernel: one {@code addmm}.
-     * An input that another thread made (threads serving one shared input) is read through this
-     * thread's own view of it ({@link DjlTensor#operandIn}), so that the result is made in this
-     * thread's manager, not under the lock of the input's.
+     * {@inheritDoc} libtorch's {@code linear} on the kernel transposed: one {@code addmm}. An
+     * input that another thread made (threads serving one shared input) is read through this
+     * thread's own array for it ({@link DjlTensor#operandIn}), so that the result is made in this
+     * thread's manager, not under the lock of the input's; a small kernel and bias (a serving
+     * model's) are read through this stripe's own copies ({@link DjlTensor#transposedIn}), so that
+     * threads sharing the model do not update the same reference counts on every call.
      */
     @Override
     public Tensor dense(Tensor x, Tensor kernel, Tensor bias) {
         int stripe = STRIPE.get();
-        PtNDArray input = djl(x).operandIn(manager(stripe), stripe, STRIPES);
-        return wrap(JniUtils.linear(input, djl(kernel).transposed(), bias == null ? null : nd(bias)), x.dtype());
+        PtNDManager own = manager(stripe);
+        PtNDArray input = djl(x).operandIn(own, stripe, STRIPES);
+        PtNDArray b = bias == null ? null : djl(bias).operandIn(own, stripe, STRIPES);
+        return wrap(JniUtils.linear(input, djl(kernel).transposedIn(own, stripe, STRIPES), b), x.dtype());
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
 
 
 /**
@@ -25,10 +26,24 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class DjlTensor extends Tensor {
 
     private final PtNDArray array;
-    /** The transposed view {@link #transposed()} made, kept for the next dense layer call; null until then. */
+    /**
+     * Tensors of at most this many elements get a copy of their own for each stripe of threads
+     * that reads them in a dense layer ({@link #operandIn}, {@link #transposedIn}); larger ones
+     * are read through views of the one array. Every libtorch operation on a view updates the
+     * shared tensor's reference and version counters (atomic operations), so threads serving one
+     * small model passed those counters' cache lines between cores on every call; a product over
+     * more elements than this outweighs that, and a copy per stripe would multiply its memory.
+     */
+    static final long COPIED_ELEMENTS = 1 << 16;
+
+    /** The one transposed view {@link #transposedIn} made, kept for the next dense layer call; null until then. */
     private volatile PtNDArray transposed;
-    /** The views {@link #operandIn} made, by stripe of threads; null until the first. */
-    private volatile AtomicReferenceArray<PtNDArray> views;
+    /**
+     * The arrays {@link #operandIn} and {@link #transposedIn} made for stripes of threads: for
+     * stripe {@code s} of {@code n}, its operand at {@code s} and its transpose at {@code n + s};
+     * null until the first.
+     */
+    private volatile AtomicReferenceArray<PtNDArray> stripeArrays;
     /** The autograd graph of the convolution or pooling that made this tensor, closed with it; null if none. */
     private volatile DjlWindows.Graph graph;
     /** The open graphs of the convolutions that read this tensor, for their gradients; guarded by {@code this}. */
@@ -75,22 +90,34 @@ public final class DjlTensor extends Tensor {
     }
 
     /**
-     * The transpose of this rank-2 tensor, as a view made once and kept: the tensor is immutable,
-     * so the dense layer's {@code linear}, which takes its weight transposed, need not make a
-     * view (two native calls) on every call with the same kernel, as a serving model does.
+     * The transpose of this rank-2 tensor for a dense layer's {@code linear} (which takes its
+     * weight transposed) run by {@code stripe} (one of {@code stripes}) into {@code manager}, that
+     * stripe's sub-manager: one view if that manager holds this tensor (the thread that made it,
+     * as in training) or it has more than {@link #COPIED_ELEMENTS} elements; else a copy with the
+     * transpose's strides that the manager holds, made once per stripe. Both are kept until this
+     * tensor is closed: the tensor is immutable, so a serving model does not make a view (two
+     * native calls) on every call.
      *
      * @throws IllegalStateException if the tensor is closed
      */
-    PtNDArray transposed() {
-        requireOpen();
+    PtNDArray transposedIn(PtNDManager manager, int stripe, int stripes) {
+        PtNDArray a = array();
+        if (a.getManager() == manager || a.size() > COPIED_ELEMENTS) {
+            return transposed(a);
+        }
+        PtNDArray kept = stripeArray(stripes + stripe);
+        return kept != null ? kept : makeStripeArray(stripes + stripe, stripes, () -> copy(a, true, manager));
+    }
+
+    /** The one transposed view of {@code a}, this tensor's array, made under the lock and read without it. */
+    private PtNDArray transposed(PtNDArray a) {
         PtNDArray t = transposed;
         if (t != null && !t.isReleased()) {
             return t;
         }
-        // Made under the lock so that threads serving one model share one view; read without it.
         synchronized (this) {
             if (transposed == null || transposed.isReleased()) {
-                transposed = JniUtils.transpose(array, 0, 1);
+                transposed = JniUtils.transpose(a, 0, 1);
             }
             return transposed;
         }
@@ -98,11 +125,12 @@ public final class DjlTensor extends Tensor {
 
     /**
      * The array for an operation whose result is to belong to {@code manager}, the sub-manager of
-     * {@code stripe} (one of {@code stripes}): the array itself if that manager holds it, else a
-     * view of it (libtorch's {@code detach}: the same storage, reference counted) that the manager
-     * holds, made once per stripe and kept until this tensor is closed. libtorch's results join
-     * their first operand's manager: a tensor that threads share (one request's input served by
-     * many threads, a constant) would otherwise have each of them take its manager's lock twice
+     * {@code stripe} (one of {@code stripes}): the array itself if that manager holds it, else an
+     * array that the manager holds, made once per stripe and kept until this tensor is closed: a
+     * copy for at most {@link #COPIED_ELEMENTS} elements (see there), else a view (libtorch's
+     * {@code detach}: the same storage, reference counted). libtorch's results join their first
+     * operand's manager: a tensor that threads share (one request's input served by many
+     * threads, a model's bias) would otherwise have each of them take its manager's lock twice
      * per operation, once when the result is made and once when it moves to the thread's own
      * manager, and with more threads than cores they queue on it behind holders that are not running.
      *
@@ -113,22 +141,48 @@ public final class DjlTensor extends Tensor {
         if (a.getManager() == manager) {
             return a;
         }
-        AtomicReferenceArray<PtNDArray> v = views;
-        PtNDArray view = v == null ? null : v.get(stripe);
-        if (view != null && !view.isReleased()) {
+        PtNDArray kept = stripeArray(stripe);
+        return kept != null ? kept : makeStripeArray(stripe, stripes, () -> {
+            if (a.size() <= COPIED_ELEMENTS) {
+                return copy(a, false, manager);
+            }
+            PtNDArray view = JniUtils.detachGradient(a);
+            view.attach(manager);
             return view;
+        });
+    }
+
+    /** The array kept at {@code slot} of {@link #stripeArrays}, or null if none is. */
+    private PtNDArray stripeArray(int slot) {
+        AtomicReferenceArray<PtNDArray> arrays = stripeArrays;
+        PtNDArray a = arrays == null ? null : arrays.get(slot);
+        return a == null || a.isReleased() ? null : a;
+    }
+
+    /** The array at {@code slot} of {@link #stripeArrays}, made by {@code make} under the lock if there is none yet. */
+    private synchronized PtNDArray makeStripeArray(int slot, int stripes, Supplier<PtNDArray> make) {
+        if (stripeArrays == null) {
+            stripeArrays = new AtomicReferenceArray<>(2 * stripes);
         }
-        synchronized (this) {
-            if (views == null) {
-                views = new AtomicReferenceArray<>(stripes);
-            }
-            view = views.get(stripe);
-            if (view == null || view.isReleased()) {
-                view = JniUtils.detachGradient(a);
-                view.attach(manager);
-                views.set(stripe, view);
-            }
-            return view;
+        PtNDArray a = stripeArrays.get(slot);
+        if (a == null || a.isReleased()) {
+            a = make.get();
+            stripeArrays.set(slot, a);
+        }
+        return a;
+    }
+
+    /**
+     * A copy of {@code a} (transposed if {@code transpose}, with the transpose's strides, which
+     * libtorch's {@code clone} keeps) held by {@code manager}, made from a detached view so that
+     * it records no autograd history of {@code a}.
+     */
+    private static PtNDArray copy(PtNDArray a, boolean transpose, PtNDManager manager) {
+        try (PtNDArray detached = JniUtils.detachGradient(a);
+             PtNDArray t = transpose ? JniUtils.transpose(detached, 0, 1) : null) {
+            PtNDArray copy = JniUtils.clone(transpose ? t : detached);
+            copy.attach(manager);
+            return copy;
         }
     }
 
@@ -179,11 +233,11 @@ public final class DjlTensor extends Tensor {
             if (transposed != null) {
                 transposed.close();
             }
-            if (views != null) {
-                for (int i = 0; i < views.length(); i++) {
-                    PtNDArray view = views.get(i);
-                    if (view != null) {
-                        view.close();
+            if (stripeArrays != null) {
+                for (int i = 0; i < stripeArrays.length(); i++) {
+                    PtNDArray a = stripeArrays.get(i);
+                    if (a != null) {
+                        a.close();
                     }
                 }
             }

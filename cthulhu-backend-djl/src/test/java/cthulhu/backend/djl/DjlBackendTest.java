@@ -192,20 +192,64 @@ class DjlBackendTest {
     }
 
     @Test
-    void denseReadsAnInputMadeOnAnotherThreadThroughViewsFreedWithIt() throws Exception {
+    void denseReadsTensorsMadeOnAnotherThreadThroughArraysFreedWithThem() throws Exception {
         int before = backend.openArrays();
         Tensor kernel = backend.fromArray(new float[] {1, 2, 3, 4, 5, 6}, new int[] {2, 3}, DType.FLOAT32);
         Tensor bias = backend.fromArray(new float[] {0.5f, -1, 2}, new int[] {3}, DType.FLOAT32);
         Tensor columns = backend.fromArray(new float[] {1, 3, 2, 4}, new int[] {2, 2}, DType.FLOAT32);
         // a strided view, [[1, 2], [3, 4]], so that the threads' views are of a tensor that is not contiguous
         Tensor x = backend.transpose(columns, new int[] {1, 0});
+        for (float[] result : denseOnFourThreads(x, kernel, bias, 200)) {
+            // reference: x · kernel + bias worked out by hand
+            assertArrayEquals(new float[] {9.5f, 11, 17, 19.5f, 25, 35}, result);
+        }
+        x.close();
+        columns.close();
+        kernel.close();
+        bias.close();
+        assertEquals(before, backend.openArrays());
+    }
+
+    @Test
+    void denseReadsALargeKernelMadeOnAnotherThreadAndLeavesNothingOpen() throws Exception {
+        int before = backend.openArrays();
+        int units = (int) (DjlTensor.COPIED_ELEMENTS / 2 + 1);
+        float[] k = new float[2 * units];
+        float[] bi = new float[units];
+        for (int j = 0; j < units; j++) {
+            k[j] = j % 7 - 3;
+            k[units + j] = j % 5 * 0.5f;
+            bi[j] = j % 3 - 1;
+        }
+        Tensor kernel = backend.fromArray(k, new int[] {2, units}, DType.FLOAT32);
+        Tensor bias = backend.fromArray(bi, new int[] {units}, DType.FLOAT32);
+        float[] xs = {1, 2, -1, 0.5f};
+        Tensor x = backend.fromArray(xs, new int[] {2, 2}, DType.FLOAT32);
+        // reference: x · kernel + bias as a loop; every term is a small multiple of 0.25, so exact in float32
+        float[] expected = new float[2 * units];
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < units; j++) {
+                expected[i * units + j] = xs[2 * i] * k[j] + xs[2 * i + 1] * k[units + j] + bi[j];
+            }
+        }
+        for (float[] result : denseOnFourThreads(x, kernel, bias, 20)) {
+            assertArrayEquals(expected, result);
+        }
+        x.close();
+        kernel.close();
+        bias.close();
+        assertEquals(before, backend.openArrays());
+    }
+
+    /** The last of {@code calls} results of {@code dense(x, kernel, bias)} on each of four pool threads. */
+    private List<float[]> denseOnFourThreads(Tensor x, Tensor kernel, Tensor bias, int calls) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            List<Future<float[]>> results = new ArrayList<>();
+            List<Future<float[]>> futures = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
-                results.add(pool.submit(() -> {
+                futures.add(pool.submit(() -> {
                     float[] last = null;
-                    for (int i = 0; i < 200; i++) {
+                    for (int i = 0; i < calls; i++) {
                         try (Tensor y = backend.dense(x, kernel, bias)) {
                             last = y.toFloatArray();
                         }
@@ -213,18 +257,14 @@ class DjlBackendTest {
                     return last;
                 }));
             }
-            for (Future<float[]> result : results) {
-                // reference: x · kernel + bias worked out by hand
-                assertArrayEquals(new float[] {9.5f, 11, 17, 19.5f, 25, 35}, result.get());
+            List<float[]> results = new ArrayList<>();
+            for (Future<float[]> f : futures) {
+                results.add(f.get());
             }
+            return results;
         } finally {
             pool.shutdown();
         }
-        x.close();
-        columns.close();
-        kernel.close();
-        bias.close();
-        assertEquals(before, backend.openArrays());
     }
 
     @Test
