@@ -21,11 +21,14 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 import java.util.Arrays;
 import java.util.Collection;
@@ -41,22 +44,21 @@ import java.util.concurrent.TimeUnit;
  * against {@link Sequential#predict}. {@link #main} runs the JMH benchmarks below and prints a
  * table with Spark's overhead as a ratio ({@code spark / plain − 1}).
  *
- * <p><b>Method.</b> One measured operation is a whole fit of {@value #SHORT_FIT} or
- * {@value #LONG_FIT} epochs (the reading of the rows into cached shards, once per fit,
- * included); or one {@code predict} of every row. An epoch's time is the difference of the two
- * fits over the {@value #LONG_FIT} − {@value #SHORT_FIT} epochs between them, and a fit's setup
- * is what the short fit takes beyond its epoch, so that the table shows both what each epoch
- * costs and what each fit costs once; it also gives the overhead of the whole
- * {@value #LONG_FIT}-epoch fit as measured. Each benchmark runs in its own JVM with its own
- * Spark session and times {@value #WARMUPS} warm-up operations — so that the JIT has compiled
+ * <p><b>Method.</b> One measured operation is a whole fit of {@value #EPOCHS} epochs (the reading
+ * of the rows into cached shards, once per fit, included), or one {@code predict} of every row.
+ * Besides the fit's time, a callback on the driver times each epoch after the fit's first as it
+ * runs ({@link EpochTimes}: on Spark the epoch's jobs run inside it), so that the table shows what
+ * each epoch costs — the figure the overhead target is about — and what each fit costs once: its
+ * setup is the fit less {@value #EPOCHS} such epochs. Each benchmark runs in its own JVM with its
+ * own Spark session and times {@value #WARMUPS} warm-up operations — so that the JIT has compiled
  * the training step, the Spark job path and the serialisers, and every thread and pool exists —
- * then {@value #MEASUREMENTS} measured ones ({@code predict}, being short, three times as many
- * of each), and reports their mean with a 99.9 % confidence interval. The fixed cost of one
+ * then {@value #MEASUREMENTS} measured ones ({@code predict}, being short, three times as many of
+ * each), and reports their mean with a 99.9 % confidence interval. The fixed cost of one
  * synchronisation is estimated from the epochs at averaging frequencies 8 and 128, which run
  * the same local steps in 16 times as many or as few rounds. The machine's other load moves
  * all figures; the ratios, measured in one run, move less.
  *
- * <p>Run from the repository root (about ten minutes on two cores):
+ * <p>Run from the repository root (about four minutes on two cores):
  * {@code mvn -q -B -pl cthulhu-spark -am test-compile exec:exec -Dexec.executable=java -Dspark.bench.skip=false}; JMH options
  * go in {@code -Dbench.args="…"}.
  */
@@ -69,7 +71,7 @@ public class SparkOverheadBenchmark {
 
     /** Warm-up and measured operations of each benchmark. */
     static final int WARMUPS = 4;
-    static final int MEASUREMENTS = 6;
+    static final int MEASUREMENTS = 10;
 
     /** Training rows, features, hidden units, classes, per-step batch. */
     static final int ROWS = 8192;
@@ -77,17 +79,8 @@ public class SparkOverheadBenchmark {
     static final int HIDDEN = 256;
     static final int CLASSES = 10;
     static final int BATCH = 32;
-    /** The epochs of the short and the long measured fit. */
-    static final int SHORT_FIT = 1;
-    static final int LONG_FIT = 4;
-
     /** The epochs of one measured fit. */
-    @State(Scope.Benchmark)
-    public static class Length {
-        /** {@value #SHORT_FIT} or {@value #LONG_FIT}. */
-        @Param({"1", "4"})
-        public int epochs;
-    }
+    static final int EPOCHS = 4;
 
     /** The model and its data as tensors, for training and predicting without Spark. */
     @State(Scope.Benchmark)
@@ -173,20 +166,20 @@ public class SparkOverheadBenchmark {
         return m;
     }
 
-    static FitOptions options(Length length) {
-        return new FitOptions().epochs(length.epochs).batchSize(BATCH).seed(1).verbose(0);
+    static FitOptions options() {
+        return new FitOptions().epochs(EPOCHS).batchSize(BATCH).seed(1).verbose(0).callbacks(EpochTimes.CALLBACK);
     }
 
     /** A fit of {@link Sequential#fit} on tensors, without Spark. */
     @Benchmark
-    public Object fitWithoutSpark(Plain s, Length length) {
-        return s.model.fit(s.x, s.y, options(length));
+    public Object fitWithoutSpark(Plain s) {
+        return s.model.fit(s.x, s.y, options());
     }
 
     /** A fit of {@link SparkTrainer#fit}, the reading of the rows included. */
     @Benchmark
-    public Object fitOnSpark(Training s, Length length) {
-        return s.trainer.fit(s.model, s.data, "features", "label", options(length));
+    public Object fitOnSpark(Training s) {
+        return s.trainer.fit(s.model, s.data, "features", "label", options());
     }
 
     /** {@link Sequential#predict} of every row, in batches of {@value SparkTrainer#DEFAULT_PREDICT_BATCH_SIZE}. */
@@ -213,27 +206,34 @@ public class SparkOverheadBenchmark {
      * @param args JMH's command-line options, e.g. {@code fitOnSpark -p sync=params-8 -prof stack}
      */
     public static void main(String[] args) throws RunnerException, CommandLineOptionException {
-        Collection<RunResult> results = new Runner(new CommandLineOptions(args)).run();
+        Options options = new OptionsBuilder().parent(new CommandLineOptions(args)).addProfiler(EpochTimes.class).build();
+        Collection<RunResult> results = new Runner(options).run();
         Map<String, double[]> ms = new LinkedHashMap<>();
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
             String master = r.getParams().getParam("master");
             String sync = r.getParams().getParam("sync");
-            String epochs = r.getParams().getParam("epochs");
-            ms.put(name + (master == null ? "" : " " + master) + (sync == null ? "" : " " + sync) + (epochs == null ? "" : " e" + epochs),
-                    new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
+            String key = name + (master == null ? "" : " " + master) + (sync == null ? "" : " " + sync);
+            ms.put(key, new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
+            Result epoch = r.getSecondaryResults().get(EpochTimes.RESULT);
+            if (epoch != null) {
+                ms.put(key + " epoch", new double[] {epoch.getScore(), epoch.getScoreError()});
+            }
         }
         System.out.println(table(ms));
     }
 
-    /** The table of {@code ms}: benchmark (with its parameters) → mean milliseconds and the half-width of its interval. */
+    /**
+     * The table of {@code ms}: benchmark (with its parameters) → mean milliseconds and the
+     * half-width of its interval, and for a fit, key + " epoch" → its epochs' mean the same way.
+     */
     static String table(Map<String, double[]> ms) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "MLP %d-%d-%d-%d, %d rows, batch %d per partition, Adam, float32, backend %s;"
-                        + " epoch = (fit of %d epochs − fit of %d) / %d, setup = fit of %d − epoch%n%n",
-                FEATURES, HIDDEN, HIDDEN, CLASSES, ROWS, BATCH, K.backend(), LONG_FIT, SHORT_FIT, LONG_FIT - SHORT_FIT, SHORT_FIT));
+                        + " epoch = an epoch after a fit's first, timed as it runs; setup = %d-epoch fit − %d epochs%n%n",
+                FEATURES, HIDDEN, HIDDEN, CLASSES, ROWS, BATCH, K.backend(), EPOCHS, EPOCHS));
         sb.append(String.format(Locale.ROOT, "| training | epoch (ms) | Spark overhead per epoch | setup per fit (ms) | %d-epoch fit (ms) |"
-                + " Spark overhead of the fit |%n| --- | ---: | ---: | ---: | ---: | ---: |%n", LONG_FIT));
+                + " Spark overhead of the fit |%n| --- | ---: | ---: | ---: | ---: | ---: |%n", EPOCHS));
         double[][] plain = split(ms, "fitWithoutSpark");
         if (plain != null) {
             sb.append(String.format(Locale.ROOT, "| fit without Spark | %s | — | %s | %s | — |%n", plusMinus(plain[0]), plusMinus(plain[1]),
@@ -241,11 +241,10 @@ public class SparkOverheadBenchmark {
         }
         Map<String, double[][]> onSpark = new LinkedHashMap<>();
         for (String key : ms.keySet()) {
-            if (key.startsWith("fitOnSpark ")) {
-                String config = key.substring("fitOnSpark ".length(), key.lastIndexOf(' '));
-                double[][] split = split(ms, "fitOnSpark " + config);
+            if (key.startsWith("fitOnSpark ") && !key.endsWith(" epoch")) {
+                double[][] split = split(ms, key);
                 if (split != null) {
-                    onSpark.put(config, split);
+                    onSpark.put(key.substring("fitOnSpark ".length()), split);
                 }
             }
         }
@@ -280,19 +279,17 @@ public class SparkOverheadBenchmark {
     }
 
     /**
-     * The epoch, the setup and the long fit of benchmark {@code name}, each as {mean, half-width}
-     * (the half-widths of a difference added in quadrature), or null when either fit is missing.
+     * The epoch, the setup and the fit of benchmark {@code key}, each as {mean, half-width} (the
+     * setup's half-width from the fit's and the epochs' in quadrature), or null when either is missing.
      */
-    private static double[][] split(Map<String, double[]> ms, String name) {
-        double[] shortFit = ms.get(name + " e" + SHORT_FIT);
-        double[] longFit = ms.get(name + " e" + LONG_FIT);
-        if (shortFit == null || longFit == null) {
+    private static double[][] split(Map<String, double[]> ms, String key) {
+        double[] fit = ms.get(key);
+        double[] epoch = ms.get(key + " epoch");
+        if (fit == null || epoch == null) {
             return null;
         }
-        int between = LONG_FIT - SHORT_FIT;
-        double[] epoch = {(longFit[0] - shortFit[0]) / between, Math.hypot(longFit[1], shortFit[1]) / between};
-        double[] setup = {shortFit[0] - SHORT_FIT * epoch[0], Math.hypot(shortFit[1], SHORT_FIT * epoch[1])};
-        return new double[][] {epoch, setup, longFit};
+        double[] setup = {fit[0] - EPOCHS * epoch[0], Math.hypot(fit[1], EPOCHS * epoch[1])};
+        return new double[][] {epoch, setup, fit};
     }
 
     private static String plusMinus(double[] score) {
