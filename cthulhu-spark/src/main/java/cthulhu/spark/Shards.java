@@ -28,9 +28,12 @@ import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * A dataset made ready for training or evaluation: its (features, labels) read into one cached
@@ -207,8 +210,7 @@ final class Shards implements AutoCloseable {
      * The sum of {@code task}'s results over the shards, on the executors' backend and float type. When
      * {@code treeReduce} at {@code treeDepth} would send every partition's result straight to the
      * driver (few partitions), this is one job whose results the driver adds as they arrive —
-     * {@code treeReduce}'s plan without its per-call inspection of its closures' bytecode, a cost
-     * paid every synchronisation; else it is {@code treeReduce}.
+     * {@code treeReduce}'s plan without its closures ({@link #runJob}); else it is {@code treeReduce}.
      */
     Sums sum(Task task, int treeDepth) {
         PerPartition perPartition = new PerPartition(worker, task);
@@ -218,18 +220,32 @@ final class Shards implements AutoCloseable {
             return SparkTrainer.call(() -> rdd.map(perPartition::one).treeReduce(Sums::add, treeDepth));
         }
         Sums[] total = {Sums.none()};
-        AbstractFunction2<Object, Sums, BoxedUnit> add = new AbstractFunction2<>() {
+        runJob(rdd.rdd(), perPartition, Sums.class, (partition, result) -> total[0] = total[0].add(result));
+        return total[0];
+    }
+
+    /**
+     * Runs {@code perPartition} on every partition of {@code target} in one job, handing each
+     * partition's result to {@code handler} on the driver as it arrives. It calls
+     * {@code SparkContext.runJob} with function objects rather than an RDD action such as
+     * {@code collect}: Spark's closure cleaner inspects the bytecode of an action's Scala closure
+     * on every call (about 7 ms a job on two cores), a cost every synchronisation would pay, and of
+     * a function object it only checks that it serialises.
+     */
+    private static <T, U> void runJob(org.apache.spark.rdd.RDD<T> target,
+                                      AbstractFunction2<TaskContext, scala.collection.Iterator<T>, U> perPartition, Class<U> type,
+                                      BiConsumer<Integer, U> handler) {
+        AbstractFunction2<Object, U, BoxedUnit> handle = new AbstractFunction2<>() {
             @Override
-            public BoxedUnit apply(Object partition, Sums result) {
-                total[0] = total[0].add(result);
+            public BoxedUnit apply(Object partition, U result) {
+                handler.accept((Integer) partition, result);
                 return BoxedUnit.UNIT;
             }
         };
         SparkTrainer.call(() -> {
-            rdd.context().runJob(rdd.rdd(), perPartition, add, ClassTag$.MODULE$.apply(Sums.class));
+            target.context().runJob(target, perPartition, handle, ClassTag$.MODULE$.apply(type));
             return null;
         });
-        return total[0];
     }
 
     /** A task over one partition: its shards' results, added up. */
@@ -265,8 +281,38 @@ final class Shards implements AutoCloseable {
 
     /** {@code task}'s result for each shard, in partition order, on the executors' backend and float type. */
     <R> List<R> each(Each<R> task) {
-        Worker w = worker;
-        return SparkTrainer.call(() -> rdd.map(shard -> w.run(() -> task.apply(shard))).collect());
+        List<List<R>> perPartition = new ArrayList<>(Collections.nCopies(rdd.getNumPartitions(), null));
+        runJob(rdd.rdd(), new PerShard<>(worker, task), listClass(), perPartition::set);
+        return perPartition.stream().flatMap(List::stream).toList();
+    }
+
+    /** {@code List.class} as the class of lists of {@code R}, for a job's result type. */
+    @SuppressWarnings("unchecked")
+    private static <R> Class<List<R>> listClass() {
+        return (Class<List<R>>) (Class<?>) List.class;
+    }
+
+    /** A task over one partition: its shards' results, in order. */
+    private static final class PerShard<R> extends AbstractFunction2<TaskContext, scala.collection.Iterator<Shard>, List<R>>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Worker worker;
+        private final Each<R> task;
+
+        PerShard(Worker worker, Each<R> task) {
+            this.worker = worker;
+            this.task = task;
+        }
+
+        @Override
+        public List<R> apply(TaskContext context, scala.collection.Iterator<Shard> shards) {
+            List<R> results = new ArrayList<>();
+            while (shards.hasNext()) {
+                Shard shard = shards.next();
+                results.add(worker.run(() -> task.apply(shard)));
+            }
+            return results;
+        }
     }
 
     /**
@@ -295,7 +341,19 @@ final class Shards implements AutoCloseable {
     <R> R together(Together<R> task) {
         JavaRDD<Object> atOnce = rdd.rdd().barrier().mapPartitions(new AtOnce<>(worker, task), false, ClassTag$.MODULE$.apply(Object.class))
                 .toJavaRDD();
-        return (R) SparkTrainer.call(() -> atOnce.keyBy(result -> 0).partitionBy(new ByIndex(1)).values().collect()).get(0);
+        Object[] result = new Object[1];
+        runJob(atOnce.keyBy(r -> 0).partitionBy(new ByIndex(1)).values().rdd(), new First(), Object.class, (partition, first) -> result[0] = first);
+        return (R) result[0];
+    }
+
+    /** The first element of a partition. */
+    private static final class First extends AbstractFunction2<TaskContext, scala.collection.Iterator<Object>, Object> implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Object apply(TaskContext context, scala.collection.Iterator<Object> elements) {
+            return elements.next();
+        }
     }
 
     /** A barrier task: {@link Together} on its partition's shard, the result kept from partition 0 only. */
