@@ -202,8 +202,8 @@ final class Shards implements AutoCloseable {
     }
 
     /** What a task computes from its shard. */
-    interface Task extends Serializable {
-        Sums apply(Shard shard);
+    interface Each<R> extends Serializable {
+        R apply(Shard shard);
     }
 
     /**
@@ -212,15 +212,19 @@ final class Shards implements AutoCloseable {
      * driver (few partitions), this is one job whose results the driver adds as they arrive —
      * {@code treeReduce}'s plan without its closures ({@link #runJob}); else it is {@code treeReduce}.
      */
-    Sums sum(Task task, int treeDepth) {
-        PerPartition perPartition = new PerPartition(worker, task);
+    Sums sum(Each<Sums> task, int treeDepth) {
         int k = rdd.getNumPartitions();
         int scale = Math.max((int) Math.ceil(Math.pow(k, 1.0 / treeDepth)), 2);
         if (k > scale + Math.ceil((double) k / scale)) {
-            return SparkTrainer.call(() -> rdd.map(perPartition::one).treeReduce(Sums::add, treeDepth));
+            Worker w = worker;
+            return SparkTrainer.call(() -> rdd.map(shard -> w.run(() -> task.apply(shard))).treeReduce(Sums::add, treeDepth));
         }
         Sums[] total = {Sums.none()};
-        runJob(rdd.rdd(), perPartition, Sums.class, (partition, result) -> total[0] = total[0].add(result));
+        runJob(rdd.rdd(), new PerShard<>(worker, task), Shards.<Sums>listClass(), (partition, results) -> {
+            for (Sums result : results) {
+                total[0] = total[0].add(result);
+            }
+        });
         return total[0];
     }
 
@@ -246,37 +250,6 @@ final class Shards implements AutoCloseable {
             target.context().runJob(target, perPartition, handle, ClassTag$.MODULE$.apply(type));
             return null;
         });
-    }
-
-    /** A task over one partition: its shards' results, added up. */
-    private static final class PerPartition extends AbstractFunction2<TaskContext, scala.collection.Iterator<Shard>, Sums>
-            implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final Worker worker;
-        private final Task task;
-
-        PerPartition(Worker worker, Task task) {
-            this.worker = worker;
-            this.task = task;
-        }
-
-        Sums one(Shard shard) {
-            return worker.run(() -> task.apply(shard));
-        }
-
-        @Override
-        public Sums apply(TaskContext context, scala.collection.Iterator<Shard> shards) {
-            Sums total = Sums.none();
-            while (shards.hasNext()) {
-                total = total.add(one(shards.next()));
-            }
-            return total;
-        }
-    }
-
-    /** What a task computes from its shard, for {@link #each}. */
-    interface Each<R> extends Serializable {
-        R apply(Shard shard);
     }
 
     /** {@code task}'s result for each shard, in partition order, on the executors' backend and float type. */

@@ -42,6 +42,12 @@ class SparkTrainerEquivalenceTest {
         K.withFloatx("float64", () -> assertMatchesSingleMachine(new SparkTrainer(LocalSpark.session()), () -> new Adam()));
     }
 
+    /** Eight partitions at tree depth 2 combine their results through {@code treeReduce}, not on the driver as they arrive. */
+    @Test
+    void gradientAveragingCombinedThroughTreeReduceIsTheLargeBatchStepToo() {
+        K.withFloatx("float64", () -> assertMatchesSingleMachine(new SparkTrainer(LocalSpark.session()), () -> new Adam(), 8));
+    }
+
     @Test
     void parameterAveragingEveryStepWithPlainSgdIsTheLargeBatchStep() {
         K.withFloatx("float64", () -> assertMatchesSingleMachine(
