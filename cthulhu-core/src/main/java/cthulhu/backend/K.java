@@ -177,8 +177,17 @@ public final class K {
      * @throws IllegalArgumentException if {@code data.length} is not the product of {@code shape}
      */
     public static Tensor constant(float[] data, int... shape) {
+        return constant(dtype(), data, shape);
+    }
+
+    /**
+     * A tensor of the given row-major values, stored as {@code dtype}.
+     *
+     * @throws IllegalArgumentException if {@code data.length} is not the product of {@code shape}
+     */
+    public static Tensor constant(DType dtype, float[] data, int... shape) {
         checkLength(data.length, shape);
-        return TensorScope.track(currentBackend().fromArray(data, shape.clone(), dtype()));
+        return TensorScope.track(currentBackend().fromArray(data, shape.clone(), dtype));
     }
 
     /**

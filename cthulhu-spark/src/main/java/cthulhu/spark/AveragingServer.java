@@ -177,6 +177,8 @@ final class AveragingServer implements AutoCloseable {
         Group g = null;
         int partition = -1;
         int round = 0;
+        // Why the task left before saying it is done; null once it has.
+        String left = "its connection closed";
         try (s; DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
              DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()))) {
             if (in.readInt() != MAGIC) {
@@ -184,59 +186,56 @@ final class AveragingServer implements AutoCloseable {
             }
             while (true) {
                 byte kind = in.readByte();
+                Object answer;
                 if (kind == DONE) {
+                    left = null;
                     return;
-                }
-                if (kind == FETCH) {
-                    Object state = fetch(in.readLong());
-                    if (state instanceof String refusal) {
-                        reply(out, FAILED, refusal.getBytes(StandardCharsets.UTF_8));
-                        return;
+                } else if (kind == FETCH) {
+                    answer = fetch(in.readLong());
+                    if (answer instanceof byte[] state) {
+                        reply(out, STATE, state);
                     }
-                    reply(out, STATE, (byte[]) state);
                 } else if (kind == HAND_IN) {
                     long epochOf = in.readLong();
                     long taskAttempt = in.readLong();
-                    String refusal = handIn(epochOf, taskAttempt, decode(body(in), Blocks.class));
-                    if (refusal != null) {
-                        reply(out, FAILED, refusal.getBytes(StandardCharsets.UTF_8));
-                        return;
+                    answer = handIn(epochOf, taskAttempt, decode(body(in), Blocks.class));
+                    if (answer == null) {
+                        reply(out, TAKEN, new byte[0]);
                     }
-                    reply(out, TAKEN, new byte[0]);
                 } else if (kind == JOIN && g == null) {
                     int stage = in.readInt();
                     int attempt = in.readInt();
                     partition = in.readInt();
                     int partitions = in.readInt();
-                    Object joined = join(stage, attempt, partition, partitions);
-                    if (joined instanceof String refusal) {
-                        reply(out, FAILED, refusal.getBytes(StandardCharsets.UTF_8));
-                        return;
+                    answer = join(stage, attempt, partition, partitions);
+                    if (answer instanceof Group joined) {
+                        g = joined;
                     }
-                    g = (Group) joined;
                 } else if (kind == ROUND && g != null) {
-                    Object sum = g.add(this, partition, round, decode(body(in), Sums.class));
-                    if (sum instanceof String failure) {
-                        reply(out, FAILED, failure.getBytes(StandardCharsets.UTF_8));
-                        return;
+                    answer = g.add(this, partition, round, decode(body(in), Sums.class));
+                    if (answer instanceof byte[] sum) {
+                        reply(out, SUM, sum);
+                        round++;
                     }
-                    reply(out, SUM, (byte[]) sum);
-                    round++;
                 } else {
                     // Only a task of this fit speaks to the server, in this order: anything else is not one.
+                    left = "it sent a message out of order";
+                    return;
+                }
+                if (answer instanceof String refusal) {
+                    reply(out, FAILED, refusal.getBytes(StandardCharsets.UTF_8));
+                    left = "it was refused: " + refusal;
                     return;
                 }
             }
         } catch (IOException | RuntimeException e) {
-            if (g != null) {
-                synchronized (this) {
-                    g.fail("the task of partition " + partition + " left in round " + round + " ("
-                            + (e instanceof EOFException ? "its connection closed" : e.toString()) + ")");
-                    notifyAll();
-                }
-            }
+            left = e instanceof EOFException ? "its connection closed" : e.toString();
         } finally {
             synchronized (this) {
+                if (g != null && left != null) {
+                    g.fail("the task of partition " + partition + " left in round " + round + " (" + left + ")");
+                    notifyAll();
+                }
                 connections.remove(s);
             }
         }
@@ -452,7 +451,7 @@ final class AveragingServer implements AutoCloseable {
                 out.writeByte(FETCH);
                 out.writeLong(epoch);
                 out.flush();
-                return decode(reply(STATE, "fetching the starting state of epoch " + epoch), Blocks.class);
+                return decode(awaitReply(STATE, "fetching the starting state of epoch " + epoch), Blocks.class);
             } catch (IOException e) {
                 throw lost("fetching the starting state of epoch " + epoch, e);
             }
@@ -473,7 +472,7 @@ final class AveragingServer implements AutoCloseable {
                 out.writeInt(bytes.length);
                 out.write(bytes);
                 out.flush();
-                reply(TAKEN, "handing in the final state of epoch " + epoch);
+                awaitReply(TAKEN, "handing in the final state of epoch " + epoch);
             } catch (IOException e) {
                 throw lost("handing in the final state of epoch " + epoch, e);
             }
@@ -492,7 +491,7 @@ final class AveragingServer implements AutoCloseable {
                 out.writeInt(bytes.length);
                 out.write(bytes);
                 out.flush();
-                Sums sum = decode(reply(SUM, "round " + round), Sums.class);
+                Sums sum = decode(awaitReply(SUM, "round " + round), Sums.class);
                 round++;
                 return sum;
             } catch (SocketTimeoutException e) {
@@ -506,7 +505,7 @@ final class AveragingServer implements AutoCloseable {
         }
 
         /** The body of the server's reply, which must be of kind {@code expected}, to what this task was {@code doing}. */
-        private byte[] reply(byte expected, String doing) throws IOException {
+        private byte[] awaitReply(byte expected, String doing) throws IOException {
             byte kind = in.readByte();
             byte[] body = body(in);
             if (kind != expected) {

@@ -3,7 +3,6 @@ package cthulhu.spark;
 import cthulhu.backend.DType;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
-import cthulhu.backend.TensorScope;
 
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -77,7 +76,7 @@ final class Blocks implements Serializable {
     /** Block {@code i} as a new tensor of {@code dtype} and {@code shape}, in the open scope. */
     Tensor tensor(int i, DType dtype, int[] shape) {
         if (floats != null && scale == 1) {
-            return TensorScope.track(K.currentBackend().fromArray(floats[i], shape.clone(), dtype));
+            return K.constant(dtype, floats[i], shape);
         }
         return K.constant(dtype, values(i), shape);
     }

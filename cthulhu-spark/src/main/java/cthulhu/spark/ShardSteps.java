@@ -29,11 +29,12 @@ final class ShardSteps {
     }
 
     /**
-     * What an epoch of parameter averaging run as one task reports: each round's logs (loss and
+     * What an epoch of parameter averaging run as one task ends with: each round's logs (loss and
      * metrics) averaged over the round's samples, the weights and optimizer state after the last
-     * round, and the optimizer's step count then.
+     * round, and the optimizer's step count then. It stays in the task, which hands the state in
+     * to the {@link AveragingServer}.
      */
-    record Epoch(double[][] logs, Blocks state, long iterations) implements Serializable {
+    record Epoch(double[][] logs, Blocks state, long iterations) {
     }
 
     private ShardSteps() {
