@@ -136,7 +136,7 @@ class ConvolutionTest extends ConformanceTestBase {
         return Reference.stored(Reference.uniform(new int[] {c.cout()}, -1, 1, seed));
     }
 
-    /** {@code y[…, co] + bias[co]} over a channels-last {@code y} of {@code channels} channels. */
+    /** {@code y[…, co] + bias[co]} over a channels-last {@code y} of {@code bias.length} channels. */
     private static double[] plusBias(double[] y, double[] bias) {
         double[] out = y.clone();
         for (int i = 0; i < out.length; i++) {
