@@ -4,15 +4,12 @@ import org.apache.spark.SparkConf;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
+import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.ObjectInputFilter;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -22,6 +19,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +33,9 @@ import java.util.Map;
  * compressed and broadcast by Spark) and its result. In a barrier stage each task also sends
  * its partition's result every round and receives the sum of all partitions' results, added in
  * partition order — the same sum on every task, computed once — so a round costs a round trip
- * to the driver.
+ * to the driver. Values travel as their raw bytes ({@link Blocks#write}), streamed between the
+ * tensors' copies and the socket, and what a task sends must have the published state's block
+ * lengths, so no message can make the driver allocate more than a state.
  *
  * <p>The tasks of one stage attempt form a group. A task of a newer attempt (Spark reruns a
  * failed barrier stage whole) ends the older group, whose tasks are told so; a task that
@@ -62,16 +62,22 @@ final class AveragingServer implements AutoCloseable {
     private static final byte STATE = 3;
     private static final byte TAKEN = 4;
 
-    private static final ObjectInputFilter SHIPPED = ObjectInputFilter.Config.createFilter("cthulhu.spark.Sums;cthulhu.spark.Blocks;[D;!*");
+    /** The buffer of each end's socket streams: a state of a megabyte goes through in few system calls. */
+    private static final int BUFFER = 1 << 16;
 
     private final ServerSocket socket;
     private final Address address;
     private final List<Socket> connections = new ArrayList<>();
     private Group group;
     private boolean closed;
-    /** The epoch whose starting state is {@link #published}, serialised; -1 before the first. */
+    /** The epoch whose starting state is {@link #published}, written out; -1 before the first. */
     private long epoch = -1;
     private byte[] published;
+    /**
+     * The number of values in each block of the published state: what every state and round
+     * result a task sends must have; null before the first epoch, when nothing is accepted.
+     */
+    private int[] layout;
     /** The final states tasks handed in for {@link #epoch}, by the task attempt that ran them. */
     private final Map<Long, Blocks> handedIn = new HashMap<>();
 
@@ -112,7 +118,8 @@ final class AveragingServer implements AutoCloseable {
      */
     synchronized void publish(long epoch, Blocks state) {
         this.epoch = epoch;
-        this.published = encode(state);
+        this.published = bytes(BUFFER, out -> state.write(out, 1));
+        this.layout = state.lengths();
         handedIn.clear();
     }
 
@@ -179,8 +186,8 @@ final class AveragingServer implements AutoCloseable {
         int round = 0;
         // Why the task left before saying it is done; null once it has.
         String left = "its connection closed";
-        try (s; DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
-             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()))) {
+        try (s; DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), BUFFER));
+             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), BUFFER))) {
             if (in.readInt() != MAGIC) {
                 return;
             }
@@ -198,7 +205,7 @@ final class AveragingServer implements AutoCloseable {
                 } else if (kind == HAND_IN) {
                     long epochOf = in.readLong();
                     long taskAttempt = in.readLong();
-                    answer = handIn(epochOf, taskAttempt, decode(body(in), Blocks.class));
+                    answer = handIn(epochOf, taskAttempt, Blocks.read(in, layout()));
                     if (answer == null) {
                         reply(out, TAKEN, new byte[0]);
                     }
@@ -212,7 +219,7 @@ final class AveragingServer implements AutoCloseable {
                         g = joined;
                     }
                 } else if (kind == ROUND && g != null) {
-                    answer = g.add(this, partition, round, decode(body(in), Sums.class));
+                    answer = g.add(this, partition, round, Sums.read(in, layout()));
                     if (answer instanceof byte[] sum) {
                         reply(out, SUM, sum);
                         round++;
@@ -241,7 +248,7 @@ final class AveragingServer implements AutoCloseable {
         }
     }
 
-    /** The serialised starting state of {@code epochOf}, or why there is none. */
+    /** The written-out starting state of {@code epochOf}, or why there is none. */
     private synchronized Object fetch(long epochOf) {
         if (closed) {
             return "the fit on the driver ended";
@@ -261,10 +268,16 @@ final class AveragingServer implements AutoCloseable {
         return null;
     }
 
-    private static byte[] body(DataInputStream in) throws IOException {
-        byte[] body = new byte[in.readInt()];
-        in.readFully(body);
-        return body;
+    /**
+     * The published state's block lengths, which what a task sends must have.
+     *
+     * @throws IOException before the first epoch is published: nothing a task sends is expected then
+     */
+    private synchronized int[] layout() throws IOException {
+        if (layout == null) {
+            throw new IOException("no epoch has started");
+        }
+        return layout;
     }
 
     /** The group of {@code stage}'s {@code attempt} with this task in it, or why the task cannot join. */
@@ -306,7 +319,7 @@ final class AveragingServer implements AutoCloseable {
         /** Each partition's result of the current round, null until it arrives. */
         Sums[] results;
         int arrived;
-        /** Rounds completed; the sum of the last one, serialised, in {@link #sum}. */
+        /** Rounds completed; the sum of the last one, written out, in {@link #sum}. */
         long completed;
         byte[] sum;
         String failure;
@@ -331,7 +344,7 @@ final class AveragingServer implements AutoCloseable {
 
         /**
          * Adds {@code partition}'s result to the round, waits for the others, and returns the
-         * round's sum serialised (its tensors, when every partition's are a float32 model's, as
+         * round's sum written out (its tensors, when every partition's are a float32 model's, as
          * their mean rounded to floats), or why the group failed.
          */
         Object add(AveragingServer server, int partition, int round, Sums result) throws IOException {
@@ -342,14 +355,13 @@ final class AveragingServer implements AutoCloseable {
                 results[partition] = result;
                 long waitingFor = completed;
                 if (++arrived == partitions) {
-                    Sums total = Sums.none();
-                    boolean floats = true;
-                    for (Sums r : results) {
-                        total = total.add(r);
-                        floats &= r.samples() == 0 || r.floatTensors();
-                    }
+                    List<Sums> parts = Arrays.asList(results);
+                    boolean floats = parts.stream().allMatch(r -> r.samples() == 0 || r.floatTensors())
+                            && parts.stream().anyMatch(r -> r.samples() > 0);
                     // A float32 model restores the mean as floats: sent so, the reply is half the sum's doubles.
-                    sum = encode(floats && total.samples() > 0 ? total.withFloatMean() : total);
+                    int size = server.published.length + BUFFER;
+                    sum = floats ? bytes(size, out -> Sums.writeFloatMean(out, parts))
+                            : bytes(size, parts.stream().reduce(Sums.none(), Sums::add)::write);
                     results = new Sums[partitions];
                     arrived = 0;
                     completed++;
@@ -392,8 +404,8 @@ final class AveragingServer implements AutoCloseable {
             this.address = address;
             this.partition = partition;
             this.socket = socket;
-            this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
-            this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER));
+            this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), BUFFER));
         }
 
         /**
@@ -451,7 +463,8 @@ final class AveragingServer implements AutoCloseable {
                 out.writeByte(FETCH);
                 out.writeLong(epoch);
                 out.flush();
-                return decode(awaitReply(STATE, "fetching the starting state of epoch " + epoch), Blocks.class);
+                awaitReply(STATE, "fetching the starting state of epoch " + epoch);
+                return Blocks.read(in, null);
             } catch (IOException e) {
                 throw lost("fetching the starting state of epoch " + epoch, e);
             }
@@ -465,12 +478,10 @@ final class AveragingServer implements AutoCloseable {
          */
         void handIn(long epoch, long taskAttempt, Blocks state) {
             try {
-                byte[] bytes = encode(state);
                 out.writeByte(HAND_IN);
                 out.writeLong(epoch);
                 out.writeLong(taskAttempt);
-                out.writeInt(bytes.length);
-                out.write(bytes);
+                state.write(out, 1);
                 out.flush();
                 awaitReply(TAKEN, "handing in the final state of epoch " + epoch);
             } catch (IOException e) {
@@ -486,12 +497,11 @@ final class AveragingServer implements AutoCloseable {
          */
         Sums exchange(Sums mine) {
             try {
-                byte[] bytes = encode(mine);
                 out.writeByte(ROUND);
-                out.writeInt(bytes.length);
-                out.write(bytes);
+                mine.write(out);
                 out.flush();
-                Sums sum = decode(awaitReply(SUM, "round " + round), Sums.class);
+                awaitReply(SUM, "round " + round);
+                Sums sum = Sums.read(in, null);
                 round++;
                 return sum;
             } catch (SocketTimeoutException e) {
@@ -504,15 +514,19 @@ final class AveragingServer implements AutoCloseable {
             }
         }
 
-        /** The body of the server's reply, which must be of kind {@code expected}, to what this task was {@code doing}. */
-        private byte[] awaitReply(byte expected, String doing) throws IOException {
+        /**
+         * Reads the head of the server's reply to what this task was {@code doing}, which must be of
+         * kind {@code expected}; its body follows in the stream.
+         */
+        private void awaitReply(byte expected, String doing) throws IOException {
             byte kind = in.readByte();
-            byte[] body = body(in);
+            int length = in.readInt();
             if (kind != expected) {
+                byte[] body = new byte[length];
+                in.readFully(body);
                 throw new IllegalStateException("Parameter averaging failed in " + doing + " for the task of partition "
                         + partition + " on executor " + Worker.executor() + ": " + new String(body, StandardCharsets.UTF_8));
             }
-            return body;
         }
 
         private IllegalStateException lost(String doing, IOException e) {
@@ -538,29 +552,20 @@ final class AveragingServer implements AutoCloseable {
         }
     }
 
-    private static byte[] encode(Serializable shipped) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(shipped);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot serialise " + shipped.getClass().getSimpleName() + " for the parameter averaging server: "
-                    + e.getMessage(), e);
-        }
-        return bytes.toByteArray();
+    /** Something written to a stream once, to be sent as it is to every task that asks. */
+    private interface Written {
+        void to(DataOutput out) throws IOException;
     }
 
-    private static <T> T decode(byte[] bytes, Class<T> type) throws IOException {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-            // Whoever reaches the port can send bytes: they may only be what a task ships.
-            in.setObjectInputFilter(SHIPPED);
-            Object read = in.readObject();
-            if (!type.isInstance(read)) {
-                throw new IOException("Expected a " + type.getSimpleName() + ", got a " + read.getClass().getSimpleName());
-            }
-            return type.cast(read);
-        } catch (ClassNotFoundException e) {
-            throw new IOException("Not a " + type.getSimpleName() + ": " + e.getMessage(), e);
+    /** What {@code written} writes, in an array first sized for {@code size} bytes. */
+    private static byte[] bytes(int size, Written written) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(size);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            written.to(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write a message of the parameter averaging server: " + e.getMessage(), e);
         }
+        return bytes.toByteArray();
     }
 
     private static void closeQuietly(AutoCloseable c) {

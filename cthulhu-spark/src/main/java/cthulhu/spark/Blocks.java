@@ -4,12 +4,15 @@ import cthulhu.backend.DType;
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
 
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
@@ -22,6 +25,8 @@ import java.util.List;
 final class Blocks implements Serializable {
 
     private static final long serialVersionUID = 1L;
+    /** The size of the buffer values are converted through on their way to and from bytes. */
+    private static final int CHUNK_BYTES = 1 << 16;
 
     /** The values as floats, each times {@link #scale}; null when they are {@link #doubles}. */
     private transient float[][] floats;
@@ -65,11 +70,8 @@ final class Blocks implements Serializable {
         if (floats == null) {
             return doubles[i];
         }
-        float[] f = floats[i];
-        double[] out = new double[f.length];
-        for (int j = 0; j < f.length; j++) {
-            out[j] = (double) f[j] * scale;
-        }
+        double[] out = new double[floats[i].length];
+        copyInto(out, i, 0, out.length);
         return out;
     }
 
@@ -87,21 +89,63 @@ final class Blocks implements Serializable {
     }
 
     /**
-     * These values divided by {@code divisor} and rounded to floats, held as those floats times
-     * {@code divisor}: of a sum of a float32 model's values, the mean that model restores
-     * ({@link #divide} then {@link #tensor} as float32 give these floats exactly), in half the
-     * bytes of the sum's doubles.
+     * Writes the sum of {@code parts}, added in their order, divided by {@code divisor} and rounded
+     * to floats, as {@link #write} writes floats times the scale {@code divisor}: of float32
+     * models' values weighted by their sample counts, with the total count as divisor, the mean
+     * those models restore ({@link #read}, {@link #divide}, then {@link #tensor} as float32 give
+     * these floats exactly), in half the bytes of the sum's doubles. One pass over the values,
+     * computing each sum exactly as {@link #add} does, with no array of sums.
      */
-    Blocks meanAsFloats(double divisor) {
-        float[][] out = new float[size()][];
-        for (int i = 0; i < out.length; i++) {
-            double[] a = values(i);
-            out[i] = new float[a.length];
-            for (int j = 0; j < a.length; j++) {
-                out[i][j] = (float) (a[j] / divisor);
+    static void writeMean(DataOutput out, List<Blocks> parts, double divisor) throws IOException {
+        Blocks first = parts.get(0);
+        int[] lengths = first.lengths();
+        out.writeInt(lengths.length);
+        out.writeBoolean(true);
+        out.writeDouble(divisor);
+        byte[] chunk = new byte[CHUNK_BYTES];
+        FloatBuffer view = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        double[] sums = new double[view.capacity()];
+        for (int i = 0; i < lengths.length; i++) {
+            out.writeInt(lengths[i]);
+            for (int from = 0; from < lengths[i]; from += sums.length) {
+                int n = Math.min(sums.length, lengths[i] - from);
+                first.copyInto(sums, i, from, n);
+                for (int p = 1; p < parts.size(); p++) {
+                    parts.get(p).addInto(sums, i, from, n);
+                }
+                for (int j = 0; j < n; j++) {
+                    view.put(j, (float) (sums[j] / divisor));
+                }
+                out.write(chunk, 0, n * Float.BYTES);
             }
         }
-        return new Blocks(out, divisor);
+    }
+
+    /** Sets {@code sums[0 … n)} to values {@code from … from + n} of block {@code i}, as doubles. */
+    private void copyInto(double[] sums, int i, int from, int n) {
+        if (floats != null) {
+            float[] f = floats[i];
+            for (int j = 0; j < n; j++) {
+                sums[j] = (double) f[from + j] * scale;
+            }
+        } else {
+            System.arraycopy(doubles[i], from, sums, 0, n);
+        }
+    }
+
+    /** Adds values {@code from … from + n} of block {@code i} to {@code sums[0 … n)}. */
+    private void addInto(double[] sums, int i, int from, int n) {
+        if (floats != null) {
+            float[] f = floats[i];
+            for (int j = 0; j < n; j++) {
+                sums[j] += (double) f[from + j] * scale;
+            }
+        } else {
+            double[] d = doubles[i];
+            for (int j = 0; j < n; j++) {
+                sums[j] += d[from + j];
+            }
+        }
     }
 
     /** These values divided by {@code divisor}; the same floats when the scale is the divisor, since {@code (f · s) / s = f}. */
@@ -130,29 +174,26 @@ final class Blocks implements Serializable {
             }
         }
         for (int i = 0; i < sums.length; i++) {
-            double[] a = sums[i];
-            if (other.floats != null) {
-                float[] b = other.floats[i];
-                double s = other.scale;
-                for (int j = 0; j < a.length; j++) {
-                    a[j] += (double) b[j] * s;
-                }
-            } else {
-                double[] b = other.doubles[i];
-                for (int j = 0; j < a.length; j++) {
-                    a[j] += b[j];
-                }
-            }
+            other.addInto(sums[i], i, 0, sums[i].length);
         }
         return new Blocks(sums);
     }
 
+    /** The number of values in each block. */
+    int[] lengths() {
+        int[] lengths = new int[size()];
+        for (int i = 0; i < lengths.length; i++) {
+            lengths[i] = floats != null ? floats[i].length : doubles[i].length;
+        }
+        return lengths;
+    }
+
     /**
      * Writes these values: floats as they are; doubles as floats times {@code scale} when every
-     * value is exactly such a product, else as doubles. Each block is one run of bytes, which the
-     * stream copies whole rather than value by value.
+     * value is exactly such a product, else as doubles. The bytes go out in chunks of a small
+     * buffer, so that no copy of a whole block is made on the way.
      */
-    void write(ObjectOutputStream out, double scale) throws IOException {
+    void write(DataOutput out, double scale) throws IOException {
         float[][] f = floats;
         double s = this.scale;
         if (f == null && scale != 0 && Double.isFinite(scale)) {
@@ -161,20 +202,28 @@ final class Blocks implements Serializable {
         }
         out.writeInt(size());
         out.writeBoolean(f != null);
+        byte[] chunk = new byte[CHUNK_BYTES];
+        ByteBuffer view = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
         if (f != null) {
             out.writeDouble(s);
             for (float[] block : f) {
-                ByteBuffer bytes = ByteBuffer.allocate(block.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-                bytes.asFloatBuffer().put(block);
                 out.writeInt(block.length);
-                out.write(bytes.array());
+                for (int from = 0; from < block.length; from += CHUNK_BYTES / Float.BYTES) {
+                    int n = Math.min(CHUNK_BYTES / Float.BYTES, block.length - from);
+                    view.clear();
+                    view.asFloatBuffer().put(block, from, n);
+                    out.write(chunk, 0, n * Float.BYTES);
+                }
             }
         } else {
             for (double[] block : doubles) {
-                ByteBuffer bytes = ByteBuffer.allocate(block.length * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-                bytes.asDoubleBuffer().put(block);
                 out.writeInt(block.length);
-                out.write(bytes.array());
+                for (int from = 0; from < block.length; from += CHUNK_BYTES / Double.BYTES) {
+                    int n = Math.min(CHUNK_BYTES / Double.BYTES, block.length - from);
+                    view.clear();
+                    view.asDoubleBuffer().put(block, from, n);
+                    out.write(chunk, 0, n * Double.BYTES);
+                }
             }
         }
     }
@@ -196,28 +245,49 @@ final class Blocks implements Serializable {
         return out;
     }
 
-    /** Reads what {@link #write} wrote. */
-    static Blocks read(ObjectInputStream in) throws IOException {
+    /**
+     * Reads what {@link #write} wrote.
+     *
+     * @param lengths the number of values each block must have, or null to take what comes
+     * @throws IOException when the blocks are not of those lengths
+     */
+    static Blocks read(DataInput in, int[] lengths) throws IOException {
         int size = in.readInt();
-        if (in.readBoolean()) {
-            double scale = in.readDouble();
-            float[][] floats = new float[size][];
-            for (int i = 0; i < size; i++) {
-                floats[i] = new float[in.readInt()];
-                byte[] bytes = new byte[floats[i].length * Float.BYTES];
-                in.readFully(bytes);
-                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(floats[i]);
-            }
-            return new Blocks(floats, scale);
+        if (lengths != null && size != lengths.length) {
+            throw new IOException(size + " blocks of values arrived where " + lengths.length + " were expected");
         }
-        double[][] doubles = new double[size][];
+        boolean asFloats = in.readBoolean();
+        double scale = asFloats ? in.readDouble() : 0;
+        float[][] floats = asFloats ? new float[size][] : null;
+        double[][] doubles = asFloats ? null : new double[size][];
+        byte[] chunk = new byte[CHUNK_BYTES];
+        ByteBuffer view = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < size; i++) {
-            doubles[i] = new double[in.readInt()];
-            byte[] bytes = new byte[doubles[i].length * Double.BYTES];
-            in.readFully(bytes);
-            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(doubles[i]);
+            int length = in.readInt();
+            if (length < 0) {
+                throw new IOException("Block " + i + " claims " + length + " values");
+            }
+            if (lengths != null && length != lengths[i]) {
+                throw new IOException("Block " + i + " has " + length + " values where " + lengths[i] + " were expected");
+            }
+            int width = asFloats ? Float.BYTES : Double.BYTES;
+            if (asFloats) {
+                floats[i] = new float[length];
+            } else {
+                doubles[i] = new double[length];
+            }
+            for (int from = 0; from < length; from += CHUNK_BYTES / width) {
+                int n = Math.min(CHUNK_BYTES / width, length - from);
+                in.readFully(chunk, 0, n * width);
+                view.clear();
+                if (asFloats) {
+                    view.asFloatBuffer().get(floats[i], from, n);
+                } else {
+                    view.asDoubleBuffer().get(doubles[i], from, n);
+                }
+            }
         }
-        return new Blocks(doubles);
+        return asFloats ? new Blocks(floats, scale) : new Blocks(doubles);
     }
 
     private void writeObject(ObjectOutputStream out) throws IOException {
@@ -225,7 +295,7 @@ final class Blocks implements Serializable {
     }
 
     private void readObject(ObjectInputStream in) throws IOException {
-        Blocks read = read(in);
+        Blocks read = read(in, null);
         floats = read.floats;
         scale = read.scale;
         doubles = read.doubles;

@@ -2,10 +2,13 @@ package cthulhu.spark;
 
 import cthulhu.backend.Tensor;
 
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,10 +22,13 @@ final class Sums implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
+    /** More logs than a model's loss and metrics could have: a count above it is not one. */
+    private static final int MAX_LOGS = 1 << 16;
+
     private transient Blocks tensors;
-    private double[] logs;
-    private long samples;
-    private int steps;
+    private transient double[] logs;
+    private transient long samples;
+    private transient int steps;
 
     private Sums(Blocks tensors, double[] logs, long samples, int steps) {
         this.tensors = tensors;
@@ -31,17 +37,81 @@ final class Sums implements Serializable {
         this.steps = steps;
     }
 
-    private void writeObject(ObjectOutputStream out) throws IOException {
-        out.defaultWriteObject();
+    /** Writes this sum; its tensors as {@link Blocks#write} does, the floats scaled by the sample count. */
+    void write(DataOutput out) throws IOException {
+        writeCounts(out);
         out.writeBoolean(tensors != null);
         if (tensors != null) {
             tensors.write(out, samples);
         }
     }
 
+    /**
+     * Writes the sum of {@code parts}, added in their order, as {@link #write} writes it, its
+     * tensors as their mean rounded to floats ({@link Blocks#writeMean}): of float32 models'
+     * results, the {@link #meanTensors} each of those models restores, computed in one pass.
+     *
+     * @param parts results holding float32 tensors ({@link #floatTensors}), or none ({@link #none()})
+     * @throws IllegalArgumentException when no part holds a sample
+     */
+    static void writeFloatMean(DataOutput out, List<Sums> parts) throws IOException {
+        Sums total = none();
+        List<Blocks> tensors = new ArrayList<>();
+        for (Sums part : parts) {
+            if (part.samples > 0) {
+                total = total.samples == 0 ? new Sums(null, part.logs.clone(), part.samples, part.steps) : total.addCounts(part);
+                tensors.add(part.tensors);
+            }
+        }
+        if (tensors.isEmpty()) {
+            throw new IllegalArgumentException("No result holds a sample: there is no mean to write");
+        }
+        total.writeCounts(out);
+        out.writeBoolean(true);
+        Blocks.writeMean(out, tensors, total.samples);
+    }
+
+    private void writeCounts(DataOutput out) throws IOException {
+        out.writeLong(samples);
+        out.writeInt(steps);
+        out.writeInt(logs == null ? -1 : logs.length);
+        for (int i = 0; logs != null && i < logs.length; i++) {
+            out.writeDouble(logs[i]);
+        }
+    }
+
+    /**
+     * Reads what {@link #write} wrote.
+     *
+     * @param lengths the number of values each tensor must have ({@link Blocks#read}), or null to take what comes
+     * @throws IOException when the bytes are not such a sum
+     */
+    static Sums read(DataInput in, int[] lengths) throws IOException {
+        long samples = in.readLong();
+        int steps = in.readInt();
+        int count = in.readInt();
+        if (count < -1 || count > MAX_LOGS) {
+            throw new IOException(count + " logs is not a count of a model's loss and metrics");
+        }
+        double[] logs = count < 0 ? null : new double[count];
+        for (int i = 0; i < count; i++) {
+            logs[i] = in.readDouble();
+        }
+        return new Sums(in.readBoolean() ? Blocks.read(in, lengths) : null, logs, samples, steps);
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        write(out);
+    }
+
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
-        tensors = in.readBoolean() ? Blocks.read(in) : null;
+        Sums read = read(in, null);
+        tensors = read.tensors;
+        logs = read.logs;
+        samples = read.samples;
+        steps = read.steps;
     }
 
     /** Nothing: the identity of {@link #add}. */
@@ -71,6 +141,11 @@ final class Sums implements Serializable {
             return other;
         }
         tensors = tensors.add(other.tensors);
+        return addCounts(other);
+    }
+
+    /** Adds {@code other}'s logs, samples and steps into this one and returns this. */
+    private Sums addCounts(Sums other) {
         for (int i = 0; i < logs.length; i++) {
             logs[i] += other.logs[i];
         }
@@ -90,14 +165,6 @@ final class Sums implements Serializable {
     /** Whether this holds tensors of a float32 model ({@link Blocks#areFloats}). */
     boolean floatTensors() {
         return tensors != null && tensors.areFloats();
-    }
-
-    /**
-     * This sum with its tensors replaced by their mean rounded to floats ({@link Blocks#meanAsFloats}):
-     * for a sum of float32 tensors, the same {@link #meanTensors} a float32 model restores.
-     */
-    Sums withFloatMean() {
-        return new Sums(tensors.meanAsFloats(samples), logs, samples, steps);
     }
 
     /** Each tensor's sample-weighted mean. */

@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * epoch's starting state and hands its final state in, bit for bit; each task of a round
  * gets the sum of every partition's result, added in partition order exactly as the driver adds
  * them between jobs; a task that leaves, a newer stage attempt or a silent peer ends the round
- * with an error naming why, never a hang.
+ * with an error naming why, never a hang; a round whose values are shaped unlike the published
+ * state fails it too.
  */
 class AveragingServerTest {
 
@@ -37,7 +38,7 @@ class AveragingServerTest {
     void twoTasksGetTheSumOfTheirRoundAddedInPartitionOrderBitForBit() {
         for (String floatx : List.of("float32", "float64")) {
             K.withFloatx(floatx, () -> {
-                try (TensorScope scope = TensorScope.open(); AveragingServer server = AveragingServer.start(conf("30s"))) {
+                try (TensorScope scope = TensorScope.open(); AveragingServer server = started("30s")) {
                     Sums expected = Sums.of(List.of(K.constant(A, 5)), new double[] {0.5}, 7, 2)
                             .add(Sums.of(List.of(K.constant(B, 5)), new double[] {1.5}, 3, 1));
                     CompletableFuture<Sums> first = task(server, 0, 0, () -> Sums.of(List.of(K.constant(A, 5)), new double[] {0.5}, 7, 2));
@@ -105,7 +106,7 @@ class AveragingServerTest {
     @Timeout(60)
     void aTaskLeavingMidRoundFailsTheOthersRoundNamingIt() {
         K.withFloatx("float64", () -> {
-            try (AveragingServer server = AveragingServer.start(conf("30s"))) {
+            try (AveragingServer server = started("30s")) {
                 CompletableFuture<Sums> waiting = task(server, 0, 0, AveragingServerTest::result);
                 AveragingServer.Client.connect(server.address(), 7, 0, 1, 2).close();
                 IllegalStateException e = failure(waiting);
@@ -121,7 +122,7 @@ class AveragingServerTest {
     void aNewStageAttemptEndsTheOldOnesRoundAndRunsItsOwn() {
         K.withFloatx("float64", () -> {
             Sums mine = result();
-            try (AveragingServer server = AveragingServer.start(conf("30s"));
+            try (AveragingServer server = started("30s");
                  AveragingServer.Client old0 = AveragingServer.Client.connect(server.address(), 7, 0, 0, 2);
                  AveragingServer.Client old1 = AveragingServer.Client.connect(server.address(), 7, 0, 1, 2)) {
                 CompletableFuture<Sums> round0 = CompletableFuture.supplyAsync(() -> old0.exchange(mine));
@@ -144,12 +145,36 @@ class AveragingServerTest {
     @Timeout(60)
     void aTaskWhosePeerNeverSendsFailsAfterTheTimeoutNamingItsPartition() {
         K.withFloatx("float64", () -> {
-            try (AveragingServer server = AveragingServer.start(conf("300ms"))) {
+            try (AveragingServer server = started("300ms")) {
                 IllegalStateException e = failure(task(server, 0, 0, AveragingServerTest::result));
                 assertTrue(e.getMessage().contains("partition 0") && e.getMessage().contains("waited more than 300 ms"), e.getMessage());
             }
             return null;
         });
+    }
+
+    @Test
+    @Timeout(60)
+    void aRoundOfValuesShapedUnlikeThePublishedStateFailsTheGroupNamingTheLengths() {
+        K.withFloatx("float32", () -> {
+            try (TensorScope scope = TensorScope.open(); AveragingServer server = started("30s")) {
+                CompletableFuture<Sums> waiting = task(server, 0, 0, AveragingServerTest::result);
+                failure(task(server, 0, 1, () -> Sums.of(List.of(K.constant(new double[] {1, 2, 3}, 3)), new double[] {0.5}, 1, 1)));
+                IllegalStateException e = failure(waiting);
+                assertTrue(e.getMessage().contains("task of partition 1 left in round 0")
+                        && e.getMessage().contains("Block 0 has 3 values where 5 were expected"), e.getMessage());
+            }
+            return null;
+        });
+    }
+
+    /** A server whose published state, one block of five values, is what the tasks' rounds carry. */
+    private static AveragingServer started(String timeout) {
+        AveragingServer server = AveragingServer.start(conf(timeout));
+        try (TensorScope scope = TensorScope.open()) {
+            server.publish(0, Blocks.of(List.of(K.constant(A, 5)), 1));
+        }
+        return server;
     }
 
     private static Sums result() {

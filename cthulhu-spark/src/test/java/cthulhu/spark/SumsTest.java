@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -20,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Task results as they travel and add up: a float32 model's values stay floats from the tensors
  * to the bytes and back, and their sample-weighted sums and means equal the same arithmetic done
  * in doubles on the values as read from the tensors — exactly, since every product of a float and
- * a sample count below 2^29 is a double.
+ * a sample count below 2^29 is a double; the mean the averaging server writes in one pass is the
+ * float32 mean of that sum.
  */
 class SumsTest {
 
@@ -68,6 +71,27 @@ class SumsTest {
     }
 
     @Test
+    void theMeanWrittenInOnePassIsTheFloat32MeanOfTheSumInPartitionOrder() {
+        K.withFloatx("float32", () -> {
+            try (TensorScope scope = TensorScope.open()) {
+                List<Sums> parts = List.of(Sums.of(List.of(K.constant(A, 5)), new double[] {1}, 3, 1), Sums.none(),
+                        Sums.of(List.of(K.constant(B, 5)), new double[] {2}, 5, 4), Sums.of(List.of(K.constant(C, 5)), new double[] {3}, 4, 2));
+                Sums written = writtenAndReadBack(parts);
+                // The sum as the driver adds results between jobs, then rounded to the model's floats.
+                Sums added = Sums.none();
+                for (Sums part : parts) {
+                    added = added.add(roundTrip(part));
+                }
+                assertArrayEquals(added.meanTensors().tensor(0, K.dtype(), new int[] {5}).toFloatArray(),
+                        written.meanTensors().tensor(0, K.dtype(), new int[] {5}).toFloatArray(), 0);
+                assertArrayEquals(added.meanLogs(), written.meanLogs(), 0);
+                assertEquals(12, written.samples());
+                assertEquals(4, written.steps());
+            }
+        });
+    }
+
+    @Test
     void float64ValuesThatAreNoFloatsTravelAsDoubles() {
         K.withFloatx("float64", () -> {
             try (TensorScope scope = TensorScope.open()) {
@@ -93,6 +117,17 @@ class SumsTest {
                 assertArrayEquals(a.toFloatArray(), back.toFloatArray(), 0);
             }
         });
+    }
+
+    /** {@link Sums#writeFloatMean} of {@code parts}, read back as a task reads it. */
+    private static Sums writtenAndReadBack(List<Sums> parts) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            Sums.writeFloatMean(new DataOutputStream(bytes), parts);
+            return Sums.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @SuppressWarnings("unchecked")
