@@ -43,6 +43,9 @@ final class Shards implements AutoCloseable {
 
     /** The serialised size above which a source partition counts as holding its rows. */
     private static final int LIGHT_PARTITION_BYTES = 64 * 1024;
+    /** Spark's setting of the attempts a stage may take in a row; {@link #together} gives its job as many. */
+    static final String STAGE_ATTEMPTS_CONF = "spark.stage.maxConsecutiveAttempts";
+    private static final int DEFAULT_STAGE_ATTEMPTS = 4;
 
     private final JavaSparkContext context;
     private final JavaRDD<Shard> rdd;
@@ -306,17 +309,43 @@ final class Shards implements AutoCloseable {
 
     /**
      * {@code task} on every shard at once, in one barrier stage (only when {@link #fitAtOnce}), on
-     * the executors' backend and float type; partition 0's result, which the tasks agree on. The
-     * stage ends in a shuffle of that one result: Spark runs a failed barrier stage again whole when
-     * it is a shuffle map stage, where it would fail the job of a barrier result stage.
+     * the executors' backend and float type; partition 0's result, which the tasks agree on.
+     *
+     * <p>Spark reruns a failed barrier stage only when it is a shuffle map stage; one that ends its
+     * job fails the job. Rather than pay for a second stage every call (about 20 ms on two cores:
+     * the shuffle of the one result, a new stage and its task), this runs the job again when it
+     * fails, up to {@code spark.stage.maxConsecutiveAttempts} attempts in all (default 4, the
+     * attempts Spark gives a barrier stage it reruns), each starting from the same shipped state;
+     * a failure to load the backend, a stopped SparkContext and an interrupted driver thread are not
+     * retried.
+     *
+     * @throws RuntimeException the last attempt's failure, with the earlier ones suppressed in it
      */
     @SuppressWarnings("unchecked")
     <R> R together(Together<R> task) {
-        JavaRDD<Object> atOnce = rdd.rdd().barrier().mapPartitions(new AtOnce<>(worker, task), false, ClassTag$.MODULE$.apply(Object.class))
-                .toJavaRDD();
-        Object[] result = new Object[1];
-        runJob(atOnce.keyBy(r -> 0).partitionBy(new ByIndex(1)).values().rdd(), new First(), Object.class, (partition, first) -> result[0] = first);
-        return (R) result[0];
+        org.apache.spark.rdd.RDD<Object> atOnce = rdd.rdd().barrier().mapPartitions(new AtOnce<>(worker, task), false,
+                ClassTag$.MODULE$.apply(Object.class));
+        int attempts = Math.max(1, context.sc().conf().getInt(STAGE_ATTEMPTS_CONF, DEFAULT_STAGE_ATTEMPTS));
+        List<RuntimeException> failures = new ArrayList<>();
+        while (true) {
+            Object[] result = new Object[1];
+            try {
+                runJob(atOnce, new First(), Object.class, (partition, first) -> {
+                    if (partition == 0) {
+                        result[0] = first;
+                    }
+                });
+                return (R) result[0];
+            } catch (WorkerBackendException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                failures.add(e);
+                if (failures.size() >= attempts || context.sc().isStopped() || Thread.currentThread().isInterrupted()) {
+                    failures.subList(0, failures.size() - 1).forEach(e::addSuppressed);
+                    throw e;
+                }
+            }
+        }
     }
 
     /** The first element of a partition. */
@@ -329,7 +358,7 @@ final class Shards implements AutoCloseable {
         }
     }
 
-    /** A barrier task: {@link Together} on its partition's shard, the result kept from partition 0 only. */
+    /** A barrier task: {@link Together} on its partition's shard, its result the partition's one element. */
     private static final class AtOnce<R> extends AbstractFunction1<scala.collection.Iterator<Shard>, scala.collection.Iterator<Object>>
             implements Serializable {
         private static final long serialVersionUID = 1L;
@@ -346,8 +375,7 @@ final class Shards implements AutoCloseable {
             BarrierTaskContext context = BarrierTaskContext.get();
             Shard shard = shards.next();
             R result = worker.run(() -> task.apply(shard, context));
-            return CollectionConverters.asScala(context.partitionId() == 0 ? List.<Object>of(result).iterator()
-                    : List.<Object>of().iterator());
+            return CollectionConverters.asScala(Collections.<Object>singletonList(result).iterator());
         }
     }
 

@@ -80,7 +80,9 @@ import java.util.function.Supplier;
  * Callbacks and the returned {@link History} run on the driver as in {@link Model#fit(cthulhu.backend.Tensor, cthulhu.backend.Tensor, FitOptions)};
  * one synchronisation is one "batch" for them. A failed task is retried by Spark and recomputes
  * the same batches from the same shipped state — an epoch run as one task starts again from the
- * epoch's starting weights; results are combined from task results, never
+ * epoch's starting weights; an epoch run as a barrier stage, which Spark does not rerun when it
+ * ends its job, is run again whole by the trainer, up to {@code spark.stage.maxConsecutiveAttempts}
+ * attempts (default 4); results are combined from task results, never
  * accumulated as side effects, so a retried shard counts once.
  *
  * <p><b>Executors</b> build the model once per JVM (per concurrent task) and keep it between

@@ -13,15 +13,19 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Failures on the executors: a task that fails once is retried by Spark and its shard counts
- * once; a backend that cannot load there is an error naming the executor and the backend.
+ * Failures on the executors: a task that fails once is retried (by Spark, or with its barrier
+ * stage by the trainer) and its shard counts once; a barrier stage that keeps failing fails the
+ * fit after Spark's number of stage attempts, with every attempt's error; a backend that cannot
+ * load there is an error naming the executor and the backend.
  */
 class SparkTrainerFaultTest {
 
@@ -30,14 +34,16 @@ class SparkTrainerFaultTest {
     /** The partition whose task fails. */
     private static final AtomicInteger FAILING_PARTITION = new AtomicInteger();
     private static final AtomicInteger FAILURES = new AtomicInteger();
+    /** Whether every attempt of a task on the failing partition fails, at its first call of the activation. */
+    private static final AtomicBoolean FAILING_ALWAYS = new AtomicBoolean();
 
     static {
         // An activation that, while armed, fails the first attempt of a task on the failing partition once:
         // a task failure in the middle of training, with no hook in the trainer.
         Activations.register("tanh_failing_once", x -> {
             TaskContext task = TaskContext.get();
-            if (task != null && task.partitionId() == FAILING_PARTITION.get() && task.attemptNumber() == 0
-                    && CALLS_BEFORE_FAILURE.get() > 0 && CALLS_BEFORE_FAILURE.decrementAndGet() == 0) {
+            if (task != null && task.partitionId() == FAILING_PARTITION.get() && (FAILING_ALWAYS.get() || task.attemptNumber() == 0
+                    && CALLS_BEFORE_FAILURE.get() > 0 && CALLS_BEFORE_FAILURE.decrementAndGet() == 0)) {
                 FAILURES.incrementAndGet();
                 throw new IllegalStateException("a task failing on purpose");
             }
@@ -58,6 +64,30 @@ class SparkTrainerFaultTest {
     @Test
     void aTaskFailingOnceInParameterAveragingOnTheOnlyPartitionIsRetriedAndItsShardCountsOnce() {
         assertRetriedAndCountedOnce(new SparkTrainer(LocalSpark.session()).parameterAveraging(2), 1);
+    }
+
+    @Test
+    @Timeout(120)
+    void aBarrierStageFailingOnEveryAttemptFailsTheFitAfterSparksStageAttemptsWithEveryError() {
+        K.withFloatx("float64", () -> {
+            double[][] x = LocalSpark.features(64, 4, 5);
+            Dataset<Row> data = LocalSpark.dataset(x, LocalSpark.oneHot(x, 3), 2, LocalSpark.DOUBLES, LocalSpark.DOUBLES);
+            int attempts = LocalSpark.session().sparkContext().conf().getInt(Shards.STAGE_ATTEMPTS_CONF, 4);
+            FAILING_PARTITION.set(1);
+            int failuresBefore = FAILURES.get();
+            FAILING_ALWAYS.set(true);
+            try (Sequential model = model()) {
+                RuntimeException e = assertThrows(RuntimeException.class, () -> new SparkTrainer(LocalSpark.session())
+                        .parameterAveraging(2).fit(model, data, "features", "label", SparkTrainerEquivalenceTest.options()));
+                assertEquals(failuresBefore + attempts, FAILURES.get(), "one failure per attempt");
+                assertEquals(attempts - 1, e.getSuppressed().length, "the earlier attempts' failures");
+                for (Throwable attempt : Stream.concat(Stream.of(e), Stream.of(e.getSuppressed())).toList()) {
+                    assertTrue(attempt.getMessage().contains("a task failing on purpose"), attempt.getMessage());
+                }
+            } finally {
+                FAILING_ALWAYS.set(false);
+            }
+        });
     }
 
     /** A fit on {@code partitions} partitions whose last partition's task fails once trains as the fit without a failure. */
