@@ -2,6 +2,7 @@ package cthulhu.spark;
 
 import cthulhu.backend.K;
 import cthulhu.backend.Tensor;
+import cthulhu.callbacks.Callback;
 import cthulhu.layers.Daoloth;
 import cthulhu.models.FitOptions;
 import cthulhu.models.Sequential;
@@ -55,8 +56,11 @@ import java.util.concurrent.TimeUnit;
  * then {@value #MEASUREMENTS} measured ones ({@code predict}, being short, three times as many of
  * each), and reports their mean with a 99.9 % confidence interval. The fixed cost of one
  * synchronisation is estimated from the epochs at averaging frequencies 8 and 128, which run
- * the same local steps in 16 times as many or as few rounds. The machine's other load moves
- * all figures; the ratios, measured in one run, move less.
+ * the same local steps in 16 times as many or as few rounds. The machine's speed drifts over the
+ * minutes a run takes (the same {@code fit} by 30 % on the two-core machine these were written
+ * on), so each benchmark on Spark also runs the same fit without Spark before every measured fit,
+ * in its own JVM, and reports its epochs beside: the overhead "in turn" is the ratio of the two,
+ * measured under the same conditions.
  *
  * <p>Run from the repository root (about four minutes on two cores):
  * {@code mvn -q -B -pl cthulhu-spark -am test-compile exec:exec -Dexec.executable=java -Dspark.bench.skip=false}; JMH options
@@ -137,9 +141,10 @@ public class SparkOverheadBenchmark {
     }
 
     /**
-     * {@link OnSpark} with a trainer averaging parameters every k local steps ({@code params-k}).
-     * Gradient averaging runs one Spark job per step, so its epoch is dominated by job latency;
-     * add {@code "gradient"} here to measure it.
+     * {@link OnSpark} with a trainer averaging parameters every k local steps ({@code params-k}),
+     * and the same rows as tensors with a model of its own for the fit without Spark that runs
+     * before each measured fit. Gradient averaging runs one Spark job per step, so its epoch is
+     * dominated by job latency; add {@code "gradient"} here to measure it.
      */
     @State(Scope.Benchmark)
     public static class Training extends OnSpark {
@@ -147,6 +152,27 @@ public class SparkOverheadBenchmark {
         public String sync;
 
         SparkTrainer trainer;
+        final Plain paired = new Plain();
+
+        @Setup(Level.Trial)
+        public void paired() {
+            paired.setUp();
+        }
+
+        /**
+         * The same fit without Spark in this JVM, its epochs reported as
+         * {@value EpochTimes#PAIRED_RESULT}: measured in turn with the fit on Spark, its ratio
+         * to it does not move with the machine's speed from one benchmark to the next.
+         */
+        @Setup(Level.Iteration)
+        public void fitWithoutSparkInTurn() {
+            paired.model.fit(paired.x, paired.y, options(EpochTimes.PAIRED_CALLBACK));
+        }
+
+        @TearDown(Level.Trial)
+        public void closePaired() {
+            paired.tearDown();
+        }
 
         @Setup(Level.Trial)
         public void trainer() {
@@ -166,20 +192,20 @@ public class SparkOverheadBenchmark {
         return m;
     }
 
-    static FitOptions options() {
-        return new FitOptions().epochs(EPOCHS).batchSize(BATCH).seed(1).verbose(0).callbacks(EpochTimes.CALLBACK);
+    static FitOptions options(Callback timer) {
+        return new FitOptions().epochs(EPOCHS).batchSize(BATCH).seed(1).verbose(0).callbacks(timer);
     }
 
     /** A fit of {@link Sequential#fit} on tensors, without Spark. */
     @Benchmark
     public Object fitWithoutSpark(Plain s) {
-        return s.model.fit(s.x, s.y, options());
+        return s.model.fit(s.x, s.y, options(EpochTimes.CALLBACK));
     }
 
     /** A fit of {@link SparkTrainer#fit}, the reading of the rows included. */
     @Benchmark
     public Object fitOnSpark(Training s) {
-        return s.trainer.fit(s.model, s.data, "features", "label", options());
+        return s.trainer.fit(s.model, s.data, "features", "label", options(EpochTimes.CALLBACK));
     }
 
     /** {@link Sequential#predict} of every row, in batches of {@value SparkTrainer#DEFAULT_PREDICT_BATCH_SIZE}. */
@@ -219,29 +245,36 @@ public class SparkOverheadBenchmark {
             if (epoch != null) {
                 ms.put(key + " epoch", new double[] {epoch.getScore(), epoch.getScoreError()});
             }
+            Result paired = r.getSecondaryResults().get(EpochTimes.PAIRED_RESULT);
+            if (paired != null) {
+                ms.put(key + " paired", new double[] {paired.getScore(), paired.getScoreError()});
+            }
         }
         System.out.println(table(ms));
     }
 
     /**
      * The table of {@code ms}: benchmark (with its parameters) → mean milliseconds and the
-     * half-width of its interval, and for a fit, key + " epoch" → its epochs' mean the same way.
+     * half-width of its interval, and for a fit, key + " epoch" → its epochs' mean the same way,
+     * and for a fit on Spark, key + " paired" → the epochs' mean of the fit without Spark run in
+     * turn with it.
      */
     static String table(Map<String, double[]> ms) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "MLP %d-%d-%d-%d, %d rows, batch %d per partition, Adam, float32, backend %s;"
                         + " epoch = an epoch after a fit's first, timed as it runs; setup = %d-epoch fit − %d epochs%n%n",
                 FEATURES, HIDDEN, HIDDEN, CLASSES, ROWS, BATCH, K.backend(), EPOCHS, EPOCHS));
-        sb.append(String.format(Locale.ROOT, "| training | epoch (ms) | Spark overhead per epoch | setup per fit (ms) | %d-epoch fit (ms) |"
-                + " Spark overhead of the fit |%n| --- | ---: | ---: | ---: | ---: | ---: |%n", EPOCHS));
+        sb.append(String.format(Locale.ROOT, "| training | epoch (ms) | Spark overhead per epoch | epoch without Spark in turn (ms) |"
+                + " Spark overhead per epoch, in turn | setup per fit (ms) | %d-epoch fit (ms) | Spark overhead of the fit |%n"
+                + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |%n", EPOCHS));
         double[][] plain = split(ms, "fitWithoutSpark");
         if (plain != null) {
-            sb.append(String.format(Locale.ROOT, "| fit without Spark | %s | — | %s | %s | — |%n", plusMinus(plain[0]), plusMinus(plain[1]),
-                    plusMinus(plain[2])));
+            sb.append(String.format(Locale.ROOT, "| fit without Spark | %s | — | — | — | %s | %s | — |%n", plusMinus(plain[0]),
+                    plusMinus(plain[1]), plusMinus(plain[2])));
         }
         Map<String, double[][]> onSpark = new LinkedHashMap<>();
         for (String key : ms.keySet()) {
-            if (key.startsWith("fitOnSpark ") && !key.endsWith(" epoch")) {
+            if (key.startsWith("fitOnSpark ") && !key.endsWith(" epoch") && !key.endsWith(" paired")) {
                 double[][] split = split(ms, key);
                 if (split != null) {
                     onSpark.put(key.substring("fitOnSpark ".length()), split);
@@ -250,8 +283,10 @@ public class SparkOverheadBenchmark {
         }
         for (Map.Entry<String, double[][]> e : onSpark.entrySet()) {
             double[][] v = e.getValue();
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", e.getKey(), plusMinus(v[0]),
-                    overhead(v[0], plain == null ? null : plain[0]), plusMinus(v[1]), plusMinus(v[2]), overhead(v[2], plain == null ? null : plain[2])));
+            double[] paired = ms.get("fitOnSpark " + e.getKey() + " paired");
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", e.getKey(), plusMinus(v[0]),
+                    overhead(v[0], plain == null ? null : plain[0]), paired == null ? "—" : plusMinus(paired), overhead(v[0], paired),
+                    plusMinus(v[1]), plusMinus(v[2]), overhead(v[2], plain == null ? null : plain[2])));
         }
         for (String master : new String[] {"local[1]", "local[2]"}) {
             double[][] often = onSpark.get(master + " params-8");
