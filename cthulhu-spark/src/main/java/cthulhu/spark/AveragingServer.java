@@ -72,7 +72,7 @@ final class AveragingServer implements AutoCloseable {
     private boolean closed;
     /** The epoch whose starting state is {@link #published}, written out; -1 before the first. */
     private long epoch = -1;
-    private byte[] published;
+    private Bytes published;
     /**
      * The number of values in each block of the published state: what every state and round
      * result a task sends must have; null before the first epoch, when nothing is accepted.
@@ -199,8 +199,8 @@ final class AveragingServer implements AutoCloseable {
                     return;
                 } else if (kind == FETCH) {
                     answer = fetch(in.readLong());
-                    if (answer instanceof byte[] state) {
-                        reply(out, STATE, state);
+                    if (answer instanceof Bytes state) {
+                        state.sendAs(out, STATE);
                     }
                 } else if (kind == HAND_IN) {
                     long epochOf = in.readLong();
@@ -220,8 +220,8 @@ final class AveragingServer implements AutoCloseable {
                     }
                 } else if (kind == ROUND && g != null) {
                     answer = g.add(this, partition, round, Sums.read(in, layout()));
-                    if (answer instanceof byte[] sum) {
-                        reply(out, SUM, sum);
+                    if (answer instanceof Bytes sum) {
+                        sum.sendAs(out, SUM);
                         round++;
                     }
                 } else {
@@ -321,7 +321,7 @@ final class AveragingServer implements AutoCloseable {
         int arrived;
         /** Rounds completed; the sum of the last one, written out, in {@link #sum}. */
         long completed;
-        byte[] sum;
+        Bytes sum;
         String failure;
 
         Group(int stage, int attempt, int partitions) {
@@ -359,7 +359,7 @@ final class AveragingServer implements AutoCloseable {
                     boolean floats = parts.stream().allMatch(r -> r.samples() == 0 || r.floatTensors())
                             && parts.stream().anyMatch(r -> r.samples() > 0);
                     // A float32 model restores the mean as floats: sent so, the reply is half the sum's doubles.
-                    int size = server.published.length + BUFFER;
+                    int size = server.published.size() + BUFFER;
                     sum = floats ? bytes(size, out -> Sums.writeFloatMean(out, parts))
                             : bytes(size, parts.stream().reduce(Sums.none(), Sums::add)::write);
                     results = new Sums[partitions];
@@ -558,14 +558,33 @@ final class AveragingServer implements AutoCloseable {
     }
 
     /** What {@code written} writes, in an array first sized for {@code size} bytes. */
-    private static byte[] bytes(int size, Written written) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(size);
+    private static Bytes bytes(int size, Written written) {
+        Bytes bytes = new Bytes(size);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             written.to(out);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write a message of the parameter averaging server: " + e.getMessage(), e);
         }
-        return bytes.toByteArray();
+        return bytes;
+    }
+
+    /** Bytes written once and sent as they are to every task that asks. */
+    private static final class Bytes extends ByteArrayOutputStream {
+        Bytes(int size) {
+            super(size);
+        }
+
+        /**
+         * Sends these bytes as the body of a reply of {@code kind}: straight from the array, without
+         * the copy {@code toByteArray} makes or the lock {@code writeTo} takes, so that the threads
+         * of a round's tasks send the same sum at once.
+         */
+        void sendAs(DataOutputStream out, byte kind) throws IOException {
+            out.writeByte(kind);
+            out.writeInt(count);
+            out.write(buf, 0, count);
+            out.flush();
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {
