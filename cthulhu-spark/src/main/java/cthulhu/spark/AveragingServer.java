@@ -188,6 +188,8 @@ final class AveragingServer implements AutoCloseable {
         String left = "its connection closed";
         try (s; DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), BUFFER));
              DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), BUFFER))) {
+            // As the task's end: a reply's last bytes must not wait for the acknowledgement of those before.
+            s.setTcpNoDelay(true);
             if (in.readInt() != MAGIC) {
                 return;
             }

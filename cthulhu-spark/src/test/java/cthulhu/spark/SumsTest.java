@@ -30,6 +30,7 @@ class SumsTest {
     private static final double[] A = {0.1, -2.5e-3, 3.75, 1e-7, -0.3};
     private static final double[] B = {7.0 / 3, 0.2, -1e5, 4.1e-4, 9.9};
     private static final double[] C = {-0.6, 1.3, 2.7e-5, -8.25, 0.45};
+    private static final int LONG_BLOCK = 40_000;
 
     @Test
     void aFloat32ResultTravelsBitForBitAndItsMeanIsItsValues() {
@@ -74,21 +75,33 @@ class SumsTest {
     void theMeanWrittenInOnePassIsTheFloat32MeanOfTheSumInPartitionOrder() {
         K.withFloatx("float32", () -> {
             try (TensorScope scope = TensorScope.open()) {
-                List<Sums> parts = List.of(Sums.of(List.of(K.constant(A, 5)), new double[] {1}, 3, 1), Sums.none(),
-                        Sums.of(List.of(K.constant(B, 5)), new double[] {2}, 5, 4), Sums.of(List.of(K.constant(C, 5)), new double[] {3}, 4, 2));
+                // A block of five values and one of 40,000, which the writer goes through in three chunks.
+                List<Sums> parts = List.of(part(A, 1, 3, 1), Sums.none(), part(B, 2, 5, 4), part(C, 3, 4, 2));
                 Sums written = writtenAndReadBack(parts);
                 // The sum as the driver adds results between jobs, then rounded to the model's floats.
                 Sums added = Sums.none();
                 for (Sums part : parts) {
                     added = added.add(roundTrip(part));
                 }
-                assertArrayEquals(added.meanTensors().tensor(0, K.dtype(), new int[] {5}).toFloatArray(),
-                        written.meanTensors().tensor(0, K.dtype(), new int[] {5}).toFloatArray(), 0);
+                for (int i = 0; i < 2; i++) {
+                    int[] shape = {i == 0 ? 5 : LONG_BLOCK};
+                    assertArrayEquals(added.meanTensors().tensor(i, K.dtype(), shape).toFloatArray(),
+                            written.meanTensors().tensor(i, K.dtype(), shape).toFloatArray(), 0);
+                }
                 assertArrayEquals(added.meanLogs(), written.meanLogs(), 0);
                 assertEquals(12, written.samples());
                 assertEquals(4, written.steps());
             }
         });
+    }
+
+    /** A result of {@code samples} samples: {@code values}, then {@value #LONG_BLOCK} values of a sine. */
+    private static Sums part(double[] values, double loss, long samples, int steps) {
+        double[] sine = new double[LONG_BLOCK];
+        for (int i = 0; i < sine.length; i++) {
+            sine[i] = Math.sin(i * values[0]);
+        }
+        return Sums.of(List.of(K.constant(values, 5), K.constant(sine, LONG_BLOCK)), new double[] {loss}, samples, steps);
     }
 
     @Test
