@@ -62,7 +62,7 @@ import java.util.concurrent.TimeUnit;
  * in its own JVM, and reports its epochs beside: the overhead "in turn" is the ratio of the two,
  * measured under the same conditions.
  *
- * <p>Run from the repository root (about four minutes on two cores):
+ * <p>Run from the repository root (about five minutes on two cores):
  * {@code mvn -q -B -pl cthulhu-spark -am test-compile exec:exec -Dexec.executable=java -Dspark.bench.skip=false}; JMH options
  * go in {@code -Dbench.args="…"}.
  */
