@@ -10,6 +10,7 @@ import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -20,17 +21,23 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
- * The driver's end of parameter averaging when a Spark job runs a whole epoch: a server the
- * tasks of an epoch connect to once. Each task fetches the epoch's starting state from it
- * ({@link #publish}) and one task hands the epoch's final state back to it ({@link #take}), so
- * that the model's weights and optimizer state (a megabyte for a small MLP) cross between
- * driver and executor as one run of bytes each way, not inside the task's closure (serialised,
- * compressed and broadcast by Spark) and its result. In a barrier stage each task also sends
+ * The driver's end of parameter averaging when a Spark job runs whole epochs: a server the tasks
+ * of the job connect to once. Each task asks it for its next epoch and waits there until the
+ * driver has {@link #publish published} it — its number, the optimizer's step count and the
+ * starting weights and optimizer state —, and one task hands each epoch's logs and final state
+ * back ({@link #awaitFinished}); so one job runs epoch after epoch, with the driver's callbacks
+ * between them, and the model's state (a megabyte for a small MLP) crosses between driver and
+ * executor as one run of bytes each way, not inside a task's closure (serialised, compressed and
+ * broadcast by Spark) and its result. The tasks end their job when the driver says so
+ * ({@link #endJob}), when the model's configuration changes, and, once they have trained an epoch,
+ * while another Spark job is running ({@link #otherJob}), whose tasks may need their slots. In a
+ * barrier stage each task also sends
  * its partition's result every round and receives the sum of all partitions' results, added in
  * partition order — the same sum on every task, computed once — so a round costs a round trip
  * to the driver. Values travel as their raw bytes ({@link Blocks#write}), streamed between the
@@ -54,32 +61,46 @@ final class AveragingServer implements AutoCloseable {
     private static final byte ROUND = 1;
     private static final byte DONE = 2;
     private static final byte JOIN = 3;
-    private static final byte FETCH = 4;
+    private static final byte NEXT = 4;
     private static final byte HAND_IN = 5;
     /** What the server replies: the first byte of each reply. */
     private static final byte SUM = 1;
     private static final byte FAILED = 2;
-    private static final byte STATE = 3;
+    private static final byte EPOCH = 3;
     private static final byte TAKEN = 4;
+    private static final byte END = 5;
+    /** {@link #next}'s answer when the task's job is to end. */
+    private static final Object ENDS = new Object();
 
     /** The buffer of each end's socket streams: a state of a megabyte goes through in few system calls. */
     private static final int BUFFER = 1 << 16;
+    /** How often the driver, waiting for an epoch, looks whether the job running it is over. */
+    private static final long JOB_POLL_MILLIS = 20;
 
     private final ServerSocket socket;
     private final Address address;
     private final List<Socket> connections = new ArrayList<>();
     private Group group;
     private boolean closed;
-    /** The epoch whose starting state is {@link #published}, written out; -1 before the first. */
+    /**
+     * The epoch {@link #published} (its number, the optimizer's step count at its start and its
+     * starting state, written out), and the digest of the model configuration it trains; -1
+     * before the first.
+     */
     private long epoch = -1;
     private Bytes published;
+    private String digest;
     /**
      * The number of values in each block of the published state: what every state and round
      * result a task sends must have; null before the first epoch, when nothing is accepted.
      */
     private int[] layout;
-    /** The final states tasks handed in for {@link #epoch}, by the task attempt that ran them. */
-    private final Map<Long, Blocks> handedIn = new HashMap<>();
+    /** What the first task to hand {@link #epoch} in handed in; null until then. */
+    private Finished finished;
+    /** Whether the running job's tasks are to end at their next epoch's start. */
+    private boolean ending;
+    /** The Spark jobs of others running now: tasks that have trained an epoch end to free their slots. */
+    private final Set<Integer> otherJobs = new HashSet<>();
 
     private AveragingServer(ServerSocket socket, Address address) {
         this.socket = socket;
@@ -113,30 +134,68 @@ final class AveragingServer implements AutoCloseable {
     }
 
     /**
-     * Makes {@code state} the starting state tasks of {@code epoch} fetch, and forgets the states
-     * handed in for earlier epochs.
+     * Makes {@code epoch} the one tasks asking for their next epoch receive: the optimizer's step
+     * count {@code iterations} at its start, its starting {@code state}, and the digest of the model
+     * configuration it trains (a task built from another ends instead); forgets what was handed in
+     * for earlier epochs.
      */
-    synchronized void publish(long epoch, Blocks state) {
+    synchronized void publish(long epoch, long iterations, String digest, Blocks state) {
         this.epoch = epoch;
-        this.published = bytes(BUFFER, out -> state.write(out, 1));
+        this.published = bytes(BUFFER, out -> {
+            out.writeLong(epoch);
+            out.writeLong(iterations);
+            state.write(out, 1);
+        });
         this.layout = state.lengths();
-        handedIn.clear();
+        this.digest = digest;
+        this.finished = null;
+        notifyAll();
     }
 
     /**
-     * The final state of {@link #publish published} {@code epoch} that the task attempt {@code taskAttempt}
-     * (Spark's {@code TaskContext.taskAttemptId}) handed in.
+     * What the first task to finish the {@link #publish published} {@code epoch} handed in, once
+     * it has; null if {@code jobOver} turns true first (the job running the epochs failed, or
+     * ended without it).
      *
-     * @throws IllegalStateException when that attempt handed in no state for the epoch
+     * @throws IllegalStateException when the driver thread is interrupted while waiting
      */
-    synchronized Blocks take(long epoch, long taskAttempt) {
-        Blocks state = this.epoch == epoch ? handedIn.remove(taskAttempt) : null;
-        if (state == null) {
-            throw new IllegalStateException("Task attempt " + taskAttempt + " of epoch " + epoch
-                    + " reported its result but the parameter averaging server holds no final state from it");
+    synchronized Finished awaitFinished(long epoch, BooleanSupplier jobOver) {
+        while (this.epoch != epoch || finished == null) {
+            if (jobOver.getAsBoolean()) {
+                return null;
+            }
+            try {
+                // A job's end does not notify the server: it is looked at this often.
+                wait(JOB_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for epoch " + epoch + " on the executors", e);
+            }
         }
-        handedIn.clear();
-        return state;
+        return finished;
+    }
+
+    /**
+     * Whether the tasks of the running job end at their next epoch's start ({@code true}), or go on
+     * with every epoch published; a new job starts with {@code false}.
+     */
+    synchronized void endJob(boolean end) {
+        ending = end;
+        notifyAll();
+    }
+
+    /**
+     * Notes that Spark job {@code job}, not one of this fit's, started ({@code running}) or ended:
+     * while one runs, a task that has trained an epoch ends at the next epoch's start, so that its
+     * slot goes to that job, which may be one a callback started between two epochs and waits for.
+     */
+    synchronized void otherJob(int job, boolean running) {
+        if (running) {
+            otherJobs.add(job);
+        } else {
+            otherJobs.remove(job);
+        }
+        notifyAll();
     }
 
     /** Stops accepting, tells the tasks of a running group that the fit is over, and closes every connection. */
@@ -199,15 +258,24 @@ final class AveragingServer implements AutoCloseable {
                 if (kind == DONE) {
                     left = null;
                     return;
-                } else if (kind == FETCH) {
-                    answer = fetch(in.readLong());
-                    if (answer instanceof Bytes state) {
-                        state.sendAs(out, STATE);
+                } else if (kind == NEXT) {
+                    answer = next(in.readLong(), in.readUTF());
+                    if (answer instanceof Bytes start) {
+                        start.sendAs(out, EPOCH);
+                    } else if (answer == ENDS) {
+                        reply(out, END, new byte[0]);
                     }
                 } else if (kind == HAND_IN) {
                     long epochOf = in.readLong();
-                    long taskAttempt = in.readLong();
-                    answer = handIn(epochOf, taskAttempt, Blocks.read(in, layout()));
+                    double[][] logs = new double[in.readInt()][];
+                    for (int r = 0; r < logs.length; r++) {
+                        logs[r] = new double[in.readInt()];
+                        for (int i = 0; i < logs[r].length; i++) {
+                            logs[r][i] = in.readDouble();
+                        }
+                    }
+                    long iterations = in.readLong();
+                    answer = handIn(epochOf, new Finished(logs, iterations, Blocks.read(in, layout())));
                     if (answer == null) {
                         reply(out, TAKEN, new byte[0]);
                     }
@@ -250,23 +318,42 @@ final class AveragingServer implements AutoCloseable {
         }
     }
 
-    /** The written-out starting state of {@code epochOf}, or why there is none. */
-    private synchronized Object fetch(long epochOf) {
-        if (closed) {
-            return "the fit on the driver ended";
+    /**
+     * The written-out epoch after {@code after} (-1: none yet) for a task whose model has the
+     * configuration {@code digestOf}, once the driver has published it; {@link #ENDS} when the
+     * task's job is to end instead: the fit is over, the driver ends the job, the epoch trains
+     * another configuration, or another job waits for slots and this task has trained an epoch (a
+     * job's first epoch always runs, so that jobs do not start and end without training).
+     */
+    private synchronized Object next(long after, String digestOf) throws InterruptedIOException {
+        while (true) {
+            if (closed || ending || after >= 0 && !otherJobs.isEmpty()) {
+                return ENDS;
+            }
+            if (epoch > after) {
+                return digestOf.equals(digest) ? published : ENDS;
+            }
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while a task waited for its next epoch");
+            }
         }
-        return epochOf == epoch ? published : "epoch " + epochOf + " is not running (epoch " + epoch + " is)";
     }
 
-    /** Keeps {@code state} as {@code taskAttempt}'s final state of {@code epochOf}; null, or why it cannot. */
-    private synchronized String handIn(long epochOf, long taskAttempt, Blocks state) {
+    /** Keeps {@code done} as what was handed in for {@code epochOf} unless a task did before; null, or why it cannot. */
+    private synchronized String handIn(long epochOf, Finished done) {
         if (closed) {
             return "the fit on the driver ended";
         }
         if (epochOf != epoch) {
             return "epoch " + epochOf + " is not running (epoch " + epoch + " is)";
         }
-        handedIn.put(taskAttempt, state);
+        if (finished == null) {
+            finished = done;
+            notifyAll();
+        }
         return null;
     }
 
@@ -385,12 +472,20 @@ final class AveragingServer implements AutoCloseable {
         }
     }
 
+    /** An epoch as a task receives it: its number, the optimizer's step count at its start, and its starting state. */
+    record Start(long epoch, long iterations, Blocks state) {
+    }
+
+    /** What a task hands in after an epoch: each round's logs, the optimizer's step count after it, and the final state. */
+    record Finished(double[][] logs, long iterations, Blocks state) {
+    }
+
     /** Where a task reaches the server, and how long it waits for a round's sum, in milliseconds. */
     record Address(String host, int port, int timeoutMillis) implements Serializable {
     }
 
     /**
-     * A task's connection to the server: {@link #state} first, then in a barrier stage
+     * A task's connection to the server: {@link #next} for each epoch, then in a barrier stage
      * {@link #exchange} each round, {@link #handIn} by the task whose result the driver keeps,
      * and {@link #done} last; closing without {@code done} tells the other tasks this one failed.
      */
@@ -456,36 +551,53 @@ final class AveragingServer implements AutoCloseable {
         }
 
         /**
-         * The starting state of {@code epoch}, as the driver published it.
+         * The epoch after {@code after} (-1 for the job's first) that the driver publishes for a
+         * model of configuration {@code digest}, once it does, however long that takes; null when
+         * the job is to end instead.
          *
-         * @throws IllegalStateException when the server has no such epoch running, or is lost
+         * @throws IllegalStateException when the server refuses or is lost
          */
-        Blocks state(long epoch) {
+        Start next(long after, String digest) {
             try {
-                out.writeByte(FETCH);
-                out.writeLong(epoch);
+                out.writeByte(NEXT);
+                out.writeLong(after);
+                out.writeUTF(digest);
                 out.flush();
-                awaitReply(STATE, "fetching the starting state of epoch " + epoch);
-                return Blocks.read(in, null);
+                // The driver runs the callbacks between two epochs, for as long as they take: no timeout
+                // here. A driver that is gone closes the connection.
+                socket.setSoTimeout(0);
+                byte kind = awaitReply("waiting for the epoch after " + after, EPOCH, END);
+                socket.setSoTimeout(address.timeoutMillis());
+                if (kind == END) {
+                    return null;
+                }
+                return new Start(in.readLong(), in.readLong(), Blocks.read(in, null));
             } catch (IOException e) {
-                throw lost("fetching the starting state of epoch " + epoch, e);
+                throw lost("waiting for the epoch after " + after, e);
             }
         }
 
         /**
-         * Hands in {@code state} as the final state of {@code epoch} run by the task attempt
-         * {@code taskAttempt}, and returns once the server holds it.
+         * Hands in what this task's run of {@code epoch} ended with, and returns once the server
+         * holds it.
          *
          * @throws IllegalStateException when the server refuses it (the epoch is over) or is lost
          */
-        void handIn(long epoch, long taskAttempt, Blocks state) {
+        void handIn(long epoch, Finished done) {
             try {
                 out.writeByte(HAND_IN);
                 out.writeLong(epoch);
-                out.writeLong(taskAttempt);
-                state.write(out, 1);
+                out.writeInt(done.logs().length);
+                for (double[] round : done.logs()) {
+                    out.writeInt(round.length);
+                    for (double v : round) {
+                        out.writeDouble(v);
+                    }
+                }
+                out.writeLong(done.iterations());
+                done.state().write(out, 1);
                 out.flush();
-                awaitReply(TAKEN, "handing in the final state of epoch " + epoch);
+                awaitReply("handing in the final state of epoch " + epoch, TAKEN);
             } catch (IOException e) {
                 throw lost("handing in the final state of epoch " + epoch, e);
             }
@@ -502,7 +614,7 @@ final class AveragingServer implements AutoCloseable {
                 out.writeByte(ROUND);
                 mine.write(out);
                 out.flush();
-                awaitReply(SUM, "round " + round);
+                awaitReply("round " + round, SUM);
                 Sums sum = Sums.read(in, null);
                 round++;
                 return sum;
@@ -518,17 +630,22 @@ final class AveragingServer implements AutoCloseable {
 
         /**
          * Reads the head of the server's reply to what this task was {@code doing}, which must be of
-         * kind {@code expected}; its body follows in the stream.
+         * one of the kinds {@code expected}, and returns its kind; its body follows in the stream.
          */
-        private void awaitReply(byte expected, String doing) throws IOException {
+        private byte awaitReply(String doing, byte... expected) throws IOException {
             byte kind = in.readByte();
             int length = in.readInt();
-            if (kind != expected) {
+            boolean known = false;
+            for (byte k : expected) {
+                known |= k == kind;
+            }
+            if (!known) {
                 byte[] body = new byte[length];
                 in.readFully(body);
                 throw new IllegalStateException("Parameter averaging failed in " + doing + " for the task of partition "
                         + partition + " on executor " + Worker.executor() + ": " + new String(body, StandardCharsets.UTF_8));
             }
+            return kind;
         }
 
         private IllegalStateException lost(String doing, IOException e) {

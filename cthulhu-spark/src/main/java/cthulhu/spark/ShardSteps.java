@@ -28,15 +28,6 @@ final class ShardSteps {
     record Batches(boolean shuffle, long seed, int batchSize, int[] labelShape) implements Serializable {
     }
 
-    /**
-     * What an epoch of parameter averaging run as one task ends with: each round's logs (loss and
-     * metrics) averaged over the round's samples, the weights and optimizer state after the last
-     * round, and the optimizer's step count then. It stays in the task, which hands the state in
-     * to the {@link AveragingServer}.
-     */
-    record Epoch(double[][] logs, Blocks state, long iterations) {
-    }
-
     private ShardSteps() {
     }
 
@@ -124,9 +115,10 @@ final class ShardSteps {
      * sets its model to the same sample-weighted average, as the driver does between the jobs of
      * {@link #localSteps}.
      *
-     * @return each round's logs and the final state
+     * @return each round's logs (loss and metrics, averaged over the round's samples), the
+     *     optimizer's step count after the last round, and the weights and optimizer state then
      */
-    static Epoch averagingEpoch(Shard shard, ExecutorModels.Source source, Blocks state, long iterations, Batches batches,
+    static AveragingServer.Finished averagingEpoch(Shard shard, ExecutorModels.Source source, Blocks state, long iterations, Batches batches,
                                 int epoch, int frequency, int rounds, UnaryOperator<Sums> together) {
         Sequential model = ExecutorModels.borrow(source);
         try (TensorScope scope = TensorScope.open()) {
@@ -146,9 +138,28 @@ final class ShardSteps {
                     logs[r] = all.meanLogs();
                 }
             }
-            return new Epoch(logs, ModelState.capture(model, true), optimizer.iterations());
+            return new AveragingServer.Finished(logs, optimizer.iterations(), ModelState.capture(model, true));
         } finally {
             ExecutorModels.giveBack(source, model);
+        }
+    }
+
+    /**
+     * The epochs of parameter averaging the {@link AveragingServer} hands this task, one after
+     * another, until it says the job is over ({@link AveragingServer.Client#next}): each run as
+     * {@link #averagingEpoch}, exchanging its rounds through the server when {@code together} (a
+     * barrier stage), and handed in when {@code handsIn} (the task whose logs and state the
+     * driver takes).
+     */
+    static void averagingEpochs(Shard shard, ExecutorModels.Source source, Batches batches, int frequency, int rounds,
+                                AveragingServer.Client server, boolean together, boolean handsIn) {
+        for (AveragingServer.Start start = server.next(-1, source.digest()); start != null;
+             start = server.next(start.epoch(), source.digest())) {
+            AveragingServer.Finished mine = averagingEpoch(shard, source, start.state(), start.iterations(), batches,
+                    Math.toIntExact(start.epoch()), frequency, rounds, together ? server::exchange : null);
+            if (handsIn) {
+                server.handIn(start.epoch(), mine);
+            }
         }
     }
 

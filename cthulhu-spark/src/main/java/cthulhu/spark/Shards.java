@@ -8,6 +8,7 @@ import org.apache.spark.Partition;
 import org.apache.spark.Partitioner;
 import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -43,9 +44,6 @@ final class Shards implements AutoCloseable {
 
     /** The serialised size above which a source partition counts as holding its rows. */
     private static final int LIGHT_PARTITION_BYTES = 64 * 1024;
-    /** Spark's setting of the attempts a stage may take in a row; {@link #together} gives its job as many. */
-    static final String STAGE_ATTEMPTS_CONF = "spark.stage.maxConsecutiveAttempts";
-    private static final int DEFAULT_STAGE_ATTEMPTS = 4;
 
     private final JavaSparkContext context;
     private final JavaRDD<Shard> rdd;
@@ -255,13 +253,6 @@ final class Shards implements AutoCloseable {
         });
     }
 
-    /** {@code task}'s result for each shard, in partition order, on the executors' backend and float type. */
-    <R> List<R> each(Each<R> task) {
-        List<List<R>> perPartition = new ArrayList<>(Collections.nCopies(rdd.getNumPartitions(), null));
-        runJob(rdd.rdd(), new PerShard<>(worker, task), listClass(), perPartition::set);
-        return perPartition.stream().flatMap(List::stream).toList();
-    }
-
     /** {@code List.class} as the class of lists of {@code R}, for a job's result type. */
     @SuppressWarnings("unchecked")
     private static <R> Class<List<R>> listClass() {
@@ -307,55 +298,19 @@ final class Shards implements AutoCloseable {
         R apply(Shard shard, BarrierTaskContext context);
     }
 
-    /**
-     * {@code task} on every shard at once, in one barrier stage (only when {@link #fitAtOnce}), on
-     * the executors' backend and float type; partition 0's result, which the tasks agree on.
-     *
-     * <p>Spark reruns a failed barrier stage only when it is a shuffle map stage; one that ends its
-     * job fails the job. Rather than pay for a second stage every call (about 20 ms on two cores:
-     * the shuffle of the one result, a new stage and its task), this runs the job again when it
-     * fails, up to {@code spark.stage.maxConsecutiveAttempts} attempts in all (default 4, the
-     * attempts Spark gives a barrier stage it reruns), each starting from the same shipped state;
-     * a failure to load the backend, a stopped SparkContext and an interrupted driver thread are not
-     * retried.
-     *
-     * @throws RuntimeException the last attempt's failure, with the earlier ones suppressed in it
-     */
-    @SuppressWarnings("unchecked")
-    <R> R together(Together<R> task) {
-        org.apache.spark.rdd.RDD<Object> atOnce = rdd.rdd().barrier().mapPartitions(new AtOnce<>(worker, task), false,
-                ClassTag$.MODULE$.apply(Object.class));
-        int attempts = Math.max(1, context.sc().conf().getInt(STAGE_ATTEMPTS_CONF, DEFAULT_STAGE_ATTEMPTS));
-        List<RuntimeException> failures = new ArrayList<>();
-        while (true) {
-            Object[] result = new Object[1];
-            try {
-                runJob(atOnce, new First(), Object.class, (partition, first) -> {
-                    if (partition == 0) {
-                        result[0] = first;
-                    }
-                });
-                return (R) result[0];
-            } catch (WorkerBackendException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                failures.add(e);
-                if (failures.size() >= attempts || context.sc().isStopped() || Thread.currentThread().isInterrupted()) {
-                    failures.subList(0, failures.size() - 1).forEach(e::addSuppressed);
-                    throw e;
-                }
-            }
-        }
+    /** {@code task} on every shard, one task per partition, as a job running while the driver goes on. */
+    JavaFutureAction<Long> eachAsync(Each<?> task) {
+        Worker w = worker;
+        return rdd.map(shard -> w.run(() -> task.apply(shard))).countAsync();
     }
 
-    /** The first element of a partition. */
-    private static final class First extends AbstractFunction2<TaskContext, scala.collection.Iterator<Object>, Object> implements Serializable {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public Object apply(TaskContext context, scala.collection.Iterator<Object> elements) {
-            return elements.next();
-        }
+    /**
+     * {@code task} on every shard at once, in one barrier stage (only when {@link #fitAtOnce}), as a
+     * job running while the driver goes on; on the executors' backend and float type.
+     */
+    JavaFutureAction<Long> togetherAsync(Together<?> task) {
+        return rdd.rdd().barrier().mapPartitions(new AtOnce<>(worker, task), false, ClassTag$.MODULE$.apply(Object.class))
+                .toJavaRDD().countAsync();
     }
 
     /** A barrier task: {@link Together} on its partition's shard, its result the partition's one element. */

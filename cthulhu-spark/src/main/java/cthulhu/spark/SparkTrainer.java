@@ -10,9 +10,13 @@ import cthulhu.models.FitOptions;
 import cthulhu.models.Model;
 import cthulhu.models.Sequential;
 import cthulhu.models.TrainingSteps;
-import org.apache.spark.TaskContext;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -33,6 +37,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -70,18 +76,23 @@ import java.util.function.Supplier;
  *   optimizer steps from the shipped weights and optimizer state, and the driver sets the model
  *   to their average weighted by the samples each trained on (DL4J's
  *   {@code ParameterAveragingTrainingMaster}); with frequency 1 and plain SGD this again equals
- *   the large-batch step. On a single partition there is nothing to average: a whole epoch
- *   is one task, with no job per round, and the driver then reports each round to
- *   the callbacks, with the model already at the epoch's end.</li>
+ *   the large-batch step. When every partition can run at once, one Spark job runs the epochs —
+ *   one task on a single partition (nothing to average), else a barrier stage whose tasks
+ *   exchange each round's state through a small server on the driver —: between two epochs its
+ *   tasks wait for the driver, which runs the callbacks and hands them the next epoch's starting
+ *   state; they end their job when the fit ends, when a callback changed the model's
+ *   configuration (a new job takes over), and when another Spark job starts, which gets their
+ *   slots. The driver reports each round of an epoch to the callbacks after it, with the model
+ *   already at the epoch's end. Otherwise each round is a job.</li>
  * </ul>
  * Gradient averaging changes only what the optimizer updates; variables a layer itself updates
  * in its training forward pass (such as moving statistics) keep their driver values. Parameter
  * averaging averages every variable.
  * Callbacks and the returned {@link History} run on the driver as in {@link Model#fit(cthulhu.backend.Tensor, cthulhu.backend.Tensor, FitOptions)};
  * one synchronisation is one "batch" for them. A failed task is retried by Spark and recomputes
- * the same batches from the same shipped state — an epoch run as one task starts again from the
- * epoch's starting weights; an epoch run as a barrier stage, which Spark does not rerun when it
- * ends its job, is run again whole by the trainer, up to {@code spark.stage.maxConsecutiveAttempts}
+ * the same batches from the same shipped state — an epoch run by a job of epochs starts again
+ * from the epoch's starting weights; a barrier stage, which Spark does not rerun when it ends its
+ * job, is run again whole by the trainer from the epoch that failed, up to {@code spark.stage.maxConsecutiveAttempts}
  * attempts (default 4); results are combined from task results, never
  * accumulated as side effects, so a retried shard counts once.
  *
@@ -98,6 +109,12 @@ import java.util.function.Supplier;
  * <p>A trainer's settings are read when a method starts; a trainer is used by one thread at a time.
  */
 public final class SparkTrainer {
+
+    /** The local property that marks the Spark jobs of one fit. */
+    private static final String FIT_PROPERTY = "cthulhu.fit";
+    /** Spark's setting of the attempts a stage may take in a row; a failed barrier stage's job gets as many. */
+    static final String STAGE_ATTEMPTS_CONF = "spark.stage.maxConsecutiveAttempts";
+    private static final int DEFAULT_STAGE_ATTEMPTS = 4;
 
     /** Rows per batch of {@link #predict} by default. */
     public static final int DEFAULT_PREDICT_BATCH_SIZE = 1024;
@@ -240,12 +257,19 @@ public final class SparkTrainer {
         private final int stepsPerSync;
         private final int syncsPerEpoch;
         /**
-         * Where the tasks of an epoch run as one job fetch and hand in the state and exchange
-         * their rounds; null unless an epoch of parameter averaging is one job (one task on the only
-         * partition, or a barrier stage), when a job runs each step.
+         * Where the tasks of a job running whole epochs take each epoch, hand in its logs and state
+         * and exchange their rounds; null unless epochs of parameter averaging run in such jobs (one
+         * task on the only partition, or a barrier stage), when a job runs each step.
          */
         private final AveragingServer server;
-        /** The logs of each round of the epoch whose task ran last. */
+        /** Tells the server about other Spark jobs, whose tasks may need the slots the epochs' tasks hold. */
+        private final SparkListener otherJobs;
+        /** The value of {@value #FIT_PROPERTY} on this fit's jobs. */
+        private final String fitId = UUID.randomUUID().toString();
+        /** The job running epochs, and the digest of the model configuration its tasks train; null when none runs. */
+        private JavaFutureAction<Long> job;
+        private String jobDigest;
+        /** The logs of each round of the epoch that ran last. */
         private double[][] roundLogs;
 
         Run(Sequential model, Shards shards, ShardSteps.Batches batches) {
@@ -257,11 +281,39 @@ public final class SparkTrainer {
             this.syncsPerEpoch = (stepsPerEpoch + stepsPerSync - 1) / stepsPerSync;
             this.server = averagingFrequency > 0 && (shards.partitions() == 1 || shards.fitAtOnce())
                     ? AveragingServer.start(spark.sparkContext().conf()) : null;
+            this.otherJobs = server == null ? null : new SparkListener() {
+                @Override
+                public void onJobStart(SparkListenerJobStart start) {
+                    if (start.properties() == null || !fitId.equals(start.properties().getProperty(FIT_PROPERTY))) {
+                        server.otherJob(start.jobId(), true);
+                    }
+                }
+
+                @Override
+                public void onJobEnd(SparkListenerJobEnd end) {
+                    server.otherJob(end.jobId(), false);
+                }
+            };
+            if (otherJobs != null) {
+                spark.sparkContext().addSparkListener(otherJobs);
+            }
         }
 
+        /**
+         * Ends the job running epochs (its tasks end as they ask for the next epoch) and waits for
+         * it, then closes the server.
+         *
+         * @throws RuntimeException the job's failure, if it failed
+         */
         @Override
         public void close() {
-            if (server != null) {
+            if (server == null) {
+                return;
+            }
+            spark.sparkContext().removeSparkListener(otherJobs);
+            try {
+                endJob();
+            } finally {
                 server.close();
             }
         }
@@ -337,56 +389,114 @@ public final class SparkTrainer {
          * @return each round's logs
          */
         private double[][] averagingEpoch(int epoch) {
-            server.publish(epoch, ModelState.capture(model, true));
             ExecutorModels.Source source = ExecutorModels.config(model);
+            server.publish(epoch, model.getOptimizer().iterations(), source.digest(), ModelState.capture(model, true));
+            int attempts = Math.max(1, spark.sparkContext().conf().getInt(STAGE_ATTEMPTS_CONF, DEFAULT_STAGE_ATTEMPTS));
+            List<RuntimeException> failures = new ArrayList<>();
+            while (true) {
+                if (job != null && !source.digest().equals(jobDigest)) {
+                    // Its tasks built their models from another configuration (a callback changed the model).
+                    endJob();
+                }
+                if (job == null) {
+                    job = submit(source);
+                    jobDigest = source.digest();
+                }
+                JavaFutureAction<Long> running = job;
+                AveragingServer.Finished done = server.awaitFinished(epoch, running::isDone);
+                if (done != null) {
+                    ModelState.restore(model, done.state(), true);
+                    model.getOptimizer().setIterations(done.iterations());
+                    return done.logs();
+                }
+                job = null;
+                RuntimeException failure = outcome(running);
+                // Without a failure the job ended to free its slots for another job: the next one goes on.
+                if (failure != null) {
+                    failures.add(failure);
+                    if (!rerun(failure) || failures.size() >= attempts) {
+                        failures.subList(0, failures.size() - 1).forEach(failure::addSuppressed);
+                        throw failure;
+                    }
+                }
+            }
+        }
+
+        /**
+         * Whether a job that failed with {@code failure} runs again. A barrier stage's does: Spark
+         * reruns a failed barrier stage only when it is a shuffle map stage and fails the job of one
+         * that ends it (a single partition's task Spark retries itself); not when the backend cannot
+         * load, the SparkContext is stopped or the driver thread interrupted.
+         */
+        private boolean rerun(RuntimeException failure) {
+            return shards.partitions() > 1 && !(failure instanceof WorkerBackendException) && !spark.sparkContext().isStopped()
+                    && !Thread.currentThread().isInterrupted();
+        }
+
+        /** A job whose tasks run the epochs the server hands out, from its next one, training models of {@code source}. */
+        private JavaFutureAction<Long> submit(ExecutorModels.Source source) {
+            server.endJob(false);
             ShardSteps.Batches b = batches;
-            long iterations = model.getOptimizer().iterations();
             int frequency = averagingFrequency;
             int rounds = syncsPerEpoch;
+            int partitions = shards.partitions();
             AveragingServer.Address at = server.address();
-            Finished result;
-            if (shards.partitions() == 1) {
-                result = shards.each(shard -> {
-                    try (AveragingServer.Client exchange = AveragingServer.Client.open(at, 0)) {
-                        ShardSteps.Epoch mine = ShardSteps.averagingEpoch(shard, source, exchange.state(epoch), iterations, b, epoch,
-                                frequency, rounds, null);
-                        Finished finished = Finished.handIn(exchange, epoch, mine);
-                        exchange.done();
-                        return finished;
-                    }
-                }).get(0);
-            } else {
-                int partitions = shards.partitions();
-                result = shards.together((shard, context) -> {
+            SparkContext sc = spark.sparkContext();
+            sc.setLocalProperty(FIT_PROPERTY, fitId);
+            try {
+                if (partitions == 1) {
+                    return shards.eachAsync(shard -> {
+                        try (AveragingServer.Client exchange = AveragingServer.Client.open(at, 0)) {
+                            ShardSteps.averagingEpochs(shard, source, b, frequency, rounds, exchange, false, true);
+                            exchange.done();
+                            return null;
+                        }
+                    });
+                }
+                return shards.togetherAsync((shard, context) -> {
                     try (AveragingServer.Client exchange = AveragingServer.Client.connect(at, context.stageId(),
                             context.stageAttemptNumber(), context.partitionId(), partitions)) {
-                        ShardSteps.Epoch mine = ShardSteps.averagingEpoch(shard, source, exchange.state(epoch), iterations, b, epoch,
-                                frequency, rounds, exchange::exchange);
-                        // Every task ends with the same state: the driver takes partition 0's.
-                        Finished finished = context.partitionId() == 0 ? Finished.handIn(exchange, epoch, mine) : null;
+                        // Every task ends each epoch with the same state: partition 0's is handed in.
+                        ShardSteps.averagingEpochs(shard, source, b, frequency, rounds, exchange, true, context.partitionId() == 0);
                         exchange.done();
-                        return finished;
+                        return null;
                     }
                 });
+            } finally {
+                sc.setLocalProperty(FIT_PROPERTY, null);
             }
-            ModelState.restore(model, server.take(epoch, result.taskAttempt()), true);
-            model.getOptimizer().setIterations(result.iterations());
-            return result.logs();
         }
-    }
 
-    /**
-     * What an epoch run as one job returns through Spark: its rounds' logs and the optimizer's step
-     * count after it; its final state went to the {@link AveragingServer}, under the task attempt
-     * that computed it.
-     */
-    private record Finished(double[][] logs, long iterations, long taskAttempt) implements Serializable {
+        /**
+         * Tells the running job's tasks to end as they ask for their next epoch, and waits for it.
+         *
+         * @throws RuntimeException the job's failure, if it failed
+         */
+        private void endJob() {
+            if (job == null) {
+                return;
+            }
+            server.endJob(true);
+            JavaFutureAction<Long> ending = job;
+            job = null;
+            RuntimeException failure = outcome(ending);
+            if (failure != null) {
+                throw failure;
+            }
+        }
 
-        /** Hands {@code epoch}'s final state from {@code mine} in to the server, as this task attempt's. */
-        static Finished handIn(AveragingServer.Client exchange, long epoch, ShardSteps.Epoch mine) {
-            long taskAttempt = TaskContext.get().taskAttemptId();
-            exchange.handIn(epoch, taskAttempt, mine.state());
-            return new Finished(mine.logs(), mine.iterations(), taskAttempt);
+        /** The failure of {@code ended}, once it is over, as {@link #call} reports it; null when it succeeded. */
+        private RuntimeException outcome(JavaFutureAction<Long> ended) {
+            try {
+                ended.get();
+                return null;
+            } catch (ExecutionException e) {
+                return failure(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ended.cancel(true);
+                return new IllegalStateException("Interrupted while waiting for the Spark job running the epochs", e);
+            }
         }
     }
 
@@ -572,16 +682,18 @@ public final class SparkTrainer {
             return action.get();
         } catch (Exception e) {
             // Scala's actions throw SparkException, a checked exception they do not declare.
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof WorkerBackendException w) {
-                    throw new WorkerBackendException(w.getMessage(), e);
-                }
-            }
-            if (e instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getMessage(), e);
+            throw failure(e);
         }
+    }
+
+    /** How {@link #call} reports a Spark job's failure {@code e}. */
+    private static RuntimeException failure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof WorkerBackendException w) {
+                return new WorkerBackendException(w.getMessage(), e);
+            }
+        }
+        return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
     }
 
     /**

@@ -13,12 +13,15 @@ import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The parameter averaging server's protocol with tasks played by threads: a task fetches the
- * epoch's starting state and hands its final state in, bit for bit; each task of a round
+ * The parameter averaging server's protocol with tasks played by threads: a task receives each
+ * epoch the driver publishes and hands in its logs and final state, bit for bit, and ends its job
+ * when the driver says so, when the model's configuration changed, and, once it has trained an
+ * epoch, while another Spark job runs; each task of a round
  * gets the sum of every partition's result, added in partition order exactly as the driver adds
  * them between jobs; a task that leaves, a newer stage attempt or a silent peer ends the round
  * with an error naming why, never a hang; a round whose values are shaped unlike the published
@@ -59,28 +62,34 @@ class AveragingServerTest {
 
     @Test
     @Timeout(60)
-    void aTaskFetchesThePublishedStateAndTheDriverTakesTheStateItHandsInBitForBit() {
+    void aTaskReceivesThePublishedEpochAndTheDriverWhatItHandsInBitForBit() {
         for (String floatx : List.of("float32", "float64")) {
             K.withFloatx(floatx, () -> {
                 try (TensorScope scope = TensorScope.open(); AveragingServer server = AveragingServer.start(conf("30s"))) {
                     Blocks start = Blocks.of(List.of(K.constant(A, 5), K.constant(B, 5)), 1);
                     Blocks end = Blocks.of(List.of(K.constant(B, 5), K.constant(A, 5)), 1);
-                    server.publish(3, start);
-                    Blocks fetched = CompletableFuture.supplyAsync(() -> {
+                    double[][] logs = {{0.5, 0.25}, {0.125, 1}};
+                    CompletableFuture<AveragingServer.Start> received = CompletableFuture.supplyAsync(() -> {
                         try (AveragingServer.Client client = AveragingServer.Client.open(server.address(), 0)) {
-                            Blocks state = client.state(3);
-                            client.handIn(3, 42, end);
+                            AveragingServer.Start epoch = client.next(-1, "config");
+                            client.handIn(3, new AveragingServer.Finished(logs, 9, end));
+                            assertNull(client.next(3, "config"), "the job ends when the driver says so");
                             client.done();
-                            return state;
+                            return epoch;
                         }
-                    }).join();
-                    Blocks taken = server.take(3, 42);
+                    });
+                    server.publish(3, 7, "config", start);
+                    AveragingServer.Finished taken = server.awaitFinished(3, () -> false);
+                    server.endJob(true);
+                    AveragingServer.Start epoch = received.join();
+                    assertEquals(3, epoch.epoch());
+                    assertEquals(7, epoch.iterations());
+                    assertEquals(9, taken.iterations());
+                    assertArrayEquals(logs, taken.logs());
                     for (int i = 0; i < 2; i++) {
-                        assertArrayEquals(start.values(i), fetched.values(i), 0, floatx);
-                        assertArrayEquals(end.values(i), taken.values(i), 0, floatx);
+                        assertArrayEquals(start.values(i), epoch.state().values(i), 0, floatx);
+                        assertArrayEquals(end.values(i), taken.state().values(i), 0, floatx);
                     }
-                    IllegalStateException again = assertThrows(IllegalStateException.class, () -> server.take(3, 42));
-                    assertTrue(again.getMessage().contains("Task attempt 42 of epoch 3"), again.getMessage());
                 }
                 return null;
             });
@@ -89,14 +98,36 @@ class AveragingServerTest {
 
     @Test
     @Timeout(60)
-    void aTaskOfAnEpochThatIsNotRunningIsRefusedNamingTheEpochs() {
+    void aHandInForAnEpochThatIsNotRunningIsRefusedNamingTheEpochs() {
         K.withFloatx("float64", () -> {
-            try (TensorScope scope = TensorScope.open(); AveragingServer server = AveragingServer.start(conf("30s"));
+            try (TensorScope scope = TensorScope.open(); AveragingServer server = started("30s");
                  AveragingServer.Client late = AveragingServer.Client.open(server.address(), 1)) {
-                server.publish(3, Blocks.of(List.of(K.constant(A, 5)), 1));
-                IllegalStateException e = assertThrows(IllegalStateException.class, () -> late.state(2));
+                server.publish(3, 0, "config", Blocks.of(List.of(K.constant(A, 5)), 1));
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> late.handIn(2, new AveragingServer.Finished(new double[0][], 0, Blocks.of(List.of(K.constant(A, 5)), 1))));
                 assertTrue(e.getMessage().contains("partition 1") && e.getMessage().contains("epoch 2 is not running (epoch 3 is)"),
                         e.getMessage());
+            }
+            return null;
+        });
+    }
+
+    @Test
+    @Timeout(60)
+    void aTaskEndsItsJobForAnotherConfigurationAndForAnotherJobOnceItHasTrainedAnEpoch() {
+        K.withFloatx("float64", () -> {
+            try (AveragingServer server = started("30s");
+                 AveragingServer.Client client = AveragingServer.Client.open(server.address(), 0)) {
+                assertNull(client.next(-1, "another config"), "a model of another configuration");
+                server.otherJob(12, true);
+                assertEquals(0, client.next(-1, "digest").epoch(), "a job's first epoch runs while another job runs");
+                assertNull(client.next(0, "digest"), "after an epoch, another job gets the slot");
+                server.otherJob(12, false);
+                CompletableFuture<AveragingServer.Start> next = CompletableFuture.supplyAsync(() -> client.next(0, "digest"));
+                try (TensorScope scope = TensorScope.open()) {
+                    server.publish(1, 0, "digest", Blocks.of(List.of(K.constant(A, 5)), 1));
+                }
+                assertEquals(1, next.join().epoch(), "the task waited for the driver's next epoch");
             }
             return null;
         });
@@ -172,7 +203,7 @@ class AveragingServerTest {
     private static AveragingServer started(String timeout) {
         AveragingServer server = AveragingServer.start(conf(timeout));
         try (TensorScope scope = TensorScope.open()) {
-            server.publish(0, Blocks.of(List.of(K.constant(A, 5)), 1));
+            server.publish(0, 0, "digest", Blocks.of(List.of(K.constant(A, 5)), 1));
         }
         return server;
     }

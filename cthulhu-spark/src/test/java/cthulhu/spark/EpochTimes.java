@@ -17,8 +17,9 @@ import java.util.Map;
 
 /**
  * The wall time of each epoch of a fit but its first, from {@link Callback#onEpochBegin} to
- * {@link Callback#onEpochEnd} on the driver — on Spark an epoch's jobs run between the two — so
- * that an epoch is measured as it runs rather than as the difference of two fits. As a JMH
+ * {@link Callback#onEpochEnd} on the driver — on Spark the epoch's training on the executors
+ * runs between the two — so that an epoch is measured as it runs rather than as the difference
+ * of two fits. As a JMH
  * profiler ({@code -prof cthulhu.spark.EpochTimes}) it reports their mean over each iteration as
  * the secondary result {@value #RESULT} for the fits that pass {@link #CALLBACK}, and as
  * {@value #PAIRED_RESULT} for those that pass {@link #PAIRED_CALLBACK} (the same fit without

@@ -48,8 +48,8 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Method.</b> One measured operation is a whole fit of {@value #EPOCHS} epochs (the reading
  * of the rows into cached shards, once per fit, included), or one {@code predict} of every row.
  * Besides the fit's time, a callback on the driver times each epoch after the fit's first as it
- * runs ({@link EpochTimes}: on Spark the epoch's jobs run inside it), so that the table shows what
- * each epoch costs — the figure the overhead target is about — and what each fit costs once: its
+ * runs ({@link EpochTimes}: on Spark the epoch's training on the executors runs inside it), so
+ * that the table shows what each epoch costs — the figure the overhead target is about — and what each fit costs once: its
  * setup is the fit less {@value #EPOCHS} such epochs. Each benchmark runs in its own JVM with its
  * own Spark session and times {@value #WARMUPS} warm-up operations — so that the JIT has compiled
  * the training step, the Spark job path and the serialisers, and every thread and pool exists —

@@ -14,8 +14,10 @@ import cthulhu.optimizers.SGD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -111,6 +113,33 @@ class SparkTrainerEquivalenceTest {
                 assertClose(weights(a), weights(b), 0);
             }
         });
+    }
+
+    /**
+     * The tasks of a job running epochs wait between them on the driver, holding their slots: a
+     * callback that runs a Spark job there gets the slots (the tasks end their job) and the fit
+     * goes on as if it had not.
+     */
+    @Test
+    @Timeout(120)
+    void aCallbackRunningASparkJobBetweenEpochsGetsTheSlotsAndChangesNothing() {
+        for (int partitions : new int[] {1, PARTITIONS}) {
+            K.withFloatx("float64", () -> {
+                double[][] x = LocalSpark.features(ROWS, 4, 5);
+                Dataset<Row> data = LocalSpark.dataset(x, LocalSpark.oneHot(x, 3), partitions, LocalSpark.DOUBLES, LocalSpark.FLOATS);
+                SparkTrainer trainer = new SparkTrainer(LocalSpark.session()).parameterAveraging(2);
+                try (Sequential quiet = mlp(new Adam()); Sequential busy = mlp(new Adam())) {
+                    copyWeights(quiet, busy);
+                    List<Long> counted = new ArrayList<>();
+                    LambdaCallback count = new LambdaCallback().onEpochEnd((epoch, logs) -> counted.add(data.count()));
+                    History expected = trainer.fit(quiet, data, "features", "label", options());
+                    History actual = trainer.fit(busy, data, "features", "label", options().callbacks(count));
+                    assertEquals(Collections.nCopies(EPOCHS, (long) ROWS), counted, "the callback's job ran after every epoch");
+                    assertClose(expected.history().get("loss"), actual.history().get("loss"), 0);
+                    assertClose(weights(quiet), weights(busy), 0);
+                }
+            });
+        }
     }
 
     @Test
