@@ -81,7 +81,7 @@ import java.util.function.Supplier;
  *   exchange each round's state through a small server on the driver —: between two epochs its
  *   tasks wait for the driver, which runs the callbacks and hands them the next epoch's starting
  *   state; they end their job when the fit ends, when a callback changed the model's
- *   configuration (a new job takes over), and when another Spark job starts, which gets their
+ *   configuration (a new job takes over), and while another Spark job runs, which gets their
  *   slots. The driver reports each round of an epoch to the callbacks after it, with the model
  *   already at the epoch's end. Otherwise each round is a job.</li>
  * </ul>
@@ -296,6 +296,10 @@ public final class SparkTrainer {
             };
             if (otherJobs != null) {
                 spark.sparkContext().addSparkListener(otherJobs);
+                // Jobs already running count too; the listener, added first, sees them end.
+                for (int running : spark.sparkContext().statusTracker().getActiveJobIds()) {
+                    server.otherJob(running, true);
+                }
             }
         }
 
