@@ -69,6 +69,7 @@ final class AveragingServer implements AutoCloseable {
     private static final byte EPOCH = 3;
     private static final byte TAKEN = 4;
     private static final byte END = 5;
+    private static final byte JOINED = 6;
     /** {@link #next}'s answer when the task's job is to end. */
     private static final Object ENDS = new Object();
 
@@ -79,6 +80,8 @@ final class AveragingServer implements AutoCloseable {
 
     private final ServerSocket socket;
     private final Address address;
+    /** The fit's partitions: the size of a barrier stage's group. */
+    private final int partitions;
     private final List<Socket> connections = new ArrayList<>();
     private Group group;
     private boolean closed;
@@ -102,9 +105,10 @@ final class AveragingServer implements AutoCloseable {
     /** The Spark jobs of others running now: tasks that have trained an epoch end to free their slots. */
     private final Set<Integer> otherJobs = new HashSet<>();
 
-    private AveragingServer(ServerSocket socket, Address address) {
+    private AveragingServer(ServerSocket socket, Address address, int partitions) {
         this.socket = socket;
         this.address = address;
+        this.partitions = partitions;
         Thread accept = new Thread(this::accept, "cthulhu-averaging-server");
         accept.setDaemon(true);
         accept.start();
@@ -112,16 +116,18 @@ final class AveragingServer implements AutoCloseable {
 
     /**
      * A server on the driver's address ({@code spark.driver.bindAddress}, else {@code spark.driver.host})
-     * at a free port, which the tasks reach at {@code spark.driver.host}.
+     * at a free port, which the tasks reach at {@code spark.driver.host}, for a fit on {@code partitions}
+     * partitions.
      *
      * @throws UncheckedIOException when no port can be opened there
      */
-    static AveragingServer start(SparkConf conf) {
+    static AveragingServer start(SparkConf conf, int partitions) {
         String host = conf.get("spark.driver.host", "localhost");
         long timeout = conf.getTimeAsMs(TIMEOUT_CONF, DEFAULT_TIMEOUT);
         try {
             ServerSocket server = new ServerSocket(0, 64, InetAddress.getByName(conf.get("spark.driver.bindAddress", host)));
-            return new AveragingServer(server, new Address(host, server.getLocalPort(), (int) Math.min(timeout, Integer.MAX_VALUE)));
+            return new AveragingServer(server, new Address(host, server.getLocalPort(), (int) Math.min(timeout, Integer.MAX_VALUE)),
+                    partitions);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open the parameter averaging server on the driver's host " + host + ": "
                     + e.getMessage(), e);
@@ -236,8 +242,8 @@ final class AveragingServer implements AutoCloseable {
     }
 
     /**
-     * One task's connection: its messages until it is done — fetching the starting state, joining
-     * its stage attempt's group, its rounds, handing in the final state.
+     * One task's connection: its messages until it is done — joining its stage attempt's group,
+     * asking for each epoch, its rounds, handing in an epoch's logs and final state.
      */
     private void serve(Socket s) {
         Group g = null;
@@ -267,13 +273,12 @@ final class AveragingServer implements AutoCloseable {
                     }
                 } else if (kind == HAND_IN) {
                     long epochOf = in.readLong();
-                    double[][] logs = new double[in.readInt()][];
-                    for (int r = 0; r < logs.length; r++) {
-                        logs[r] = new double[in.readInt()];
-                        for (int i = 0; i < logs[r].length; i++) {
-                            logs[r][i] = in.readDouble();
-                        }
+                    // Each round's logs as they come: no count received allocates more than one round's.
+                    List<double[]> rounds = new ArrayList<>();
+                    for (double[] logs = Sums.readLogs(in); logs != null; logs = Sums.readLogs(in)) {
+                        rounds.add(logs);
                     }
+                    double[][] logs = rounds.toArray(double[][]::new);
                     long iterations = in.readLong();
                     answer = handIn(epochOf, new Finished(logs, iterations, Blocks.read(in, layout())));
                     if (answer == null) {
@@ -287,6 +292,7 @@ final class AveragingServer implements AutoCloseable {
                     answer = join(stage, attempt, partition, partitions);
                     if (answer instanceof Group joined) {
                         g = joined;
+                        reply(out, JOINED, new byte[0]);
                     }
                 } else if (kind == ROUND && g != null) {
                     answer = g.add(this, partition, round, Sums.read(in, layout()));
@@ -373,6 +379,9 @@ final class AveragingServer implements AutoCloseable {
     private synchronized Object join(int stage, int attempt, int partition, int partitions) {
         if (closed) {
             return "the fit on the driver ended";
+        }
+        if (partitions != this.partitions) {
+            return "a task of a stage of " + partitions + " partitions cannot join a fit on " + this.partitions;
         }
         if (group == null || group.newerThanThis(stage, attempt)) {
             if (group != null) {
@@ -531,7 +540,8 @@ final class AveragingServer implements AutoCloseable {
          * Connects the task of {@code partition} (of {@code partitions}) in {@code stage}'s {@code attempt}
          * and joins its group, which exchanges rounds.
          *
-         * @throws IllegalStateException when the server cannot be reached within the timeout
+         * @throws IllegalStateException when the server cannot be reached within the timeout, or refuses the task (a
+         *     stage of another number of partitions, or older than the running one)
          */
         static Client connect(Address address, int stage, int attempt, int partition, int partitions) {
             Client c = open(address, partition);
@@ -541,12 +551,16 @@ final class AveragingServer implements AutoCloseable {
                 c.out.writeInt(attempt);
                 c.out.writeInt(partition);
                 c.out.writeInt(partitions);
-                // Sent now, so that a task failing before its first round fails its group at once.
                 c.out.flush();
+                // Joined before the task computes, so that a task failing before its first round fails its group at once.
+                c.awaitReply("joining stage " + stage + " attempt " + attempt, JOINED);
                 return c;
             } catch (IOException e) {
                 c.close();
                 throw c.lost("joining stage " + stage + " attempt " + attempt, e);
+            } catch (RuntimeException e) {
+                c.close();
+                throw e;
             }
         }
 
@@ -587,13 +601,11 @@ final class AveragingServer implements AutoCloseable {
             try {
                 out.writeByte(HAND_IN);
                 out.writeLong(epoch);
-                out.writeInt(done.logs().length);
                 for (double[] round : done.logs()) {
-                    out.writeInt(round.length);
-                    for (double v : round) {
-                        out.writeDouble(v);
-                    }
+                    Sums.writeLogs(out, round);
                 }
+                // No logs: the end of the rounds.
+                Sums.writeLogs(out, null);
                 out.writeLong(done.iterations());
                 done.state().write(out, 1);
                 out.flush();

@@ -94,7 +94,7 @@ final class Blocks implements Serializable {
      * models' values weighted by their sample counts, with the total count as divisor, the mean
      * those models restore ({@link #read}, {@link #divide}, then {@link #tensor} as float32 give
      * these floats exactly), in half the bytes of the sum's doubles. One pass over the values,
-     * computing each sum exactly as {@link #add} does, with no array of sums.
+     * computing each sum exactly as {@link #add} does, with no array of the whole sum.
      */
     static void writeMean(DataOutput out, List<Blocks> parts, double divisor) throws IOException {
         Blocks first = parts.get(0);

@@ -29,12 +29,10 @@ import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.function.BiConsumer;
 
 /**
  * A dataset made ready for training or evaluation: its (features, labels) read into one cached
@@ -203,82 +201,62 @@ final class Shards implements AutoCloseable {
     }
 
     /** What a task computes from its shard. */
-    interface Each<R> extends Serializable {
-        R apply(Shard shard);
+    interface Task extends Serializable {
+        Sums apply(Shard shard);
     }
 
     /**
      * The sum of {@code task}'s results over the shards, on the executors' backend and float type. When
      * {@code treeReduce} at {@code treeDepth} would send every partition's result straight to the
      * driver (few partitions), this is one job whose results the driver adds as they arrive —
-     * {@code treeReduce}'s plan without its closures ({@link #runJob}); else it is {@code treeReduce}.
+     * {@code treeReduce}'s plan without its per-call inspection of its closures' bytecode, a cost
+     * paid every synchronisation; else it is {@code treeReduce}.
      */
-    Sums sum(Each<Sums> task, int treeDepth) {
+    Sums sum(Task task, int treeDepth) {
+        PerPartition perPartition = new PerPartition(worker, task);
         int k = rdd.getNumPartitions();
         int scale = Math.max((int) Math.ceil(Math.pow(k, 1.0 / treeDepth)), 2);
         if (k > scale + Math.ceil((double) k / scale)) {
-            Worker w = worker;
-            return SparkTrainer.call(() -> rdd.map(shard -> w.run(() -> task.apply(shard))).treeReduce(Sums::add, treeDepth));
+            return SparkTrainer.call(() -> rdd.map(perPartition::one).treeReduce(Sums::add, treeDepth));
         }
         Sums[] total = {Sums.none()};
-        runJob(rdd.rdd(), new PerShard<>(worker, task), Shards.<Sums>listClass(), (partition, results) -> {
-            for (Sums result : results) {
-                total[0] = total[0].add(result);
-            }
-        });
-        return total[0];
-    }
-
-    /**
-     * Runs {@code perPartition} on every partition of {@code target} in one job, handing each
-     * partition's result to {@code handler} on the driver as it arrives. It calls
-     * {@code SparkContext.runJob} with function objects rather than an RDD action such as
-     * {@code collect}: Spark's closure cleaner inspects the bytecode of an action's Scala closure
-     * on every call (about 7 ms a job on two cores), a cost every synchronisation would pay, and of
-     * a function object it only checks that it serialises.
-     */
-    private static <T, U> void runJob(org.apache.spark.rdd.RDD<T> target,
-                                      AbstractFunction2<TaskContext, scala.collection.Iterator<T>, U> perPartition, Class<U> type,
-                                      BiConsumer<Integer, U> handler) {
-        AbstractFunction2<Object, U, BoxedUnit> handle = new AbstractFunction2<>() {
+        AbstractFunction2<Object, Sums, BoxedUnit> add = new AbstractFunction2<>() {
             @Override
-            public BoxedUnit apply(Object partition, U result) {
-                handler.accept((Integer) partition, result);
+            public BoxedUnit apply(Object partition, Sums result) {
+                total[0] = total[0].add(result);
                 return BoxedUnit.UNIT;
             }
         };
         SparkTrainer.call(() -> {
-            target.context().runJob(target, perPartition, handle, ClassTag$.MODULE$.apply(type));
+            rdd.context().runJob(rdd.rdd(), perPartition, add, ClassTag$.MODULE$.apply(Sums.class));
             return null;
         });
+        return total[0];
     }
 
-    /** {@code List.class} as the class of lists of {@code R}, for a job's result type. */
-    @SuppressWarnings("unchecked")
-    private static <R> Class<List<R>> listClass() {
-        return (Class<List<R>>) (Class<?>) List.class;
-    }
-
-    /** A task over one partition: its shards' results, in order. */
-    private static final class PerShard<R> extends AbstractFunction2<TaskContext, scala.collection.Iterator<Shard>, List<R>>
+    /** A task over one partition: its shards' results, added up. */
+    private static final class PerPartition extends AbstractFunction2<TaskContext, scala.collection.Iterator<Shard>, Sums>
             implements Serializable {
         private static final long serialVersionUID = 1L;
         private final Worker worker;
-        private final Each<R> task;
+        private final Task task;
 
-        PerShard(Worker worker, Each<R> task) {
+        PerPartition(Worker worker, Task task) {
             this.worker = worker;
             this.task = task;
         }
 
+        Sums one(Shard shard) {
+            return worker.run(() -> task.apply(shard));
+        }
+
         @Override
-        public List<R> apply(TaskContext context, scala.collection.Iterator<Shard> shards) {
-            List<R> results = new ArrayList<>();
+        public Sums apply(TaskContext context, scala.collection.Iterator<Shard> shards) {
+            Sums total = Sums.none();
             while (shards.hasNext()) {
-                Shard shard = shards.next();
-                results.add(worker.run(() -> task.apply(shard)));
+                total = total.add(one(shards.next()));
             }
-            return results;
+            return total;
         }
     }
 
@@ -293,34 +271,42 @@ final class Shards implements AutoCloseable {
                 && sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile()) >= partitions();
     }
 
-    /** What a task of a barrier stage computes from its shard, exchanging with the other tasks through {@code context}. */
-    interface Together<R> extends Serializable {
-        R apply(Shard shard, BarrierTaskContext context);
+    /** What the task of a single partition does with its shard. */
+    interface Alone extends Serializable {
+        void run(Shard shard);
+    }
+
+    /** What a task of a barrier stage does with its shard, exchanging with the other tasks through {@code context}. */
+    interface Together extends Serializable {
+        void run(Shard shard, BarrierTaskContext context);
     }
 
     /** {@code task} on every shard, one task per partition, as a job running while the driver goes on. */
-    JavaFutureAction<Long> eachAsync(Each<?> task) {
+    JavaFutureAction<Void> eachAsync(Alone task) {
         Worker w = worker;
-        return rdd.map(shard -> w.run(() -> task.apply(shard))).countAsync();
+        return rdd.foreachAsync(shard -> w.run(() -> {
+            task.run(shard);
+            return null;
+        }));
     }
 
     /**
      * {@code task} on every shard at once, in one barrier stage (only when {@link #fitAtOnce}), as a
      * job running while the driver goes on; on the executors' backend and float type.
      */
-    JavaFutureAction<Long> togetherAsync(Together<?> task) {
-        return rdd.rdd().barrier().mapPartitions(new AtOnce<>(worker, task), false, ClassTag$.MODULE$.apply(Object.class))
+    JavaFutureAction<Long> togetherAsync(Together task) {
+        return rdd.rdd().barrier().mapPartitions(new AtOnce(worker, task), false, ClassTag$.MODULE$.apply(Object.class))
                 .toJavaRDD().countAsync();
     }
 
-    /** A barrier task: {@link Together} on its partition's shard, its result the partition's one element. */
-    private static final class AtOnce<R> extends AbstractFunction1<scala.collection.Iterator<Shard>, scala.collection.Iterator<Object>>
+    /** A barrier task: {@link Together} on its partition's shard; it yields no element. */
+    private static final class AtOnce extends AbstractFunction1<scala.collection.Iterator<Shard>, scala.collection.Iterator<Object>>
             implements Serializable {
         private static final long serialVersionUID = 1L;
         private final Worker worker;
-        private final Together<R> task;
+        private final Together task;
 
-        AtOnce(Worker worker, Together<R> task) {
+        AtOnce(Worker worker, Together task) {
             this.worker = worker;
             this.task = task;
         }
@@ -329,8 +315,11 @@ final class Shards implements AutoCloseable {
         public scala.collection.Iterator<Object> apply(scala.collection.Iterator<Shard> shards) {
             BarrierTaskContext context = BarrierTaskContext.get();
             Shard shard = shards.next();
-            R result = worker.run(() -> task.apply(shard, context));
-            return CollectionConverters.asScala(Collections.<Object>singletonList(result).iterator());
+            worker.run(() -> {
+                task.run(shard, context);
+                return null;
+            });
+            return CollectionConverters.asScala(Collections.emptyIterator());
         }
     }
 

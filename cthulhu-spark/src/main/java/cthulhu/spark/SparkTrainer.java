@@ -26,7 +26,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import java.io.IOException;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -267,7 +266,7 @@ public final class SparkTrainer {
         /** The value of {@value #FIT_PROPERTY} on this fit's jobs. */
         private final String fitId = UUID.randomUUID().toString();
         /** The job running epochs, and the digest of the model configuration its tasks train; null when none runs. */
-        private JavaFutureAction<Long> job;
+        private JavaFutureAction<?> job;
         private String jobDigest;
         /** The logs of each round of the epoch that ran last. */
         private double[][] roundLogs;
@@ -280,7 +279,7 @@ public final class SparkTrainer {
             int stepsPerEpoch = shards.steps(batches.batchSize());
             this.syncsPerEpoch = (stepsPerEpoch + stepsPerSync - 1) / stepsPerSync;
             this.server = averagingFrequency > 0 && (shards.partitions() == 1 || shards.fitAtOnce())
-                    ? AveragingServer.start(spark.sparkContext().conf()) : null;
+                    ? AveragingServer.start(spark.sparkContext().conf(), shards.partitions()) : null;
             this.otherJobs = server == null ? null : new SparkListener() {
                 @Override
                 public void onJobStart(SparkListenerJobStart start) {
@@ -383,14 +382,16 @@ public final class SparkTrainer {
         }
 
         /**
-         * All rounds of parameter averaging of {@code epoch} in one job (see
-         * {@link ShardSteps#averagingEpoch}): one task on the only partition, or one task per
-         * partition, all at once in a barrier stage, exchanging their results each round through
-         * the fit's {@link AveragingServer}. The tasks fetch the starting state from the server,
-         * and the task whose result Spark returns has handed its final state in to it; the model
-         * ends with that state.
+         * Epoch {@code epoch} of parameter averaging (see {@link ShardSteps#averagingEpoch}): published
+         * on the fit's {@link AveragingServer} for the job that runs the epochs — one task on the
+         * only partition, or one task per partition, all at once in a barrier stage, exchanging
+         * their results each round through the server —, which is started when none runs or its
+         * tasks train another configuration, and started again after a barrier stage failed. The
+         * model ends with the final state the first task to finish the epoch handed in.
          *
          * @return each round's logs
+         * @throws RuntimeException the job's failure, when it is not run again (the earlier
+         *     attempts' failures suppressed in it)
          */
         private double[][] averagingEpoch(int epoch) {
             ExecutorModels.Source source = ExecutorModels.config(model);
@@ -406,7 +407,7 @@ public final class SparkTrainer {
                     job = submit(source);
                     jobDigest = source.digest();
                 }
-                JavaFutureAction<Long> running = job;
+                JavaFutureAction<?> running = job;
                 AveragingServer.Finished done = server.awaitFinished(epoch, running::isDone);
                 if (done != null) {
                     ModelState.restore(model, done.state(), true);
@@ -438,7 +439,7 @@ public final class SparkTrainer {
         }
 
         /** A job whose tasks run the epochs the server hands out, from its next one, training models of {@code source}. */
-        private JavaFutureAction<Long> submit(ExecutorModels.Source source) {
+        private JavaFutureAction<?> submit(ExecutorModels.Source source) {
             server.endJob(false);
             ShardSteps.Batches b = batches;
             int frequency = averagingFrequency;
@@ -453,7 +454,6 @@ public final class SparkTrainer {
                         try (AveragingServer.Client exchange = AveragingServer.Client.open(at, 0)) {
                             ShardSteps.averagingEpochs(shard, source, b, frequency, rounds, exchange, false, true);
                             exchange.done();
-                            return null;
                         }
                     });
                 }
@@ -463,7 +463,6 @@ public final class SparkTrainer {
                         // Every task ends each epoch with the same state: partition 0's is handed in.
                         ShardSteps.averagingEpochs(shard, source, b, frequency, rounds, exchange, true, context.partitionId() == 0);
                         exchange.done();
-                        return null;
                     }
                 });
             } finally {
@@ -481,7 +480,7 @@ public final class SparkTrainer {
                 return;
             }
             server.endJob(true);
-            JavaFutureAction<Long> ending = job;
+            JavaFutureAction<?> ending = job;
             job = null;
             RuntimeException failure = outcome(ending);
             if (failure != null) {
@@ -490,7 +489,7 @@ public final class SparkTrainer {
         }
 
         /** The failure of {@code ended}, once it is over, as {@link #call} reports it; null when it succeeded. */
-        private RuntimeException outcome(JavaFutureAction<Long> ended) {
+        private RuntimeException outcome(JavaFutureAction<?> ended) {
             try {
                 ended.get();
                 return null;

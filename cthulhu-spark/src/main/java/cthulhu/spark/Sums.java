@@ -74,10 +74,32 @@ final class Sums implements Serializable {
     private void writeCounts(DataOutput out) throws IOException {
         out.writeLong(samples);
         out.writeInt(steps);
+        writeLogs(out, logs);
+    }
+
+    /** Writes {@code logs} (loss and metrics), or null, as {@link #readLogs} reads them. */
+    static void writeLogs(DataOutput out, double[] logs) throws IOException {
         out.writeInt(logs == null ? -1 : logs.length);
         for (int i = 0; logs != null && i < logs.length; i++) {
             out.writeDouble(logs[i]);
         }
+    }
+
+    /**
+     * Reads what {@link #writeLogs} wrote.
+     *
+     * @throws IOException when the count is not one of a model's loss and metrics
+     */
+    static double[] readLogs(DataInput in) throws IOException {
+        int count = in.readInt();
+        if (count < -1 || count > MAX_LOGS) {
+            throw new IOException(count + " logs is not a count of a model's loss and metrics");
+        }
+        double[] logs = count < 0 ? null : new double[count];
+        for (int i = 0; i < count; i++) {
+            logs[i] = in.readDouble();
+        }
+        return logs;
     }
 
     /**
@@ -89,14 +111,7 @@ final class Sums implements Serializable {
     static Sums read(DataInput in, int[] lengths) throws IOException {
         long samples = in.readLong();
         int steps = in.readInt();
-        int count = in.readInt();
-        if (count < -1 || count > MAX_LOGS) {
-            throw new IOException(count + " logs is not a count of a model's loss and metrics");
-        }
-        double[] logs = count < 0 ? null : new double[count];
-        for (int i = 0; i < count; i++) {
-            logs[i] = in.readDouble();
-        }
+        double[] logs = readLogs(in);
         return new Sums(in.readBoolean() ? Blocks.read(in, lengths) : null, logs, samples, steps);
     }
 

@@ -65,7 +65,7 @@ class AveragingServerTest {
     void aTaskReceivesThePublishedEpochAndTheDriverWhatItHandsInBitForBit() {
         for (String floatx : List.of("float32", "float64")) {
             K.withFloatx(floatx, () -> {
-                try (TensorScope scope = TensorScope.open(); AveragingServer server = AveragingServer.start(conf("30s"))) {
+                try (TensorScope scope = TensorScope.open(); AveragingServer server = AveragingServer.start(conf("30s"), 1)) {
                     Blocks start = Blocks.of(List.of(K.constant(A, 5), K.constant(B, 5)), 1);
                     Blocks end = Blocks.of(List.of(K.constant(B, 5), K.constant(A, 5)), 1);
                     double[][] logs = {{0.5, 0.25}, {0.125, 1}};
@@ -128,6 +128,19 @@ class AveragingServerTest {
                     server.publish(1, 0, "digest", Blocks.of(List.of(K.constant(A, 5)), 1));
                 }
                 assertEquals(1, next.join().epoch(), "the task waited for the driver's next epoch");
+            }
+            return null;
+        });
+    }
+
+    @Test
+    @Timeout(60)
+    void aTaskOfAStageOfAnotherNumberOfPartitionsIsRefusedNamingBoth() {
+        K.withFloatx("float64", () -> {
+            try (AveragingServer server = started("30s")) {
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> AveragingServer.Client.connect(server.address(), 7, 0, 0, 3));
+                assertTrue(e.getMessage().contains("a task of a stage of 3 partitions cannot join a fit on 2"), e.getMessage());
             }
             return null;
         });
@@ -199,9 +212,9 @@ class AveragingServerTest {
         });
     }
 
-    /** A server whose published state, one block of five values, is what the tasks' rounds carry. */
+    /** A server for two partitions whose published state, one block of five values, is what the tasks' rounds carry. */
     private static AveragingServer started(String timeout) {
-        AveragingServer server = AveragingServer.start(conf(timeout));
+        AveragingServer server = AveragingServer.start(conf(timeout), 2);
         try (TensorScope scope = TensorScope.open()) {
             server.publish(0, 0, "digest", Blocks.of(List.of(K.constant(A, 5)), 1));
         }
